@@ -1,0 +1,428 @@
+"""Semantic checks (layer 3): quotes found, references resolve, dates and figures plausible.
+
+Each check is a pure function that yields problems; none reads files or prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from eventset.build.evidence import EvidenceItem, Path, iter_evidence
+from eventset.build.quotes import QuoteError, Span, find_quote
+from eventset.build.seeds import Seed
+from eventset.build.yamlfile import YamlDocument
+from eventset.problems import Problem, problem
+from eventset.schema.annotation import Annotation, DateSpec
+from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry
+from eventset.schema.vocab import vocabulary
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORD = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A file and the positions of its nodes, to turn a model path into file:line:column."""
+
+    file: str
+    doc: YamlDocument
+
+    def at(self, code: str, path: Path, message: str, hint: str | None = None) -> Problem:
+        mark = self.doc.mark(path)
+        return problem(code, self.file, mark.line, mark.column, message, hint)
+
+
+@dataclass(frozen=True)
+class Registries:
+    actors: Mapping[str, Actor]
+    places: Mapping[str, Place]
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+def check_actor_registry(registry: ActorRegistry, where: Located) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for i, actor in enumerate(registry.actors):
+        if actor.id in seen:
+            yield where.at(
+                "E404",
+                ("actors", i, "id"),
+                f"Actor id {actor.id!r} is defined twice (first as actors[{seen[actor.id]}]).",
+            )
+        seen.setdefault(actor.id, i)
+    yield from _check_retired(registry.retired, seen, "actors", where)
+    for i, actor in enumerate(registry.actors):
+        if actor.parent is not None and actor.parent not in seen:
+            yield where.at(
+                "E414", ("actors", i, "parent"), f"Parent actor {actor.parent!r} is not defined."
+            )
+        if actor.parent == actor.id:
+            yield where.at(
+                "E414", ("actors", i, "parent"), f"Actor {actor.id!r} is its own parent."
+            )
+
+
+def check_place_registry(registry: PlaceRegistry, where: Located) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    countries = vocabulary("countries")
+    for i, place in enumerate(registry.places):
+        if place.id in seen:
+            yield where.at(
+                "E404",
+                ("places", i, "id"),
+                f"Place id {place.id!r} is defined twice (first as places[{seen[place.id]}]).",
+            )
+        seen.setdefault(place.id, i)
+        if (place.latitude is None) != (place.longitude is None):
+            yield where.at("E203", ("places", i), "Give both latitude and longitude, or neither.")
+        elif place.latitude is not None and place.longitude is not None:
+            bbox = countries[place.country].fields.get("bbox")
+            if isinstance(bbox, tuple | list) and not _inside(bbox, place.latitude, place.longitude):
+                yield where.at(
+                    "E412",
+                    ("places", i, "latitude"),
+                    f"({place.latitude}, {place.longitude}) is outside {place.country}'s bounding box "
+                    f"(lon {bbox[0]}..{bbox[2]}, lat {bbox[1]}..{bbox[3]}).",
+                )
+    yield from _check_retired(registry.retired, seen, "places", where)
+    for i, place in enumerate(registry.places):
+        if place.parent is not None and place.parent not in seen:
+            yield where.at(
+                "E414", ("places", i, "parent"), f"Parent place {place.parent!r} is not defined."
+            )
+
+
+def _inside(bbox: Sequence[float], latitude: float, longitude: float, margin: float = 0.1) -> bool:
+    # The bounding boxes are coarse outlines; the margin keeps border towns from failing.
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return (
+        min_lat - margin <= latitude <= max_lat + margin
+        and min_lon - margin <= longitude <= max_lon + margin
+    )
+
+
+def _check_retired(
+    retired: Iterable[object], live: Mapping[str, int], table: str, where: Located
+) -> Iterator[Problem]:
+    for i, entry in enumerate(retired):
+        entry_id: str = getattr(entry, "id")  # noqa: B009 - Retired, typed loosely to serve both tables
+        replaced_by: str | None = getattr(entry, "replaced_by")  # noqa: B009
+        if entry_id in live:
+            yield where.at(
+                "E404",
+                ("retired", i, "id"),
+                f"Retired id {entry_id!r} is still defined in {table}; ids are never reused.",
+            )
+        if replaced_by is not None and replaced_by not in live:
+            yield where.at(
+                "E414",
+                ("retired", i, "replaced_by"),
+                f"Replacement {replaced_by!r} is not defined in {table}.",
+            )
+
+
+# --- one annotation ---------------------------------------------------------------------------
+
+
+def check_document(
+    annotation: Annotation, seed: Seed, stem: str, where: Located
+) -> Iterator[Problem]:
+    """The document block against the seed it annotates."""
+    block = annotation.document
+    if block.id != stem:
+        yield where.at(
+            "E407",
+            ("document", "id"),
+            f"document.id is {block.id!r} but the file is named {stem!r}.yaml.",
+        )
+    if block.sha256 != seed.sha256:
+        yield where.at(
+            "E406",
+            ("document", "sha256"),
+            f"The seed's sha256 is {seed.sha256}, the annotation says {block.sha256}.",
+        )
+    if seed.published is not None and block.published != seed.published:
+        yield where.at(
+            "E408",
+            ("document", "published"),
+            f"published is {block.published}, the seed header says {seed.published}.",
+        )
+    if seed.title is not None and block.title != seed.title:
+        yield where.at(
+            "E408",
+            ("document", "title"),
+            f"title is {block.title!r}, the seed header says {seed.title!r}.",
+        )
+
+
+# Where a quote problem points: the selector field the annotator has to change.
+_FIELD_AT_FAULT = {"E303": "occurrence"}
+
+
+def resolve_evidence(
+    annotation: Annotation, text: str, where: Located
+) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
+    """Find every quote. Returns the resolved spans and the problems of the unresolved ones."""
+    resolved: list[tuple[EvidenceItem, Span]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, int, str, str, str, str | None, str | None], Path] = {}
+    for item in iter_evidence(annotation):
+        found = find_quote(text, item.selector)
+        if isinstance(found, QuoteError):
+            field = _FIELD_AT_FAULT.get(found.code, "quote")
+            problems.append(where.at(found.code, (*item.path, field), found.message))
+            continue
+        key = (
+            found.start,
+            found.end,
+            item.target_kind,
+            item.target_id,
+            item.aspect,
+            item.actor_id,
+            item.role,
+        )
+        if key in seen:
+            problems.append(
+                where.at(
+                    "E304",
+                    item.path,
+                    f"Evidence {item.selector.quote!r} repeats an earlier entry for the same {item.aspect}.",
+                )
+            )
+            continue
+        seen[key] = item.path
+        resolved.append((item, found))
+    return resolved, problems
+
+
+def check_references(
+    annotation: Annotation, registries: Registries, where: Located
+) -> Iterator[Problem]:
+    def actor(actor_id: str | None, path: Path) -> Iterator[Problem]:
+        if actor_id is not None and actor_id not in registries.actors:
+            hint = _did_you_mean(actor_id, registries.actors)
+            yield where.at("E401", path, f"Actor {actor_id!r} is not in data/actors.yaml.", hint)
+
+    def place(place_id: str, path: Path) -> Iterator[Problem]:
+        if place_id not in registries.places:
+            hint = _did_you_mean(place_id, registries.places)
+            yield where.at("E402", path, f"Place {place_id!r} is not in data/places.yaml.", hint)
+
+    yield from actor(annotation.document.outlet, ("document", "outlet"))
+    for i, mention in enumerate(annotation.actors):
+        yield from actor(mention.actor, ("actors", i, "actor"))
+    for i, pm in enumerate(annotation.places):
+        yield from place(pm.place, ("places", i, "place"))
+    for i, event in enumerate(annotation.events):
+        if event.place is not None:
+            yield from place(event.place.id, ("events", i, "place", "id"))
+        for k, part in enumerate(event.participants):
+            yield from actor(part.actor, ("events", i, "participants", k, "actor"))
+    for i, claim in enumerate(annotation.claims):
+        yield from actor(claim.claimant, ("claims", i, "claimant"))
+        for k, via in enumerate(claim.via):
+            yield from actor(via, ("claims", i, "via", k))
+            if via == claim.claimant:
+                yield where.at(
+                    "E416",
+                    ("claims", i, "via", k),
+                    f"{via!r} is the claimant itself, not an intermediary.",
+                )
+        yield from actor(claim.about.actor, ("claims", i, "about", "actor"))
+
+
+def _did_you_mean(wrong: str, known: Mapping[str, object]) -> str | None:
+    close = difflib.get_close_matches(wrong, list(known), n=1)
+    return f"Did you mean {close[0]!r}? Otherwise add it to the registry." if close else None
+
+
+def check_ids(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    tables = (
+        ("events", [event.id for event in annotation.events]),
+        ("claims", [claim.id for claim in annotation.claims]),
+    )
+    for table, ids in tables:
+        seen: dict[str, int] = {}
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                yield where.at(
+                    "E404",
+                    (table, i, "id"),
+                    f"{table[:-1].capitalize()} id {item_id!r} is defined twice in this file "
+                    f"(first as {table}[{seen[item_id]}]).",
+                )
+            seen.setdefault(item_id, i)
+    for i, event in enumerate(annotation.events):
+        roles: set[tuple[str, str]] = set()
+        for k, part in enumerate(event.participants):
+            if (part.actor, part.role) in roles:
+                yield where.at(
+                    "E404",
+                    ("events", i, "participants", k),
+                    f"{part.actor!r} is listed twice as {part.role}.",
+                )
+            roles.add((part.actor, part.role))
+
+
+def check_dates(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    published = annotation.document.published
+    for i, event in enumerate(annotation.events):
+        yield from _check_date(event.date, published, ("events", i, "date"), where)
+    for i, claim in enumerate(annotation.claims):
+        if claim.date is not None:
+            yield from _check_date(claim.date, published, ("claims", i, "date"), where)
+
+
+def _check_date(
+    date: DateSpec, published: dt.date, path: Path, where: Located
+) -> Iterator[Problem]:
+    if date.start is not None and date.end is not None and date.end < date.start:
+        yield where.at("E409", (*path, "end"), f"end {date.end} is before start {date.start}.")
+    last = date.last_day
+    if last is not None and last > published and not date.scheduled:
+        yield where.at(
+            "E410",
+            (*path, "end" if date.end is not None else "start"),
+            f"{last} is after the publication date {published}.",
+        )
+    if date.derived and not date.evidence:
+        yield where.at(
+            "E415", (*path, "derived"), "The date is marked derived but has no evidence."
+        )
+    if date.start is None or date.start != last:
+        return
+    for j, selector in enumerate(date.evidence):
+        for word in _WEEKDAY_WORD.findall(selector.quote):
+            named = WEEKDAYS.index(word.lower())
+            if date.start.weekday() != named:
+                yield where.at(
+                    "E411",
+                    (*path, "evidence", j),
+                    f"The evidence says {word}, but {date.start} is a {WEEKDAYS[date.start.weekday()].title()}.",
+                    f"The {word.title()} nearest before {published} is {_weekday_before(published, named)}.",
+                )
+            elif not date.scheduled and not 0 <= (published - date.start).days <= 7:
+                yield where.at(
+                    "E411",
+                    (*path, "start"),
+                    f"{date.start} is a {word.title()}, but not within the week before publication "
+                    f"({published}).",
+                    f"A bare weekday in a report means the last one: {_weekday_before(published, named)}.",
+                )
+
+
+def _weekday_before(published: dt.date, weekday: int) -> dt.date:
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def check_fatalities(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    for i, event in enumerate(annotation.events):
+        figures = event.fatalities
+        if figures is None:
+            continue
+        given = [
+            (name, value)
+            for name, value in (
+                ("low", figures.low),
+                ("best", figures.best),
+                ("high", figures.high),
+            )
+            if value is not None
+        ]
+        if not given:
+            yield where.at(
+                "E201",
+                ("events", i, "fatalities"),
+                "fatalities gives none of low, best, high; use `fatalities: null` when "
+                "the text gives no figure.",
+            )
+        for (name_a, a), (name_b, b) in itertools.pairwise(given):
+            if a > b:
+                yield where.at(
+                    "E413",
+                    ("events", i, "fatalities", name_b),
+                    f"{name_a} {a} is greater than {name_b} {b}.",
+                )
+
+
+def check_annotation(
+    annotation: Annotation, seed: Seed, stem: str, registries: Registries, where: Located
+) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
+    """All single-file semantic checks. Returns resolved evidence for the compiler and problems."""
+    problems = list(check_document(annotation, seed, stem, where))
+    resolved, quote_problems = resolve_evidence(annotation, seed.text, where)
+    problems += quote_problems
+    problems += check_references(annotation, registries, where)
+    problems += check_ids(annotation, where)
+    problems += check_dates(annotation, where)
+    problems += check_fatalities(annotation, where)
+    return resolved, problems
+
+
+# --- across annotations -----------------------------------------------------------------------
+
+
+def _event_facts(annotation: Annotation, index: int) -> dict[str, object]:
+    event = annotation.events[index]
+    return {
+        "type": event.type,
+        "mode": event.mode,
+        "date": (event.date.start, event.date.last_day, event.date.precision),
+        "place": event.place.id if event.place else None,
+    }
+
+
+def check_corpus(entries: Iterable[tuple[Annotation, Located]]) -> Iterator[Problem]:
+    """Ids unique across files, shared events consistent, claims about events that exist.
+
+    Files are visited in path order so "first defined" is stable whatever order they came in.
+    """
+    ordered = sorted(entries, key=lambda entry: entry[1].file)
+    first_event: dict[str, tuple[Annotation, int, Located]] = {}
+    first_claim: dict[str, Located] = {}
+    for annotation, where in ordered:
+        for i, claim in enumerate(annotation.claims):
+            if claim.id in first_claim and first_claim[claim.id].file != where.file:
+                yield where.at(
+                    "E404",
+                    ("claims", i, "id"),
+                    f"Claim id {claim.id!r} is already used in {first_claim[claim.id].file}.",
+                )
+            first_claim.setdefault(claim.id, where)
+        for i, event in enumerate(annotation.events):
+            if event.id not in first_event:
+                first_event[event.id] = (annotation, i, where)
+                continue
+            other, j, other_where = first_event[event.id]
+            if other_where.file == where.file:
+                continue  # reported by check_ids
+            mine, theirs = _event_facts(annotation, i), _event_facts(other, j)
+            for fact in mine:
+                if mine[fact] != theirs[fact]:
+                    yield where.at(
+                        "E501",
+                        ("events", i, fact),
+                        f"Event {event.id!r}: {fact} is {_show(mine[fact])} here but "
+                        f"{_show(theirs[fact])} in {other_where.file}.",
+                    )
+    for annotation, where in ordered:
+        for i, claim in enumerate(annotation.claims):
+            if claim.about.event is not None and claim.about.event not in first_event:
+                yield where.at(
+                    "E403",
+                    ("claims", i, "about", "event"),
+                    f"Event {claim.about.event!r} is not defined in any annotation.",
+                    _did_you_mean(claim.about.event, first_event),
+                )
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return "/".join("open" if v is None else str(v) for v in value)
+    return repr(value)

@@ -1,0 +1,281 @@
+"""Safe YAML loading that keeps the line and column of every value.
+
+Contributed annotations are untrusted, so this module refuses whatever YAML can do beyond plain
+data: anchors and aliases (alias bombs), explicit tags, duplicate keys, tabs, control characters,
+a byte-order mark, non-UTF-8 bytes and anything over the limits. It parses with libyaml's
+`compose` (nodes with marks, no Python objects) and builds the data itself, so scalars follow
+YAML 1.2 core rules: `no`, `yes`, `on`, `off` stay strings and dates stay strings until the
+models parse them. Nothing the user wrote is changed on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from eventset.problems import Problem, problem
+
+try:  # libyaml is in every wheel of PyYAML we lock; the fallback keeps source installs working
+    _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one YAML file; see docs/limits.md for the reasons behind each number."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 32
+    max_nodes: int = 200_000
+    max_string: int = 20_000
+    max_reported: int = 20  # repeated byte-level problems (tabs) reported per file
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based, in code points
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus the position of every node, addressed by its path from the root."""
+
+    data: Any
+    marks: dict[Path, Mark] = field(default_factory=dict)
+    key_marks: dict[Path, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path) -> Mark:
+        """The position of the deepest node on `path` that exists (a missing field points at its parent)."""
+        for end in range(len(path), -1, -1):
+            found = self.marks.get(path[:end])
+            if found is not None:
+                return found
+        return Mark(1, 1)
+
+    def key_mark(self, path: Path) -> Mark:
+        """The position of a mapping key, falling back to its value."""
+        return self.key_marks.get(path) or self.mark(path)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# YAML 1.2 core schema, decimal only: `017`, `0x1f`, `1_000`, `.inf` stay strings.
+_PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
+_PLAIN_TRUE = {"true", "True", "TRUE"}
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+)
+_PLAIN_FALSE = {"false", "False", "FALSE"}
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def _position(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def decode_text(
+    raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, list[Problem]]:
+    """Bytes to text under the file rules (UTF-8, no BOM, no control characters, no tabs)."""
+    if len(raw) > limits.max_bytes:
+        return None, [
+            problem("E101", file, 1, 1, f"{len(raw):,} bytes; the limit is {limits.max_bytes:,}.")
+        ]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [
+            problem("E103", file, 1, 1, "The file starts with a UTF-8 byte-order mark (EF BB BF).")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        prefix = raw[: err.start].decode("utf-8", errors="replace")
+        at = _position(prefix, len(prefix))
+        return None, [
+            problem(
+                "E102",
+                file,
+                at.line,
+                at.column,
+                f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8.",
+            )
+        ]
+    problems: list[Problem] = []
+    bad = _CONTROL.search(text)
+    if bad:
+        at = _position(text, bad.start())
+        problems.append(
+            problem(
+                "E104",
+                file,
+                at.line,
+                at.column,
+                f"Control character U+{ord(bad.group()):04X} in the file.",
+            )
+        )
+    for count, tab in enumerate(re.finditer("\t", text)):
+        if count == limits.max_reported:
+            break
+        at = _position(text, tab.start())
+        problems.append(problem("E105", file, at.line, at.column, "Tab character."))
+    return (None if problems else text), problems
+
+
+def _anchors_and_aliases(text: str) -> Iterator[tuple[Mark, str]]:
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and event.start_mark is not None:
+            what = "An alias (*{})" if isinstance(event, yaml.AliasEvent) else "An anchor (&{})"
+            yield Mark(event.start_mark.line + 1, event.start_mark.column + 1), what.format(anchor)
+
+
+class _RefusedError(Exception):
+    """Internal: stops node conversion at the first structural refusal."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+class _Builder:
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.seen: set[int] = set()
+        self.doc = YamlDocument(None)
+        self.problems: list[Problem] = []
+
+    def _mark(self, node: yaml.Node) -> Mark:
+        return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _refuse(self, code: str, node: yaml.Node, message: str) -> _RefusedError:
+        at = self._mark(node)
+        return _RefusedError(problem(code, self.file, at.line, at.column, message))
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        if id(node) in self.seen:
+            raise self._refuse("E107", node, "An alias (*name) repeats a node defined elsewhere.")
+        self.seen.add(id(node))
+        if len(self.seen) > self.limits.max_nodes:
+            raise self._refuse("E112", node, f"More than {self.limits.max_nodes:,} YAML nodes.")
+        if len(path) > self.limits.max_depth:
+            raise self._refuse("E109", node, f"Nesting deeper than {self.limits.max_depth} levels.")
+        if node.tag not in _SAFE_TAGS:
+            raise self._refuse("E110", node, f"Explicit tag {node.tag!r}.")
+        self.doc.marks[path] = self._mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # composer yields only these three kinds
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise self._refuse(
+                    "E203", key_node, "Mapping keys must be plain words (no merge keys)."
+                )
+            key = str(key_node.value)
+            if key in out:
+                at = self._mark(key_node)
+                first = self.doc.key_marks[(*path, key)]
+                self.problems.append(
+                    problem(
+                        "E108",
+                        self.file,
+                        at.line,
+                        at.column,
+                        f"Key {key!r} appears again (first at line {first.line}).",
+                    )
+                )
+                continue
+            self.doc.key_marks[(*path, key)] = self._mark(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value: str = node.value
+        if len(value) > self.limits.max_string:
+            raise self._refuse(
+                "E112",
+                node,
+                f"A string of {len(value):,} characters; the limit is {self.limits.max_string:,}.",
+            )
+        if node.style:  # quoted or block scalars are always strings
+            return value
+        if value in _PLAIN_NULL:
+            return None
+        if value in _PLAIN_TRUE:
+            return True
+        if value in _PLAIN_FALSE:
+            return False
+        if _PLAIN_INT.fullmatch(value):
+            return int(value)
+        if _PLAIN_FLOAT.fullmatch(value):
+            return float(value)
+        return value  # YAML 1.1 booleans (no, yes, on, off) and dates stay as written
+
+
+def load_yaml(
+    raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML file. Returns the document, or None and the problems that stop it."""
+    text, problems = decode_text(raw, file, limits)
+    if text is None:
+        return None, problems
+    try:
+        if "&" in text:
+            for at, what in _anchors_and_aliases(text):
+                problems.append(problem("E107", file, at.line, at.column, f"{what} is used."))
+            if problems:
+                return None, problems
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(str(err.problem or err).split())
+        code = "E109" if "nesting" in reason else "E106"
+        return None, [problem(code, file, line, column, f"YAML: {reason}.")]
+    except yaml.YAMLError as err:
+        return None, [problem("E106", file, 1, 1, f"YAML: {' '.join(str(err).split())}.")]
+    except RecursionError:
+        return None, [problem("E109", file, 1, 1, "The YAML nests too deeply to read.")]
+    if root is None:
+        return None, [problem("E113", file, 1, 1, "The file holds no YAML document.")]
+    builder = _Builder(file, limits)
+    try:
+        builder.doc.data = builder.build(root, ())
+    except _RefusedError as refusal:
+        return None, [*builder.problems, refusal.problem]
+    if builder.problems:
+        return None, builder.problems
+    if not isinstance(builder.doc.data, dict):
+        return None, [
+            problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")
+        ]
+    return builder.doc, []

@@ -1,0 +1,64 @@
+"""Files in the repository that are generated from the code, and a check that they are current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventset.problems import CODES
+from eventset.schema.jsonschema import json_schema_texts
+
+
+def error_code_reference() -> str:
+    lines = [
+        "# Error codes",
+        "",
+        "Generated from `eventset/problems.py` by `eventset generate`; do not edit by hand.",
+        "Every problem `eventset validate` reports carries one of these codes, the file, line and",
+        "column at fault, a message and a hint. Codes are stable: a code is never reused.",
+        "",
+    ]
+    layers = {
+        "file": "Files and YAML safety",
+        "model": "Annotation models",
+        "semantic": "Quotes, references and meaning",
+    }
+    for layer, heading in layers.items():
+        lines += [
+            f"## {heading}",
+            "",
+            "| code | name | what is wrong | hint |",
+            "| --- | --- | --- | --- |",
+        ]
+        for info in CODES.values():
+            if info.layer == layer:
+                hint = info.hint.replace("|", "\\|")
+                lines.append(f"| {info.code} | `{info.name}` | {info.summary} | {hint} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def generated_files() -> dict[str, str]:
+    """Repository-relative path -> the content it must have."""
+    files = {f"schemas/{name}": text for name, text in json_schema_texts().items()}
+    files["docs/error-codes.md"] = error_code_reference()
+    return files
+
+
+def write_generated(root: Path) -> list[str]:
+    changed = []
+    for relative, content in generated_files().items():
+        path = root / relative
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8", newline="\n")
+            changed.append(relative)
+    return changed
+
+
+def stale_generated(root: Path) -> list[str]:
+    return [
+        relative
+        for relative, content in generated_files().items()
+        if not (root / relative).exists()
+        or (root / relative).read_text(encoding="utf-8") != content
+    ]

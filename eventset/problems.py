@@ -1,0 +1,383 @@
+"""Problems found in inputs: a stable code, a location, a message and a hint.
+
+Checks yield problems; they never print and never raise for bad input. Reporters only format
+them. The catalogue below is the single list of codes: the error-code reference
+(`docs/error-codes.md`) is generated from it, and a code is never reused for another meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    name: str
+    layer: str
+    summary: str
+    hint: str
+
+
+def _catalogue(*entries: tuple[str, str, str, str, str]) -> dict[str, CodeInfo]:
+    return {
+        code: CodeInfo(code, name, layer, summary, hint)
+        for code, name, layer, summary, hint in entries
+    }
+
+
+CODES: dict[str, CodeInfo] = _catalogue(
+    # Layer 1: files and YAML safety.
+    (
+        "E101",
+        "file-too-large",
+        "file",
+        "The file is larger than the size limit.",
+        "Split the annotation or raise the limit in docs/limits.md only after review.",
+    ),
+    (
+        "E102",
+        "not-utf8",
+        "file",
+        "The file is not valid UTF-8.",
+        "Re-save the file as UTF-8 (without a byte-order mark).",
+    ),
+    (
+        "E103",
+        "byte-order-mark",
+        "file",
+        "The file starts with a UTF-8 byte-order mark.",
+        "Re-save the file as UTF-8 without BOM; most editors have this option.",
+    ),
+    (
+        "E104",
+        "control-character",
+        "file",
+        "The file contains a NUL or other control character.",
+        "Remove the character; write it as an escape in a double-quoted string if it is meant.",
+    ),
+    (
+        "E105",
+        "tab-character",
+        "file",
+        "The file contains a tab character.",
+        "Indent with spaces; inside a double-quoted string write a tab as \\t.",
+    ),
+    (
+        "E106",
+        "yaml-syntax",
+        "file",
+        "The file is not well-formed YAML.",
+        "Check indentation and quoting near the position shown.",
+    ),
+    (
+        "E107",
+        "yaml-alias",
+        "file",
+        "YAML anchors and aliases (&name, *name) are not allowed.",
+        "Write the value out in full; annotations are read by people and must not expand.",
+    ),
+    (
+        "E108",
+        "duplicate-key",
+        "file",
+        "A mapping has the same key twice.",
+        "Keep one of the two entries; YAML would silently drop the first.",
+    ),
+    (
+        "E109",
+        "too-deep",
+        "file",
+        "The YAML nests deeper than the limit.",
+        "Annotations are shallow; look for a runaway list or mapping.",
+    ),
+    (
+        "E110",
+        "yaml-tag",
+        "file",
+        "An explicit YAML tag (!!python/..., !custom) is not allowed.",
+        "Remove the tag; values are plain strings, numbers, booleans, lists and mappings.",
+    ),
+    (
+        "E111",
+        "not-a-file",
+        "file",
+        "A path does not exist, is not a regular file, or leaves the repository.",
+        "Give a path inside the repository to a regular file (symlinks are not followed).",
+    ),
+    (
+        "E112",
+        "too-many-items",
+        "file",
+        "The file has more nodes or a longer string than the limit.",
+        "Split the annotation; limits are documented in docs/limits.md.",
+    ),
+    (
+        "E113",
+        "empty-file",
+        "file",
+        "The file is empty or holds no mapping at the top.",
+        "Start from `eventset new seeds/<file>`, which writes a valid starter annotation.",
+    ),
+    # Layer 2: annotation models.
+    (
+        "E201",
+        "missing-field",
+        "model",
+        "A required field is missing.",
+        "Add the field; the JSON Schema in schemas/ lists what each block needs.",
+    ),
+    (
+        "E202",
+        "unknown-field",
+        "model",
+        "A field is not part of the format.",
+        "Check the spelling; the JSON Schema in schemas/ lists the allowed fields.",
+    ),
+    (
+        "E203",
+        "wrong-type",
+        "model",
+        "A value has the wrong type or shape.",
+        "Compare with the seed annotation in data/annotations/ for a worked example.",
+    ),
+    (
+        "E204",
+        "unknown-code",
+        "model",
+        "A value is not in its controlled vocabulary.",
+        "Use one of the codes listed in CODEBOOK.md (or `eventset codes`).",
+    ),
+    (
+        "E205",
+        "bad-id",
+        "model",
+        "An id is not a lowercase slug.",
+        "Ids use a-z, 0-9 and '-', start with a letter or digit, and are at most 100 characters.",
+    ),
+    (
+        "E206",
+        "bad-date",
+        "model",
+        "A date is not a valid YYYY-MM-DD calendar date.",
+        "Write dates as YYYY-MM-DD, e.g. 2021-09-06.",
+    ),
+    (
+        "E207",
+        "unsupported-format",
+        "model",
+        "The `format` version is missing or not supported.",
+        "Write `format: 1` at the top of the file.",
+    ),
+    (
+        "E208",
+        "out-of-range",
+        "model",
+        "A number or string is outside its allowed range.",
+        "See the field's description in the JSON Schema for its range.",
+    ),
+    (
+        "E209",
+        "bad-mode",
+        "model",
+        "The mode does not belong to the event type.",
+        "Each event type has its own modes; see CODEBOOK.md.",
+    ),
+    # Layer 3: quotes (stand-off evidence).
+    (
+        "E301",
+        "quote-not-found",
+        "semantic",
+        "A quote does not occur in the document text.",
+        "Copy the words exactly from the seed, including curly quotes and accents.",
+    ),
+    (
+        "E302",
+        "quote-ambiguous",
+        "semantic",
+        "A quote occurs more than once and nothing says which.",
+        "Add `occurrence: N` (1-based) or a `prefix`/`suffix` with the words around it.",
+    ),
+    (
+        "E303",
+        "occurrence-out-of-range",
+        "semantic",
+        "`occurrence` is larger than the number of matches.",
+        "Count the matches of the quote in the text (after prefix/suffix filtering).",
+    ),
+    (
+        "E304",
+        "duplicate-evidence",
+        "semantic",
+        "The same span is given twice as evidence of the same thing.",
+        "Remove the repeated evidence entry.",
+    ),
+    (
+        "E305",
+        "quote-whitespace",
+        "semantic",
+        "A quote starts or ends with whitespace.",
+        "Trim the quote; evidence spans start and end on words.",
+    ),
+    (
+        "E306",
+        "quote-normalization",
+        "semantic",
+        "A quote matches the text only after Unicode normalisation.",
+        "Copy the words from the seed file itself; the text and quote use different Unicode forms.",
+    ),
+    # Layer 3: references and semantics.
+    (
+        "E401",
+        "unknown-actor",
+        "semantic",
+        "An actor id is not in data/actors.yaml.",
+        "Add the actor to the registry or use an existing id.",
+    ),
+    (
+        "E402",
+        "unknown-place",
+        "semantic",
+        "A place id is not in data/places.yaml.",
+        "Add the place to the registry or use an existing id.",
+    ),
+    (
+        "E403",
+        "unknown-event",
+        "semantic",
+        "A claim refers to an event id defined nowhere.",
+        "Define the event in this or another annotation, or fix the id.",
+    ),
+    (
+        "E404",
+        "duplicate-id",
+        "semantic",
+        "An id is defined twice.",
+        "Ids are unique in their table across the whole dataset; pick a new one.",
+    ),
+    (
+        "E405",
+        "seed-missing",
+        "semantic",
+        "The seed document of the annotation does not exist.",
+        "The annotation file name and document.id must be the seed file's stem.",
+    ),
+    (
+        "E406",
+        "sha256-mismatch",
+        "semantic",
+        "The seed file's sha256 does not match the annotation.",
+        "Seeds are never edited; if the seed is new, copy the sha256 from `eventset new`.",
+    ),
+    (
+        "E407",
+        "id-file-mismatch",
+        "semantic",
+        "document.id differs from the annotation's file name.",
+        "Name the file data/annotations/<document.id>.yaml.",
+    ),
+    (
+        "E408",
+        "header-mismatch",
+        "semantic",
+        "A document field disagrees with the seed's header line.",
+        "The header `date YYYY-MM-DD Title` is the source of truth for published date and title.",
+    ),
+    (
+        "E409",
+        "date-order",
+        "semantic",
+        "A date range ends before it starts.",
+        "Swap start and end, or fix the wrong one.",
+    ),
+    (
+        "E410",
+        "date-after-publication",
+        "semantic",
+        "A date lies after the document's publication.",
+        "Reports describe the past; mark planned events with `scheduled: true`.",
+    ),
+    (
+        "E411",
+        "weekday-mismatch",
+        "semantic",
+        "A weekday word in the evidence disagrees with the date.",
+        "Recompute the date from the publication date and the weekday named in the text.",
+    ),
+    (
+        "E412",
+        "latlon-outside-country",
+        "semantic",
+        "A place's coordinates lie outside its country.",
+        "Check the sign and order of latitude/longitude, and the country code.",
+    ),
+    (
+        "E413",
+        "fatalities-order",
+        "semantic",
+        "Fatality figures are not ordered low <= best <= high.",
+        "Give the lowest figure as low and the highest as high.",
+    ),
+    (
+        "E414",
+        "unknown-parent",
+        "semantic",
+        "A registry entry refers to a parent or replacement that does not exist.",
+        "Fix the id or add the missing registry entry.",
+    ),
+    (
+        "E415",
+        "derived-without-evidence",
+        "semantic",
+        "A value is marked derived but gives no evidence.",
+        'Quote the words the value is derived from (e.g. "on Monday").',
+    ),
+    (
+        "E416",
+        "via-names-claimant",
+        "semantic",
+        "A claim's via chain names the claimant itself.",
+        "`via` lists the intermediaries between the claimant and the document, not the claimant.",
+    ),
+    (
+        "E417",
+        "wrong-location",
+        "semantic",
+        "An annotation file is outside data/annotations/.",
+        "Annotations live at data/annotations/<document_id>.yaml.",
+    ),
+    # Layer 3, across documents.
+    (
+        "E501",
+        "event-conflict",
+        "semantic",
+        "Two documents give the same event different facts.",
+        "Agree on type, mode, date and place, or split the event into two ids.",
+    ),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code].name
+
+
+def problem(
+    code: str, file: str, line: int, column: int, message: str, hint: str | None = None
+) -> Problem:
+    """A problem with the catalogue's default hint unless a more specific one is given."""
+    info = CODES[code]  # KeyError here is a programming error: every code must be catalogued
+    return Problem(file, line, column, code, message, info.hint if hint is None else hint)

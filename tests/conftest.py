@@ -1,0 +1,38 @@
+"""Shared fixtures: a throwaway copy of the repository's inputs to break in one way at a time."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_ID = "000_e3ff97cd28be607c"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of seeds/ and data/ in a temporary root."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "data", root / "data")
+    return root
+
+
+@pytest.fixture
+def seed_annotation(repo: Path) -> Path:
+    return repo / "data" / "annotations" / f"{SEED_ID}.yaml"
+
+
+@pytest.fixture
+def edit(repo: Path) -> Callable[[Path, str, str], None]:
+    """Replace exactly one occurrence of `old` with `new` in a file of the temporary repo."""
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
+        path.write_text(text.replace(old, new), encoding="utf-8", newline="")
+
+    return replace
