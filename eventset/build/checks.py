@@ -19,7 +19,7 @@ from eventset.build.yamlfile import YamlDocument
 from eventset.problems import Problem, problem
 from eventset.schema.annotation import Annotation, DateSpec
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry
-from eventset.schema.vocab import vocabulary
+from eventset.schema.vocab import bbox_contains, vocabulary
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_WORD = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
@@ -83,7 +83,9 @@ def check_place_registry(registry: PlaceRegistry, where: Located) -> Iterator[Pr
             yield where.at("E203", ("places", i), "Give both latitude and longitude, or neither.")
         elif place.latitude is not None and place.longitude is not None:
             bbox = countries[place.country].fields.get("bbox")
-            if isinstance(bbox, tuple | list) and not _inside(bbox, place.latitude, place.longitude):
+            if isinstance(bbox, tuple | list) and not _inside(
+                bbox, place.latitude, place.longitude
+            ):
                 yield where.at(
                     "E412",
                     ("places", i, "latitude"),
@@ -101,10 +103,8 @@ def check_place_registry(registry: PlaceRegistry, where: Located) -> Iterator[Pr
 def _inside(bbox: Sequence[float], latitude: float, longitude: float, margin: float = 0.1) -> bool:
     # The bounding boxes are coarse outlines; the margin keeps border towns from failing.
     min_lon, min_lat, max_lon, max_lat = bbox
-    return (
-        min_lat - margin <= latitude <= max_lat + margin
-        and min_lon - margin <= longitude <= max_lon + margin
-    )
+    grown = (min_lon - margin, min_lat - margin, max_lon + margin, max_lat + margin)
+    return bbox_contains(grown, longitude, latitude)
 
 
 def _check_retired(
@@ -201,45 +201,10 @@ def resolve_evidence(
     return resolved, problems
 
 
-def check_references(
-    annotation: Annotation, registries: Registries, where: Located
-) -> Iterator[Problem]:
-    def actor(actor_id: str | None, path: Path) -> Iterator[Problem]:
-        if actor_id is not None and actor_id not in registries.actors:
-            hint = _did_you_mean(actor_id, registries.actors)
-            yield where.at("E401", path, f"Actor {actor_id!r} is not in data/actors.yaml.", hint)
-
-    def place(place_id: str, path: Path) -> Iterator[Problem]:
-        if place_id not in registries.places:
-            hint = _did_you_mean(place_id, registries.places)
-            yield where.at("E402", path, f"Place {place_id!r} is not in data/places.yaml.", hint)
-
-    yield from actor(annotation.document.outlet, ("document", "outlet"))
-    for i, mention in enumerate(annotation.actors):
-        yield from actor(mention.actor, ("actors", i, "actor"))
-    for i, pm in enumerate(annotation.places):
-        yield from place(pm.place, ("places", i, "place"))
-    for i, event in enumerate(annotation.events):
-        if event.place is not None:
-            yield from place(event.place.id, ("events", i, "place", "id"))
-        for k, part in enumerate(event.participants):
-            yield from actor(part.actor, ("events", i, "participants", k, "actor"))
-    for i, claim in enumerate(annotation.claims):
-        yield from actor(claim.claimant, ("claims", i, "claimant"))
-        for k, via in enumerate(claim.via):
-            yield from actor(via, ("claims", i, "via", k))
-            if via == claim.claimant:
-                yield where.at(
-                    "E416",
-                    ("claims", i, "via", k),
-                    f"{via!r} is the claimant itself, not an intermediary.",
-                )
-        yield from actor(claim.about.actor, ("claims", i, "about", "actor"))
-
-
-def _did_you_mean(wrong: str, known: Mapping[str, object]) -> str | None:
+def did_you_mean(wrong: str, known: Iterable[str]) -> str | None:
+    """The closest known id, for a hint."""
     close = difflib.get_close_matches(wrong, list(known), n=1)
-    return f"Did you mean {close[0]!r}? Otherwise add it to the registry." if close else None
+    return close[0] if close else None
 
 
 def check_ids(annotation: Annotation, where: Located) -> Iterator[Problem]:
@@ -352,77 +317,15 @@ def check_fatalities(annotation: Annotation, where: Located) -> Iterator[Problem
 
 
 def check_annotation(
-    annotation: Annotation, seed: Seed, stem: str, registries: Registries, where: Located
+    annotation: Annotation, seed: Seed, stem: str, where: Located
 ) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
-    """All single-file semantic checks. Returns resolved evidence for the compiler and problems."""
+    """All single-file semantic checks. Returns resolved evidence for the compiler and problems.
+
+    References to registries and other documents are checked corpus-wide (corpus.py)."""
     problems = list(check_document(annotation, seed, stem, where))
     resolved, quote_problems = resolve_evidence(annotation, seed.text, where)
     problems += quote_problems
-    problems += check_references(annotation, registries, where)
     problems += check_ids(annotation, where)
     problems += check_dates(annotation, where)
     problems += check_fatalities(annotation, where)
     return resolved, problems
-
-
-# --- across annotations -----------------------------------------------------------------------
-
-
-def _event_facts(annotation: Annotation, index: int) -> dict[str, object]:
-    event = annotation.events[index]
-    return {
-        "type": event.type,
-        "mode": event.mode,
-        "date": (event.date.start, event.date.last_day, event.date.precision),
-        "place": event.place.id if event.place else None,
-    }
-
-
-def check_corpus(entries: Iterable[tuple[Annotation, Located]]) -> Iterator[Problem]:
-    """Ids unique across files, shared events consistent, claims about events that exist.
-
-    Files are visited in path order so "first defined" is stable whatever order they came in.
-    """
-    ordered = sorted(entries, key=lambda entry: entry[1].file)
-    first_event: dict[str, tuple[Annotation, int, Located]] = {}
-    first_claim: dict[str, Located] = {}
-    for annotation, where in ordered:
-        for i, claim in enumerate(annotation.claims):
-            if claim.id in first_claim and first_claim[claim.id].file != where.file:
-                yield where.at(
-                    "E404",
-                    ("claims", i, "id"),
-                    f"Claim id {claim.id!r} is already used in {first_claim[claim.id].file}.",
-                )
-            first_claim.setdefault(claim.id, where)
-        for i, event in enumerate(annotation.events):
-            if event.id not in first_event:
-                first_event[event.id] = (annotation, i, where)
-                continue
-            other, j, other_where = first_event[event.id]
-            if other_where.file == where.file:
-                continue  # reported by check_ids
-            mine, theirs = _event_facts(annotation, i), _event_facts(other, j)
-            for fact in mine:
-                if mine[fact] != theirs[fact]:
-                    yield where.at(
-                        "E501",
-                        ("events", i, fact),
-                        f"Event {event.id!r}: {fact} is {_show(mine[fact])} here but "
-                        f"{_show(theirs[fact])} in {other_where.file}.",
-                    )
-    for annotation, where in ordered:
-        for i, claim in enumerate(annotation.claims):
-            if claim.about.event is not None and claim.about.event not in first_event:
-                yield where.at(
-                    "E403",
-                    ("claims", i, "about", "event"),
-                    f"Event {claim.about.event!r} is not defined in any annotation.",
-                    _did_you_mean(claim.about.event, first_event),
-                )
-
-
-def _show(value: object) -> str:
-    if isinstance(value, tuple):
-        return "/".join("open" if v is None else str(v) for v in value)
-    return repr(value)

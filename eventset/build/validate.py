@@ -11,23 +11,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from eventset.build.checks import (
-    Located,
-    Registries,
-    check_actor_registry,
-    check_annotation,
-    check_corpus,
-    check_place_registry,
-)
-from eventset.build.evidence import EvidenceItem
+from eventset.build.checks import Located, Registries, check_actor_registry, check_place_registry
+from eventset.build.corpus import check_corpus
+from eventset.build.document import DocumentResult
 from eventset.build.parse import parse_model
-from eventset.build.quotes import Span
-from eventset.build.seeds import Seed, parse_seed
+from eventset.build.runner import CACHE_DIR, problems_of, run_documents
 from eventset.problems import Problem, problem
-from eventset.schema.annotation import Annotation
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
+
+M = TypeVar("M", ActorRegistry, PlaceRegistry)
 
 
 @dataclass(frozen=True)
@@ -66,20 +61,12 @@ class Layout:
             return path.as_posix()
 
 
-@dataclass(frozen=True)
-class CheckedAnnotation:
-    file: str
-    annotation: Annotation
-    seed: Seed
-    evidence: tuple[tuple[EvidenceItem, Span], ...]
-
-
 @dataclass
 class Validation:
     problems: list[Problem] = field(default_factory=list)
     actors: ActorRegistry | None = None
     places: PlaceRegistry | None = None
-    annotations: list[CheckedAnnotation] = field(default_factory=list)
+    documents: list[DocumentResult] = field(default_factory=list)
     files_checked: int = 0
 
     @property
@@ -87,80 +74,60 @@ class Validation:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def read_inside(layout: Layout, path: Path) -> bytes | Problem:
-    """The bytes of a regular file inside the repository, or why not.
+def refusal(layout: Layout, path: Path) -> Problem | None:
+    """Why a path may not be read, or None: it must be a regular file inside the repository.
 
     Symlinks are refused outright rather than resolved: a link inside seeds/ or data/ could
     point anywhere, and following it would let a pull request read files outside the checkout.
     """
     shown = layout.shown(path)
     root = os.path.realpath(layout.root)
-    real = os.path.realpath(path)
-    if os.path.commonpath([root, real]) != root:
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
         return problem("E111", shown, 1, 1, "The path leaves the repository.")
     # abspath, not resolve(): resolving would follow the very symlinks this loop looks for.
     base = Path(os.path.abspath(layout.root))  # noqa: PTH100
-    relative = Path(os.path.relpath(os.path.abspath(path), base))  # noqa: PTH100
     probe = base
-    for part in relative.parts:
+    for part in Path(os.path.relpath(os.path.abspath(path), base)).parts:  # noqa: PTH100
         probe = probe / part
         if probe.is_symlink():
             return problem("E111", shown, 1, 1, f"{layout.shown(probe)} is a symbolic link.")
     if not path.is_file():
         return problem("E111", shown, 1, 1, "No such regular file.")
-    return path.read_bytes()
+    return None
 
 
-def check_annotation_file(
-    file: str, raw: bytes, seed_raw: bytes | Problem, registries: Registries
-) -> tuple[CheckedAnnotation | None, Located | None, list[Problem]]:
-    """One annotation file, layers 1-3 without the corpus-wide checks. Pure."""
-    annotation, doc, problems = parse_model(raw, file, Annotation)
-    if annotation is None or doc is None:
-        return None, None, problems
-    where = Located(file, doc)
-    stem = Path(file).stem
-    if isinstance(seed_raw, Problem):
-        return (
-            None,
-            where,
-            [
-                where.at(
-                    "E405",
-                    ("document", "id"),
-                    f"No seed document seeds/{stem}.txt ({seed_raw.message})",
-                )
-            ],
-        )
-    seed, seed_problems = parse_seed(stem, seed_raw, f"seeds/{stem}.txt")
-    if seed is None:
-        return None, where, seed_problems
-    evidence, problems = check_annotation(annotation, seed, stem, registries, where)
-    return CheckedAnnotation(file, annotation, seed, tuple(evidence)), where, problems
+def read_inside(layout: Layout, path: Path) -> bytes | Problem:
+    """The bytes of a regular file inside the repository, or why not."""
+    refused = refusal(layout, path)
+    return refused if refused is not None else path.read_bytes()
+
+
+def _registry(
+    layout: Layout, path: Path, model: type[M], result: Validation
+) -> tuple[M | None, Located | None]:
+    result.files_checked += 1
+    raw = read_inside(layout, path)
+    if isinstance(raw, Problem):
+        result.problems.append(raw)
+        return None, None
+    file = layout.shown(path)
+    registry, doc, problems = parse_model(raw, file, model)
+    result.problems += problems
+    return registry, (Located(file, doc) if doc is not None else None)
 
 
 def _load_registries(layout: Layout, result: Validation) -> Registries:
-    actors_raw = read_inside(layout, layout.actors)
-    places_raw = read_inside(layout, layout.places)
-    result.problems += [raw for raw in (actors_raw, places_raw) if isinstance(raw, Problem)]
-    if not isinstance(actors_raw, Problem):
-        file = layout.shown(layout.actors)
-        actors, doc, problems = parse_model(actors_raw, file, ActorRegistry)
-        result.problems += problems
-        if actors is not None and doc is not None:
-            result.actors = actors
-            result.problems += check_actor_registry(actors, Located(file, doc))
-    if not isinstance(places_raw, Problem):
-        file = layout.shown(layout.places)
-        places, doc, problems = parse_model(places_raw, file, PlaceRegistry)
-        result.problems += problems
-        if places is not None and doc is not None:
-            result.places = places
-            result.problems += check_place_registry(places, Located(file, doc))
-    result.files_checked += 2
+    actors, where = _registry(layout, layout.actors, ActorRegistry, result)
+    if actors is not None and where is not None:
+        result.problems += check_actor_registry(actors, where)
+        result.actors = actors
+    places, where = _registry(layout, layout.places, PlaceRegistry, result)
+    if places is not None and where is not None:
+        result.problems += check_place_registry(places, where)
+        result.places = places
     return Registries(
-        actors={a.id: a for a in result.actors.actors} if result.actors else {},
-        places={p.id: p for p in result.places.places} if result.places else {},
+        actors={a.id: a for a in actors.actors} if actors else {},
+        places={p.id: p for p in places.places} if places else {},
     )
 
 
@@ -170,35 +137,47 @@ def annotation_files(layout: Layout) -> list[Path]:
     return sorted(p for p in layout.annotations.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
-def validate_repository(root: Path, targets: Sequence[Path] | None = None) -> Validation:
+def validate_repository(
+    root: Path,
+    targets: Sequence[Path] | None = None,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
+    progress: bool = False,
+) -> Validation:
     """Validate every input under `root`; with `targets`, report only problems in those files.
 
     The whole corpus is always read, because a file is only valid in context: its references
-    must resolve and its ids must be unique across every other file.
+    must resolve and its ids must be unique across every other file. With `cache`, per-document
+    results are reused from `.eventset-cache/` when neither file changed.
     """
     layout = Layout(root)
     result = Validation()
     registries = _load_registries(layout, result)
-    entries: list[tuple[Annotation, Located]] = []
+    tasks: list[tuple[str, Path, Path]] = []
     for path in annotation_files(layout):
         file = layout.shown(path)
-        raw = read_inside(layout, path)
-        if isinstance(raw, Problem):
-            result.problems.append(raw)
-            continue
-        if not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
+        refused = refusal(layout, path)
+        if refused is not None:
+            result.problems.append(refused)
+        elif not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
             result.problems.append(
                 problem("E205", file, 1, 1, f"File name {path.name!r} is not a valid document id.")
             )
-            continue
-        seed_raw = read_inside(layout, layout.seed_of(path.stem))
-        checked, where, problems = check_annotation_file(file, raw, seed_raw, registries)
-        result.problems += problems
-        result.files_checked += 1
-        if checked is not None and where is not None:
-            result.annotations.append(checked)
-            entries.append((checked.annotation, where))
-    result.problems += check_corpus(entries)
+        else:
+            seed = layout.seed_of(path.stem)
+            seed_refused = refusal(layout, seed) if seed.exists() or seed.is_symlink() else None
+            if seed_refused is not None:
+                result.problems.append(seed_refused)
+            tasks.append(
+                (file, path, seed if seed_refused is None else layout.root / ".missing-seed")
+            )
+    result.documents = run_documents(
+        tasks, jobs=jobs, cache_dir=layout.root / CACHE_DIR if cache else None, progress=progress
+    )
+    result.files_checked += len(tasks)
+    result.problems += problems_of(result.documents)
+    result.problems += check_corpus(result.documents, registries)
     if targets is not None:
         wanted = _target_files(layout, targets, result)
         result.problems = [p for p in result.problems if p.file in wanted or p.code == "E111"]

@@ -33,6 +33,7 @@ EXPECTED_NAMES = {
     "actor_kinds",
     "place_kinds",
     "mention_aspects",
+    "mention_targets",
     "licences",
     "countries",
     "languages",

@@ -1,0 +1,225 @@
+"""Compiling one checked annotation into per-document table rows (column lists). Pure.
+
+Events come out once per reporting document; `assemble.py` merges them across documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from eventset.build.evidence import EvidenceItem
+from eventset.build.quotes import Span, sentence_index, sentence_starts
+from eventset.build.seeds import Seed
+from eventset.schema.annotation import Annotation
+from eventset.schema.vocab import vocabulary
+
+Columns = dict[str, list[Any]]
+
+# Per-document event rows carry these columns for the merge; the merged table drops them.
+EVENT_MERGE_COLUMNS = ("document_id", "published")
+
+
+def mention_id(document_id: str, item: EvidenceItem, span: Span) -> str:
+    """Stable across builds and releases as long as the span and what it supports stay the same."""
+    key = "\x1f".join(
+        str(part)
+        for part in (
+            document_id,
+            span.start,
+            span.end,
+            item.target_kind,
+            item.target_id,
+            item.aspect,
+            item.actor_id,
+            item.role,
+        )
+    )
+    return "m" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _columns(names: tuple[str, ...]) -> Columns:
+    return {name: [] for name in names}
+
+
+def _add(columns: Columns, row: dict[str, Any]) -> None:
+    for name, values in columns.items():
+        values.append(row[name])
+
+
+def compile_document(
+    annotation: Annotation,
+    seed: Seed,
+    evidence: tuple[tuple[EvidenceItem, Span], ...] | list[tuple[EvidenceItem, Span]],
+    annotation_sha256: str,
+) -> dict[str, Columns]:
+    block = annotation.document
+    doc_id = block.id
+    licence = vocabulary("licences")[block.licence]
+    documents = _columns(
+        (
+            "document_id",
+            "published",
+            "title",
+            "byline",
+            "outlet_id",
+            "language",
+            "url",
+            "licence",
+            "text_sha256",
+            "char_count",
+            "byte_count",
+            "text",
+            "annotation_sha256",
+        )
+    )
+    _add(
+        documents,
+        {
+            "document_id": doc_id,
+            "published": block.published,
+            "title": block.title,
+            "byline": block.byline,
+            "outlet_id": block.outlet,
+            "language": block.language,
+            "url": block.url,
+            "licence": block.licence,
+            "text_sha256": seed.sha256,
+            "char_count": len(seed.text),
+            "byte_count": seed.byte_count,
+            "text": seed.text if licence.fields.get("redistribute_text") is True else None,
+            "annotation_sha256": annotation_sha256,
+        },
+    )
+
+    events = _columns(
+        (
+            "event_id",
+            "event_type",
+            "mode",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "date_derived",
+            "place_id",
+            "geo_precision",
+            "fatalities_low",
+            "fatalities_best",
+            "fatalities_high",
+            "certainty",
+            "summary",
+            *EVENT_MERGE_COLUMNS,
+        )
+    )
+    event_actors = _columns(("event_id", "actor_id", "role"))
+    for event in annotation.events:
+        figures = event.fatalities
+        _add(
+            events,
+            {
+                "event_id": event.id,
+                "event_type": event.type,
+                "mode": event.mode,
+                "date_start": event.date.start,
+                "date_end": event.date.last_day,
+                "date_precision": event.date.precision,
+                "date_derived": event.date.derived,
+                "place_id": event.place.id if event.place else None,
+                "geo_precision": event.place.precision if event.place else None,
+                "fatalities_low": figures.low if figures else None,
+                "fatalities_best": figures.best if figures else None,
+                "fatalities_high": figures.high if figures else None,
+                "certainty": event.certainty,
+                "summary": " ".join(event.summary.split()),
+                "document_id": doc_id,
+                "published": block.published,
+            },
+        )
+        for part in event.participants:
+            _add(event_actors, {"event_id": event.id, "actor_id": part.actor, "role": part.role})
+
+    claim_kinds = vocabulary("claim_kinds")
+    claims = _columns(
+        (
+            "claim_id",
+            "document_id",
+            "claimant_id",
+            "via",
+            "kind",
+            "polarity",
+            "modality",
+            "explicit",
+            "event_id",
+            "about_actor_id",
+            "value",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "summary",
+            "gtd_claimed",
+        )
+    )
+    for claim in annotation.claims:
+        gtd = claim_kinds[claim.kind].fields.get("gtd_claimed")
+        _add(
+            claims,
+            {
+                "claim_id": claim.id,
+                "document_id": doc_id,
+                "claimant_id": claim.claimant,
+                "via": list(claim.via),
+                "kind": claim.kind,
+                "polarity": claim.polarity,
+                "modality": claim.modality,
+                "explicit": claim.explicit,
+                "event_id": claim.about.event,
+                "about_actor_id": claim.about.actor,
+                "value": claim.value,
+                "date_start": claim.date.start if claim.date else None,
+                "date_end": claim.date.last_day if claim.date else None,
+                "date_precision": claim.date.precision if claim.date else None,
+                "summary": " ".join(claim.summary.split()),
+                "gtd_claimed": gtd if isinstance(gtd, int) else None,
+            },
+        )
+
+    starts = sentence_starts(seed.text)
+    mentions = _columns(
+        (
+            "mention_id",
+            "document_id",
+            "start",
+            "end",
+            "quote",
+            "sentence_index",
+            "target_kind",
+            "target_id",
+            "aspect",
+            "actor_id",
+            "role",
+        )
+    )
+    for item, span in evidence:
+        _add(
+            mentions,
+            {
+                "mention_id": mention_id(doc_id, item, span),
+                "document_id": doc_id,
+                "start": span.start,
+                "end": span.end,
+                "quote": seed.text[span.start : span.end],
+                "sentence_index": sentence_index(starts, span.start),
+                "target_kind": item.target_kind,
+                "target_id": item.target_id,
+                "aspect": item.aspect,
+                "actor_id": item.actor_id,
+                "role": item.role,
+            },
+        )
+    return {
+        "documents": documents,
+        "events": events,
+        "event_actors": event_actors,
+        "claims": claims,
+        "mentions": mentions,
+    }

@@ -1,0 +1,121 @@
+"""Running per-document work over many files: a content-hash cache and a process pool.
+
+This is the edge where files are read; `process_document` itself stays pure. Results are cached
+as JSON (never pickle: the cache directory could be planted by a pull request) under a key made
+of the code version and both files' bytes, so an edit to one file re-processes one document.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from eventset.build.document import DocumentResult, cache_key, process_document
+from eventset.problems import Problem
+
+CACHE_DIR = ".eventset-cache"
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the package's code and vocabularies: any change invalidates every cached result."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".yaml"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> DocumentResult | None:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_bytes())
+            result = DocumentResult.from_json(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a missing or damaged entry is recomputed, never trusted
+        return result
+
+    def put(self, key: str, result: DocumentResult) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)  # atomic: readers see the old entry or the new one, never half
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+
+
+def _one(task: tuple[str, str, str, str | None, str]) -> DocumentResult:
+    file, annotation_path, seed_path, cache_dir, version = task
+    raw = Path(annotation_path).read_bytes()
+    seed_raw = _read(Path(seed_path))
+    cache = Cache(Path(cache_dir)) if cache_dir else None
+    key = cache_key(version, file, raw, seed_raw)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    result = process_document(file, raw, seed_raw)
+    if cache is not None:
+        cache.put(key, result)
+    return result
+
+
+def run_documents(
+    tasks: Sequence[tuple[str, Path, Path]],
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: bool = False,
+) -> list[DocumentResult]:
+    """Process (shown name, annotation path, seed path) tasks; results come back in task order."""
+    version = code_version()
+    work = [
+        (file, str(a), str(s), str(cache_dir) if cache_dir else None, version)
+        for file, a, s in tasks
+    ]
+    if jobs <= 1 or len(work) < 64:
+        results: Iterable[DocumentResult] = map(_one, work)
+        return list(_with_progress(results, len(work), progress))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        chunk = max(1, min(256, len(work) // (jobs * 8)))
+        return list(_with_progress(pool.map(_one, work, chunksize=chunk), len(work), progress))
+
+
+def _with_progress(
+    results: Iterable[DocumentResult], total: int, show: bool
+) -> Iterator[DocumentResult]:
+    if not show or total < 200 or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("documents", total=total)
+        for result in results:
+            bar.advance(task)
+            yield result
+
+
+def problems_of(results: Iterable[DocumentResult]) -> list[Problem]:
+    return [p for result in results for p in result.problems]

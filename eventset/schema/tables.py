@@ -1,0 +1,419 @@
+"""The release tables, described once.
+
+Each table is a `Table` of `Column`s: name, type, nullability, constraints, description and
+keys. The Pandera contracts (`contracts.py`), the Arrow schema with field metadata, the
+codebook and `datapackage.json` are all generated from these descriptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from eventset.schema.fields import (
+    DOCUMENT_ID_PATTERN,
+    SHA256_PATTERN,
+    SLUG_PATTERN,
+    WIKIDATA_PATTERN,
+)
+
+SCHEMA_VERSION = "1.0.0"
+
+DType = Literal["string", "int32", "int64", "float64", "bool", "date", "list[string]"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: DType
+    description: str
+    nullable: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    vocabulary: str | None = None
+    ge: float | None = None
+    le: float | None = None
+    references: tuple[str, str] | None = None  # (table, column) this column is a foreign key to
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A rule over several columns of one row, written as a SQL-like sentence for the codebook
+    and implemented in `contracts.py` under the same name."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    primary_key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    row_checks: tuple[RowCheck, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(col.name for col in self.columns)
+
+
+def _id(
+    name: str,
+    what: str,
+    pattern: str = SLUG_PATTERN,
+    *,
+    unique: bool = False,
+    nullable: bool = False,
+    references: tuple[str, str] | None = None,
+) -> Column:
+    """An id column: a string under the id pattern, optionally a key or a reference."""
+    return Column(
+        name,
+        "string",
+        what,
+        nullable=nullable,
+        unique=unique,
+        pattern=pattern,
+        references=references,
+    )
+
+
+DOCUMENTS = Table(
+    "documents",
+    "One row per source document (a seed file and its annotation).",
+    ("document_id",),
+    (
+        _id("document_id", "Document id: the seed file's stem.", DOCUMENT_ID_PATTERN, unique=True),
+        Column("published", "date", "Publication date, from the seed's header line."),
+        Column("title", "string", "Headline, from the seed's header line."),
+        Column("byline", "string", "Byline as printed.", nullable=True),
+        _id(
+            "outlet_id",
+            "Actor id of the publishing outlet; null when not known.",
+            nullable=True,
+            references=("actors", "actor_id"),
+        ),
+        Column("language", "string", "ISO 639-1 language of the text.", vocabulary="languages"),
+        Column("url", "string", "Where the document was published, if known.", nullable=True),
+        Column("licence", "string", "Licence of the text.", vocabulary="licences"),
+        Column(
+            "text_sha256",
+            "string",
+            "SHA-256 of the seed file's bytes ('sha256:<hex>').",
+            pattern=SHA256_PATTERN,
+        ),
+        Column("char_count", "int64", "Length of the text in Unicode code points.", ge=0),
+        Column("byte_count", "int64", "Size of the seed file in bytes.", ge=0),
+        Column(
+            "text",
+            "string",
+            "The full text exactly as stored, when the licence allows redistribution; "
+            "otherwise null and only the evidence quotes are published.",
+            nullable=True,
+        ),
+        Column(
+            "annotation_sha256",
+            "string",
+            "SHA-256 of the annotation file the rows come from.",
+            pattern=SHA256_PATTERN,
+        ),
+    ),
+    (RowCheck("text_matches_length", "when text is present, its length equals char_count"),),
+)
+
+ACTORS = Table(
+    "actors",
+    "One row per canonical actor from the actor registry (data/actors.yaml).",
+    ("actor_id",),
+    (
+        _id("actor_id", "Actor id, a lowercase slug, never reused.", unique=True),
+        Column("name", "string", "Canonical English name."),
+        Column("kind", "string", "What sort of actor it is.", vocabulary="actor_kinds"),
+        Column(
+            "country",
+            "string",
+            "ISO 3166-1 alpha-2 country, if any.",
+            nullable=True,
+            vocabulary="countries",
+        ),
+        Column("aliases", "list[string]", "Other names and spellings seen in documents."),
+        _id(
+            "parent_id",
+            "Actor this one belongs to or is affiliated with.",
+            nullable=True,
+            references=("actors", "actor_id"),
+        ),
+        Column(
+            "wikidata",
+            "string",
+            "Wikidata item (Q-number), when known.",
+            nullable=True,
+            pattern=WIKIDATA_PATTERN,
+        ),
+        Column("description", "string", "Scope note.", nullable=True),
+    ),
+)
+
+PLACES = Table(
+    "places",
+    "One row per canonical place from the place registry (data/places.yaml).",
+    ("place_id",),
+    (
+        _id("place_id", "Place id, a lowercase slug, never reused.", unique=True),
+        Column("name", "string", "Canonical English name."),
+        Column("kind", "string", "Feature kind.", vocabulary="place_kinds"),
+        Column("country", "string", "ISO 3166-1 alpha-2 country.", vocabulary="countries"),
+        Column("admin1", "string", "First-level administrative division.", nullable=True),
+        Column("admin2", "string", "Second-level administrative division.", nullable=True),
+        Column("latitude", "float64", "WGS84 latitude.", nullable=True, ge=-90, le=90),
+        Column("longitude", "float64", "WGS84 longitude.", nullable=True, ge=-180, le=180),
+        Column("geonames_id", "int64", "GeoNames id, when known.", nullable=True, ge=1),
+        _id("parent_id", "Enclosing place.", nullable=True, references=("places", "place_id")),
+        Column("aliases", "list[string]", "Other names."),
+    ),
+    (RowCheck("coordinates_paired", "latitude and longitude are both given or both null"),),
+)
+
+EVENTS = Table(
+    "events",
+    "One row per event, merged across every document that reports it.",
+    ("event_id",),
+    (
+        _id("event_id", "Event id; documents reporting the same event share it.", unique=True),
+        Column("event_type", "string", "PLOVER event type.", vocabulary="event_types"),
+        Column("mode", "string", "PLOVER mode of the type, when the text says.", nullable=True),
+        Column(
+            "date_start",
+            "date",
+            "First possible day; null when no lower bound is given.",
+            nullable=True,
+        ),
+        Column(
+            "date_end",
+            "date",
+            "Last possible day; null when no upper bound is given.",
+            nullable=True,
+        ),
+        Column(
+            "date_precision",
+            "string",
+            "How precisely the sources date it.",
+            vocabulary="date_precisions",
+        ),
+        Column("date_derived", "bool", "True when the date is implied by the text, not stated."),
+        _id(
+            "place_id",
+            "Where it happened; null when no source says.",
+            nullable=True,
+            references=("places", "place_id"),
+        ),
+        Column(
+            "geo_precision",
+            "string",
+            "How closely the sources locate it.",
+            nullable=True,
+            vocabulary="geo_precisions",
+        ),
+        Column(
+            "fatalities_low",
+            "int64",
+            "Lowest death figure any source supports.",
+            nullable=True,
+            ge=0,
+        ),
+        Column(
+            "fatalities_best",
+            "int64",
+            "Best single figure: the lowest of the sources' best figures (conservative).",
+            nullable=True,
+            ge=0,
+        ),
+        Column(
+            "fatalities_high",
+            "int64",
+            "Highest death figure any source supports.",
+            nullable=True,
+            ge=0,
+        ),
+        Column(
+            "certainty",
+            "string",
+            "The most certain level any source gives.",
+            vocabulary="certainty_levels",
+        ),
+        Column("summary", "string", "One neutral line, from the earliest reporting document."),
+        Column("document_count", "int32", "Number of documents that report the event.", ge=1),
+        Column("acled_event_type", "string", "ACLED event_type crosswalk.", nullable=True),
+        Column("acled_sub_event_type", "string", "ACLED sub_event_type crosswalk.", nullable=True),
+        Column(
+            "cameo_code", "string", "CAMEO code crosswalk (most specific that fits).", nullable=True
+        ),
+        Column("gtd_attacktype", "int32", "GTD attacktype crosswalk.", nullable=True, ge=1, le=9),
+        Column(
+            "acled_time_precision",
+            "int32",
+            "ACLED time_precision crosswalk.",
+            nullable=True,
+            ge=1,
+            le=3,
+        ),
+        Column(
+            "ucdp_date_prec", "int32", "UCDP GED date_prec crosswalk.", nullable=True, ge=1, le=5
+        ),
+        Column(
+            "acled_geo_precision",
+            "int32",
+            "ACLED geo_precision crosswalk.",
+            nullable=True,
+            ge=1,
+            le=3,
+        ),
+        Column(
+            "ucdp_where_prec", "int32", "UCDP GED where_prec crosswalk.", nullable=True, ge=1, le=7
+        ),
+    ),
+    (
+        RowCheck("dates_ordered", "date_start <= date_end when both are given"),
+        RowCheck("fatalities_ordered", "fatalities_low <= fatalities_best <= fatalities_high"),
+        RowCheck("place_has_precision", "geo_precision is given exactly when place_id is"),
+    ),
+)
+
+EVENT_ACTORS = Table(
+    "event_actors",
+    "One row per (event, actor, role): who took part in an event, and how.",
+    ("event_id", "actor_id", "role"),
+    (
+        _id("event_id", "The event.", references=("events", "event_id")),
+        _id("actor_id", "The participating actor.", references=("actors", "actor_id")),
+        Column("role", "string", "The actor's part in the event.", vocabulary="participant_roles"),
+        Column(
+            "document_count", "int32", "Number of documents that name the actor in this role.", ge=1
+        ),
+    ),
+)
+
+CLAIMS = Table(
+    "claims",
+    "One row per attributed assertion in a document: who claims what, through whom, about what.",
+    ("claim_id",),
+    (
+        _id("claim_id", "Claim id, unique across the dataset.", unique=True),
+        _id(
+            "document_id",
+            "The document that carries the claim.",
+            DOCUMENT_ID_PATTERN,
+            references=("documents", "document_id"),
+        ),
+        _id(
+            "claimant_id",
+            "Who asserts it (a typed actor, never free text).",
+            references=("actors", "actor_id"),
+        ),
+        Column(
+            "via", "list[string]", "Actor ids of the intermediaries, nearest the claimant first."
+        ),
+        Column("kind", "string", "What sort of assertion it is.", vocabulary="claim_kinds"),
+        Column("polarity", "string", "Asserted or negated.", vocabulary="claim_polarities"),
+        Column("modality", "string", "How firmly it is asserted.", vocabulary="claim_modalities"),
+        Column("explicit", "bool", "False when the text implies the claim without stating it."),
+        _id(
+            "event_id",
+            "The event the claim is about, if any.",
+            nullable=True,
+            references=("events", "event_id"),
+        ),
+        _id(
+            "about_actor_id",
+            "The actor the claim is about, if any.",
+            nullable=True,
+            references=("actors", "actor_id"),
+        ),
+        Column("value", "float64", "The figure, for a casualty_figure claim.", nullable=True, ge=0),
+        Column("date_start", "date", "When the claim was made: first possible day.", nullable=True),
+        Column("date_end", "date", "When the claim was made: last possible day.", nullable=True),
+        Column(
+            "date_precision",
+            "string",
+            "Precision of the claim's date.",
+            nullable=True,
+            vocabulary="date_precisions",
+        ),
+        Column("summary", "string", "What is claimed, in the claimant's terms."),
+        Column(
+            "gtd_claimed",
+            "int32",
+            "GTD `claimed` crosswalk of the claim kind.",
+            nullable=True,
+            ge=0,
+            le=1,
+        ),
+    ),
+    (RowCheck("dates_ordered", "date_start <= date_end when both are given"),),
+)
+
+MENTIONS = Table(
+    "mentions",
+    "One row per evidence span: the exact words of a document that support a fact.",
+    ("mention_id",),
+    (
+        Column(
+            "mention_id",
+            "string",
+            "Stable id from the document, span, target and aspect ('m' + 16 hex digits).",
+            unique=True,
+            pattern=r"^m[0-9a-f]{16}$",
+        ),
+        _id(
+            "document_id",
+            "The document the words are in.",
+            DOCUMENT_ID_PATTERN,
+            references=("documents", "document_id"),
+        ),
+        Column(
+            "start", "int64", "Start offset in Unicode code points into the text as stored.", ge=0
+        ),
+        Column(
+            "end", "int64", "End offset (exclusive), code points: text[start:end] == quote.", ge=1
+        ),
+        Column("quote", "string", "The exact words."),
+        Column("sentence_index", "int32", "0-based sentence number (the header line is 0).", ge=0),
+        Column(
+            "target_kind",
+            "string",
+            "Which table the supported fact is in.",
+            vocabulary="mention_targets",
+        ),
+        Column("target_id", "string", "Id of the supported row in that table."),
+        Column(
+            "aspect",
+            "string",
+            "What about the target the words support.",
+            vocabulary="mention_aspects",
+        ),
+        _id(
+            "actor_id",
+            "For participant evidence: the participating actor.",
+            nullable=True,
+            references=("actors", "actor_id"),
+        ),
+        Column(
+            "role",
+            "string",
+            "For participant evidence: the role.",
+            nullable=True,
+            vocabulary="participant_roles",
+        ),
+    ),
+    (RowCheck("span_matches_quote", "end - start equals the quote's length in code points"),),
+)
+
+TABLES: tuple[Table, ...] = (DOCUMENTS, ACTORS, PLACES, EVENTS, EVENT_ACTORS, CLAIMS, MENTIONS)
+TABLES_BY_NAME = {table.name: table for table in TABLES}
