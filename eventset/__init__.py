@@ -1,0 +1,14 @@
+"""eventset: events, actors and claims traceable to the exact words of their sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["load"]
+
+
+def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Load a release; see `eventset.loader.load`. Imported lazily to keep `import eventset` fast."""
+    from eventset.loader import load as _load
+
+    return _load(*args, **kwargs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -72,6 +73,87 @@ def validate(
     result = validate_repository(base, paths or None)
     sys.stdout.write(render(fmt.value, result.problems, _source_lines(base), result.files_checked))
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def build(
+    root: RootOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (default: <root>/dist).")
+    ] = None,
+    version: Annotated[
+        str, typer.Option("--version", help="Dataset version, X.Y.Z; `dev` is a scratch build.")
+    ] = "dev",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Format of validation problems.")
+    ] = Format.human,
+) -> None:
+    """Validate the inputs and compile them into dist/eventset-<version>/ (Parquet + codebook + manifest)."""
+    from eventset.build.pipeline import build as run_build
+    from eventset.build.release import ReleaseExistsError
+    from eventset.report import render
+
+    if version != "dev" and not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
+        typer.echo(f"error: version {version!r} is not X.Y.Z (or dev).", err=True)
+        raise typer.Exit(2)
+    base = _root(root)
+    try:
+        result = run_build(
+            base, (out or base / "dist").resolve(), version, jobs=jobs, progress=True
+        )
+    except ReleaseExistsError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if not result.validation.ok:
+        sys.stdout.write(
+            render(
+                fmt.value,
+                result.validation.problems,
+                _source_lines(base),
+                result.validation.files_checked,
+            )
+        )
+        typer.echo("Build refused: fix the problems above first.", err=True)
+        raise typer.Exit(1)
+    if result.failures:
+        for failure in result.failures:
+            typer.echo(f"error: {failure.describe()}", err=True)
+        typer.echo(
+            "Build refused: the tables break their contracts (a bug in the build; please report).",
+            err=True,
+        )
+        raise typer.Exit(1)
+    assert result.written is not None
+    _print_tables(result.tables)
+    state = "unchanged" if result.written.unchanged else "written"
+    typer.echo(f"{state}: {result.written.path}")
+
+
+def _print_tables(tables: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    summary = Table("table", "rows", "columns", title="eventset release")
+    for name, frame in tables.items():
+        summary.add_row(name, f"{frame.height:,}", str(frame.width))
+    Console(stderr=True).print(summary)
+
+
+@app.command()
+def check(
+    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+) -> None:
+    """Re-validate a release: checksums, table contracts and cross-table integrity."""
+    from eventset.check import check_release
+
+    problems = check_release(release)
+    for text in problems:
+        typer.echo(f"error: {text}")
+    if problems:
+        typer.echo(f"{len(problems)} problem(s): {release} does not check out.")
+        raise typer.Exit(1)
+    typer.echo(f"ok: {release} checks out (checksums, contracts, cross-table integrity).")
 
 
 @app.command()

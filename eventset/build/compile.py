@@ -16,8 +16,75 @@ from eventset.schema.vocab import vocabulary
 
 Columns = dict[str, list[Any]]
 
-# Per-document event rows carry these columns for the merge; the merged table drops them.
-EVENT_MERGE_COLUMNS = ("document_id", "published")
+# Columns of the per-document rows. Events and event_actors come out once per reporting
+# document, with the document's id (and date) for the merge in assemble.py.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "document_id",
+        "published",
+        "title",
+        "byline",
+        "outlet_id",
+        "language",
+        "url",
+        "licence",
+        "text_sha256",
+        "char_count",
+        "byte_count",
+        "text",
+        "annotation_sha256",
+    ),
+    "events": (
+        "event_id",
+        "event_type",
+        "mode",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "date_derived",
+        "place_id",
+        "geo_precision",
+        "fatalities_low",
+        "fatalities_best",
+        "fatalities_high",
+        "certainty",
+        "summary",
+        "document_id",
+        "published",
+    ),
+    "event_actors": ("event_id", "actor_id", "role", "document_id"),
+    "claims": (
+        "claim_id",
+        "document_id",
+        "claimant_id",
+        "via",
+        "kind",
+        "polarity",
+        "modality",
+        "explicit",
+        "event_id",
+        "about_actor_id",
+        "value",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "summary",
+        "gtd_claimed",
+    ),
+    "mentions": (
+        "mention_id",
+        "document_id",
+        "start",
+        "end",
+        "quote",
+        "sentence_index",
+        "target_kind",
+        "target_id",
+        "aspect",
+        "actor_id",
+        "role",
+    ),
+}
 
 
 def mention_id(document_id: str, item: EvidenceItem, span: Span) -> str:
@@ -56,23 +123,7 @@ def compile_document(
     block = annotation.document
     doc_id = block.id
     licence = vocabulary("licences")[block.licence]
-    documents = _columns(
-        (
-            "document_id",
-            "published",
-            "title",
-            "byline",
-            "outlet_id",
-            "language",
-            "url",
-            "licence",
-            "text_sha256",
-            "char_count",
-            "byte_count",
-            "text",
-            "annotation_sha256",
-        )
-    )
+    documents = _columns(COLUMNS["documents"])
     _add(
         documents,
         {
@@ -92,26 +143,8 @@ def compile_document(
         },
     )
 
-    events = _columns(
-        (
-            "event_id",
-            "event_type",
-            "mode",
-            "date_start",
-            "date_end",
-            "date_precision",
-            "date_derived",
-            "place_id",
-            "geo_precision",
-            "fatalities_low",
-            "fatalities_best",
-            "fatalities_high",
-            "certainty",
-            "summary",
-            *EVENT_MERGE_COLUMNS,
-        )
-    )
-    event_actors = _columns(("event_id", "actor_id", "role"))
+    events = _columns(COLUMNS["events"])
+    event_actors = _columns(COLUMNS["event_actors"])
     for event in annotation.events:
         figures = event.fatalities
         _add(
@@ -136,29 +169,18 @@ def compile_document(
             },
         )
         for part in event.participants:
-            _add(event_actors, {"event_id": event.id, "actor_id": part.actor, "role": part.role})
+            _add(
+                event_actors,
+                {
+                    "event_id": event.id,
+                    "actor_id": part.actor,
+                    "role": part.role,
+                    "document_id": doc_id,
+                },
+            )
 
     claim_kinds = vocabulary("claim_kinds")
-    claims = _columns(
-        (
-            "claim_id",
-            "document_id",
-            "claimant_id",
-            "via",
-            "kind",
-            "polarity",
-            "modality",
-            "explicit",
-            "event_id",
-            "about_actor_id",
-            "value",
-            "date_start",
-            "date_end",
-            "date_precision",
-            "summary",
-            "gtd_claimed",
-        )
-    )
+    claims = _columns(COLUMNS["claims"])
     for claim in annotation.claims:
         gtd = claim_kinds[claim.kind].fields.get("gtd_claimed")
         _add(
@@ -184,21 +206,7 @@ def compile_document(
         )
 
     starts = sentence_starts(seed.text)
-    mentions = _columns(
-        (
-            "mention_id",
-            "document_id",
-            "start",
-            "end",
-            "quote",
-            "sentence_index",
-            "target_kind",
-            "target_id",
-            "aspect",
-            "actor_id",
-            "role",
-        )
-    )
+    mentions = _columns(COLUMNS["mentions"])
     for item, span in evidence:
         _add(
             mentions,

@@ -1,0 +1,173 @@
+"""Per-document rows + registries -> the release tables (polars), merged and sorted.
+
+An event reported by several documents becomes one row: type, mode, date and place must agree
+(the corpus check reports a disagreement as E501 before we get here); fatality figures become
+a range over the documents (lowest low, lowest best, highest high); the summary comes from the
+earliest document; certainty is the most certain level any document gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from eventset.build.compile import COLUMNS
+from eventset.build.document import DocumentResult
+from eventset.schema.contracts import POLARS_TYPES, polars_schema
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
+from eventset.schema.vocab import event_crosswalk, vocabulary
+
+Tables = dict[str, pl.DataFrame]
+
+
+# Columns the per-document rows carry beyond their table's declared ones.
+_EXTRA_TYPES: dict[str, pl.DataType] = {"document_id": pl.String(), "published": pl.Date()}
+
+
+def _frame(
+    table: Table, columns: Mapping[str, Sequence[Any]], names: Sequence[str]
+) -> pl.DataFrame:
+    declared = set(table.column_names)
+    schema = {
+        name: POLARS_TYPES[table.column(name).dtype] if name in declared else _EXTRA_TYPES[name]
+        for name in names
+    }
+    return pl.DataFrame({name: columns[name] for name in names}, schema=schema, strict=False)
+
+
+def _concat(results: Sequence[DocumentResult], name: str) -> pl.DataFrame:
+    table = TABLES_BY_NAME[name]
+    names = COLUMNS[name]
+    frames = [_frame(table, r.tables[name], names) for r in results if r.tables]
+    return (
+        pl.concat(frames, how="vertical")
+        if frames
+        else _frame(table, {n: [] for n in names}, names)
+    )
+
+
+def _registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
+    actor_rows: dict[str, list[Any]] = {
+        "actor_id": [a.id for a in actors.actors],
+        "name": [a.name for a in actors.actors],
+        "kind": [a.kind for a in actors.actors],
+        "country": [a.country for a in actors.actors],
+        "aliases": [list(a.aliases) for a in actors.actors],
+        "parent_id": [a.parent for a in actors.actors],
+        "wikidata": [a.wikidata for a in actors.actors],
+        "description": [
+            " ".join(a.description.split()) if a.description else None for a in actors.actors
+        ],
+    }
+    place_rows: dict[str, list[Any]] = {
+        "place_id": [p.id for p in places.places],
+        "name": [p.name for p in places.places],
+        "kind": [p.kind for p in places.places],
+        "country": [p.country for p in places.places],
+        "admin1": [p.admin1 for p in places.places],
+        "admin2": [p.admin2 for p in places.places],
+        "latitude": [p.latitude for p in places.places],
+        "longitude": [p.longitude for p in places.places],
+        "geonames_id": [p.geonames_id for p in places.places],
+        "parent_id": [p.parent for p in places.places],
+        "aliases": [list(p.aliases) for p in places.places],
+    }
+    return {
+        "actors": _frame(TABLES_BY_NAME["actors"], actor_rows, list(actor_rows)),
+        "places": _frame(TABLES_BY_NAME["places"], place_rows, list(place_rows)),
+    }
+
+
+def _crosswalk_frame(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Crosswalk columns for each distinct (event_type, mode, date_precision, geo_precision)."""
+    dates = vocabulary("date_precisions")
+    geos = vocabulary("geo_precisions")
+    rows = []
+    for event_type, mode, date_precision, geo_precision in pairs.iter_rows():
+        walk = event_crosswalk(event_type, mode)
+        geo = geos[geo_precision].fields if geo_precision is not None else {}
+        rows.append(
+            {
+                "event_type": event_type,
+                "mode": mode,
+                "date_precision": date_precision,
+                "geo_precision": geo_precision,
+                "acled_event_type": walk.acled_event_type,
+                "acled_sub_event_type": walk.acled_sub_event_type,
+                "cameo_code": walk.cameo_code,
+                "gtd_attacktype": walk.gtd_attacktype,
+                "acled_time_precision": dates[date_precision].fields.get("acled_time_precision"),
+                "ucdp_date_prec": dates[date_precision].fields.get("ucdp_date_prec"),
+                "acled_geo_precision": geo.get("acled_geo_precision"),
+                "ucdp_where_prec": geo.get("ucdp_where_prec"),
+            }
+        )
+    schema = {
+        "event_type": pl.String(),
+        "mode": pl.String(),
+        "date_precision": pl.String(),
+        "geo_precision": pl.String(),
+        "acled_event_type": pl.String(),
+        "acled_sub_event_type": pl.String(),
+        "cameo_code": pl.String(),
+        "gtd_attacktype": pl.Int32(),
+        "acled_time_precision": pl.Int32(),
+        "ucdp_date_prec": pl.Int32(),
+        "acled_geo_precision": pl.Int32(),
+        "ucdp_where_prec": pl.Int32(),
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
+    certainty_rank = {
+        code: rank for rank, code in enumerate(vocabulary("certainty_levels").values())
+    }
+    ranked = per_document.with_columns(
+        pl.col("certainty")
+        .replace_strict(certainty_rank, return_dtype=pl.Int32)
+        .alias("_certainty_rank")
+    ).sort("event_id", "published", "document_id")
+    merged = ranked.group_by("event_id", maintain_order=True).agg(
+        pl.col("event_type").first(),
+        pl.col("mode").first(),
+        pl.col("date_start").first(),
+        pl.col("date_end").first(),
+        pl.col("date_precision").first(),
+        pl.col("date_derived").all(),
+        pl.col("place_id").first(),
+        pl.col("geo_precision").first(),
+        pl.col("fatalities_low").min(),
+        pl.col("fatalities_best").min(),
+        pl.col("fatalities_high").max(),
+        pl.col("certainty").sort_by("_certainty_rank").first(),
+        pl.col("summary").first(),
+        pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count"),
+    )
+    keys = ["event_type", "mode", "date_precision", "geo_precision"]
+    crosswalk = _crosswalk_frame(merged.select(keys).unique(maintain_order=True))
+    return merged.join(crosswalk, on=keys, how="left", nulls_equal=True)
+
+
+def assemble_tables(
+    results: Sequence[DocumentResult], actors: ActorRegistry, places: PlaceRegistry
+) -> Tables:
+    """The seven release tables, each with exactly its declared columns, sorted by primary key."""
+    tables: Tables = {
+        "documents": _concat(results, "documents"),
+        **_registry_tables(actors, places),
+        "events": merge_events(_concat(results, "events")),
+        "event_actors": _concat(results, "event_actors")
+        .group_by("event_id", "actor_id", "role")
+        .agg(pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")),
+        "claims": _concat(results, "claims"),
+        "mentions": _concat(results, "mentions"),
+    }
+    out: Tables = {}
+    for table in TABLES:
+        frame = tables[table.name].select(table.column_names).cast(polars_schema(table))
+        out[table.name] = frame.sort(list(table.primary_key))
+    return out

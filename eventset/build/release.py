@@ -1,0 +1,126 @@
+"""Writing a release directory: Parquet tables, codebook and manifest, atomically.
+
+The directory is assembled under a temporary name beside its destination and renamed into
+place, so a failed or killed build leaves either the previous release or nothing. A numbered
+version is never overwritten; the scratch version `dev` is replaced whole.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from eventset.loader import MANIFEST, sha256_file
+from eventset.schema.codebook import codebook
+from eventset.schema.contracts import arrow_schema
+from eventset.schema.tables import SCHEMA_VERSION, TABLES
+
+DEV_VERSION = "dev"
+
+
+class ReleaseExistsError(Exception):
+    """A numbered release directory exists with different content."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    unchanged: bool  # True when an identical release was already there
+
+
+def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str) -> None:
+    """zstd Parquet with column descriptions in the field metadata; no timestamps, so the bytes
+    depend only on the rows and the library versions pinned by the lockfile."""
+    table = next(t for t in TABLES if t.name == table_name)
+    schema = arrow_schema(table, {"eventset_version": version, "schema_version": SCHEMA_VERSION})
+    arrow = frame.to_arrow().cast(schema)
+    pq.write_table(
+        arrow,
+        path,
+        compression="zstd",
+        compression_level=9,
+        row_group_size=1_000_000,
+        write_statistics=True,
+        store_schema=False,  # the Arrow schema blob would duplicate the field metadata
+    )
+
+
+def _manifest(
+    directory: Path, tables: dict[str, pl.DataFrame], version: str, provenance: dict[str, Any]
+) -> dict[str, Any]:
+    files = []
+    for path in sorted(p for p in directory.iterdir() if p.name != MANIFEST):
+        entry: dict[str, Any] = {
+            "path": path.name,
+            "sha256": sha256_file(path),
+            "bytes": path.stat().st_size,
+        }
+        if path.suffix == ".parquet":
+            entry["rows"] = tables[path.stem].height
+        files.append(entry)
+    return {
+        "name": "eventset",
+        "version": version,
+        "schema_version": SCHEMA_VERSION,
+        **provenance,
+        "files": files,
+    }
+
+
+def _same_release(a: Path, b: Path) -> bool:
+    try:
+        return (a / MANIFEST).read_bytes() == (b / MANIFEST).read_bytes()
+    except OSError:
+        return False
+
+
+def write_release(
+    tables: dict[str, pl.DataFrame], out: Path, version: str, provenance: dict[str, Any]
+) -> Written:
+    """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / f"eventset-{version}"
+    staging = Path(tempfile.mkdtemp(prefix=f".eventset-{version}.", suffix=".partial", dir=out))
+    try:
+        for table in TABLES:
+            write_parquet(
+                tables[table.name], staging / f"{table.name}.parquet", table.name, version
+            )
+        (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
+        manifest = _manifest(staging, tables, version, provenance)
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read
+        if final.exists():
+            if _same_release(staging, final):
+                return Written(final, unchanged=True)
+            if version != DEV_VERSION:
+                raise ReleaseExistsError(
+                    f"{final} exists with different content; releases are never overwritten. "
+                    "Build a new version (--version X.Y.Z) or remove the old directory yourself."
+                )
+            _swap(staging, final)
+        else:
+            staging.rename(final)
+        return Written(final, unchanged=False)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace a dev release: move the old one aside, the new one in, then delete the old."""
+    retired = final.with_name(final.name + ".old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)

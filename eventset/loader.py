@@ -1,0 +1,112 @@
+"""Reading a release: verified files in, polars (or pandas) frames out.
+
+A release directory holds one Parquet file per table and a `manifest.json` listing every file's
+sha256. The loader checks each table file against the manifest before reading it and refuses a
+file whose checksum does not match: it never returns data it cannot vouch for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from eventset.schema.tables import TABLES
+
+MANIFEST = "manifest.json"
+
+
+class ReleaseError(Exception):
+    """A release directory is missing, incomplete or does not match its manifest."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    sha256: str
+    bytes: int
+    rows: int | None
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReleaseError(f"{directory} has no {MANIFEST}; is it a release directory?") from None
+    except (OSError, ValueError) as err:
+        raise ReleaseError(f"{directory / MANIFEST} cannot be read: {err}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        raise ReleaseError(f"{directory / MANIFEST} is not an eventset manifest (no file list).")
+    return manifest
+
+
+def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
+    entries = {}
+    for item in manifest["files"]:
+        try:
+            entry = FileEntry(
+                str(item["path"]), str(item["sha256"]), int(item["bytes"]), item.get("rows")
+            )
+        except (KeyError, TypeError, ValueError):
+            raise ReleaseError(f"manifest entry {item!r} lacks path, sha256 or bytes.") from None
+        if "/" in entry.path or "\\" in entry.path or entry.path.startswith("."):
+            raise ReleaseError(f"manifest names {entry.path!r}, which is not a plain file name.")
+        entries[entry.path] = entry
+    return entries
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def verify_file(directory: Path, entry: FileEntry) -> str | None:
+    """Why the file does not match its manifest entry, or None when it does."""
+    path = directory / entry.path
+    if not path.is_file():
+        return f"{entry.path} is missing."
+    size = path.stat().st_size
+    if size != entry.bytes:
+        return f"{entry.path} has {size:,} bytes; the manifest says {entry.bytes:,}."
+    actual = sha256_file(path)
+    if actual != entry.sha256:
+        return f"{entry.path} has checksum {actual}; the manifest says {entry.sha256}."
+    return None
+
+
+def load(
+    version: str | None = None,
+    *,
+    path: str | Path | None = None,
+    backend: Literal["polars", "pandas"] = "polars",
+) -> dict[str, Any]:
+    """The tables of a release as {name: frame}, every file checked against the manifest.
+
+    `path` loads a local release directory (e.g. dist/eventset-dev). Published versions are
+    downloaded by `eventset.load("X.Y.Z")` once releases are published (see RELEASING.md).
+    """
+    if path is None:
+        raise ReleaseError(
+            f"no published release registry in this version of eventset (asked for {version!r}); "
+            "pass path= to load a local release directory"
+        )
+    directory = Path(path)
+    entries = manifest_entries(read_manifest(directory))
+    tables: dict[str, Any] = {}
+    for table in TABLES:
+        name = f"{table.name}.parquet"
+        if name not in entries:
+            raise ReleaseError(f"the manifest does not list {name}.")
+        problem = verify_file(directory, entries[name])
+        if problem is not None:
+            raise ReleaseError(problem)
+        frame = pl.read_parquet(directory / name)
+        tables[table.name] = frame.to_pandas() if backend == "pandas" else frame
+    return tables
