@@ -207,7 +207,7 @@ def generate(
         bool, typer.Option("--check", help="Only report stale files; exit 1 if any.")
     ] = False,
 ) -> None:
-    """Regenerate the committed files derived from the code (JSON Schemas, error-code reference)."""
+    """Regenerate the committed files derived from the code (JSON Schemas, error codes, codebook)."""
     from eventset.generated import stale_generated, write_generated
 
     base = _root(root)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventset.problems import CODES
+from eventset.schema.codebook import codebook
 from eventset.schema.jsonschema import json_schema_texts
 
 
@@ -41,6 +42,7 @@ def generated_files() -> dict[str, str]:
     """Repository-relative path -> the content it must have."""
     files = {f"schemas/{name}": text for name, text in json_schema_texts().items()}
     files["docs/error-codes.md"] = error_code_reference()
+    files["docs/codebook.md"] = codebook()
     return files
 
 

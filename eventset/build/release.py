@@ -48,7 +48,7 @@ def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str
         compression_level=9,
         row_group_size=1_000_000,
         write_statistics=True,
-        store_schema=False,  # the Arrow schema blob would duplicate the field metadata
+        store_schema=True,  # field descriptions travel in the Arrow schema stored in the footer
     )
 
 

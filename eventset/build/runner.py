@@ -94,7 +94,7 @@ def run_documents(
         (file, str(a), str(s), str(cache_dir) if cache_dir else None, version)
         for file, a, s in tasks
     ]
-    if jobs <= 1 or len(work) < 64:
+    if jobs <= 1 or len(work) < 2:
         results: Iterable[DocumentResult] = map(_one, work)
         return list(_with_progress(results, len(work), progress))
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -121,7 +121,6 @@ def dataframe_schema(table_name: str) -> Any:
         pap.Check(
             functools.partial(_row_check, expr=ROW_CHECKS[(table.name, check.name)]),
             name=check.name,
-            error=check.description,
         )
         for check in table.row_checks
     ]
@@ -169,7 +168,7 @@ def validate_frame(table_name: str, frame: pl.DataFrame) -> list[TableFailure]:
         return [
             TableFailure(
                 table_name,
-                row["column"],
+                row["column"] if row["schema_context"] == "Column" else None,
                 str(row["check"]),
                 row["index"],
                 str(row["failure_case"])[:200],

@@ -46,7 +46,9 @@ CASES = [
         "id: iq-2021-09-06-kalsu-bridge-convoy-bombing",
     ),
     Case("E202", "  url: null", "  url: null\n  urll: x", "urll"),
-    Case("E203", "    fatalities: null  # the text", "    fatalities: 3  # the text", "3  # the text"),
+    Case(
+        "E203", "    fatalities: null  # the text", "    fatalities: 3  # the text", "3  # the text"
+    ),
     Case("E204", "type: THREATEN", "type: THREATENS", "THREATENS"),
     Case(
         "E205",
@@ -94,7 +96,9 @@ CASES = [
         nth=2,
     ),
     Case("E406", '"sha256:fb30f17', '"sha256:fb30f18', '"sha256:fb30f18'),
-    Case("E407", 'id: "000_e3ff97cd28be607c"', 'id: "000_e3ff97cd28be607d"', '"000_e3ff97cd28be607d"'),
+    Case(
+        "E407", 'id: "000_e3ff97cd28be607c"', 'id: "000_e3ff97cd28be607d"', '"000_e3ff97cd28be607d"'
+    ),
     Case("E408", "published: 2021-09-07", "published: 2021-09-08", "2021-09-08"),
     Case(
         "E409",
@@ -235,7 +239,9 @@ def test_e417_yaml_outside_the_annotation_folder(repo: Path) -> None:
     assert result.problems[0].file == "data/notes.yaml"
 
 
-SYNTHETIC_TEXT = " date 2021-09-07 Synthetic test document\n\nThe café by the bridge was hit on Monday.\n"
+SYNTHETIC_TEXT = (
+    " date 2021-09-07 Synthetic test document\n\nThe café by the bridge was hit on Monday.\n"
+)
 
 
 def _synthetic_document(repo: Path, body: str) -> Path:
@@ -299,5 +305,7 @@ def test_e501_shared_event_with_conflicting_date(repo: Path) -> None:
 
 
 def test_every_code_has_a_test() -> None:
-    tested = {case.code for case in CASES} | set(BYTE_CASES) | {"E111", "E405", "E417", "E306", "E501"}
+    tested = (
+        {case.code for case in CASES} | set(BYTE_CASES) | {"E111", "E405", "E417", "E306", "E501"}
+    )
     assert tested == set(CODES)
