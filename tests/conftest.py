@@ -36,3 +36,11 @@ def edit(repo: Path) -> Callable[[Path, str, str], None]:
         path.write_text(text.replace(old, new), encoding="utf-8", newline="")
 
     return replace
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's document cache."""
+    import os
+
+    os.environ["EVENTSET_CACHE_DIR"] = str(tmp_path_factory.mktemp("eventset-cache"))

@@ -1,8 +1,8 @@
 """Running per-document work over many files: a content-hash cache and a process pool.
 
 This is the edge where files are read; `process_document` itself stays pure. Results are cached
-as JSON (never pickle: the cache directory could be planted by a pull request) under a key made
-of the code version and both files' bytes, so an edit to one file re-processes one document.
+as JSON (never pickle) under a key made of the code version and both files' bytes, so an edit
+to one file re-processes one document.
 """
 
 from __future__ import annotations
@@ -19,7 +19,17 @@ from pathlib import Path
 from eventset.build.document import DocumentResult, cache_key, process_document
 from eventset.problems import Problem
 
-CACHE_DIR = ".eventset-cache"
+
+def default_cache_dir() -> Path:
+    """Outside the repository on purpose: a cache inside the checkout could be planted by a pull
+    request with entries that declare a bad file clean. EVENTSET_CACHE_DIR overrides it."""
+    configured = os.environ.get("EVENTSET_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "eventset" / "documents"
+
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 

@@ -17,7 +17,7 @@ from eventset.build.checks import Located, Registries, check_actor_registry, che
 from eventset.build.corpus import check_corpus
 from eventset.build.document import DocumentResult
 from eventset.build.parse import parse_model
-from eventset.build.runner import CACHE_DIR, problems_of, run_documents
+from eventset.build.runner import default_cache_dir, problems_of, run_documents
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
@@ -149,7 +149,7 @@ def validate_repository(
 
     The whole corpus is always read, because a file is only valid in context: its references
     must resolve and its ids must be unique across every other file. With `cache`, per-document
-    results are reused from `.eventset-cache/` when neither file changed.
+    results are reused from the user cache (see runner.default_cache_dir) when neither file changed.
     """
     layout = Layout(root)
     result = Validation()
@@ -173,7 +173,7 @@ def validate_repository(
                 (file, path, seed if seed_refused is None else layout.root / ".missing-seed")
             )
     result.documents = run_documents(
-        tasks, jobs=jobs, cache_dir=layout.root / CACHE_DIR if cache else None, progress=progress
+        tasks, jobs=jobs, cache_dir=default_cache_dir() if cache else None, progress=progress
     )
     result.files_checked += len(tasks)
     result.problems += problems_of(result.documents)
