@@ -1,0 +1,104 @@
+"""The command line as users meet it: exit codes, formats, `new`, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from eventset.cli import app
+from tests.conftest import REPO, SEED_ID
+
+runner = CliRunner()
+
+
+def test_validate_clean_repository_exits_0(repo: Path) -> None:
+    result = runner.invoke(app, ["validate", "--root", str(repo)])
+    assert result.exit_code == 0, result.output
+    assert "All clear" in result.output
+
+
+def test_validate_reports_each_format_and_exits_1(repo: Path, seed_annotation: Path) -> None:
+    text = seed_annotation.read_text(encoding="utf-8")
+    seed_annotation.write_text(text.replace("type: THREATEN", "type: THREATENS"), encoding="utf-8")
+    human = runner.invoke(app, ["validate", "--root", str(repo)])
+    assert human.exit_code == 1
+    assert "error[E204] unknown-code" in human.output
+    assert f"--> data/annotations/{SEED_ID}.yaml:" in human.output
+    assert "did you mean 'THREATEN'?" in human.output
+    assert "Traceback" not in human.output
+
+    github = runner.invoke(app, ["validate", "--root", str(repo), "--format", "github"])
+    assert github.exit_code == 1
+    assert github.output.startswith(f"::error file=data/annotations/{SEED_ID}.yaml,line=")
+
+    as_json = runner.invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    rows = json.loads(as_json.output)
+    assert [row["code"] for row in rows] == ["E204"]
+    assert set(rows[0]) == {"code", "name", "severity", "file", "line", "column", "message", "hint"}
+
+
+def test_usage_error_exits_2(repo: Path) -> None:
+    result = runner.invoke(app, ["validate", "--root", str(repo), "--format", "xml"])
+    assert result.exit_code == 2
+
+
+def test_garbage_annotation_gets_a_located_error_not_a_traceback(
+    repo: Path, seed_annotation: Path
+) -> None:
+    seed_annotation.write_bytes(b"\x00\x01garbage: [\n")
+    result = runner.invoke(app, ["validate", "--root", str(repo)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"data/annotations/{SEED_ID}.yaml:1:1" in result.output
+
+
+def test_new_writes_a_valid_starter_and_never_overwrites(repo: Path) -> None:
+    seed = repo / "seeds" / "synthetic_new_doc.txt"
+    seed.write_text(
+        "  date 2024-03-01 SYNTHETIC Starter test\n\nBy Test Desk\n\nSynthetic body text.\n",
+        encoding="utf-8",
+    )
+    first = runner.invoke(app, ["new", str(seed), "--root", str(repo)])
+    assert first.exit_code == 0, first.output
+    target = repo / "data" / "annotations" / "synthetic_new_doc.yaml"
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert data["document"]["published"].isoformat() == "2024-03-01"
+    assert data["document"]["title"] == "SYNTHETIC Starter test"
+    assert data["document"]["byline"] == "By Test Desk"
+    assert runner.invoke(app, ["validate", "--root", str(repo)]).exit_code == 0
+
+    target.write_text(target.read_text(encoding="utf-8") + "# my work\n", encoding="utf-8")
+    second = runner.invoke(app, ["new", str(seed), "--root", str(repo)])
+    assert second.exit_code == 1
+    assert "not overwritten" in second.output
+    assert target.read_text(encoding="utf-8").endswith("# my work\n")
+
+
+def test_annotation_json_schema_accepts_the_gold_annotation() -> None:
+    """What an editor's YAML 1.2 parser sees (our loader reads the same core schema) fits the schema."""
+    import jsonschema
+
+    from eventset.build.yamlfile import load_yaml
+
+    schema = json.loads((REPO / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))
+    path = REPO / "data" / "annotations" / f"{SEED_ID}.yaml"
+    doc, problems = load_yaml(path.read_bytes(), path.name)
+    assert doc is not None and problems == []
+    jsonschema.validate(doc.data, schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not validator.is_valid(dict(doc.data, format=2))
+    assert not validator.is_valid(dict(doc.data, extra_field=True))
+
+
+def test_check_command_exit_codes(repo: Path) -> None:
+    built = runner.invoke(app, ["build", "--root", str(repo)])
+    assert built.exit_code == 0, built.output
+    release = repo / "dist" / "eventset-dev"
+    assert runner.invoke(app, ["check", str(release)]).exit_code == 0
+    (release / "claims.parquet").write_bytes(b"not parquet")
+    broken = runner.invoke(app, ["check", str(release)])
+    assert broken.exit_code == 1
+    assert "claims.parquet" in broken.output
