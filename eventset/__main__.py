@@ -1,0 +1,5 @@
+"""`python -m eventset` runs the command line."""
+
+from eventset.cli import main
+
+main()
