@@ -48,11 +48,20 @@ def _root(root: Path | None) -> Path:
 
 def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
     def lines(file: str) -> list[str] | None:
+        from eventset.build.runner import read_bounded
+        from eventset.build.seeds import MAX_SEED_BYTES
+        from eventset.build.validate import Layout, refusal
+
         path = root / file
+        # Show only files the validator itself may read (inside the repository, no symlinks),
+        # and never more than the largest input allowed: a 100 MB file must not be loaded here.
+        if refusal(Layout(root), path) is not None:
+            return None
         try:
-            return path.read_text(encoding="utf-8", errors="replace").split("\n")
+            raw = read_bounded(path, MAX_SEED_BYTES)
         except OSError:
             return None
+        return raw.decode("utf-8", errors="replace").split("\n")
 
     return lines
 

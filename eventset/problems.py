@@ -122,6 +122,15 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "The file is empty or holds no mapping at the top.",
         "Start from `eventset new seeds/<file>`, which writes a valid starter annotation.",
     ),
+    (
+        "E114",
+        "invisible-character",
+        "file",
+        "The file contains an invisible or bidirectional-control character (zero-width space, "
+        "joiner, BOM, LRM/RLM, bidi override or isolate).",
+        "Delete it, or if a quote needs it write it visibly as an escape in a double-quoted "
+        'string, e.g. "\\u200c"; see docs/limits.md.',
+    ),
     # Layer 2: annotation models.
     (
         "E201",
@@ -228,6 +237,14 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "semantic",
         "A quote matches the text only after Unicode normalisation.",
         "Copy the words from the seed file itself; the text and quote use different Unicode forms.",
+    ),
+    (
+        "E307",
+        "quote-invisible-character",
+        "semantic",
+        "A quote matches the text only if invisible characters are ignored.",
+        "Write exactly the invisible characters the text has, as escapes (e.g. \"\\u200b\"); "
+        "quotes are never normalised.",
     ),
     # Layer 3: references and semantics.
     (

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from eventset.build.yamlfile import INVISIBLE
 from eventset.schema.fields import Selector
 
 
@@ -22,7 +23,7 @@ class Span:
 
 @dataclass(frozen=True)
 class QuoteError:
-    code: str  # a problem code: E301, E302, E303, E305 or E306
+    code: str  # a problem code: E301, E302, E303, E305, E306 or E307
     message: str
 
 
@@ -69,7 +70,29 @@ def find_quote(text: str, selector: Selector) -> Span | QuoteError:
     return Span(start, start + len(quote))
 
 
+def _invisible_mismatch(text: str, quote: str) -> QuoteError | None:
+    """E307 when the quote would match if invisible characters were ignored on either side."""
+    bare = INVISIBLE.sub("", quote)
+    if bare == quote and not INVISIBLE.search(text):
+        return None
+    in_quote = sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(quote)})
+    if bare != quote and bare and bare in text:
+        return QuoteError(
+            "E307", f"Quote {quote!r} has invisible {', '.join(in_quote)} that the text lacks."
+        )
+    if bare and bare in INVISIBLE.sub("", text):
+        return QuoteError(
+            "E307",
+            f"Quote {quote!r} matches only if invisible characters in the text are ignored; "
+            "write them in the quote as escapes.",
+        )
+    return None
+
+
 def _explain_missing(text: str, quote: str) -> QuoteError:
+    invisible = _invisible_mismatch(text, quote)
+    if invisible is not None:
+        return invisible
     for form in ("NFC", "NFD"):
         if unicodedata.normalize(form, quote) in unicodedata.normalize(form, text):
             return QuoteError(

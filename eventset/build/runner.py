@@ -11,13 +11,16 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from eventset.build.document import DocumentResult, cache_key, process_document
-from eventset.problems import Problem
+from eventset.build.seeds import MAX_SEED_BYTES
+from eventset.build.yamlfile import DEFAULT_LIMITS
+from eventset.problems import Problem, problem
 
 
 def default_cache_dir() -> Path:
@@ -68,17 +71,32 @@ class Cache:
         tmp.replace(path)  # atomic: readers see the old entry or the new one, never half
 
 
-def _read(path: Path) -> bytes | None:
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of a regular file: enough to prove it is over the limit, so a
+    100 MB file is never read into memory. The size is checked on the open descriptor (no race
+    with a swapped file), and O_NOFOLLOW refuses a symlink planted after the path was checked.
+    Raises OSError for anything that is not a readable regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read(limit + 1)  # read(n) stops at n even if the file grows meanwhile
+
+
+def _read(path: Path, limit: int) -> bytes | None:
     try:
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        return read_bounded(path, limit)
     except OSError:
         return None
 
 
 def _one(task: tuple[str, str, str, str | None, str]) -> DocumentResult:
     file, annotation_path, seed_path, cache_dir, version = task
-    raw = Path(annotation_path).read_bytes()
-    seed_raw = _read(Path(seed_path))
+    raw = _read(Path(annotation_path), DEFAULT_LIMITS.max_bytes)
+    if raw is None:
+        stem = Path(file).stem
+        return DocumentResult(file, stem, [problem("E111", file, 1, 1, "Cannot read the file.")])
+    seed_raw = _read(Path(seed_path), MAX_SEED_BYTES)
     cache = Cache(Path(cache_dir)) if cache_dir else None
     key = cache_key(version, file, raw, seed_raw)
     if cache is not None:

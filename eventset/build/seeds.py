@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from eventset.build.yamlfile import CONTROL, position
 from eventset.problems import Problem, problem
 
 _HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(\S.*?)[ \t]*\r?$", re.MULTILINE)
@@ -32,16 +33,42 @@ def sha256_of(raw: bytes) -> str:
 def parse_seed(document_id: str, raw: bytes, file: str) -> tuple[Seed | None, list[Problem]]:
     """Decode a seed and read its header. Seeds are never changed, so problems here are reported
     against the seed file and stop the annotation that depends on it."""
-    if len(raw) > MAX_SEED_BYTES:
+    if len(raw) > MAX_SEED_BYTES:  # the edge reads at most MAX_SEED_BYTES + 1 bytes
         return None, [
-            problem(
-                "E101", file, 1, 1, f"{len(raw):,} bytes; seeds are limited to {MAX_SEED_BYTES:,}."
-            )
+            problem("E101", file, 1, 1, f"More than {MAX_SEED_BYTES:,} bytes (the limit).")
         ]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        # A BOM would be character 0 of the text and shift every offset by one.
+        return None, [problem("E103", file, 1, 1, "The seed starts with a byte-order mark.")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return None, [problem("E102", file, 1, 1, f"Byte offset {err.start} is not valid UTF-8.")]
+        before = raw[: err.start].decode("utf-8")  # valid up to the first bad byte
+        at = position(before, len(before))
+        return None, [
+            problem(
+                "E102",
+                file,
+                at.line,
+                at.column,
+                f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8.",
+            )
+        ]
+    # Tabs, CR and LF are ordinary in a verbatim text and stay (offsets count them); NUL and other
+    # control characters are not text and would be invisible in every review tool.
+    bad = CONTROL.search(text)
+    if bad:
+        at = position(text, bad.start())
+        return None, [
+            problem(
+                "E104",
+                file,
+                at.line,
+                at.column,
+                f"Control character U+{ord(bad.group()):04X} in the seed.",
+                "Seeds are verbatim texts: fix the source file's encoding before adding it.",
+            )
+        ]
     published: dt.date | None = None
     title: str | None = None
     first_line = text.split("\n", 1)[0]

@@ -17,7 +17,8 @@ from eventset.build.checks import Located, Registries, check_actor_registry, che
 from eventset.build.corpus import check_corpus
 from eventset.build.document import DocumentResult
 from eventset.build.parse import parse_model
-from eventset.build.runner import default_cache_dir, problems_of, run_documents
+from eventset.build.runner import default_cache_dir, problems_of, read_bounded, run_documents
+from eventset.build.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
@@ -99,7 +100,12 @@ def refusal(layout: Layout, path: Path) -> Problem | None:
 def read_inside(layout: Layout, path: Path) -> bytes | Problem:
     """The bytes of a regular file inside the repository, or why not."""
     refused = refusal(layout, path)
-    return refused if refused is not None else path.read_bytes()
+    if refused is not None:
+        return refused
+    try:
+        return read_bounded(path, DEFAULT_LIMITS.max_bytes)  # over the limit: E101 when parsed
+    except OSError as err:
+        return problem("E111", layout.shown(path), 1, 1, f"Cannot read the file: {err.strerror}.")
 
 
 def _registry(

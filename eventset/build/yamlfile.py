@@ -11,6 +11,7 @@ models parse them. Nothing the user wrote is changed on the way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,12 @@ class YamlDocument:
         return self.key_marks.get(path) or self.mark(path)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# Characters that render as nothing, or reorder what is shown (Trojan Source, CVE-2021-42574):
+# zero-width space/non-joiner/joiner, LRM/RLM, word joiner, BOM as ZWNBSP, Arabic letter mark,
+# bidi embeddings/overrides (U+202A-E) and isolates (U+2066-9). Raw in a file a reviewer cannot
+# see them; written as an escape ("\u200c") they are visible and allowed.
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u061c\u202a-\u202e\u2066-\u2069]")
 # YAML 1.2 core schema, decimal only: `017`, `0x1f`, `1_000`, `.inf` stay strings.
 _PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
 _PLAIN_TRUE = {"true", "True", "TRUE"}
@@ -89,7 +95,8 @@ _SAFE_TAGS = {
 }
 
 
-def _position(text: str, index: int) -> Mark:
+def position(text: str, index: int) -> Mark:
+    """1-based line and column (in code points) of a character index."""
     line = text.count("\n", 0, index) + 1
     return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
@@ -97,10 +104,11 @@ def _position(text: str, index: int) -> Mark:
 def decode_text(
     raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[str | None, list[Problem]]:
-    """Bytes to text under the file rules (UTF-8, no BOM, no control characters, no tabs)."""
+    """Bytes to text under the file rules (UTF-8, no BOM, no control, invisible or tab characters)."""
     if len(raw) > limits.max_bytes:
         return None, [
-            problem("E101", file, 1, 1, f"{len(raw):,} bytes; the limit is {limits.max_bytes:,}.")
+            # "more than": the edge reads at most max_bytes + 1 bytes of an over-large file
+            problem("E101", file, 1, 1, f"More than {limits.max_bytes:,} bytes (the limit).")
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [
@@ -110,7 +118,7 @@ def decode_text(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         prefix = raw[: err.start].decode("utf-8", errors="replace")
-        at = _position(prefix, len(prefix))
+        at = position(prefix, len(prefix))
         return None, [
             problem(
                 "E102",
@@ -121,9 +129,9 @@ def decode_text(
             )
         ]
     problems: list[Problem] = []
-    bad = _CONTROL.search(text)
+    bad = CONTROL.search(text)
     if bad:
-        at = _position(text, bad.start())
+        at = position(text, bad.start())
         problems.append(
             problem(
                 "E104",
@@ -136,8 +144,22 @@ def decode_text(
     for count, tab in enumerate(re.finditer("\t", text)):
         if count == limits.max_reported:
             break
-        at = _position(text, tab.start())
+        at = position(text, tab.start())
         problems.append(problem("E105", file, at.line, at.column, "Tab character."))
+    for count, hidden in enumerate(INVISIBLE.finditer(text)):
+        if count == limits.max_reported:
+            break
+        at = position(text, hidden.start())
+        char = hidden.group()
+        problems.append(
+            problem(
+                "E114",
+                file,
+                at.line,
+                at.column,
+                f"Invisible character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}).",
+            )
+        )
     return (None if problems else text), problems
 
 
