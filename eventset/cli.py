@@ -24,6 +24,7 @@ class Format(StrEnum):
     human = "human"
     github = "github"
     json = "json"
+    sarif = "sarif"
 
 
 def find_root(start: Path) -> Path:
@@ -73,13 +74,50 @@ def validate(
     ] = None,
     root: RootOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.human,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="Report on the files changed since --base (staged, unstaged and untracked; "
+            "or PATHS, as a pre-commit hook passes them) and on every file that depends on "
+            "what they define.",
+        ),
+    ] = False,
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="Git ref for --changed (default: the merge-base with origin/main, else HEAD).",
+        ),
+    ] = None,
 ) -> None:
     """Check annotations and registries: YAML safety, models, quotes, references, dates."""
     from eventset.build.validate import validate_repository
     from eventset.report import render
 
     base = _root(root)
-    result = validate_repository(base, paths or None)
+    if changed:
+        from eventset.build.changed import GitError, validate_changed
+
+        try:
+            run = validate_changed(base, base_ref, paths or ())
+        except GitError as err:
+            typer.echo(f"error: --changed: {err}", err=True)
+            raise typer.Exit(2) from None
+        result = run.validation
+        scope = (
+            "every file (the validator changed)"
+            if run.affected.everything
+            else f"{len(run.affected.changed)} changed and "
+            f"{len(run.affected.dependents)} dependent file(s)"
+        )
+        typer.echo(f"--changed since {run.base[:12]}: reporting on {scope}.", err=True)
+    elif base_ref is not None:
+        typer.echo("error: --base needs --changed.", err=True)
+        raise typer.Exit(2)
+    else:
+        # The cache lives outside the checkout (runner.default_cache_dir): re-runs are fast.
+        result = validate_repository(base, paths or None, cache=True)
     sys.stdout.write(render(fmt.value, result.problems, _source_lines(base), result.files_checked))
     raise typer.Exit(0 if result.ok else 1)
 

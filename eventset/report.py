@@ -1,13 +1,14 @@
-"""Formatting problems for people (human), GitHub Actions (github) and tools (json)."""
+"""Formatting problems for people (human), GitHub Actions (github) and tools (json, sarif)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from urllib.parse import quote
 
 from eventset.problems import CODES, Problem
 
-FORMATS = ("human", "github", "json")
+FORMATS = ("human", "github", "json", "sarif")
 
 SourceLines = Callable[[str], Sequence[str] | None]
 
@@ -76,9 +77,72 @@ def as_json(problems: Sequence[Problem]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("eventset")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def as_sarif(problems: Sequence[Problem]) -> str:
+    """SARIF 2.1.0 for code-scanning services: every code is a rule, every problem a result."""
+    index = {code: i for i, code in enumerate(CODES)}
+    rules = [
+        {
+            "id": info.code,
+            "name": info.name,
+            "shortDescription": {"text": info.summary},
+            "help": {"text": info.hint},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": [info.layer]},
+        }
+        for info in CODES.values()
+    ]
+    results = [
+        {
+            "ruleId": p.code,
+            "ruleIndex": index[p.code],
+            "level": p.severity,  # "error" and "warning" are SARIF levels too
+            "message": {"text": f"{p.message} Hint: {p.hint}" if p.hint else p.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        # Relative to the repository root, which code scanning resolves against.
+                        "artifactLocation": {"uri": quote(p.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},
+                    }
+                }
+            ],
+        }
+        for p in problems
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "eventset", "version": _tool_version(), "rules": rules}
+                },
+                # YAML marks count characters, not UTF-16 units: say so, or columns drift.
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
 def render(fmt: str, problems: Sequence[Problem], source: SourceLines, files_checked: int) -> str:
     if fmt == "github":
         return github(problems)
     if fmt == "json":
         return as_json(problems)
+    if fmt == "sarif":
+        return as_sarif(problems)
     return human(problems, source, files_checked)

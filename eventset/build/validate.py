@@ -185,10 +185,15 @@ def validate_repository(
     result.problems += problems_of(result.documents)
     result.problems += check_corpus(result.documents, registries)
     if targets is not None:
-        wanted = _target_files(layout, targets, result)
-        result.problems = [p for p in result.problems if p.file in wanted or p.code == "E111"]
+        restrict(result, root, targets)
     result.problems.sort()
     return result
+
+
+def restrict(result: Validation, root: Path, targets: Sequence[Path]) -> None:
+    """Keep only the problems in `targets` (and every E111: a refused path is always reported)."""
+    wanted = _target_files(Layout(root), targets, result)
+    result.problems = sorted(p for p in result.problems if p.file in wanted or p.code == "E111")
 
 
 def _target_files(layout: Layout, targets: Sequence[Path], result: Validation) -> set[str]:
