@@ -64,7 +64,10 @@ class DocumentResult:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["tables"] = {
-            name: {col: [_encode(v) for v in values] for col, values in cols.items()}
+            name: {
+                col: [_encode(v) for v in values] if col in _DATE_COLUMNS else values
+                for col, values in cols.items()
+            }
             for name, cols in self.tables.items()
         }
         return data
@@ -77,7 +80,7 @@ class DocumentResult:
             document_id=data["document_id"],
             problems=[Problem(**p) for p in data["problems"]],
             tables={
-                name: {col: [_decode(col, v) for v in values] for col, values in cols.items()}
+                name: {col: _decode(col, values) for col, values in cols.items()}
                 for name, cols in data["tables"].items()
             },
             refs=References(
@@ -101,10 +104,10 @@ def _encode(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _decode(column: str, value: Any) -> Any:
-    if column in _DATE_COLUMNS and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
+def _decode(column: str, values: list[Any]) -> list[Any]:
+    if column not in _DATE_COLUMNS:
+        return values
+    return [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
 
 
 def collect_references(annotation: Annotation, where: Located) -> References:
