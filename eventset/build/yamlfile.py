@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -50,23 +50,46 @@ class Mark:
 
 @dataclass
 class YamlDocument:
-    """Plain data plus the position of every node, addressed by its path from the root."""
+    """Plain data plus the node tree it was read from, to find any value's line and column.
+
+    Positions are looked up on demand by walking the tree along a path: most files have no
+    problem, so recording a mark for every node up front would be wasted work.
+    """
 
     data: Any
-    marks: dict[Path, Mark] = field(default_factory=dict)
-    key_marks: dict[Path, Mark] = field(default_factory=dict)
+    root: yaml.Node | None = None
+
+    def _walk(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest existing node on `path` and, if the last step was a mapping key, its key node."""
+        node, key_node = self.root, None
+        for part in path:
+            key_node = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+                if not found:
+                    break
+                key_node, node = found[0]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                break
+        return node, key_node
 
     def mark(self, path: Path) -> Mark:
         """The position of the deepest node on `path` that exists (a missing field points at its parent)."""
-        for end in range(len(path), -1, -1):
-            found = self.marks.get(path[:end])
-            if found is not None:
-                return found
-        return Mark(1, 1)
+        node, _ = self._walk(path)
+        return _node_mark(node) if node is not None else Mark(1, 1)
 
     def key_mark(self, path: Path) -> Mark:
         """The position of a mapping key, falling back to its value."""
-        return self.key_marks.get(path) or self.mark(path)
+        node, key_node = self._walk(path)
+        if key_node is not None:
+            return _node_mark(key_node)
+        return _node_mark(node) if node is not None else Mark(1, 1)
+
+
+def _node_mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
@@ -180,64 +203,58 @@ class _RefusedError(Exception):
 
 
 class _Builder:
+    """Turns composed nodes into plain data, enforcing the structural limits as it goes.
+
+    Aliases never reach here: a file containing "&" is scanned for anchors first, and an alias
+    without an anchor is a parse error.
+    """
+
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
         self.limits = limits
-        self.seen: set[int] = set()
-        self.doc = YamlDocument(None)
+        self.nodes = 0
         self.problems: list[Problem] = []
 
-    def _mark(self, node: yaml.Node) -> Mark:
-        return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
     def _refuse(self, code: str, node: yaml.Node, message: str) -> _RefusedError:
-        at = self._mark(node)
+        at = _node_mark(node)
         return _RefusedError(problem(code, self.file, at.line, at.column, message))
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
-        if id(node) in self.seen:
-            raise self._refuse("E107", node, "An alias (*name) repeats a node defined elsewhere.")
-        self.seen.add(id(node))
-        if len(self.seen) > self.limits.max_nodes:
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
             raise self._refuse("E112", node, f"More than {self.limits.max_nodes:,} YAML nodes.")
-        if len(path) > self.limits.max_depth:
+        if depth > self.limits.max_depth:
             raise self._refuse("E109", node, f"Nesting deeper than {self.limits.max_depth} levels.")
         if node.tag not in _SAFE_TAGS:
             raise self._refuse("E110", node, f"Explicit tag {node.tag!r}.")
-        self.doc.marks[path] = self._mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)  # composer yields only these three kinds
-        return self._scalar(node)
+            return self._mapping(node, depth)
+        assert isinstance(node, yaml.SequenceNode)  # composer yields only these three kinds
+        return [self.build(item, depth + 1) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if (
-                not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == "tag:yaml.org,2002:merge"
-            ):
-                raise self._refuse(
-                    "E203", key_node, "Mapping keys must be plain words (no merge keys)."
-                )
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise self._refuse("E203", key_node, "Mapping keys must be plain words (no merge keys).")
             key = str(key_node.value)
             if key in out:
-                at = self._mark(key_node)
-                first = self.doc.key_marks[(*path, key)]
+                at = _node_mark(key_node)
                 self.problems.append(
                     problem(
                         "E108",
                         self.file,
                         at.line,
                         at.column,
-                        f"Key {key!r} appears again (first at line {first.line}).",
+                        f"Key {key!r} appears again (first at line {first_line[key]}).",
                     )
                 )
                 continue
-            self.doc.key_marks[(*path, key)] = self._mark(key_node)
-            out[key] = self.build(value_node, (*path, key))
+            first_line[key] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, depth + 1)
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -291,13 +308,11 @@ def load_yaml(
         return None, [problem("E113", file, 1, 1, "The file holds no YAML document.")]
     builder = _Builder(file, limits)
     try:
-        builder.doc.data = builder.build(root, ())
+        data = builder.build(root, 0)
     except _RefusedError as refusal:
         return None, [*builder.problems, refusal.problem]
     if builder.problems:
         return None, builder.problems
-    if not isinstance(builder.doc.data, dict):
-        return None, [
-            problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")
-        ]
-    return builder.doc, []
+    if not isinstance(data, dict):
+        return None, [problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")]
+    return YamlDocument(data, root), []
