@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load"]
+__all__ = ["load", "versions"]
 
 
 def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -12,3 +12,10 @@ def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
     from eventset.loader import load as _load
 
     return _load(*args, **kwargs)
+
+
+def versions() -> list[str]:
+    """The published release versions, oldest first; see `eventset.releases.versions`."""
+    from eventset.releases import versions as _versions
+
+    return _versions()

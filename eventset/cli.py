@@ -267,5 +267,121 @@ def generate(
         typer.echo(f"wrote {name}")
 
 
+class DiffFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def release(
+    version: Annotated[str, typer.Argument(help="Dataset version, X.Y.Z (see RELEASING.md).")],
+    root: RootOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (default: <root>/dist).")
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Previous release directory (default: the newest older release in --out).",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Publication date, YYYY-MM-DD, for CITATION.cff/Croissant."),
+    ] = None,
+    register: Annotated[
+        bool, typer.Option("--register", help="Add the release to the registry of published ones.")
+    ] = False,
+    registry: Annotated[
+        Path | None,
+        typer.Option("--registry", help="Registry file (default: eventset/releases.json)."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Build release VERSION with datapackage.json, croissant.json, card, CITATION.cff, CHANGELOG.md and a zip."""
+    import datetime as dt
+    import json
+
+    from eventset.build.publish import ReleaseRefusedError, parse_version, publish
+    from eventset.build.release import ReleaseExistsError
+    from eventset.loader import ReleaseError
+    from eventset.releases import register as add_to_registry
+    from eventset.releases import registry_entry
+    from eventset.report import render
+
+    try:
+        parse_version(version)
+        released = dt.date.fromisoformat(date) if date is not None else None
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    base = _root(root)
+    try:
+        result = publish(
+            base,
+            (out or base / "dist").resolve(),
+            version,
+            previous=previous.resolve() if previous else None,
+            jobs=jobs,
+            progress=True,
+            released=released,
+        )
+    except ReleaseRefusedError as err:
+        for text in err.errors:
+            typer.echo(f"error: {text}", err=True)
+        typer.echo(f"Release {version} refused: nothing was written.", err=True)
+        raise typer.Exit(1) from None
+    except (ReleaseExistsError, ReleaseError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    problems = result.problems or (result.build.validation.problems if result.build else [])
+    if result.build is None or not result.build.validation.ok:
+        sys.stdout.write(render("human", problems, _source_lines(base), 0))
+        typer.echo("Release refused: fix the problems above first.", err=True)
+        raise typer.Exit(1)
+    if result.build.failures or result.build.written is None:
+        for failure in result.build.failures:
+            typer.echo(f"error: {failure.describe()}", err=True)
+        typer.echo("Release refused: the tables break their contracts.", err=True)
+        raise typer.Exit(1)
+    _print_tables(result.build.tables)
+    written = result.build.written
+    typer.echo(f"{'unchanged' if written.unchanged else 'written'}: {written.path}")
+    typer.echo(f"zip: {result.zip_path}")
+    if result.diff is not None:
+        typer.echo(f"changes against {result.diff.old_version}: see {written.path}/CHANGELOG.md")
+    else:
+        typer.echo("first release (no previous release to compare with)")
+    entry = add_to_registry(written.path, registry) if register else registry_entry(written.path)
+    typer.echo(("registered" if register else "registry entry (add with --register)") + ":")
+    typer.echo(json.dumps({entry["version"]: {"files": entry["files"]}}, indent=2))
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older release directory.")],
+    new: Annotated[Path, typer.Argument(help="The newer release directory.")],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.markdown,
+) -> None:
+    """What changed between two releases: ids added, removed and changed per table, schema changes."""
+    import json
+
+    from eventset.diff import diff_directories
+    from eventset.loader import ReleaseError
+
+    try:
+        changes = diff_directories(old, new)
+    except ReleaseError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is DiffFormat.json:
+        typer.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(changes.markdown(), nl=False)
+
+
 def main() -> None:
     app()

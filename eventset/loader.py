@@ -89,15 +89,19 @@ def load(
 ) -> dict[str, Any]:
     """The tables of a release as {name: frame}, every file checked against the manifest.
 
-    `path` loads a local release directory (e.g. dist/eventset-dev). Published versions are
-    downloaded by `eventset.load("X.Y.Z")` once releases are published (see RELEASING.md).
+    `version` ("X.Y.Z") downloads a published release once, checks every file's sha256 against
+    the registry shipped in the package and caches it (see eventset/releases.py); `path` loads
+    a local release directory (e.g. dist/eventset-dev).
     """
-    if path is None:
-        raise ReleaseError(
-            f"no published release registry in this version of eventset (asked for {version!r}); "
-            "pass path= to load a local release directory"
-        )
-    directory = Path(path)
+    if (version is None) == (path is None):
+        raise ReleaseError("pass either a published version (load('X.Y.Z')) or path=, not both.")
+    if version is not None:
+        from eventset.releases import fetch_release
+
+        directory = fetch_release(version)
+    else:
+        assert path is not None
+        directory = Path(path)
     entries = manifest_entries(read_manifest(directory))
     tables: dict[str, Any] = {}
     for table in TABLES:

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from eventset.build.assemble import assemble_tables
-from eventset.build.release import Written, write_release
+from eventset.build.release import ExtraFiles, Written, write_release
 from eventset.build.validate import Layout, Validation, validate_repository
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
@@ -66,6 +66,7 @@ def build(
     jobs: int = 1,
     cache: bool = True,
     progress: bool = False,
+    extra_files: ExtraFiles | None = None,
 ) -> BuildResult:
     validation = validate_repository(root, jobs=jobs, cache=cache, progress=progress)
     result = BuildResult(validation)
@@ -81,5 +82,5 @@ def build(
         "source_commit": source_commit(root),
         "inputs_sha256": inputs_sha256(Layout(root), result.tables),
     }
-    result.written = write_release(result.tables, out, version, provenance)
+    result.written = write_release(result.tables, out, version, provenance, extra_files)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,11 @@ from eventset.schema.contracts import arrow_schema
 from eventset.schema.tables import SCHEMA_VERSION, TABLES
 
 DEV_VERSION = "dev"
+
+# Writes further files (metadata, dataset card, ...) into the staging directory after the tables
+# and codebook and before the manifest, so the manifest checksums them too. It may raise to
+# refuse the release; the staging directory is then removed and nothing appears.
+ExtraFiles = Callable[[Path, dict[str, pl.DataFrame]], None]
 
 
 class ReleaseExistsError(Exception):
@@ -82,7 +88,11 @@ def _same_release(a: Path, b: Path) -> bool:
 
 
 def write_release(
-    tables: dict[str, pl.DataFrame], out: Path, version: str, provenance: dict[str, Any]
+    tables: dict[str, pl.DataFrame],
+    out: Path,
+    version: str,
+    provenance: dict[str, Any],
+    extra_files: ExtraFiles | None = None,
 ) -> Written:
     """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
     out.mkdir(parents=True, exist_ok=True)
@@ -94,6 +104,8 @@ def write_release(
                 tables[table.name], staging / f"{table.name}.parquet", table.name, version
             )
         (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
+        if extra_files is not None:
+            extra_files(staging, tables)
         manifest = _manifest(staging, tables, version, provenance)
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
