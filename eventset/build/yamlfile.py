@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
+from yaml._yaml import CParser
 
 from eventset.problems import Problem, problem
 
@@ -28,7 +28,7 @@ _KIND_TAG = {
 }
 
 
-class _ComposeOnly(CParser, yaml.constructor.BaseConstructor):  # type: ignore[misc]
+class _ComposeOnly(CParser, yaml.constructor.BaseConstructor):
     """libyaml's parser and composer, with YAML 1.1 tag resolution switched off.
 
     The builder types plain scalars itself (YAML 1.2 core), so resolving each scalar against
@@ -50,7 +50,6 @@ class _ComposeOnly(CParser, yaml.constructor.BaseConstructor):  # type: ignore[m
         return None
 
 
-_Loader = _ComposeOnly
 
 Path = tuple[str | int, ...]
 
@@ -214,7 +213,12 @@ def decode_text(
 
 
 def _anchors_and_aliases(text: str) -> Iterator[tuple[Mark, str]]:
-    for event in yaml.parse(text, Loader=_Loader):
+    parser = _ComposeOnly(text)
+    try:
+        events = list(iter(parser.get_event, None))
+    finally:
+        parser.dispose()
+    for event in events:
         anchor = getattr(event, "anchor", None)
         if anchor is not None and event.start_mark is not None:
             what = "An alias (*{})" if isinstance(event, yaml.AliasEvent) else "An anchor (&{})"
@@ -320,7 +324,11 @@ def load_yaml(
                 problems.append(problem("E107", file, at.line, at.column, f"{what} is used."))
             if problems:
                 return None, problems
-        root = yaml.compose(text, Loader=_Loader)
+        composer = _ComposeOnly(text)
+        try:
+            root = composer.get_single_node()
+        finally:
+            composer.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
