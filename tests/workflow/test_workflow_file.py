@@ -1,0 +1,76 @@
+"""The pull-request workflow: valid for GitHub (check-jsonschema) and safe (zizmor), offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from typing import Any
+
+import yaml
+
+from tests.workflow.helpers import BIN, REPO
+
+WORKFLOW = REPO / ".github" / "workflows" / "validate.yml"
+
+
+def _load() -> dict[Any, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_structure_matches_the_github_workflow_schema() -> None:
+    done = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(WORKFLOW),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_zizmor_finds_nothing_offline() -> None:
+    done = subprocess.run(
+        [str(BIN / "zizmor"), "--offline", "--pedantic", "--format", "json", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
+    data = _load()
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(triggers) == {"pull_request"}
+    assert data["permissions"] == {"contents": "read"}
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "pull_request_target" not in text
+    for job in data["jobs"].values():
+        assert "permissions" not in job or job["permissions"] in ({}, {"contents": "read"})
+        assert job["timeout-minutes"] <= 30
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), step  # no template expansion in scripts
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+    for line in text.splitlines():
+        if "uses:" in line:
+            assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line  # version comment
+    assert "concurrency" in data
+
+
+def test_it_validates_in_github_format_then_builds_and_checks() -> None:
+    runs = [step.get("run", "") for step in _load()["jobs"]["validate"]["steps"]]
+    joined = "\n".join(runs)
+    assert "eventset validate --format github" in joined
+    assert joined.index("validate --format github") < joined.index("./dev build")
+    assert joined.index("./dev build") < joined.index("eventset check dist/eventset-dev")
