@@ -75,12 +75,8 @@ class Validation:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def refusal(layout: Layout, path: Path) -> Problem | None:
-    """Why a path may not be read, or None: it must be a regular file inside the repository.
-
-    Symlinks are refused outright rather than resolved: a link inside seeds/ or data/ could
-    point anywhere, and following it would let a pull request read files outside the checkout.
-    """
+def _leaves_repository(layout: Layout, path: Path) -> Problem | None:
+    """Why `path` is not plainly inside the repository (outside it, or through a symlink)."""
     shown = layout.shown(path)
     root = os.path.realpath(layout.root)
     if os.path.commonpath([root, os.path.realpath(path)]) != root:
@@ -92,9 +88,46 @@ def refusal(layout: Layout, path: Path) -> Problem | None:
         probe = probe / part
         if probe.is_symlink():
             return problem("E111", shown, 1, 1, f"{layout.shown(probe)} is a symbolic link.")
-    if not path.is_file():
-        return problem("E111", shown, 1, 1, "No such regular file.")
     return None
+
+
+def refusal(layout: Layout, path: Path) -> Problem | None:
+    """Why a path may not be read, or None: it must be a regular file inside the repository.
+
+    Symlinks are refused outright rather than resolved: a link inside seeds/ or data/ could
+    point anywhere, and following it would let a pull request read files outside the checkout.
+    """
+    refused = _leaves_repository(layout, path)
+    if refused is None and not path.is_file():
+        return problem("E111", layout.shown(path), 1, 1, "No such regular file.")
+    return refused
+
+
+def _listing(
+    layout: Layout, folder: Path, suffixes: set[str], result: Validation
+) -> dict[str, os.DirEntry[str]]:
+    """Regular files of a folder by name. The folder is vetted once and each entry's symlink
+    flag comes from the directory listing itself, so a large corpus costs no stat per file."""
+    if not folder.is_dir() and not folder.is_symlink():
+        return {}
+    refused = _leaves_repository(layout, folder)
+    if refused is not None:
+        result.problems.append(refused)
+        return {}
+    files: dict[str, os.DirEntry[str]] = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                shown = layout.shown(folder / entry.name)
+                result.problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
+            elif entry.is_file(follow_symlinks=False):
+                files[entry.name] = entry
+            elif (
+                Path(entry.name).suffix in suffixes
+            ):  # a folder, FIFO or device named like an input
+                shown = layout.shown(folder / entry.name)
+                result.problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
+    return files
 
 
 def read_inside(layout: Layout, path: Path) -> bytes | Problem:
@@ -137,10 +170,30 @@ def _load_registries(layout: Layout, result: Validation) -> Registries:
     )
 
 
-def annotation_files(layout: Layout) -> list[Path]:
-    if not layout.annotations.is_dir():
-        return []
-    return sorted(p for p in layout.annotations.iterdir() if p.suffix in {".yaml", ".yml"})
+def _tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path]]:
+    """(shown name, annotation, seed) for every annotation that may be read, in name order."""
+    annotations = _listing(layout, layout.annotations, {".yaml", ".yml"}, result)
+    seeds = _listing(layout, layout.seeds, {".txt"}, result)
+    missing = layout.root / ".missing-seed"
+    tasks = []
+    for name in sorted(annotations):
+        path = layout.annotations / name
+        if path.suffix not in {".yaml", ".yml"}:
+            continue
+        if not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
+            result.problems.append(
+                problem(
+                    "E205",
+                    layout.shown(path),
+                    1,
+                    1,
+                    f"File name {name!r} is not a valid document id.",
+                )
+            )
+            continue
+        seed = f"{path.stem}.txt"
+        tasks.append((layout.shown(path), path, layout.seeds / seed if seed in seeds else missing))
+    return tasks
 
 
 def validate_repository(
@@ -160,24 +213,7 @@ def validate_repository(
     layout = Layout(root)
     result = Validation()
     registries = _load_registries(layout, result)
-    tasks: list[tuple[str, Path, Path]] = []
-    for path in annotation_files(layout):
-        file = layout.shown(path)
-        refused = refusal(layout, path)
-        if refused is not None:
-            result.problems.append(refused)
-        elif not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
-            result.problems.append(
-                problem("E205", file, 1, 1, f"File name {path.name!r} is not a valid document id.")
-            )
-        else:
-            seed = layout.seed_of(path.stem)
-            seed_refused = refusal(layout, seed) if seed.exists() or seed.is_symlink() else None
-            if seed_refused is not None:
-                result.problems.append(seed_refused)
-            tasks.append(
-                (file, path, seed if seed_refused is None else layout.root / ".missing-seed")
-            )
+    tasks = _tasks(layout, result)
     result.documents = run_documents(
         tasks, jobs=jobs, cache_dir=default_cache_dir() if cache else None, progress=progress
     )
