@@ -127,6 +127,12 @@ def read_release(directory: Path) -> Release:
     )
 
 
+def _logical_type(arrow_type: object) -> str:
+    """An Arrow type as the schema means it: 32- and 64-bit offsets are one type to a reader
+    (pyarrow writes `string`, polars `large_string`), so they are not reported as a retype."""
+    return str(arrow_type).replace("large_string", "string").replace("large_list", "list")
+
+
 def release_from_files(
     directory: Path, names: list[str], version: str, schema_version: str
 ) -> Release:
@@ -136,7 +142,7 @@ def release_from_files(
     for name in names:
         arrow = pq.read_table(directory / name)
         table = name.removesuffix(".parquet")
-        types[table] = {f.name: str(f.type) for f in arrow.schema}
+        types[table] = {f.name: _logical_type(f.type) for f in arrow.schema}
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)
         frames[table] = frame

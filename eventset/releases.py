@@ -26,6 +26,7 @@ DEFAULT_BASE_URL = PROJECT_URL + "/releases/download/v{version}/"
 BASE_URL_ENV = "EVENTSET_BASE_URL"
 DATA_DIR_ENV = "EVENTSET_DATA_DIR"
 REGISTRY_PATH = Path(__file__).resolve().with_name("releases.json")
+DOWNLOAD_RETRIES = 2  # pooch waits 1 s, then 2 s, between attempts
 
 
 def read_registry(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -132,7 +133,7 @@ def fetch_release(version: str, registry: Path | None = None) -> Path:
         path=cache_root() / f"eventset-{version}",
         base_url=release_url(version),
         registry=files,
-        retry_if_failed=2,
+        retry_if_failed=DOWNLOAD_RETRIES,
     )
     for name in sorted(files):
         try:

@@ -1,0 +1,127 @@
+"""`eventset diff` and the release rules built on it: two releases from two annotation states."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from eventset.build.publish import ReleaseRefusedError, publish
+from eventset.cli import app
+from eventset.diff import diff_directories
+from tests.release.conftest import (
+    NEW_EVENT,
+    OLD_EVENT,
+    REWORDED_CLAIM,
+    Releases,
+    copy_repo,
+    ok,
+    rename_event,
+)
+
+RETIRED_CLAIM = "c-000-e3ff-us-dragging-feet"
+
+
+def test_diff_lists_the_renamed_event_and_the_changed_claims(releases: Releases) -> None:
+    diff = diff_directories(releases.v1, releases.v2)
+    events = diff.table("events")
+    assert events.added == [NEW_EVENT] and events.removed == [OLD_EVENT]
+    assert events.changed == {}
+    claims = diff.table("claims")
+    assert claims.added == [] and claims.removed == []
+    assert claims.changed[REWORDED_CLAIM] == ["summary"]
+    about_event = [cid for cid, cols in claims.changed.items() if cols == ["event_id"]]
+    assert about_event, claims.changed  # the claims about the renamed event now point to it
+    pairs = diff.table("event_actors")
+    assert pairs.added and all(i.startswith(NEW_EVENT + " / ") for i in pairs.added)
+    assert [i.replace(OLD_EVENT, NEW_EVENT) for i in pairs.removed] == pairs.added
+    for name in ("actors", "places"):
+        assert diff.table(name).empty
+    assert diff.table("documents").changed == {"000_e3ff97cd28be607c": ["annotation_sha256"]}
+    assert diff.required_bump == "minor"
+
+
+def test_diff_command_markdown_and_json(releases: Releases) -> None:
+    runner = CliRunner()
+    md = runner.invoke(app, ["diff", str(releases.v1), str(releases.v2)])
+    assert md.exit_code == 0, md.output
+    assert f"- added (1): `{NEW_EVENT}`" in md.output
+    assert f"- removed (1): `{OLD_EVENT}`" in md.output
+    assert f"`{REWORDED_CLAIM}` (summary)" in md.output
+    js = runner.invoke(app, ["diff", str(releases.v1), str(releases.v2), "--format", "json"])
+    data = json.loads(js.output)
+    assert data["tables"]["events"]["added"] == [NEW_EVENT]
+    assert data["tables"]["claims"]["changed"][REWORDED_CLAIM] == ["summary"]
+    assert data["required_bump"] == "minor"
+
+
+def test_the_second_release_changelog_comes_from_the_diff(releases: Releases) -> None:
+    changelog = (releases.v2 / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## 0.2.0") < changelog.index("## 0.1.0")  # newest first, history kept
+    assert "Compared with 0.1.0" in changelog and NEW_EVENT in changelog
+    assert releases.second.previous == releases.v1
+
+
+def test_diff_reports_schema_changes(releases: Releases, tmp_path: Path) -> None:
+    """A copy of 0.1.0 whose events lack a column and retype another: both are reported."""
+    import shutil
+
+    import polars as pl
+
+    from eventset.loader import sha256_file
+
+    copy = tmp_path / "eventset-0.1.0-edited"
+    shutil.copytree(releases.v1, copy)
+    events = pl.read_parquet(copy / "events.parquet")
+    events.drop("cameo_code").with_columns(pl.col("document_count").cast(pl.Int64)).write_parquet(
+        copy / "events.parquet"
+    )
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == "events.parquet":
+            entry["sha256"] = sha256_file(copy / "events.parquet")
+            entry["bytes"] = (copy / "events.parquet").stat().st_size
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    diff = diff_directories(releases.v1, copy).table("events")
+    assert diff.columns_removed == {"cameo_code": "string"}
+    assert diff.columns_retyped == {"document_count": ("int32", "int64")}
+    assert diff.changed == {}  # a retyped column is a schema change, not a change of every row
+    assert diff_directories(releases.v1, copy).required_bump == "major"
+
+
+def test_a_removed_id_without_a_retirement_record_refuses_the_release(tmp_path: Path) -> None:
+    root = copy_repo(tmp_path / "repo")
+    ok(publish(root, root / "dist", "0.1.0"))
+    rename_event(root)  # no data/retired.yaml this time
+    runner = CliRunner()
+    refused = runner.invoke(app, ["release", "0.2.0", "--root", str(root)])
+    assert refused.exit_code == 1
+    assert OLD_EVENT in refused.output and "no retirement record" in refused.output
+    assert sorted(p.name for p in (root / "dist").iterdir()) == [
+        "eventset-0.1.0",
+        "eventset-0.1.0.zip",
+    ]
+    # Recording the retirement is enough; a patch bump for new ids is not.
+    (root / "data" / "retired.yaml").write_text(
+        f"format: 1\nevents:\n  - {{id: {OLD_EVENT}, replaced_by: {NEW_EVENT}, reason: renamed}}\n",
+        encoding="utf-8",
+    )
+    try:
+        publish(root, root / "dist", "0.1.1")
+        raise AssertionError("a patch bump for added ids was accepted")
+    except ReleaseRefusedError as err:
+        assert "minor bump" in str(err)
+    ok(publish(root, root / "dist", "0.2.0"))
+
+
+def test_a_bad_retirement_file_is_reported_with_its_location(tmp_path: Path) -> None:
+    root = copy_repo(tmp_path / "repo")
+    (root / "data" / "retired.yaml").write_text(
+        "format: 1\nevents:\n  - {id: Not A Slug, replaced_by: null, reason: x}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["release", "0.1.0", "--root", str(root)])
+    assert result.exit_code == 1
+    assert "data/retired.yaml:3" in result.output
+    assert not (root / "dist").exists()
