@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles: "ci" (the default) keeps the whole suite fast on 2 cores; "thorough"
+# (EVENTSET_HYPOTHESIS_PROFILE=thorough) runs 20x the examples before a release. Property tests
+# build whole corpora, so examples are slow by design: no deadline, no too-slow health check.
+settings.register_profile(
+    "ci", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", settings.get_profile("ci"), max_examples=200)
+settings.load_profile(os.environ.get("EVENTSET_HYPOTHESIS_PROFILE", "ci"))
+
 SEED_ID = "000_e3ff97cd28be607c"
 
 

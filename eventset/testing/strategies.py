@@ -1,0 +1,387 @@
+"""Hypothesis strategies for whole valid corpora: registries, texts, annotations.
+
+Everything is built from small integer and `sampled_from` draws over the word lists, so
+Hypothesis shrinks a failure to a short corpus: one or two documents, few actors, a single
+event. Every document is synthetic and says so: its id starts with `synthetic_` and its title
+with `SYNTHETIC`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+
+from eventset.schema.annotation import Annotation
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.vocab import event_modes, vocabulary
+from eventset.testing import words
+from eventset.testing.corpus import SYNTHETIC_PREFIX, Corpus, SyntheticDocument, sha256_text
+from eventset.testing.texts import SyntheticText, occurrences, quotes, selector_for, texts
+
+Data = dict[str, Any]
+
+
+def _codes(name: str) -> tuple[str, ...]:
+    return vocabulary(name).values()
+
+
+@st.composite
+def actor_registries(draw: st.DrawFn, min_size: int = 2, max_size: int = 5) -> ActorRegistry:
+    """A valid actor registry: unique ids, parents that exist, typed kinds.
+
+    >>> actor_registries().example().format
+    1
+    """
+    picks = draw(
+        st.lists(
+            st.integers(0, len(words.ACTOR_NAMES) - 1),
+            min_size=min_size,
+            max_size=max_size,
+            unique=True,
+        )
+    )
+    actors: list[Data] = []
+    for i, pick in enumerate(picks):
+        slug, name, aliases = words.ACTOR_NAMES[pick]
+        actor: Data = {
+            "id": slug,
+            "name": name,
+            "kind": draw(st.sampled_from(_codes("actor_kinds"))),
+        }
+        if draw(st.booleans()):
+            actor["country"] = draw(st.sampled_from(words.COUNTRIES))
+        if draw(st.booleans()):
+            actor["aliases"] = list(aliases)
+        if i and draw(st.booleans()):
+            actor["parent"] = actors[draw(st.integers(0, i - 1))]["id"]
+        if draw(st.booleans()):
+            actor["wikidata"] = f"Q{draw(st.integers(1, 999_999))}"
+        if draw(st.booleans()):
+            actor["description"] = "A SYNTHETIC actor,\n  made up  for tests."
+        actors.append(actor)
+    return ActorRegistry.model_validate({"format": 1, "actors": actors})
+
+
+@st.composite
+def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> PlaceRegistry:
+    """A valid place registry: coordinates, when given, inside the place's country."""
+    picks = draw(
+        st.lists(
+            st.integers(0, len(words.PLACE_NAMES) - 1),
+            min_size=min_size,
+            max_size=max_size,
+            unique=True,
+        )
+    )
+    countries = vocabulary("countries")
+    places: list[Data] = []
+    for i, pick in enumerate(picks):
+        slug, name, aliases = words.PLACE_NAMES[pick]
+        country = draw(st.sampled_from(words.COUNTRIES))
+        place: Data = {
+            "id": slug,
+            "name": name,
+            "kind": draw(st.sampled_from(_codes("place_kinds"))),
+            "country": country,
+            "aliases": list(aliases),
+        }
+        if draw(st.booleans()):
+            place["admin1"] = "SYNTHETIC Province"
+        if draw(st.booleans()):
+            bbox: tuple[float, float, float, float] = countries[country].fields["bbox"]  # type: ignore[assignment]
+            min_lon, min_lat, max_lon, max_lat = bbox
+            along, across = draw(st.integers(10, 90)), draw(st.integers(10, 90))
+            place["latitude"] = round(min_lat + (max_lat - min_lat) * along / 100, 4)
+            place["longitude"] = round(min_lon + (max_lon - min_lon) * across / 100, 4)
+        if draw(st.booleans()):
+            place["geonames_id"] = draw(st.integers(1, 99_999_999))
+        if i and draw(st.booleans()):
+            place["parent"] = places[draw(st.integers(0, i - 1))]["id"]
+        places.append(place)
+    return PlaceRegistry.model_validate({"format": 1, "places": places})
+
+
+@dataclass
+class _Draft:
+    """A document being generated: its text and the blocks of its annotation so far."""
+
+    number: int
+    text: SyntheticText
+    actors: list[Data] = field(default_factory=list)
+    places: list[Data] = field(default_factory=list)
+    events: list[Data] = field(default_factory=list)
+    claims: list[Data] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{SYNTHETIC_PREFIX}{self.number:03d}"
+
+
+def _evidence(
+    draw: st.DrawFn, text: str, min_size: int, max_size: int, *, avoid_weekdays: bool = False
+) -> list[Any]:
+    """Distinct spans (the same span twice for one fact is an error) and their selectors."""
+    found: list[Any] = []
+    used: set[int] = set()
+    for _ in range(draw(st.integers(min_size, max_size))):
+        start, _end, selector = draw(
+            quotes(text, avoid_weekdays=avoid_weekdays, exclude=frozenset(used))
+        )
+        used.add(start)
+        found.append(selector)
+    return found
+
+
+def _name_mentions(draw: st.DrawFn, text: str, names: tuple[str, ...]) -> list[Any]:
+    """Selectors for the places where the text writes one of `names`."""
+    spans = sorted({(s, s + len(n)) for n in names for s in occurrences(text, n)})
+    if not spans:
+        return []
+    chosen = draw(st.lists(st.sampled_from(spans), min_size=1, max_size=2, unique=True))
+    return [draw(selector_for(text, start, end)) for start, end in sorted(chosen)]
+
+
+@st.composite
+def _dates(draw: st.DrawFn, latest: dt.date, earliest_published: dt.date) -> Data:
+    """Event date facts: a day or an interval no later than `latest`, or a scheduled day after
+    `earliest_published`... and every reporting document's publication."""
+    precision = draw(st.sampled_from(_codes("date_precisions")))
+    if draw(st.integers(0, 9)) == 0:  # a planned event, dated after publication
+        start: dt.date | None = latest + dt.timedelta(days=draw(st.integers(1, 10)))
+        assert start is not None
+        end = start + dt.timedelta(days=draw(st.integers(0, 3)))
+    else:
+        end = earliest_published - dt.timedelta(days=draw(st.integers(0, 20)))
+        start = end - dt.timedelta(days=draw(st.integers(0, 5)))
+        if precision == "interval" and draw(st.booleans()):
+            start = None  # "recently": no lower bound
+    date: Data = {"start": start, "precision": precision}
+    if start is None or end != start or draw(st.booleans()):
+        date["end"] = end
+    return date
+
+
+def _fatalities(draw: st.DrawFn, complete: bool) -> Data:
+    """low <= best <= high; unless `complete`, some of them unstated (at least one stated).
+
+    Events reported by several documents get complete figures: partial ones from two documents
+    (one says best 12, the other high 0) merge into an unordered range, a known build defect
+    pinned by tests/property/test_build.py."""
+    low = draw(st.integers(0, 20))
+    best = low + draw(st.integers(0, 5))
+    high = best + draw(st.integers(0, 5))
+    figures = {"low": low, "best": best, "high": high}
+    if complete:
+        return figures
+    keep = draw(st.lists(st.sampled_from(sorted(figures)), min_size=1, max_size=3, unique=True))
+    return {name: figures[name] for name in sorted(keep)}
+
+
+def _event_blocks(
+    draw: st.DrawFn,
+    number: int,
+    drafts: list[_Draft],
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+    min_reporters: int,
+) -> None:
+    """One event, written into each document that reports it with the same type, mode, date and
+    place (so the documents agree), and each document's own evidence and participants."""
+    reporters = draw(
+        st.lists(
+            st.integers(0, len(drafts) - 1),
+            min_size=min_reporters,
+            max_size=len(drafts),
+            unique=True,
+        )
+    )
+    published = [drafts[i].text.published for i in reporters]
+    event_type = draw(st.sampled_from(_codes("event_types")))
+    modes = event_modes(event_type).values()
+    mode = draw(st.none() | st.sampled_from(modes)) if modes else None
+    date = draw(_dates(max(published), min(published)))
+    place = draw(st.none() | st.sampled_from([p.id for p in places.places]))
+    actor_ids = [a.id for a in actors.actors]
+    for i in sorted(reporters):
+        draft = drafts[i]
+        text = draft.text.text
+        last_day = date.get("end", date["start"])
+        block_date: Data = dict(date)
+        if last_day is not None and last_day > draft.text.published:
+            block_date["scheduled"] = True
+        block_date["evidence"] = _evidence(draw, text, 0, 1, avoid_weekdays=True)
+        if block_date["evidence"] and draw(st.booleans()):
+            block_date["derived"] = True
+        pairs = draw(
+            st.lists(
+                st.tuples(st.sampled_from(actor_ids), st.sampled_from(_codes("participant_roles"))),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        )
+        event: Data = {
+            "id": f"synthetic-event-{number}",
+            "type": event_type,
+            "mode": mode,
+            "date": block_date,
+            "participants": [
+                {"actor": actor, "role": role, "evidence": _evidence(draw, text, 0, 1)}
+                for actor, role in pairs
+            ],
+            "certainty": draw(st.sampled_from(_codes("certainty_levels"))),
+            "summary": draw(st.sampled_from(words.SUMMARIES)),
+            "evidence": _evidence(draw, text, 1, 2),
+        }
+        if place is not None:
+            event["place"] = {
+                "id": place,
+                "precision": draw(st.sampled_from(_codes("geo_precisions"))),
+                "evidence": _evidence(draw, text, 0, 1),
+            }
+        if draw(st.booleans()):
+            figures = _fatalities(draw, complete=len(reporters) > 1)
+            event["fatalities"] = {**figures, "evidence": _evidence(draw, text, 1, 1)}
+        draft.events.append(event)
+
+
+def _claim(
+    draw: st.DrawFn, draft: _Draft, number: int, actor_ids: list[str], event_ids: list[str]
+) -> Data:
+    text = draft.text
+    claimant = draw(st.sampled_from(actor_ids))
+    others = [a for a in actor_ids if a != claimant]
+    kind = draw(st.sampled_from(_codes("claim_kinds")))
+    claim: Data = {
+        "id": f"synthetic-claim-{draft.number}-{number}",
+        "claimant": claimant,
+        "via": draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if others else [],
+        "kind": kind,
+        "polarity": draw(st.sampled_from(_codes("claim_polarities"))),
+        "modality": draw(st.sampled_from(_codes("claim_modalities"))),
+        "explicit": draw(st.booleans()),
+        "about": {
+            "event": draw(st.none() | st.sampled_from(event_ids)) if event_ids else None,
+            "actor": draw(st.none() | st.sampled_from(actor_ids)),
+        },
+        "summary": draw(st.sampled_from(words.SUMMARIES)),
+        "evidence": _evidence(draw, text.text, 1, 2),
+    }
+    if kind == "casualty_figure" and draw(st.booleans()):
+        claim["value"] = float(draw(st.integers(0, 500)))
+    when = draw(st.sampled_from(("none", "weekday", "stated")))
+    if when == "weekday":  # "On Monday": derived from the weekday the text names
+        weekday_at = occurrences(text.text, text.weekday)
+        start = weekday_at[0]
+        claim["date"] = {
+            "start": text.weekday_date,
+            "precision": "day",
+            "derived": True,
+            "evidence": [draw(selector_for(text.text, start, start + len(text.weekday)))],
+        }
+    elif when == "stated":
+        claim["date"] = {
+            "start": text.published - dt.timedelta(days=draw(st.integers(0, 30))),
+            "precision": "day",
+        }
+    return claim
+
+
+def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annotation:
+    text = draft.text
+    document: Data = {
+        "id": draft.id,
+        "sha256": sha256_text(text.raw),
+        "published": text.published,
+        "title": text.title,
+        "language": draw(st.sampled_from(words.LANGUAGES)),
+        "licence": draw(st.sampled_from(_codes("licences"))),
+    }
+    if draw(st.booleans()):
+        document["byline"] = "By SYNTHETIC Staff"
+    if draw(st.booleans()):
+        document["outlet"] = draw(st.sampled_from([a.id for a in actors.actors]))
+    if draw(st.booleans()):
+        document["url"] = f"https://example.org/synthetic/{draft.number}"
+    return Annotation.model_validate(
+        {
+            "format": 1,
+            "document": document,
+            "actors": draft.actors,
+            "places": draft.places,
+            "events": draft.events,
+            "claims": draft.claims,
+        }
+    )
+
+
+@st.composite
+def corpora(
+    draw: st.DrawFn,
+    *,
+    min_documents: int = 1,
+    max_documents: int = 3,
+    min_events: int = 0,
+    max_events: int = 3,
+    min_claims: int = 0,
+    max_claims: int = 2,
+    shared_event: bool = False,
+) -> Corpus:
+    """A whole valid corpus: registries, synthetic seed texts and their annotations.
+
+    Events may be reported by several documents (one id, agreeing facts); claims carry `via`
+    chains and may be about events of other documents; quotes are drawn from the texts and
+    disambiguated where a phrase repeats. `min_claims` is per corpus, `max_claims` per
+    document; `shared_event` asks for at least one event reported by two documents (when there
+    are two).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from hypothesis import given, settings
+    >>> from eventset.testing import write_corpus
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(corpora(max_documents=2))
+    ... def test_my_analysis(corpus):
+    ...     with tempfile.TemporaryDirectory() as tmp:
+    ...         root = write_corpus(corpus, Path(tmp))
+    ...         assert len(list((root / "seeds").glob("synthetic_*.txt"))) == len(corpus.documents)
+    >>> test_my_analysis()
+    """
+    actors = draw(actor_registries())
+    places = draw(place_registries())
+    names = tuple(
+        name
+        for registry in (actors.actors, places.places)
+        for item in registry
+        for name in (item.name, *item.aliases)
+    )
+    count = draw(st.integers(min_documents, max_documents))
+    drafts = [_Draft(i, draw(texts(names))) for i in range(count)]
+    n_events = draw(st.integers(min_events, max(min_events, max_events)))
+    for number in range(n_events):
+        min_reporters = 2 if shared_event and number == 0 and count >= 2 else 1
+        _event_blocks(draw, number, drafts, actors, places, min_reporters)
+    actor_ids = [a.id for a in actors.actors]
+    event_ids = [f"synthetic-event-{number}" for number in range(n_events)]
+    for draft in drafts:
+        least = min_claims if draft.number == 0 else 0
+        for number in range(draw(st.integers(least, max(least, max_claims)))):
+            draft.claims.append(_claim(draw, draft, number, actor_ids, event_ids))
+        registry_names = [(a.id, (a.name, *a.aliases)) for a in actors.actors]
+        for actor_id, actor_names in registry_names:
+            mentions = _name_mentions(draw, draft.text.text, actor_names)
+            keep: bool = bool(mentions) and draw(st.booleans())
+            if keep:
+                draft.actors.append({"actor": actor_id, "mentions": mentions})
+        for place in places.places:
+            mentions = _name_mentions(draw, draft.text.text, (place.name, *place.aliases))
+            keep = bool(mentions) and draw(st.booleans())
+            if keep:
+                draft.places.append({"place": place.id, "mentions": mentions})
+    documents = tuple(
+        SyntheticDocument(draft.text.text, _annotation(draft, actors, draw)) for draft in drafts
+    )
+    return Corpus(actors, places, documents)

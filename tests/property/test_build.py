@@ -1,0 +1,40 @@
+"""Every generated corpus validates, builds, and its tables pass every contract."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from eventset.build.validate import validate_repository
+from eventset.schema.contracts import validate_frame
+from eventset.schema.integrity import cross_table_failures
+from eventset.schema.tables import TABLES
+from eventset.testing import Corpus, corpora, write_corpus
+from tests.property.helpers import built, workspace
+
+
+@given(corpora())
+def test_every_generated_corpus_validates(corpus: Corpus) -> None:
+    with workspace() as tmp:
+        root = write_corpus(corpus, tmp)
+        result = validate_repository(root)
+    assert result.problems == []
+    assert result.files_checked == len(corpus.documents) + 2
+
+
+@given(corpora())
+def test_every_generated_corpus_builds_and_passes_every_contract(corpus: Corpus) -> None:
+    with built(corpus) as (_, result):
+        assert sorted(result.tables) == sorted(table.name for table in TABLES)
+        for name, frame in result.tables.items():
+            assert validate_frame(name, frame) == [], name
+        assert cross_table_failures(result.tables) == []
+
+
+@given(corpora())
+def test_every_generated_document_is_labelled_synthetic(corpus: Corpus) -> None:
+    for document in corpus.documents:
+        assert document.id.startswith("synthetic_")
+        assert document.annotation.document.title.startswith("SYNTHETIC ")
+        assert document.text.startswith(
+            f" date {document.annotation.document.published} SYNTHETIC "
+        )

@@ -1,0 +1,21 @@
+"""text[start:end] == quote for every mention, in code points of the text as stored."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from eventset.testing import Corpus, corpora
+from tests.property.helpers import built, seed_text
+
+
+@given(corpora(min_events=1, min_claims=1))
+def test_every_mention_quotes_its_span_in_code_points(corpus: Corpus) -> None:
+    with built(corpus) as (root, result):
+        texts = {d.id: seed_text(root, d.id) for d in corpus.documents}
+        mentions = result.tables["mentions"]
+        assert mentions.height > 0  # events and claims always have evidence
+        for row in mentions.iter_rows(named=True):
+            text = texts[row["document_id"]]
+            assert text == (root / "seeds" / f"{row['document_id']}.txt").read_bytes().decode()
+            assert text[row["start"] : row["end"]] == row["quote"], row
+            assert row["end"] - row["start"] == len(row["quote"])
