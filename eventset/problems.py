@@ -158,7 +158,7 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "unknown-code",
         "model",
         "A value is not in its controlled vocabulary.",
-        "Use one of the codes listed in CODEBOOK.md (or `eventset codes`).",
+        "Use one of the codes listed in docs/codebook.md (CODEBOOK.md in a release).",
     ),
     (
         "E205",
@@ -193,7 +193,7 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "bad-mode",
         "model",
         "The mode does not belong to the event type.",
-        "Each event type has its own modes; see CODEBOOK.md.",
+        "Each event type has its own modes; see 'event modes' in docs/codebook.md.",
     ),
     # Layer 3: quotes (stand-off evidence).
     (
