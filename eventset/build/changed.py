@@ -221,12 +221,18 @@ def _split(out: bytes) -> list[str]:
 
 
 def _relative(root: Path, paths: Sequence[Path]) -> list[str]:
-    """Paths as repository-relative names, without following symlinks."""
-    top = Path(os.path.abspath(root))  # noqa: PTH100 (no symlink resolution, unlike resolve())
+    """Paths as repository-relative names. Directories on the way are resolved (the working
+    directory may be reached through a symlink) but the file itself is not followed."""
+    top = Path(os.path.realpath(root))
     names = []
     for path in paths:
+        absolute = Path(os.path.abspath(path))  # noqa: PTH100
+        if absolute.is_dir():
+            located = Path(os.path.realpath(absolute))
+        else:
+            located = Path(os.path.realpath(absolute.parent)) / absolute.name
         try:
-            names.append(Path(os.path.abspath(path)).relative_to(top).as_posix())  # noqa: PTH100
+            names.append(located.relative_to(top).as_posix())
         except ValueError:
             raise GitError(f"{path} is outside the repository root {root}") from None
     return names
