@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import Phase, given, settings
 
+from eventset.build.pipeline import build
 from eventset.build.validate import validate_repository
 from eventset.schema.contracts import validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.schema.tables import TABLES
-from eventset.testing import Corpus, corpora, write_corpus
+from eventset.testing import Corpus, corpora, dump_yaml, model_data, write_corpus, write_files
 from tests.property.helpers import built, workspace
 
 
@@ -38,3 +40,28 @@ def test_every_generated_document_is_labelled_synthetic(corpus: Corpus) -> None:
         assert document.text.startswith(
             f" date {document.annotation.document.published} SYNTHETIC "
         )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect in eventset/build/assemble.py merge_events: partial fatality figures "
+    "from two documents (one gives high 0, the other best 12) merge into low/best/high that "
+    "break fatalities_ordered, so a corpus that validates fails its contract; the strategies "
+    "give shared events complete figures until this is fixed",
+)
+@settings(phases=[Phase.generate], max_examples=1)
+@given(corpora(min_documents=2, max_documents=2, min_events=1, max_events=1, shared_event=True))
+def test_partial_fatality_figures_from_two_documents_merge_into_an_ordered_range(
+    corpus: Corpus,
+) -> None:
+    files = corpus.files()
+    for document, figures in zip(corpus.documents, ({"high": 0}, {"best": 12}), strict=True):
+        annotation = model_data(document.annotation)
+        event = annotation["events"][0]
+        event["fatalities"] = {**figures, "evidence": [event["evidence"][0]]}
+        files[f"data/annotations/{document.id}.yaml"] = dump_yaml(annotation).encode("utf-8")
+    with workspace() as tmp:
+        write_files(tmp / "repo", files)
+        result = build(tmp / "repo", tmp / "dist", "dev", cache=False)
+    assert result.validation.problems == []
+    assert result.failures == []

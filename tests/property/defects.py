@@ -1,0 +1,435 @@
+"""Defects to inject into a valid generated corpus, one per error code, each in one way.
+
+A defect takes the corpus and a Hypothesis `data` object (to choose where to break it) and
+returns the corpus's files after the edit, plus where the problem must be reported. Locations
+of YAML nodes are found with PyYAML's pure-Python composer, independently of the loader the
+build uses.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from hypothesis import reject
+from hypothesis import strategies as st
+
+from eventset.schema.vocab import event_modes, vocabulary
+from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Injected:
+    files: dict[str, bytes]
+    file: str  # where the problem must be reported
+    line: int
+    column: int
+
+
+Defect = Callable[[Corpus, st.DataObject], Injected]
+
+
+def locate(text: str, path: Path, *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at `path` (or of its key)."""
+    node: yaml.Node = yaml.compose(text, Loader=yaml.SafeLoader)
+    key_node: yaml.Node | None = None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            key_node, node = next((k, v) for k, v in node.value if k.value == part)
+        else:
+            key_node, node = None, node.value[part]
+    target = key_node if key and key_node is not None else node
+    return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def annotation_path(document_id: str) -> str:
+    return f"data/annotations/{document_id}.yaml"
+
+
+def _edited(
+    corpus: Corpus, file: str, data: dict[str, Any], path: Path, key: bool = False
+) -> Injected:
+    """The corpus with one YAML file replaced by `data`; the problem is at `path` in it."""
+    files = corpus.files()
+    text = dump_yaml(data)
+    files[file] = text.encode("utf-8")
+    return Injected(files, file, *locate(text, path, key=key))
+
+
+def _standalone(corpus: Corpus, document: SyntheticDocument) -> bool:
+    """Whether the corpus stays valid without this document's references: a file that does not
+    load defines no events, so claims elsewhere about events only it defines would fail too."""
+    own = {e.id for e in document.annotation.events}
+    defined_elsewhere = {
+        e.id for d in corpus.documents if d is not document for e in d.annotation.events
+    }
+    used_elsewhere = {
+        c.about.event for d in corpus.documents if d is not document for c in d.annotation.claims
+    }
+    return not (own - defined_elsewhere) & used_elsewhere
+
+
+def _document(corpus: Corpus, data: st.DataObject, need: str | None = None) -> SyntheticDocument:
+    """A document (with at least one claim or event when `need` says so) whose breaking breaks
+    nothing else."""
+    candidates = [
+        d
+        for d in corpus.documents
+        if (need is None or getattr(d.annotation, need)) and _standalone(corpus, d)
+    ]
+    if not candidates:
+        reject()
+    return data.draw(st.sampled_from(candidates))
+
+
+def _claim(corpus: Corpus, data: st.DataObject) -> tuple[SyntheticDocument, dict[str, Any], int]:
+    document = _document(corpus, data, "claims")
+    annotation = model_data(document.annotation)
+    index = data.draw(st.integers(0, len(annotation["claims"]) - 1))
+    return document, annotation, index
+
+
+def _edit_claim(
+    corpus: Corpus, data: st.DataObject, change: Callable[[dict[str, Any], SyntheticDocument], Path]
+) -> Injected:
+    """Change one claim; `change` edits it in place and returns the path (below the claim) at fault."""
+    document, annotation, i = _claim(corpus, data)
+    below = change(annotation["claims"][i], document)
+    return _edited(corpus, annotation_path(document.id), annotation, ("claims", i, *below))
+
+
+def _first_quote(selector: str | dict[str, Any]) -> str:
+    return selector if isinstance(selector, str) else str(selector["quote"])
+
+
+def _refrain(text: str) -> str:
+    return next(r for r in words.REFRAINS if text.count(r) >= 2)
+
+
+# --- layer 1: the bytes of a file ----------------------------------------------------------
+
+
+def _raw_edit(edit: Callable[[bytes], bytes], where: Callable[[str], tuple[int, int]]) -> Defect:
+    def inject(corpus: Corpus, data: st.DataObject) -> Injected:
+        document = _document(corpus, data)
+        file = annotation_path(document.id)
+        files = corpus.files()
+        before = files[file].decode("utf-8")
+        files[file] = edit(files[file])
+        return Injected(files, file, *where(before))
+
+    return inject
+
+
+def _format_line(text: str) -> int:
+    return text.split("\n").index("format: 1") + 1
+
+
+def _at_format(column: int, line_offset: int = 0) -> Callable[[str], tuple[int, int]]:
+    return lambda text: (_format_line(text) + line_offset, column)
+
+
+def _last_line(text: str) -> int:
+    return text.count("\n") + 1
+
+
+FILE_DEFECTS: dict[str, Defect] = {
+    "E101": _raw_edit(lambda raw: raw + b"#" * (2 * 1024 * 1024 + 1), lambda _: (1, 1)),
+    "E102": _raw_edit(
+        lambda raw: raw.replace(b"format: 1\n", b"format: 1 # \xff\n"), _at_format(13)
+    ),
+    "E103": _raw_edit(lambda raw: b"\xef\xbb\xbf" + raw, lambda _: (1, 1)),
+    "E104": _raw_edit(lambda raw: raw.replace(b"format: 1\n", b"format: 1\x00\n"), _at_format(10)),
+    "E105": _raw_edit(lambda raw: raw.replace(b"format: 1\n", b"format:\t1\n"), _at_format(8)),
+    "E106": _raw_edit(lambda raw: raw.replace(b"format: 1\n", b"format: a: b\n"), _at_format(10)),
+    "E107": _raw_edit(lambda raw: raw.replace(b"format: 1\n", b"format: &a 1\n"), _at_format(9)),
+    "E108": _raw_edit(
+        lambda raw: raw.replace(b"format: 1\n", b"format: 1\nformat: 1\n"), _at_format(1, 1)
+    ),
+    # The 33rd bracket is the first node deeper than the limit of 32 levels.
+    "E109": _raw_edit(
+        lambda raw: raw + b"deep: " + b"[" * 40 + b"]" * 40 + b"\n",
+        lambda text: (_last_line(text), len("deep: ") + 33),
+    ),
+    "E110": _raw_edit(
+        lambda raw: raw.replace(b"format: 1\n", b"format: !custom 1\n"), _at_format(9)
+    ),
+    "E113": _raw_edit(lambda raw: b"", lambda _: (1, 1)),
+    "E114": _raw_edit(
+        lambda raw: raw.replace(b"format: 1\n", "format: 1 # \u200d\n".encode()), _at_format(13)
+    ),
+}
+
+
+def _long_byline(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data)
+    annotation = model_data(document.annotation)
+    annotation["document"]["byline"] = "x" * 20_001
+    return _edited(corpus, annotation_path(document.id), annotation, ("document", "byline"))
+
+
+# --- layer 2: models --------------------------------------------------------------------------
+
+
+def _set(field: str, value: Any) -> Callable[[dict[str, Any], SyntheticDocument], Path]:
+    def change(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+        claim[field] = value
+        return (field,)
+
+    return change
+
+
+def _missing_summary(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    del claim["summary"]
+    return ()  # a missing field is reported at its parent mapping
+
+
+def _unknown_field(corpus: Corpus, data: st.DataObject) -> Injected:
+    document, annotation, i = _claim(corpus, data)
+    annotation["claims"][i]["synthetic_unknown_field"] = 1
+    return _edited(
+        corpus,
+        annotation_path(document.id),
+        annotation,
+        ("claims", i, "synthetic_unknown_field"),
+        key=True,
+    )
+
+
+def _document_field(field: str, value: Callable[[Any], Any]) -> Defect:
+    def inject(corpus: Corpus, data: st.DataObject) -> Injected:
+        document = _document(corpus, data)
+        annotation = model_data(document.annotation)
+        annotation["document"][field] = value(annotation["document"][field])
+        return _edited(corpus, annotation_path(document.id), annotation, ("document", field))
+
+    return inject
+
+
+def _bad_format(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data)
+    annotation = model_data(document.annotation)
+    annotation["format"] = 2
+    return _edited(corpus, annotation_path(document.id), annotation, ("format",))
+
+
+def _bad_mode(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data, "events")
+    annotation = model_data(document.annotation)
+    i = data.draw(st.integers(0, len(annotation["events"]) - 1))
+    event = annotation["events"][i]
+    foreign = sorted(
+        {m for t in vocabulary("event_types") for m in event_modes(t)}
+        - set(event_modes(event["type"]))
+    )
+    event["mode"] = data.draw(st.sampled_from(foreign))
+    return _edited(corpus, annotation_path(document.id), annotation, ("events", i, "mode"))
+
+
+# --- layer 3: quotes --------------------------------------------------------------------------
+
+
+def _evidence(replace: Callable[[str | dict[str, Any], str], tuple[Any, Path]]) -> Defect:
+    """Replace the first evidence selector of a claim; `replace` gets the selector and the text
+    and returns the new selector and the path below it where the problem points."""
+
+    def change(claim: dict[str, Any], document: SyntheticDocument) -> Path:
+        claim["evidence"][0], below = replace(claim["evidence"][0], document.text)
+        return ("evidence", 0, *below)
+
+    return lambda corpus, data: _edit_claim(corpus, data, change)
+
+
+def _repeat_evidence(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim["evidence"].append(copy.deepcopy(claim["evidence"][0]))
+    return ("evidence", len(claim["evidence"]) - 1)
+
+
+def _other_normal_form(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    marked = next(m for m in words.MARKED if m in text)
+    form = "NFD" if unicodedata.normalize("NFC", marked) == marked else "NFC"
+    return unicodedata.normalize(form, marked), ()
+
+
+def _with_hidden_space(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    quote = _first_quote(selector)
+    return quote[:1] + "\u200b" + quote[1:], ()
+
+
+# --- layer 3: references and semantics --------------------------------------------------------
+
+
+def _unknown_place(corpus: Corpus, data: st.DataObject) -> Injected:
+    document, annotation, i = _claim(corpus, data)
+    quote = annotation["claims"][i]["evidence"][0]
+    annotation["places"] = [
+        *annotation.get("places", []),
+        {"place": "synthetic-unknown-place", "mentions": [quote]},
+    ]
+    at = ("places", len(annotation["places"]) - 1, "place")
+    return _edited(corpus, annotation_path(document.id), annotation, at)
+
+
+def _about_unknown_event(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim["about"] = {**claim.get("about", {}), "event": "synthetic-event-999"}
+    return ("about", "event")
+
+
+def _registry_duplicate(corpus: Corpus, data: st.DataObject) -> Injected:
+    actors = model_data(corpus.actors)
+    actors["actors"].append(copy.deepcopy(data.draw(st.sampled_from(actors["actors"]))))
+    return _edited(corpus, "data/actors.yaml", actors, ("actors", len(actors["actors"]) - 1, "id"))
+
+
+def _seed_missing(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data)
+    files = corpus.files()
+    del files[f"seeds/{document.id}.txt"]
+    file = annotation_path(document.id)
+    return Injected(files, file, *locate(files[file].decode("utf-8"), ("document", "id")))
+
+
+def _published(document: SyntheticDocument) -> dt.date:
+    return document.annotation.document.published
+
+
+def _date(make: Callable[[SyntheticDocument], tuple[dict[str, Any], Path]]) -> Defect:
+    def change(claim: dict[str, Any], document: SyntheticDocument) -> Path:
+        claim["date"], below = make(document)
+        return ("date", *below)
+
+    return lambda corpus, data: _edit_claim(corpus, data, change)
+
+
+def _wrong_weekday(document: SyntheticDocument) -> tuple[dict[str, Any], Path]:
+    published = _published(document)
+    weekday = next(w for w in words.WEEKDAYS if w in document.text)
+    named = published - dt.timedelta(days=(published.weekday() - words.WEEKDAYS.index(weekday)) % 7)
+    date = {
+        "start": named - dt.timedelta(days=1),
+        "precision": "day",
+        "derived": True,
+        "evidence": [weekday],
+    }
+    return date, ("evidence", 0)
+
+
+def _outside_country(corpus: Corpus, data: st.DataObject) -> Injected:
+    places = model_data(corpus.places)
+    i = data.draw(st.integers(0, len(places["places"]) - 1))
+    places["places"][i].update(latitude=-80.0, longitude=-170.0)  # Antarctica: no country used
+    return _edited(corpus, "data/places.yaml", places, ("places", i, "latitude"))
+
+
+def _unordered_fatalities(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data, "events")
+    annotation = model_data(document.annotation)
+    i = data.draw(st.integers(0, len(annotation["events"]) - 1))
+    event = annotation["events"][i]
+    event["fatalities"] = {"low": 5, "high": 1, "evidence": [event["evidence"][0]]}
+    return _edited(
+        corpus, annotation_path(document.id), annotation, ("events", i, "fatalities", "high")
+    )
+
+
+def _unknown_parent(corpus: Corpus, data: st.DataObject) -> Injected:
+    actors = model_data(corpus.actors)
+    i = data.draw(st.integers(0, len(actors["actors"]) - 1))
+    actors["actors"][i]["parent"] = "synthetic-no-such-parent"
+    return _edited(corpus, "data/actors.yaml", actors, ("actors", i, "parent"))
+
+
+def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim["via"] = [claim["claimant"]]
+    return ("via", 0)
+
+
+def _event_conflict(corpus: Corpus, data: st.DataObject) -> Injected:
+    """The last document (in path order) that reports a shared event gives it another precision."""
+    reporters: dict[str, list[SyntheticDocument]] = {}
+    for document in sorted(corpus.documents, key=lambda d: d.id):
+        for event in document.annotation.events:
+            reporters.setdefault(event.id, []).append(document)
+    shared = sorted(e for e, docs in reporters.items() if len(docs) > 1)
+    event_id = data.draw(st.sampled_from(shared))
+    document = reporters[event_id][-1]
+    annotation = model_data(document.annotation)
+    i = next(k for k, e in enumerate(annotation["events"]) if e["id"] == event_id)
+    date = annotation["events"][i]["date"]
+    others = [p for p in vocabulary("date_precisions") if p != date["precision"]]
+    date["precision"] = data.draw(st.sampled_from(others))
+    return _edited(corpus, annotation_path(document.id), annotation, ("events", i, "date"))
+
+
+NOT_IN_ANY_TEXT = "SYNTHETIC words that no generated text contains"
+
+DEFECTS: dict[str, Defect] = {
+    **FILE_DEFECTS,
+    "E112": _long_byline,
+    "E201": lambda corpus, data: _edit_claim(corpus, data, _missing_summary),
+    "E202": _unknown_field,
+    "E203": lambda corpus, data: _edit_claim(corpus, data, _set("via", "not-a-list")),
+    "E204": lambda corpus, data: _edit_claim(corpus, data, _set("kind", "rumour")),
+    "E205": lambda corpus, data: _edit_claim(corpus, data, _set("id", "Synthetic_Claim")),
+    "E206": _document_field("published", lambda _: "2021-02-30"),
+    "E207": _bad_format,
+    "E208": lambda corpus, data: _edit_claim(corpus, data, _set("value", -1.0)),
+    "E209": _bad_mode,
+    "E301": _evidence(lambda selector, text: (NOT_IN_ANY_TEXT, ())),
+    "E302": _evidence(lambda selector, text: (_refrain(text), ())),
+    "E303": _evidence(
+        lambda selector, text: (
+            {"quote": _refrain(text), "occurrence": text.count(_refrain(text)) + 1},
+            ("occurrence",),
+        )
+    ),
+    "E304": lambda corpus, data: _edit_claim(corpus, data, _repeat_evidence),
+    "E305": _evidence(lambda selector, text: (_first_quote(selector) + " ", ())),
+    "E306": _evidence(_other_normal_form),
+    "E307": _evidence(_with_hidden_space),
+    "E401": lambda corpus, data: _edit_claim(
+        corpus, data, _set("claimant", "synthetic-unknown-actor")
+    ),
+    "E402": _unknown_place,
+    "E403": lambda corpus, data: _edit_claim(corpus, data, _about_unknown_event),
+    "E404": _registry_duplicate,
+    "E405": _seed_missing,
+    "E406": _document_field("sha256", lambda _: "sha256:" + "0" * 64),
+    "E407": _document_field("id", lambda _: "synthetic_999"),
+    "E408": _document_field("title", lambda title: title + " (edited)"),
+    "E409": _date(
+        lambda d: (
+            {
+                "start": _published(d),
+                "end": _published(d) - dt.timedelta(days=1),
+                "precision": "interval",
+            },
+            ("end",),
+        )
+    ),
+    "E410": _date(
+        lambda d: ({"start": _published(d) + dt.timedelta(days=1), "precision": "day"}, ("start",))
+    ),
+    "E411": _date(_wrong_weekday),
+    "E412": _outside_country,
+    "E413": _unordered_fatalities,
+    "E414": _unknown_parent,
+    "E415": _date(
+        lambda d: ({"start": _published(d), "precision": "day", "derived": True}, ("derived",))
+    ),
+    "E416": lambda corpus, data: _edit_claim(corpus, data, _via_claimant),
+    "E501": _event_conflict,
+}
+
+# Codes no edit of a corpus's file contents can produce, each tested in tests/build/test_error_codes.py.
+EXCLUDED: dict[str, str] = {
+    "E111": "a symlink or non-regular file: a file-system condition, not file content",
+    "E417": "reported only for a stray YAML file named as a validation target, not in a corpus run",
+}
