@@ -2,8 +2,11 @@
 
 An event reported by several documents becomes one row: type, mode, date and place must agree
 (the corpus check reports a disagreement as E501 before we get here); fatality figures become
-a range over the documents (lowest low, lowest best, highest high); the summary comes from the
-earliest document; certainty is the most certain level any document gives.
+a range over every figure the documents state: low is the lowest of them, high the highest
+(null while no document gives an upper figure, as with "at least N"), best the lowest of the
+documents' best figures, so low <= best <= high holds whatever partial figures each gives;
+the summary comes from the earliest document; certainty is the most certain level any
+document gives.
 """
 
 from __future__ import annotations
@@ -141,9 +144,24 @@ def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
         pl.col("date_derived").all(),
         pl.col("place_id").first(),
         pl.col("geo_precision").first(),
-        pl.col("fatalities_low").min(),
+        pl.min_horizontal(
+            pl.col("fatalities_low").min(),
+            pl.col("fatalities_best").min(),
+            pl.col("fatalities_high").min(),
+        ).alias("fatalities_low"),
         pl.col("fatalities_best").min(),
-        pl.col("fatalities_high").max(),
+        pl.when(
+            pl.col("fatalities_best").is_not_null().any()
+            | pl.col("fatalities_high").is_not_null().any()
+        )
+        .then(
+            pl.max_horizontal(
+                pl.col("fatalities_low").max(),
+                pl.col("fatalities_best").max(),
+                pl.col("fatalities_high").max(),
+            )
+        )
+        .alias("fatalities_high"),
         pl.col("certainty").sort_by("_certainty_rank").first(),
         pl.col("summary").first(),
         pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count"),

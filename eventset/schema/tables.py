@@ -224,7 +224,7 @@ EVENTS = Table(
         Column(
             "fatalities_low",
             "int64",
-            "Lowest death figure any source supports.",
+            "Lowest death figure any source states.",
             nullable=True,
             ge=0,
         ),
@@ -238,7 +238,8 @@ EVENTS = Table(
         Column(
             "fatalities_high",
             "int64",
-            "Highest death figure any source supports.",
+            "Highest death figure any source states; null when no source gives an upper "
+            "figure (only 'at least N').",
             nullable=True,
             ge=0,
         ),

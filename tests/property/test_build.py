@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import Phase, given, settings
 
 from eventset.build.pipeline import build
@@ -42,13 +41,6 @@ def test_every_generated_document_is_labelled_synthetic(corpus: Corpus) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect in eventset/build/assemble.py merge_events: partial fatality figures "
-    "from two documents (one gives high 0, the other best 12) merge into low/best/high that "
-    "break fatalities_ordered, so a corpus that validates fails its contract; the strategies "
-    "give shared events complete figures until this is fixed",
-)
 @settings(phases=[Phase.generate], max_examples=1)
 @given(corpora(min_documents=2, max_documents=2, min_events=1, max_events=1, shared_event=True))
 def test_partial_fatality_figures_from_two_documents_merge_into_an_ordered_range(
