@@ -8,6 +8,8 @@ version is never overwritten; the scratch version `dev` is replaced whole.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -96,8 +98,11 @@ def write_release(
 ) -> Written:
     """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
     final = out / f"eventset-{version}"
-    staging = Path(tempfile.mkdtemp(prefix=f".eventset-{version}.", suffix=".partial", dir=out))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
+    )
     try:
         for table in TABLES:
             write_parquet(
@@ -126,6 +131,35 @@ def write_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+# .eventset-<version>.<pid of the writing build>.<random>.partial (mkdtemp's random part has no dot)
+_STAGING = re.compile(r"\.eventset-.+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.partial")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Delete staging directories left by builds that were killed (their process is gone).
+
+    A live build's staging directory is kept, so two builds into one `out` never disturb each
+    other. Staging names start with a dot and end in `.partial`, so a leftover is never mistaken
+    for a release even before it is cleaned."""
+    removed = []
+    for entry in out.iterdir():
+        found = _STAGING.fullmatch(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -128,7 +128,9 @@ def test_raw_invisible_character_in_a_comment_is_e114(
 
 def test_bidi_isolates_are_e114(seed_annotation: Path, repo: Path) -> None:
     text = seed_annotation.read_text(encoding="utf-8")
-    seed_annotation.write_text(text.replace("format: 1", "format: 1 #\u2066x\u2069"), encoding="utf-8")
+    seed_annotation.write_text(
+        text.replace("format: 1", "format: 1 #\u2066x\u2069"), encoding="utf-8"
+    )
     assert _where(validate_repository(repo).problems) == [
         ("E114", ANNOTATION, 5, 12),
         ("E114", ANNOTATION, 5, 14),
