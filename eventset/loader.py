@@ -8,6 +8,7 @@ file whose checksum does not match: it never returns data it cannot vouch for.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,16 +70,24 @@ def sha256_file(path: Path) -> str:
 
 def verify_file(directory: Path, entry: FileEntry) -> str | None:
     """Why the file does not match its manifest entry, or None when it does."""
+    verified = read_verified(directory, entry)
+    return verified if isinstance(verified, str) else None
+
+
+def read_verified(directory: Path, entry: FileEntry) -> bytes | str:
+    """The file's bytes if they match the manifest entry, else why not. The checksum is taken
+    of the very bytes returned, so a file swapped after the check can never be read instead."""
     path = directory / entry.path
     if not path.is_file():
         return f"{entry.path} is missing."
     size = path.stat().st_size
     if size != entry.bytes:
         return f"{entry.path} has {size:,} bytes; the manifest says {entry.bytes:,}."
-    actual = sha256_file(path)
+    data = path.read_bytes()
+    actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if actual != entry.sha256:
         return f"{entry.path} has checksum {actual}; the manifest says {entry.sha256}."
-    return None
+    return data
 
 
 def load(
@@ -108,9 +117,9 @@ def load(
         name = f"{table.name}.parquet"
         if name not in entries:
             raise ReleaseError(f"the manifest does not list {name}.")
-        problem = verify_file(directory, entries[name])
-        if problem is not None:
-            raise ReleaseError(problem)
-        frame = pl.read_parquet(directory / name)
+        verified = read_verified(directory, entries[name])
+        if isinstance(verified, str):
+            raise ReleaseError(verified)
+        frame = pl.read_parquet(io.BytesIO(verified))
         tables[table.name] = frame.to_pandas() if backend == "pandas" else frame
     return tables

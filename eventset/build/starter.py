@@ -6,14 +6,17 @@ import json
 import re
 
 from eventset.build.seeds import Seed
+from eventset.build.yamlfile import INVISIBLE
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schemas/annotation.schema.json"
 _BYLINE = re.compile(r"^[ \t]*(By [^\n]{1,200}?)[ \t]*$", re.MULTILINE)
 
 
 def _q(value: str) -> str:
-    # JSON strings are valid YAML double-quoted scalars; keep non-ASCII readable.
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON strings are valid ones): non-ASCII stays readable, but
+    invisible characters are written as escapes, which the validator requires (E114)."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def starter_annotation(seed: Seed) -> str:
