@@ -10,6 +10,8 @@ from pathlib import Path
 from hypothesis import settings
 
 from eventset.build.pipeline import BuildResult, build
+from eventset.schema.annotation import Annotation, DateSpec
+from eventset.schema.fields import Selector
 from eventset.testing import Corpus, write_corpus
 
 
@@ -43,3 +45,22 @@ def seed_text(root: Path, document_id: str) -> str:
     """A seed exactly as stored: read without newline translation."""
     with (root / "seeds" / f"{document_id}.txt").open(encoding="utf-8", newline="") as handle:
         return handle.read()
+
+
+def _date_selectors(date: DateSpec | None) -> list[Selector]:
+    return list(date.evidence) if date is not None else []
+
+
+def selectors(annotation: Annotation) -> list[Selector]:
+    """Every selector of an annotation, walked here from the models (not with the build's own
+    walk), so a quote the build drops or adds is noticed."""
+    found = [s for a in annotation.actors for s in a.mentions]
+    found += [s for p in annotation.places for s in p.mentions]
+    for event in annotation.events:
+        found += [*event.evidence, *_date_selectors(event.date)]
+        found += event.place.evidence if event.place else []
+        found += [s for p in event.participants for s in p.evidence]
+        found += event.fatalities.evidence if event.fatalities else []
+    for claim in annotation.claims:
+        found += [*claim.evidence, *_date_selectors(claim.date)]
+    return found

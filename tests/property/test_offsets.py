@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 
 from eventset.testing import Corpus, corpora
-from tests.property.helpers import built, seed_text
+from tests.property.helpers import built, seed_text, selectors
 
 
 @given(corpora(min_events=1, min_claims=1))
@@ -19,3 +19,6 @@ def test_every_mention_quotes_its_span_in_code_points(corpus: Corpus) -> None:
             assert text == (root / "seeds" / f"{row['document_id']}.txt").read_bytes().decode()
             assert text[row["start"] : row["end"]] == row["quote"], row
             assert row["end"] - row["start"] == len(row["quote"])
+        for document in corpus.documents:  # and the quotes are the annotator's, one row each
+            quoted = mentions.filter(document_id=document.id).get_column("quote").to_list()
+            assert sorted(quoted) == sorted(s.quote for s in selectors(document.annotation))
