@@ -248,6 +248,28 @@ def new(
 
 
 @app.command()
+def synth(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write the synthetic corpus into.")
+    ],
+    docs: Annotated[int, typer.Option("--docs", min=1, help="Number of documents.")] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same corpus.")
+    ] = 0,
+) -> None:
+    """Write a deterministic SYNTHETIC corpus (seeds/ + data/) for benchmarks; never for the dataset."""
+    from eventset.synth import write_corpus
+
+    if (out / "seeds").exists() and any((out / "seeds").iterdir()):
+        typer.echo(
+            f"error: {out}/seeds is not empty; synth writes into a fresh directory.", err=True
+        )
+        raise typer.Exit(1)
+    written = write_corpus(out, docs, seed)
+    typer.echo(f"wrote {docs:,} synthetic documents ({written / 1e6:.1f} MB) to {out}")
+
+
+@app.command()
 def generate(
     root: RootOption = None,
     check: Annotated[
