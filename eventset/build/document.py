@@ -16,7 +16,7 @@ from typing import Any
 
 from eventset.build.checks import Located, check_annotation
 from eventset.build.compile import compile_document
-from eventset.build.evidence import Path
+from eventset.build.evidence import Path as YamlPath
 from eventset.build.parse import parse_model
 from eventset.build.seeds import parse_seed, sha256_of
 from eventset.problems import Problem
@@ -27,20 +27,21 @@ Columns = dict[str, list[Any]]
 
 @dataclass(frozen=True)
 class Ref:
-    """An id used or defined at a place in a file."""
+    """An id used or defined in a file, with the YAML path where it is written. Line and column
+    are looked up from the path only when a corpus check finds a problem there."""
 
     id: str
-    line: int
-    column: int
+    path: YamlPath
 
 
 @dataclass(frozen=True)
 class EventFacts:
-    """What must agree between documents that report the same event, and where each is written."""
+    """What must agree between documents that report the same event; `path` is the event's
+    node, each fact sits under it by name."""
 
     id: str
     facts: dict[str, str]
-    marks: dict[str, tuple[int, int]]
+    path: YamlPath
 
 
 @dataclass
@@ -84,20 +85,24 @@ class DocumentResult:
                 for name, cols in data["tables"].items()
             },
             refs=References(
-                actors=[Ref(**r) for r in refs["actors"]],
-                places=[Ref(**r) for r in refs["places"]],
-                events_used=[Ref(**r) for r in refs["events_used"]],
+                actors=_refs(refs["actors"]),
+                places=_refs(refs["places"]),
+                events_used=_refs(refs["events_used"]),
                 events_defined=[
-                    EventFacts(e["id"], e["facts"], {k: tuple(v) for k, v in e["marks"].items()})
+                    EventFacts(e["id"], e["facts"], tuple(e["path"]))
                     for e in refs["events_defined"]
                 ],
-                claims_defined=[Ref(**r) for r in refs["claims_defined"]],
-                via_self=[Ref(**r) for r in refs["via_self"]],
+                claims_defined=_refs(refs["claims_defined"]),
+                via_self=_refs(refs["via_self"]),
             ),
         )
 
 
 _DATE_COLUMNS = {"published", "date_start", "date_end"}
+
+
+def _refs(items: list[dict[str, Any]]) -> list[Ref]:
+    return [Ref(item["id"], tuple(item["path"])) for item in items]
 
 
 def _encode(value: Any) -> Any:
@@ -110,25 +115,21 @@ def _decode(column: str, values: list[Any]) -> list[Any]:
     return [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
 
 
-def collect_references(annotation: Annotation, where: Located) -> References:
+def collect_references(annotation: Annotation) -> References:
     refs = References()
 
-    def ref(ref_id: str, path: Path) -> Ref:
-        mark = where.doc.mark(path)
-        return Ref(ref_id, mark.line, mark.column)
-
     if annotation.document.outlet is not None:
-        refs.actors.append(ref(annotation.document.outlet, ("document", "outlet")))
+        refs.actors.append(Ref(annotation.document.outlet, ("document", "outlet")))
     for i, mention in enumerate(annotation.actors):
-        refs.actors.append(ref(mention.actor, ("actors", i, "actor")))
+        refs.actors.append(Ref(mention.actor, ("actors", i, "actor")))
     for i, pm in enumerate(annotation.places):
-        refs.places.append(ref(pm.place, ("places", i, "place")))
+        refs.places.append(Ref(pm.place, ("places", i, "place")))
     for i, event in enumerate(annotation.events):
         base = ("events", i)
         if event.place is not None:
-            refs.places.append(ref(event.place.id, (*base, "place", "id")))
+            refs.places.append(Ref(event.place.id, (*base, "place", "id")))
         for k, part in enumerate(event.participants):
-            refs.actors.append(ref(part.actor, (*base, "participants", k, "actor")))
+            refs.actors.append(Ref(part.actor, (*base, "participants", k, "actor")))
         facts = {
             "type": event.type,
             "mode": event.mode or "none",
@@ -138,23 +139,19 @@ def collect_references(annotation: Annotation, where: Located) -> References:
             ),
             "place": event.place.id if event.place else "none",
         }
-        marks = {}
-        for fact in facts:
-            mark = where.doc.mark((*base, fact))
-            marks[fact] = (mark.line, mark.column)
-        refs.events_defined.append(EventFacts(event.id, facts, marks))
+        refs.events_defined.append(EventFacts(event.id, facts, base))
     for i, claim in enumerate(annotation.claims):
         base = ("claims", i)
-        refs.claims_defined.append(ref(claim.id, (*base, "id")))
-        refs.actors.append(ref(claim.claimant, (*base, "claimant")))
+        refs.claims_defined.append(Ref(claim.id, (*base, "id")))
+        refs.actors.append(Ref(claim.claimant, (*base, "claimant")))
         for k, via in enumerate(claim.via):
-            refs.actors.append(ref(via, (*base, "via", k)))
+            refs.actors.append(Ref(via, (*base, "via", k)))
             if via == claim.claimant:
-                refs.via_self.append(ref(via, (*base, "via", k)))
+                refs.via_self.append(Ref(via, (*base, "via", k)))
         if claim.about.actor is not None:
-            refs.actors.append(ref(claim.about.actor, (*base, "about", "actor")))
+            refs.actors.append(Ref(claim.about.actor, (*base, "about", "actor")))
         if claim.about.event is not None:
-            refs.events_used.append(ref(claim.about.event, (*base, "about", "event")))
+            refs.events_used.append(Ref(claim.about.event, (*base, "about", "event")))
     return refs
 
 
@@ -170,7 +167,7 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
     if annotation is None or doc is None:
         return result
     where = Located(file, doc)
-    result.refs = collect_references(annotation, where)
+    result.refs = collect_references(annotation)
     if seed_raw is None:
         result.problems.append(
             where.at(

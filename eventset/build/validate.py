@@ -18,7 +18,7 @@ from eventset.build.corpus import check_corpus
 from eventset.build.document import DocumentResult
 from eventset.build.parse import parse_model
 from eventset.build.runner import default_cache_dir, problems_of, read_bounded, run_documents
-from eventset.build.yamlfile import DEFAULT_LIMITS
+from eventset.build.yamlfile import DEFAULT_LIMITS, YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
@@ -141,6 +141,25 @@ def read_inside(layout: Layout, path: Path) -> bytes | Problem:
         return problem("E111", layout.shown(path), 1, 1, f"Cannot read the file: {err.strerror}.")
 
 
+class Locator:
+    """Line and column of a YAML path in a repository file, parsing each file at most once.
+    Only files that corpus checks find a problem in are read again."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.docs: dict[str, YamlDocument | None] = {}
+
+    def __call__(self, file: str, path: tuple[str | int, ...]) -> tuple[int, int]:
+        if file not in self.docs:
+            raw = read_inside(self.layout, self.layout.root / file)
+            self.docs[file] = None if isinstance(raw, Problem) else load_yaml(raw, file)[0]
+        doc = self.docs[file]
+        if doc is None:
+            return 1, 1
+        mark = doc.mark(path)
+        return mark.line, mark.column
+
+
 def _registry(
     layout: Layout, path: Path, model: type[M], result: Validation
 ) -> tuple[M | None, Located | None]:
@@ -219,7 +238,7 @@ def validate_repository(
     )
     result.files_checked += len(tasks)
     result.problems += problems_of(result.documents)
-    result.problems += check_corpus(result.documents, registries)
+    result.problems += check_corpus(result.documents, registries, Locator(layout))
     if targets is not None:
         restrict(result, root, targets)
     result.problems.sort()

@@ -91,10 +91,10 @@ class YamlDocument:
         for part in path:
             key_node = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
-                if not found:
+                pair = next((kv for kv in node.value if kv[0].value == part), None)
+                if pair is None:
                     break
-                key_node, node = found[0]
+                key_node, node = pair
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
             else:

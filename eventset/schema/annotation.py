@@ -88,7 +88,7 @@ class DateSpec(Model):
     scheduled: bool = Field(
         default=False, description="True for a planned event dated after publication."
     )
-    evidence: Evidence = Field(default=[], description="Quotes the date is read or derived from.")
+    evidence: Evidence = Field(default_factory=list, description="Quotes the date is read or derived from.")
 
     @property
     def last_day(self) -> dt.date | None:
@@ -100,7 +100,7 @@ class PlaceRef(Model):
 
     id: Slug = Field(description="Registry place id (data/places.yaml).")
     precision: GeoPrecision = Field(description="How closely the text locates the event.")
-    evidence: Evidence = Field(default=[], description="Quotes that locate the event.")
+    evidence: Evidence = Field(default_factory=list, description="Quotes that locate the event.")
 
 
 class Participant(Model):
@@ -108,7 +108,7 @@ class Participant(Model):
 
     actor: Slug = Field(description="Registry actor id.")
     role: ParticipantRole = Field(description="The actor's part in the event.")
-    evidence: Evidence = Field(default=[], description="Quotes that say the actor took this part.")
+    evidence: Evidence = Field(default_factory=list, description="Quotes that say the actor took this part.")
 
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -176,7 +176,7 @@ class Claim(Model):
         description="Registry actor id of who asserts it (typed, never free text)."
     )
     via: list[Slug] = Field(
-        default=[],
+        default_factory=list,
         max_length=20,
         description="Intermediaries the claim reached the document through, nearest the claimant first.",
     )
@@ -188,7 +188,7 @@ class Claim(Model):
     explicit: bool = Field(
         default=True, description="False when the text implies the claim rather than stating it."
     )
-    about: About = Field(default=About(), description="The event and/or actor the claim is about.")
+    about: About = Field(default_factory=About, description="The event and/or actor the claim is about.")
     value: float | None = Field(
         default=None, ge=0, description="The figure, for a casualty_figure claim."
     )
@@ -204,7 +204,7 @@ class Annotation(Model):
 
     format: Literal[1] = Field(description="Annotation format version.")
     document: DocumentBlock
-    actors: list[ActorMentions] = Field(default=[], max_length=5000)
-    places: list[PlaceMentions] = Field(default=[], max_length=5000)
-    events: list[Event] = Field(default=[], max_length=5000)
-    claims: list[Claim] = Field(default=[], max_length=5000)
+    actors: list[ActorMentions] = Field(default_factory=list, max_length=5000)
+    places: list[PlaceMentions] = Field(default_factory=list, max_length=5000)
+    events: list[Event] = Field(default_factory=list, max_length=5000)
+    claims: list[Claim] = Field(default_factory=list, max_length=5000)

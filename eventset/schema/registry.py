@@ -39,7 +39,7 @@ class Actor(Model):
         default=None, description="ISO 3166-1 alpha-2 country the actor belongs to, if any."
     )
     aliases: list[Alias] = Field(
-        default=[], max_length=500, description="Other names and spellings seen in documents."
+        default_factory=list, max_length=500, description="Other names and spellings seen in documents."
     )
     parent: Slug | None = Field(
         default=None, description="Actor this one belongs to or is affiliated with."
@@ -63,20 +63,20 @@ class Place(Model):
     longitude: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude.")
     geonames_id: int | None = Field(default=None, ge=1, description="GeoNames id, when known.")
     parent: Slug | None = Field(default=None, description="Enclosing place in this registry.")
-    aliases: list[Alias] = Field(default=[], max_length=500, description="Other names.")
+    aliases: list[Alias] = Field(default_factory=list, max_length=500, description="Other names.")
 
 
 class ActorRegistry(Model):
     """data/actors.yaml"""
 
     format: Literal[1] = Field(description="Registry format version.")
-    actors: list[Actor] = Field(default=[], max_length=1_000_000)
-    retired: list[Retired] = Field(default=[], max_length=1_000_000)
+    actors: list[Actor] = Field(default_factory=list, max_length=1_000_000)
+    retired: list[Retired] = Field(default_factory=list, max_length=1_000_000)
 
 
 class PlaceRegistry(Model):
     """data/places.yaml"""
 
     format: Literal[1] = Field(description="Registry format version.")
-    places: list[Place] = Field(default=[], max_length=1_000_000)
-    retired: list[Retired] = Field(default=[], max_length=1_000_000)
+    places: list[Place] = Field(default_factory=list, max_length=1_000_000)
+    retired: list[Retired] = Field(default_factory=list, max_length=1_000_000)
