@@ -16,8 +16,6 @@ from typing import Any
 
 import polars as pl
 
-from eventset.build.compile import COLUMNS
-from eventset.build.document import DocumentResult
 from eventset.schema.contracts import POLARS_TYPES, polars_schema
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
@@ -26,31 +24,9 @@ from eventset.schema.vocab import event_crosswalk, vocabulary
 Tables = dict[str, pl.DataFrame]
 
 
-# Columns the per-document rows carry beyond their table's declared ones.
-_EXTRA_TYPES: dict[str, pl.DataType] = {"document_id": pl.String(), "published": pl.Date()}
-
-
-def _frame(
-    table: Table, columns: Mapping[str, Sequence[Any]], names: Sequence[str]
-) -> pl.DataFrame:
-    declared = set(table.column_names)
-    schema = {
-        name: POLARS_TYPES[table.column(name).dtype] if name in declared else _EXTRA_TYPES[name]
-        for name in names
-    }
-    return pl.DataFrame({name: columns[name] for name in names}, schema=schema, strict=False)
-
-
-def _concat(results: Sequence[DocumentResult], name: str) -> pl.DataFrame:
-    """One frame from every document's rows: the column lists are joined first, because one
-    small frame per document costs more than the rows themselves on a large corpus."""
-    names = COLUMNS[name]
-    joined: dict[str, list[Any]] = {n: [] for n in names}
-    for result in results:
-        if result.tables:
-            for n, values in result.tables[name].items():
-                joined[n].extend(values)
-    return _frame(TABLES_BY_NAME[name], joined, names)
+def _frame(table: Table, columns: Mapping[str, Sequence[Any]]) -> pl.DataFrame:
+    schema = {name: POLARS_TYPES[table.column(name).dtype] for name in columns}
+    return pl.DataFrame(dict(columns), schema=schema, strict=False)
 
 
 def _registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
@@ -80,8 +56,8 @@ def _registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
         "aliases": [list(p.aliases) for p in places.places],
     }
     return {
-        "actors": _frame(TABLES_BY_NAME["actors"], actor_rows, list(actor_rows)),
-        "places": _frame(TABLES_BY_NAME["places"], place_rows, list(place_rows)),
+        "actors": _frame(TABLES_BY_NAME["actors"], actor_rows),
+        "places": _frame(TABLES_BY_NAME["places"], place_rows),
     }
 
 
@@ -172,18 +148,19 @@ def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
 
 
 def assemble_tables(
-    results: Sequence[DocumentResult], actors: ActorRegistry, places: PlaceRegistry
+    frames: Mapping[str, pl.DataFrame], actors: ActorRegistry, places: PlaceRegistry
 ) -> Tables:
-    """The seven release tables, each with exactly its declared columns, sorted by primary key."""
+    """The seven release tables from the corpus's per-document frames (runner.py) and the
+    registries, each with exactly its declared columns, sorted by primary key."""
     tables: Tables = {
-        "documents": _concat(results, "documents"),
+        "documents": frames["documents"],
         **_registry_tables(actors, places),
-        "events": merge_events(_concat(results, "events")),
-        "event_actors": _concat(results, "event_actors")
+        "events": merge_events(frames["events"]),
+        "event_actors": frames["event_actors"]
         .group_by("event_id", "actor_id", "role")
         .agg(pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")),
-        "claims": _concat(results, "claims"),
-        "mentions": _concat(results, "mentions"),
+        "claims": frames["claims"],
+        "mentions": frames["mentions"],
     }
     out: Tables = {}
     for table in TABLES:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal, TypeVar
 
-from eventset.build.document import DocumentResult, References, process_document
+import polars as pl
+
+from eventset.build.document import process_document
 from eventset.build.parse import parse_model
 from eventset.build.validate import Validation, restrict, validate_repository
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
@@ -94,17 +96,18 @@ def changed_registry_ids(change: Change, model: type[R]) -> set[str] | None:
     return {key.removeprefix("retired:") for key in ids}
 
 
-def references_of(file: str, raw: bytes | None) -> References:
-    """The ids an annotation's bytes use and define (nothing when it does not parse)."""
+def _shared_ids(file: str, raw: bytes | None) -> tuple[set[str], set[str]]:
+    """Event and claim ids an annotation's bytes define or use (nothing when it does not parse):
+    other annotations may define or use them too."""
     if raw is None:
-        return References()
-    return process_document(file, raw, None).refs
-
-
-def _shared_ids(refs: References) -> tuple[set[str], set[str]]:
-    """Event and claim ids an annotation defines: other annotations may define or use them too."""
-    events = {e.id for e in refs.events_defined} | {r.id for r in refs.events_used}
-    return events, {r.id for r in refs.claims_defined}
+        return set(), set()
+    tables = process_document(file, raw, None).tables
+    if not tables:
+        return set(), set()
+    refs, facts = tables["references"], tables["event_facts"]
+    pairs = list(zip(refs["kind"], refs["id"], strict=True))
+    events = set(facts["event_id"]) | {ref_id for kind, ref_id in pairs if kind == "event_used"}
+    return events, {ref_id for kind, ref_id in pairs if kind == "claim_defined"}
 
 
 def _deleted(change: Change) -> bool:
@@ -112,15 +115,23 @@ def _deleted(change: Change) -> bool:
     return change.after is None and change.before is not None
 
 
-def affected_files(changes: Iterable[Change], documents: Sequence[DocumentResult]) -> Affected:
-    """The changed inputs plus every annotation whose verdict their change can alter. Pure."""
+def affected_files(
+    changes: Iterable[Change],
+    files: Sequence[str],
+    references: pl.DataFrame,
+    event_facts: pl.DataFrame,
+) -> Affected:
+    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+
+    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
+    frames of validate_repository (what each annotation uses and defines)."""
     affected = Affected()
     actor_ids: set[str] = set()
     place_ids: set[str] = set()
     all_actor_users = all_place_users = False
     event_ids: set[str] = set()
     claim_ids: set[str] = set()
-    by_id = {d.document_id: d.file for d in documents}
+    by_id = {PurePosixPath(file).stem: file for file in files}
     for change in changes:
         kind = kind_of(change.path)
         if kind == "code":
@@ -145,23 +156,20 @@ def affected_files(changes: Iterable[Change], documents: Sequence[DocumentResult
                 affected.changed.add(change.path)
             if kind == "annotation":
                 for raw in (change.before, change.after):
-                    events, claims = _shared_ids(references_of(change.path, raw))
+                    events, claims = _shared_ids(change.path, raw)
                     event_ids |= events
                     claim_ids |= claims
-    for doc in documents:
-        refs = doc.refs
-        used_actors = {r.id for r in refs.actors}
-        used_places = {r.id for r in refs.places}
-        events, claims = _shared_ids(refs)
-        if (
-            (all_actor_users and used_actors)
-            or (all_place_users and used_places)
-            or used_actors & actor_ids
-            or used_places & place_ids
-            or events & event_ids
-            or claims & claim_ids
-        ):
-            affected.dependents.add(doc.file)
+    ref_kind, ref_id = pl.col("kind"), pl.col("id")
+    touched = references.filter(
+        ((ref_kind == "actor") & (pl.lit(all_actor_users) | ref_id.is_in(list(actor_ids))))
+        | ((ref_kind == "place") & (pl.lit(all_place_users) | ref_id.is_in(list(place_ids))))
+        | ((ref_kind == "event_used") & ref_id.is_in(list(event_ids)))
+        | ((ref_kind == "claim_defined") & ref_id.is_in(list(claim_ids)))
+    )
+    sharing = event_facts.filter(pl.col("event_id").is_in(list(event_ids)))
+    affected.dependents |= set(touched.get_column("file").to_list()) | set(
+        sharing.get_column("file").to_list()
+    )
     affected.dependents -= affected.changed
     return affected
 
@@ -317,7 +325,9 @@ def validate_changed(
     commit = resolve_commit(root, base) if base is not None else default_base(root)
     changes = changes_since(root, commit, paths)
     result = validate_repository(root, None, jobs=jobs, cache=cache)
-    affected = affected_files(changes, result.documents)
+    affected = affected_files(
+        changes, result.annotation_files, result.frames["references"], result.frames["event_facts"]
+    )
     if not affected.everything:
         restrict(result, root, [root / name for name in sorted(affected.files)])
     return ChangedValidation(result, commit, affected)

@@ -235,6 +235,14 @@ def check_ids(annotation: Annotation, where: Located) -> Iterator[Problem]:
             roles.add((part.actor, part.role))
 
 
+def check_via(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    for i, claim in enumerate(annotation.claims):
+        for k, via in enumerate(claim.via):
+            if via == claim.claimant:
+                message = f"{via!r} is the claimant itself, not an intermediary."
+                yield where.at("E416", ("claims", i, "via", k), message)
+
+
 def check_dates(annotation: Annotation, where: Located) -> Iterator[Problem]:
     published = annotation.document.published
     for i, event in enumerate(annotation.events):
@@ -326,6 +334,7 @@ def check_annotation(
     resolved, quote_problems = resolve_evidence(annotation, seed.text, where)
     problems += quote_problems
     problems += check_ids(annotation, where)
+    problems += check_via(annotation, where)
     problems += check_dates(annotation, where)
     problems += check_fatalities(annotation, where)
     return resolved, problems

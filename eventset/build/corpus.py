@@ -1,12 +1,18 @@
 """Checks across the corpus: references resolve against the registries, ids are unique across
-documents, documents that share an event agree on it, claims refer to events that exist."""
+documents, documents that share an event agree on it, claims refer to events that exist.
+
+They run as joins over the `references` and `event_facts` frames of every document, so they
+cost the same whatever the corpus size in Python objects; only offending rows become problems.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterator, Mapping
+
+import polars as pl
 
 from eventset.build.checks import Registries, did_you_mean
-from eventset.build.document import DocumentResult, EventFacts, Ref
 from eventset.build.evidence import Path as YamlPath
 from eventset.problems import Problem, problem
 
@@ -14,82 +20,83 @@ from eventset.problems import Problem, problem
 # only the files with a problem are ever read again.
 Locate = Callable[[str, YamlPath], tuple[int, int]]
 
+_FACTS = ("type", "mode", "date", "place")
 
-class _Reporter:
-    def __init__(self, locate: Locate) -> None:
-        self.locate = locate
 
-    def at(
-        self, code: str, file: str, path: YamlPath, message: str, hint: str | None = None
-    ) -> Problem:
-        line, column = self.locate(file, path)
-        return problem(code, file, line, column, message, hint)
+def _path(text: str, *more: str) -> YamlPath:
+    return (*json.loads(text), *more)
 
-    def unknown(
-        self,
-        file: str,
-        refs: Iterable[Ref],
-        known: Mapping[str, object],
-        code: str,
-        what: str,
-        registry: str,
-    ) -> Iterator[Problem]:
-        for ref in refs:
-            if ref.id not in known:
-                guess = did_you_mean(ref.id, known)
-                hint = f"Did you mean {guess!r}? Otherwise add it to {registry}." if guess else None
-                yield self.at(
-                    code, file, ref.path, f"{what} {ref.id!r} is not in {registry}.", hint
-                )
+
+def _unknown(
+    refs: pl.DataFrame,
+    kind: str,
+    known: Mapping[str, object],
+    code: str,
+    what: str,
+    registry: str,
+    locate: Locate,
+) -> Iterator[Problem]:
+    missing = refs.filter((pl.col("kind") == kind) & ~pl.col("id").is_in(list(known)))
+    for file, ref_id, path in missing.select("file", "id", "path").iter_rows():
+        guess = did_you_mean(ref_id, known)
+        hint = f"Did you mean {guess!r}? Otherwise add it to {registry}." if guess else None
+        line, column = locate(file, _path(path))
+        yield problem(code, file, line, column, f"{what} {ref_id!r} is not in {registry}.", hint)
+
+
+def _first_file(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Each row with the first file (in path order) that has its key."""
+    return frame.with_columns(pl.col("file").min().over(key).alias("first_file"))
 
 
 def check_corpus(
-    results: Sequence[DocumentResult], registries: Registries, locate: Locate
+    references: pl.DataFrame, event_facts: pl.DataFrame, registries: Registries, locate: Locate
 ) -> Iterator[Problem]:
-    """Files are visited in path order so "first defined" is stable whatever order they came in."""
-    report = _Reporter(locate)
-    ordered = sorted(results, key=lambda result: result.file)
-    first_event: dict[str, tuple[EventFacts, str]] = {}
-    first_claim: dict[str, str] = {}
-    for result in ordered:
-        refs, file = result.refs, result.file
-        yield from report.unknown(
-            file, refs.actors, registries.actors, "E401", "Actor", "data/actors.yaml"
+    refs = references.sort("file", maintain_order=True)
+    yield from _unknown(
+        refs, "actor", registries.actors, "E401", "Actor", "data/actors.yaml", locate
+    )
+    yield from _unknown(
+        refs, "place", registries.places, "E402", "Place", "data/places.yaml", locate
+    )
+
+    claims = _first_file(refs.filter(pl.col("kind") == "claim_defined"), "id")
+    for file, claim_id, path, first in (
+        claims.filter(pl.col("file") != pl.col("first_file"))
+        .select("file", "id", "path", "first_file")
+        .iter_rows()
+    ):
+        line, column = locate(file, _path(path))
+        yield problem(
+            "E404", file, line, column, f"Claim id {claim_id!r} is already used in {first}."
         )
-        yield from report.unknown(
-            file, refs.places, registries.places, "E402", "Place", "data/places.yaml"
+
+    facts = event_facts.sort("file", maintain_order=True)
+    first = facts.unique("event_id", keep="first", maintain_order=True).select(
+        "event_id",
+        pl.col("file").alias("first_file"),
+        *[pl.col(f).alias(f"first_{f}") for f in _FACTS],
+    )
+    later = facts.join(first, on="event_id").filter(pl.col("file") != pl.col("first_file"))
+    for fact in _FACTS:
+        differing = later.filter(pl.col(fact) != pl.col(f"first_{fact}"))
+        for file, event_id, path, mine, theirs, other in differing.select(
+            "file", "event_id", "path", fact, f"first_{fact}", "first_file"
+        ).iter_rows():
+            line, column = locate(file, _path(path, fact))
+            message = f"Event {event_id!r}: {fact} is {mine} here but {theirs} in {other}."
+            yield problem("E501", file, line, column, message)
+
+    defined = set(facts.get_column("event_id").to_list())
+    used = refs.filter((pl.col("kind") == "event_used") & ~pl.col("id").is_in(list(defined)))
+    for file, event_id, path in used.select("file", "id", "path").iter_rows():
+        guess = did_you_mean(event_id, defined)
+        line, column = locate(file, _path(path))
+        yield problem(
+            "E403",
+            file,
+            line,
+            column,
+            f"Event {event_id!r} is not defined in any annotation.",
+            f"Did you mean {guess!r}?" if guess else None,
         )
-        for ref in refs.via_self:
-            yield report.at(
-                "E416", file, ref.path, f"{ref.id!r} is the claimant itself, not an intermediary."
-            )
-        for ref in refs.claims_defined:
-            if ref.id in first_claim and first_claim[ref.id] != file:
-                message = f"Claim id {ref.id!r} is already used in {first_claim[ref.id]}."
-                yield report.at("E404", file, ref.path, message)
-            first_claim.setdefault(ref.id, file)
-        for event in refs.events_defined:
-            if event.id not in first_event:
-                first_event[event.id] = (event, file)
-                continue
-            other, other_file = first_event[event.id]
-            if other_file == file:
-                continue  # a repeat inside one file is reported by check_ids
-            for fact, mine in event.facts.items():
-                theirs = other.facts[fact]
-                if mine != theirs:
-                    message = (
-                        f"Event {event.id!r}: {fact} is {mine} here but {theirs} in {other_file}."
-                    )
-                    yield report.at("E501", file, (*event.path, fact), message)
-    for result in ordered:
-        for ref in result.refs.events_used:
-            if ref.id not in first_event:
-                guess = did_you_mean(ref.id, first_event)
-                yield report.at(
-                    "E403",
-                    result.file,
-                    ref.path,
-                    f"Event {ref.id!r} is not defined in any annotation.",
-                    f"Did you mean {guess!r}?" if guess else None,
-                )

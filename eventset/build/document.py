@@ -2,56 +2,32 @@
 
 `process_document` is a pure function of the two files' bytes, so its result can be cached by
 their content hash, computed in a process pool or on a distributed engine. It does not look at
-the registries or at other documents: references it makes are returned with their positions and
-resolved corpus-wide (`corpus.py`), so editing a registry never invalidates a document's cache.
+the registries or at other documents: the references it makes come out as two more tables
+(`references`, `event_facts`) with the YAML path of each, and are resolved corpus-wide in
+`corpus.py`; so editing a registry never invalidates a document's cached result.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from eventset.build.checks import Located, check_annotation
-from eventset.build.compile import compile_document
+from eventset.build.compile import Columns, compile_document
 from eventset.build.evidence import Path as YamlPath
 from eventset.build.parse import parse_model
 from eventset.build.seeds import parse_seed, sha256_of
 from eventset.problems import Problem
 from eventset.schema.annotation import Annotation
 
-Columns = dict[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class Ref:
-    """An id used or defined in a file, with the YAML path where it is written. Line and column
-    are looked up from the path only when a corpus check finds a problem there."""
-
-    id: str
-    path: YamlPath
-
-
-@dataclass(frozen=True)
-class EventFacts:
-    """What must agree between documents that report the same event; `path` is the event's
-    node, each fact sits under it by name."""
-
-    id: str
-    facts: dict[str, str]
-    path: YamlPath
-
-
-@dataclass
-class References:
-    actors: list[Ref] = field(default_factory=list)
-    places: list[Ref] = field(default_factory=list)
-    events_used: list[Ref] = field(default_factory=list)
-    events_defined: list[EventFacts] = field(default_factory=list)
-    claims_defined: list[Ref] = field(default_factory=list)
-    via_self: list[Ref] = field(default_factory=list)
+# The columns of the two reference tables. `path` is the YAML path as JSON, located to a line
+# and column only when a corpus check reports a problem there.
+REFERENCE_COLUMNS = ("file", "kind", "id", "path")
+EVENT_FACT_COLUMNS = ("file", "event_id", "type", "mode", "date", "place", "path")
+REFERENCE_KINDS = ("actor", "place", "event_used", "claim_defined")
 
 
 @dataclass
@@ -59,100 +35,60 @@ class DocumentResult:
     file: str
     document_id: str
     problems: list[Problem] = field(default_factory=list)
+    # Table rows (only when the document has no problem) plus `references` and `event_facts`
+    # (whenever it parses), each as column lists.
     tables: dict[str, Columns] = field(default_factory=dict)
-    refs: References = field(default_factory=References)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["tables"] = {
-            name: {
-                col: [_encode(v) for v in values] if col in _DATE_COLUMNS else values
-                for col, values in cols.items()
-            }
-            for name, cols in self.tables.items()
-        }
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DocumentResult:
-        refs = data["refs"]
-        return cls(
-            file=data["file"],
-            document_id=data["document_id"],
-            problems=[Problem(**p) for p in data["problems"]],
-            tables={
-                name: {col: _decode(col, values) for col, values in cols.items()}
-                for name, cols in data["tables"].items()
-            },
-            refs=References(
-                actors=_refs(refs["actors"]),
-                places=_refs(refs["places"]),
-                events_used=_refs(refs["events_used"]),
-                events_defined=[
-                    EventFacts(e["id"], e["facts"], tuple(e["path"]))
-                    for e in refs["events_defined"]
-                ],
-                claims_defined=_refs(refs["claims_defined"]),
-                via_self=_refs(refs["via_self"]),
-            ),
-        )
 
 
-_DATE_COLUMNS = {"published", "date_start", "date_end"}
+def _path(path: YamlPath) -> str:
+    return json.dumps(path, separators=(",", ":"))
 
 
-def _refs(items: list[dict[str, Any]]) -> list[Ref]:
-    return [Ref(item["id"], tuple(item["path"])) for item in items]
+def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
+    refs: Columns = {name: [] for name in REFERENCE_COLUMNS}
+    facts: Columns = {name: [] for name in EVENT_FACT_COLUMNS}
 
-
-def _encode(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _decode(column: str, values: list[Any]) -> list[Any]:
-    if column not in _DATE_COLUMNS:
-        return values
-    return [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
-
-
-def collect_references(annotation: Annotation) -> References:
-    refs = References()
+    def ref(kind: str, ref_id: str, path: YamlPath) -> None:
+        for name, value in zip(REFERENCE_COLUMNS, (file, kind, ref_id, _path(path)), strict=True):
+            refs[name].append(value)
 
     if annotation.document.outlet is not None:
-        refs.actors.append(Ref(annotation.document.outlet, ("document", "outlet")))
+        ref("actor", annotation.document.outlet, ("document", "outlet"))
     for i, mention in enumerate(annotation.actors):
-        refs.actors.append(Ref(mention.actor, ("actors", i, "actor")))
+        ref("actor", mention.actor, ("actors", i, "actor"))
     for i, pm in enumerate(annotation.places):
-        refs.places.append(Ref(pm.place, ("places", i, "place")))
+        ref("place", pm.place, ("places", i, "place"))
     for i, event in enumerate(annotation.events):
-        base = ("events", i)
+        base: YamlPath = ("events", i)
         if event.place is not None:
-            refs.places.append(Ref(event.place.id, (*base, "place", "id")))
+            ref("place", event.place.id, (*base, "place", "id"))
         for k, part in enumerate(event.participants):
-            refs.actors.append(Ref(part.actor, (*base, "participants", k, "actor")))
-        facts = {
-            "type": event.type,
-            "mode": event.mode or "none",
-            "date": "/".join(
-                "open" if v is None else str(v)
-                for v in (event.date.start, event.date.last_day, event.date.precision)
-            ),
-            "place": event.place.id if event.place else "none",
-        }
-        refs.events_defined.append(EventFacts(event.id, facts, base))
+            ref("actor", part.actor, (*base, "participants", k, "actor"))
+        date = "/".join(
+            "open" if v is None else str(v)
+            for v in (event.date.start, event.date.last_day, event.date.precision)
+        )
+        row = (
+            file,
+            event.id,
+            event.type,
+            event.mode or "none",
+            date,
+            event.place.id if event.place else "none",
+        )
+        for name, value in zip(EVENT_FACT_COLUMNS, (*row, _path(base)), strict=True):
+            facts[name].append(value)
     for i, claim in enumerate(annotation.claims):
         base = ("claims", i)
-        refs.claims_defined.append(Ref(claim.id, (*base, "id")))
-        refs.actors.append(Ref(claim.claimant, (*base, "claimant")))
+        ref("claim_defined", claim.id, (*base, "id"))
+        ref("actor", claim.claimant, (*base, "claimant"))
         for k, via in enumerate(claim.via):
-            refs.actors.append(Ref(via, (*base, "via", k)))
-            if via == claim.claimant:
-                refs.via_self.append(Ref(via, (*base, "via", k)))
+            ref("actor", via, (*base, "via", k))
         if claim.about.actor is not None:
-            refs.actors.append(Ref(claim.about.actor, (*base, "about", "actor")))
+            ref("actor", claim.about.actor, (*base, "about", "actor"))
         if claim.about.event is not None:
-            refs.events_used.append(Ref(claim.about.event, (*base, "about", "event")))
-    return refs
+            ref("event_used", claim.about.event, (*base, "about", "event"))
+    return {"references": refs, "event_facts": facts}
 
 
 def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentResult:
@@ -167,15 +103,10 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
     if annotation is None or doc is None:
         return result
     where = Located(file, doc)
-    result.refs = collect_references(annotation)
+    result.tables = collect_references(file, annotation)
     if seed_raw is None:
-        result.problems.append(
-            where.at(
-                "E405",
-                ("document", "id"),
-                f"No seed document seeds/{stem}.txt for this annotation.",
-            )
-        )
+        message = f"No seed document seeds/{stem}.txt for this annotation."
+        result.problems.append(where.at("E405", ("document", "id"), message))
         return result
     seed, seed_problems = parse_seed(stem, seed_raw, f"seeds/{stem}.txt")
     result.problems += seed_problems
@@ -184,7 +115,7 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
     evidence, problems = check_annotation(annotation, seed, stem, where)
     result.problems += problems
     if not result.problems:
-        result.tables = compile_document(annotation, seed, evidence, sha256_of(raw))
+        result.tables.update(compile_document(annotation, seed, evidence, sha256_of(raw)))
     return result
 
 
@@ -199,3 +130,12 @@ def cache_key(code_version: str, file: str, raw: bytes, seed_raw: bytes | None) 
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def problems_to_json(problems: list[Problem]) -> str:
+    return json.dumps([p.__dict__ for p in problems], ensure_ascii=False) if problems else ""
+
+
+def problems_from_json(text: str) -> list[Problem]:
+    items: list[dict[str, Any]] = json.loads(text) if text else []
+    return [Problem(**item) for item in items]

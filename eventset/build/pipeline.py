@@ -72,7 +72,7 @@ def build(
     result = BuildResult(validation)
     if not validation.ok or validation.actors is None or validation.places is None:
         return result
-    result.tables = assemble_tables(validation.documents, validation.actors, validation.places)
+    result.tables = assemble_tables(validation.frames, validation.actors, validation.places)
     for name, frame in result.tables.items():
         result.failures += validate_frame(name, frame)
     result.failures += cross_table_failures(result.tables)

@@ -1,26 +1,48 @@
-"""Running per-document work over many files: a content-hash cache and a process pool.
+"""Running per-document work over a corpus: a process pool, columnar results, a content cache.
 
-This is the edge where files are read; `process_document` itself stays pure. Results are cached
-as JSON (never pickle) under a key made of the code version and both files' bytes, so an edit
-to one file re-processes one document.
+This is the edge where files are read; `process_document` itself stays pure. Workers take
+documents in chunks and send back Arrow IPC frames (cheap to move between processes, unlike
+thousands of Python objects). The cache is a snapshot of the last run's frames, keyed per
+document by a hash of the code version, the file name and both files' bytes: a document whose
+key is in the snapshot is not parsed again, so an edit to one file re-processes one document.
+The snapshot lives outside the repository (see `default_cache_dir`) and is Arrow, never pickle.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
+import io
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventset.build.document import DocumentResult, cache_key, process_document
+import polars as pl
+
+from eventset.build.compile import COLUMNS, Columns
+from eventset.build.document import (
+    EVENT_FACT_COLUMNS,
+    REFERENCE_COLUMNS,
+    cache_key,
+    problems_from_json,
+    problems_to_json,
+    process_document,
+)
 from eventset.build.seeds import MAX_SEED_BYTES
 from eventset.build.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
+from eventset.schema.contracts import POLARS_TYPES
+from eventset.schema.tables import TABLES_BY_NAME
+
+KEY = "_key"  # the document key column every cached frame carries
+FRAME_NAMES = (*COLUMNS, "references", "event_facts")
+_CHUNK = 256
 
 
 def default_cache_dir() -> Path:
@@ -47,28 +69,23 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-class Cache:
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+def _schema(name: str) -> dict[str, pl.DataType]:
+    if name == "references":
+        return dict.fromkeys(REFERENCE_COLUMNS, pl.String())
+    if name == "event_facts":
+        return dict.fromkeys(EVENT_FACT_COLUMNS, pl.String())
+    table = TABLES_BY_NAME[name]
+    declared = {col.name: POLARS_TYPES[col.dtype] for col in table.columns}
+    extra: dict[str, pl.DataType] = {"document_id": pl.String(), "published": pl.Date()}
+    return {col: declared.get(col, extra.get(col, pl.String())) for col in COLUMNS[name]}
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> DocumentResult | None:
-        path = self._path(key)
-        try:
-            data = json.loads(path.read_bytes())
-            result = DocumentResult.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a missing or damaged entry is recomputed, never trusted
-        return result
+def frame_of(name: str, columns: Columns) -> pl.DataFrame:
+    return pl.DataFrame(columns, schema={**_schema(name), KEY: pl.String()}, strict=False)
 
-    def put(self, key: str, result: DocumentResult) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)  # atomic: readers see the old entry or the new one, never half
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    return {name: frame_of(name, {}) for name in FRAME_NAMES}
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
@@ -83,57 +100,178 @@ def read_bounded(path: Path, limit: int) -> bytes:
         return handle.read(limit + 1)  # read(n) stops at n even if the file grows meanwhile
 
 
-def _read(path: Path, limit: int) -> bytes | None:
+def _read(path: str, limit: int) -> bytes | None:
     try:
-        return read_bounded(path, limit)
+        return read_bounded(Path(path), limit)
     except OSError:
         return None
 
 
-def _one(task: tuple[str, str, str, str | None, str]) -> DocumentResult:
-    file, annotation_path, seed_path, cache_dir, version = task
-    raw = _read(Path(annotation_path), DEFAULT_LIMITS.max_bytes)
-    if raw is None:
-        stem = Path(file).stem
-        return DocumentResult(file, stem, [problem("E111", file, 1, 1, "Cannot read the file.")])
-    seed_raw = _read(Path(seed_path), MAX_SEED_BYTES)
-    cache = Cache(Path(cache_dir)) if cache_dir else None
-    key = cache_key(version, file, raw, seed_raw)
-    if cache is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-    result = process_document(file, raw, seed_raw)
-    if cache is not None:
-        cache.put(key, result)
-    return result
+# Per-worker state, set once by the pool initializer rather than sent with every chunk.
+_known: frozenset[str] = frozenset()
+_version = ""
+
+
+def _init(known: frozenset[str], version: str) -> None:
+    global _known, _version
+    _known, _version = known, version
+
+
+@dataclass
+class _ChunkResult:
+    reused: list[str] = field(default_factory=list)  # keys found in the snapshot
+    index: dict[str, list[str]] = field(
+        default_factory=lambda: {KEY: [], "file": [], "problems": []}
+    )
+    frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
+
+
+def _process_chunk(chunk: Sequence[tuple[str, str, str]]) -> _ChunkResult:
+    out = _ChunkResult()
+    joined: dict[str, Columns] = {
+        name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
+    }
+    for file, annotation_path, seed_path in chunk:
+        raw = _read(annotation_path, DEFAULT_LIMITS.max_bytes)
+        if raw is None:
+            unread = [problem("E111", file, 1, 1, "Cannot read the file.")]
+            key = cache_key(_version, file, b"\x00unreadable", None)
+            out.index[KEY].append(key)
+            out.index["file"].append(file)
+            out.index["problems"].append(problems_to_json(unread))
+            continue
+        seed_raw = _read(seed_path, MAX_SEED_BYTES)
+        key = cache_key(_version, file, raw, seed_raw)
+        if key in _known:
+            out.reused.append(key)
+            continue
+        result = process_document(file, raw, seed_raw)
+        out.index[KEY].append(key)
+        out.index["file"].append(file)
+        out.index["problems"].append(problems_to_json(result.problems))
+        for name, columns in result.tables.items():
+            rows = len(next(iter(columns.values()), []))
+            for col, values in columns.items():
+                joined[name][col].extend(values)
+            joined[name][KEY].extend([key] * rows)
+    for name, columns in joined.items():
+        if columns[KEY]:
+            buffer = io.BytesIO()
+            frame_of(name, columns).write_ipc(buffer)
+            out.frames[name] = buffer.getvalue()
+    return out
+
+
+@dataclass
+class Batch:
+    """The outcome of processing a corpus: per-document problems and the concatenated frames."""
+
+    problems: list[Problem]
+    frames: dict[str, pl.DataFrame]
+    processed: int  # documents parsed this time (the rest came from the cache)
+
+
+class Snapshot:
+    """The cache: the last run's frames plus an index (key, file, problems as JSON)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def load(self) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None:
+        try:
+            index = pl.read_ipc(self.directory / "index.arrow")
+            frames = {name: pl.read_ipc(self.directory / f"{name}.arrow") for name in FRAME_NAMES}
+        except (OSError, pl.exceptions.PolarsError):
+            return None  # a missing or damaged snapshot is rebuilt, never trusted
+        expected = empty_frames()
+        if any(frames[name].schema != expected[name].schema for name in FRAME_NAMES):
+            return None
+        return index, frames
+
+    def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
+        try:
+            index.write_ipc(staging / "index.arrow")
+            for name, frame in frames.items():
+                frame.write_ipc(staging / f"{name}.arrow")
+            retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
+            if self.directory.exists():
+                self.directory.rename(retired)
+            staging.rename(self.directory)
+            shutil.rmtree(retired, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def snapshot_for(cache_dir: Path, root: Path) -> Snapshot:
+    name = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]
+    return Snapshot(cache_dir / "snapshots" / name)
 
 
 def run_documents(
     tasks: Sequence[tuple[str, Path, Path]],
     *,
+    root: Path,
     jobs: int = 1,
     cache_dir: Path | None = None,
     progress: bool = False,
-) -> list[DocumentResult]:
-    """Process (shown name, annotation path, seed path) tasks; results come back in task order."""
+) -> Batch:
+    """Process (shown name, annotation path, seed path) tasks into problems and frames."""
     version = code_version()
-    work = [
-        (file, str(a), str(s), str(cache_dir) if cache_dir else None, version)
-        for file, a, s in tasks
+    snapshot = snapshot_for(cache_dir, root) if cache_dir is not None else None
+    cached = snapshot.load() if snapshot is not None else None
+    known = frozenset(cached[0].get_column(KEY).to_list()) if cached is not None else frozenset()
+    work = [(file, str(a), str(s)) for file, a, s in tasks]
+    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    results = list(_with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress))
+
+    reused = pl.Series(KEY, [key for r in results for key in r.reused], dtype=pl.String)
+    new_index = pl.DataFrame(
+        {col: [v for r in results for v in r.index[col]] for col in (KEY, "file", "problems")},
+        schema={KEY: pl.String(), "file": pl.String(), "problems": pl.String()},
+    )
+    index_parts = [new_index]
+    frame_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
+    if cached is not None and reused.len():
+        old_index, old_frames = cached
+        index_parts.insert(0, old_index.filter(pl.col(KEY).is_in(reused.implode())))
+        for name in FRAME_NAMES:
+            frame_parts[name].append(old_frames[name].filter(pl.col(KEY).is_in(reused.implode())))
+    for r in results:
+        for name, data in r.frames.items():
+            frame_parts[name].append(pl.read_ipc(io.BytesIO(data)))
+    empty = empty_frames()
+    frames = {
+        name: pl.concat([empty[name], *frame_parts[name]], how="vertical") for name in FRAME_NAMES
+    }
+    index = pl.concat(index_parts, how="vertical")
+    processed = new_index.height
+    if snapshot is not None and (processed or cached is None or index.height != cached[0].height):
+        snapshot.save(index, frames)
+    problems = [
+        p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]
-    if jobs <= 1 or len(work) < 2:
-        results: Iterable[DocumentResult] = map(_one, work)
-        return list(_with_progress(results, len(work), progress))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunk = max(1, min(256, len(work) // (jobs * 8)))
-        return list(_with_progress(pool.map(_one, work, chunksize=chunk), len(work), progress))
+    return Batch(problems, frames, processed)
+
+
+def _map_chunks(
+    chunks: list[list[tuple[str, str, str]]], jobs: int, known: frozenset[str], version: str
+) -> Iterator[_ChunkResult]:
+    if jobs <= 1 or len(chunks) < 2:
+        _init(known, version)
+        yield from map(_process_chunk, chunks)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init, initargs=(known, version)
+    ) as pool:
+        yield from pool.map(_process_chunk, chunks)
 
 
 def _with_progress(
-    results: Iterable[DocumentResult], total: int, show: bool
-) -> Iterator[DocumentResult]:
-    if not show or total < 200 or not sys.stderr.isatty():
+    results: Iterable[_ChunkResult], total: int, show: bool
+) -> Iterator[_ChunkResult]:
+    if not show or total < 1000 or not sys.stderr.isatty():
         yield from results
         return
     from rich.progress import Progress
@@ -141,9 +279,10 @@ def _with_progress(
     with Progress(transient=True) as bar:
         task = bar.add_task("documents", total=total)
         for result in results:
-            bar.advance(task)
+            bar.advance(task, len(result.reused) + len(result.index[KEY]))
             yield result
 
 
-def problems_of(results: Iterable[DocumentResult]) -> list[Problem]:
-    return [p for result in results for p in result.problems]
+def rows_of(frames: dict[str, pl.DataFrame], name: str) -> pl.DataFrame:
+    """A frame without the cache key column."""
+    return frames[name].drop(KEY)

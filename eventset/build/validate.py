@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import polars as pl
+
 from eventset.build.checks import Located, Registries, check_actor_registry, check_place_registry
 from eventset.build.corpus import check_corpus
-from eventset.build.document import DocumentResult
 from eventset.build.parse import parse_model
-from eventset.build.runner import default_cache_dir, problems_of, read_bounded, run_documents
+from eventset.build.runner import default_cache_dir, empty_frames, read_bounded, run_documents
 from eventset.build.yamlfile import DEFAULT_LIMITS, YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
@@ -67,8 +68,11 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)
     actors: ActorRegistry | None = None
     places: PlaceRegistry | None = None
-    documents: list[DocumentResult] = field(default_factory=list)
+    # Per-document rows, plus `references` and `event_facts`, over the whole corpus (runner.py).
+    frames: dict[str, pl.DataFrame] = field(default_factory=empty_frames)
+    annotation_files: list[str] = field(default_factory=list)
     files_checked: int = 0
+    processed: int = 0  # documents parsed this run; the others came from the cache
 
     @property
     def ok(self) -> bool:
@@ -233,12 +237,20 @@ def validate_repository(
     result = Validation()
     registries = _load_registries(layout, result)
     tasks = _tasks(layout, result)
-    result.documents = run_documents(
-        tasks, jobs=jobs, cache_dir=default_cache_dir() if cache else None, progress=progress
+    batch = run_documents(
+        tasks,
+        root=layout.root,
+        jobs=jobs,
+        cache_dir=default_cache_dir() if cache else None,
+        progress=progress,
     )
+    result.frames, result.processed = batch.frames, batch.processed
+    result.annotation_files = [file for file, _, _ in tasks]
     result.files_checked += len(tasks)
-    result.problems += problems_of(result.documents)
-    result.problems += check_corpus(result.documents, registries, Locator(layout))
+    result.problems += batch.problems
+    result.problems += check_corpus(
+        batch.frames["references"], batch.frames["event_facts"], registries, Locator(layout)
+    )
     if targets is not None:
         restrict(result, root, targets)
     result.problems.sort()

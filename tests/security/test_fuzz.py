@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventset.build.document import DocumentResult, process_document
+from eventset.build.runner import KEY, frame_of
 from eventset.problems import CODES
 from tests.conftest import REPO, SEED_ID
 
@@ -85,7 +86,9 @@ def _check(raw: bytes) -> DocumentResult:
             mentions["start"], mentions["end"], mentions["quote"], strict=True
         ):
             assert text[start:end] == quote
-    json.dumps(result.to_json())  # what the cache stores must always serialise
+    for name, columns in result.tables.items():  # what the cache stores must always fit its frame
+        rows = len(next(iter(columns.values()), []))
+        frame_of(name, {**columns, KEY: ["key"] * rows})
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import eventset.build.runner as runner
@@ -16,7 +17,9 @@ from eventset.build.changed import (
     validate_changed,
 )
 from eventset.build.document import DocumentResult, process_document
+from eventset.build.runner import empty_frames
 from eventset.build.seeds import sha256_of
+from eventset.build.validate import validate_repository
 from eventset.schema.registry import ActorRegistry
 from tests.workflow.helpers import (
     ANNOTATION,
@@ -65,14 +68,19 @@ def _add_second(root: Path) -> None:
     (root / SECOND).write_text(_second_annotation(seed.read_bytes()), encoding="utf-8")
 
 
-def _documents(root: Path) -> list[DocumentResult]:
-    out = []
-    for path in sorted((root / "data" / "annotations").glob("*.yaml")):
-        seed = root / "seeds" / f"{path.stem}.txt"
-        out.append(
-            process_document(f"data/annotations/{path.name}", path.read_bytes(), seed.read_bytes())
-        )
-    return out
+Corpus = tuple[list[str], pl.DataFrame, pl.DataFrame]
+
+
+def _corpus(root: Path, without: str | None = None) -> Corpus:
+    """What affected_files needs of a corpus (optionally as if one annotation were gone)."""
+    result = validate_repository(root)
+    keep = pl.col("file") != (without or "")
+    frames = result.frames
+    files = [file for file in result.annotation_files if file != without]
+    return files, frames["references"].filter(keep), frames["event_facts"].filter(keep)
+
+
+NO_CORPUS: Corpus = ([], empty_frames()["references"], empty_frames()["event_facts"])
 
 
 # --- the whole loop, as a contributor and CI run it ---------------------------------------------
@@ -146,7 +154,7 @@ def test_an_edited_actor_rechecks_the_annotations_that_use_it(repo: Path) -> Non
     assert renamed != raw
     change = Change("data/actors.yaml", raw, renamed)
     assert changed_registry_ids(change, ActorRegistry) == {"ashab-al-kahf", "ashab-al-kahf-group"}
-    affected = affected_files([change], _documents(repo))
+    affected = affected_files([change], *_corpus(repo))
     assert affected.changed == {"data/actors.yaml"} and affected.dependents == {ANNOTATION}
 
 
@@ -156,43 +164,42 @@ def test_an_actor_nobody_uses_rechecks_only_the_registry(repo: Path) -> None:
     added = raw.replace(b"actors:\n", entry, 1)
     change = Change("data/actors.yaml", raw, added)
     assert changed_registry_ids(change, ActorRegistry) == {"new-actor"}
-    affected = affected_files([change], _documents(repo))
+    affected = affected_files([change], *_corpus(repo))
     assert affected.files == {"data/actors.yaml"}
 
 
 def test_an_unreadable_registry_rechecks_every_user(repo: Path) -> None:
     raw = (repo / "data" / "places.yaml").read_bytes()
     change = Change("data/places.yaml", raw, b"format: 1\nplaces: [\n")
-    assert affected_files([change], _documents(repo)).dependents == {ANNOTATION}
+    assert affected_files([change], *_corpus(repo)).dependents == {ANNOTATION}
 
 
 def test_a_seed_rechecks_its_annotation(repo: Path) -> None:
     change = Change(f"seeds/{SEED_ID}.txt", None, b"changed")
-    affected = affected_files([change], _documents(repo))
+    affected = affected_files([change], *_corpus(repo))
     assert (affected.changed, affected.dependents) == (set(), {ANNOTATION})
 
 
 def test_annotations_sharing_an_event_recheck_each_other(repo: Path) -> None:
     _add_second(repo)
-    documents = _documents(repo)
-    assert not [p for d in documents for p in d.problems]
+    assert validate_repository(repo).ok
+    corpus = _corpus(repo)
     seed_side = Change(ANNOTATION, b"", (repo / ANNOTATION).read_bytes())
-    assert affected_files([seed_side], documents).dependents == {SECOND}
+    assert affected_files([seed_side], *corpus).dependents == {SECOND}
     second_side = Change(SECOND, None, (repo / SECOND).read_bytes())
-    assert affected_files([second_side], documents).dependents == {ANNOTATION}
+    assert affected_files([second_side], *corpus).dependents == {ANNOTATION}
 
 
 def test_a_deleted_annotation_rechecks_the_users_of_its_events(repo: Path) -> None:
     _add_second(repo)
-    documents = [d for d in _documents(repo) if d.file != ANNOTATION]
     gone = Change(ANNOTATION, (repo / ANNOTATION).read_bytes(), None)
-    affected = affected_files([gone], documents)
+    affected = affected_files([gone], *_corpus(repo, without=ANNOTATION))
     assert (affected.changed, affected.dependents) == (set(), {SECOND})
 
 
 def test_a_change_to_the_validator_rechecks_everything(repo: Path) -> None:
-    assert affected_files([Change("eventset/build/checks.py", b"", b"")], []).everything
-    assert not affected_files([Change("README.md", b"", b"x")], _documents(repo)).files
+    assert affected_files([Change("eventset/build/checks.py", b"", b"")], *NO_CORPUS).everything
+    assert not affected_files([Change("README.md", b"", b"x")], *_corpus(repo)).files
 
 
 # --- the git edge --------------------------------------------------------------------------------
@@ -263,7 +270,7 @@ def test_a_rerun_on_unchanged_files_comes_from_the_cache(
     commit_all(root, "synthetic corpus")
     monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
     calls: list[str] = []
-    real = runner.process_document
+    real = process_document
 
     def counting(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentResult:
         calls.append(file)
