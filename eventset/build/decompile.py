@@ -17,6 +17,7 @@ What the tables do not keep is rebuilt as the simplest equivalent:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
@@ -262,6 +263,17 @@ def _participants(
     return assigned
 
 
+def _event_quotes(
+    evidence: dict[_Key, list[Selector]],
+    doc: str,
+    event_id: str,
+    aspect: str,
+    actor: str | None = None,
+    role: str | None = None,
+) -> list[Selector]:
+    return evidence.get((doc, "event", event_id, aspect, actor, role), [])
+
+
 def _events(
     tables: Mapping[str, pl.DataFrame],
     evidence: dict[_Key, list[Selector]],
@@ -280,12 +292,7 @@ def _events(
         docs = sorted(reporters[event_id], key=lambda d: (published[d], d))
         pairs = _participants(event, docs, participants[event_id], evidence)
         for doc in docs:
-
-            def quotes(
-                aspect: str, actor: str | None = None, role: str | None = None
-            ) -> list[Selector]:
-                return evidence.get((doc, "event", event_id, aspect, actor, role), [])  # noqa: B023
-
+            quotes = functools.partial(_event_quotes, evidence, doc, event_id)
             figures = quotes("fatalities")
             place = None
             if event["place_id"] is not None:

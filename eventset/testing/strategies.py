@@ -146,8 +146,8 @@ def _name_mentions(draw: st.DrawFn, text: str, names: tuple[str, ...]) -> list[A
 
 @st.composite
 def _dates(draw: st.DrawFn, latest: dt.date, earliest_published: dt.date) -> Data:
-    """Event date facts: a day or an interval no later than `latest`, or a scheduled day after
-    `earliest_published`... and every reporting document's publication."""
+    """Event date facts shared by every reporting document: a day or an interval ending by the
+    earliest publication, or (one time in ten) a planned day after the latest one."""
     precision = draw(st.sampled_from(_codes("date_precisions")))
     if draw(st.integers(0, 9)) == 0:  # a planned event, dated after publication
         start: dt.date | None = latest + dt.timedelta(days=draw(st.integers(1, 10)))

@@ -253,9 +253,14 @@ def _repeat_evidence(claim: dict[str, Any], _: SyntheticDocument) -> Path:
 
 
 def _other_normal_form(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
-    marked = next(m for m in words.MARKED if m in text)
-    form = "NFD" if unicodedata.normalize("NFC", marked) == marked else "NFC"
-    return unicodedata.normalize(form, marked), ()
+    """A marked word of the text in the normal form the text does not use anywhere (a text can
+    hold both forms, e.g. "Zürich" in its opening and "Zu\u0308rich Square" later)."""
+    for marked in (m for m in words.MARKED if m in text):
+        form = "NFD" if unicodedata.normalize("NFC", marked) == marked else "NFC"
+        other = unicodedata.normalize(form, marked)
+        if other not in text:
+            return other, ()
+    reject()
 
 
 def _with_hidden_space(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
