@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import multiprocessing
 import os
 import shutil
 import stat
@@ -117,38 +118,49 @@ def _init(known: frozenset[str], version: str) -> None:
     _known, _version = known, version
 
 
+INDEX_SCHEMA: dict[str, pl.DataType] = {
+    KEY: pl.String(),
+    "file": pl.String(),
+    "problems": pl.String(),
+    "signature": pl.String(),
+}
+
+
 @dataclass
 class _ChunkResult:
-    reused: list[str] = field(default_factory=list)  # keys found in the snapshot
-    index: dict[str, list[str]] = field(
-        default_factory=lambda: {KEY: [], "file": [], "problems": []}
-    )
+    reused: dict[str, list[str]] = field(
+        default_factory=lambda: {KEY: [], "signature": []}
+    )  # in the snapshot
+    index: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in INDEX_SCHEMA})
     frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
 
 
-def _process_chunk(chunk: Sequence[tuple[str, str, str]]) -> _ChunkResult:
+def _process_chunk(chunk: Sequence[tuple[str, str, str, str]]) -> _ChunkResult:
     out = _ChunkResult()
     joined: dict[str, Columns] = {
         name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
     }
-    for file, annotation_path, seed_path in chunk:
+    for file, annotation_path, seed_path, signature in chunk:
         raw = _read(annotation_path, DEFAULT_LIMITS.max_bytes)
         if raw is None:
             unread = [problem("E111", file, 1, 1, "Cannot read the file.")]
             key = cache_key(_version, file, b"\x00unreadable", None)
-            out.index[KEY].append(key)
-            out.index["file"].append(file)
-            out.index["problems"].append(problems_to_json(unread))
+            for name, value in zip(
+                INDEX_SCHEMA, (key, file, problems_to_json(unread), ""), strict=True
+            ):
+                out.index[name].append(value)
             continue
         seed_raw = _read(seed_path, MAX_SEED_BYTES)
         key = cache_key(_version, file, raw, seed_raw)
-        if key in _known:
-            out.reused.append(key)
+        if key in _known:  # same bytes as a snapshot entry, only the file's stat changed
+            out.reused[KEY].append(key)
+            out.reused["signature"].append(signature)
             continue
         result = process_document(file, raw, seed_raw)
-        out.index[KEY].append(key)
-        out.index["file"].append(file)
-        out.index["problems"].append(problems_to_json(result.problems))
+        for name, value in zip(
+            INDEX_SCHEMA, (key, file, problems_to_json(result.problems), signature), strict=True
+        ):
+            out.index[name].append(value)
         for name, columns in result.tables.items():
             rows = len(next(iter(columns.values()), []))
             for col, values in columns.items():
@@ -179,7 +191,7 @@ class Snapshot:
 
     def load(self) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None:
         try:
-            index = pl.read_ipc(self.directory / "index.arrow")
+            index = pl.read_ipc(self.directory / "index.arrow").cast(pl.Schema(INDEX_SCHEMA))
             frames = {name: pl.read_ipc(self.directory / f"{name}.arrow") for name in FRAME_NAMES}
         except (OSError, pl.exceptions.PolarsError):
             return None  # a missing or damaged snapshot is rebuilt, never trusted
@@ -209,6 +221,21 @@ def snapshot_for(cache_dir: Path, root: Path) -> Snapshot:
     return Snapshot(cache_dir / "snapshots" / name)
 
 
+def _signature(version: str, annotation: Path, seed: Path) -> str:
+    """What make and git's index compare: size, modification time and inode of both files. An
+    unchanged signature reuses the snapshot entry without reading the files; any change sends
+    the document to the content hash, which decides."""
+    parts = [version]
+    for path in (annotation, seed):
+        try:
+            st = path.lstat()
+        except OSError:
+            parts.append("missing")
+            continue
+        parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ino}")
+    return ":".join(parts)
+
+
 def run_documents(
     tasks: Sequence[tuple[str, Path, Path]],
     *,
@@ -221,23 +248,45 @@ def run_documents(
     version = code_version()
     snapshot = snapshot_for(cache_dir, root) if cache_dir is not None else None
     cached = snapshot.load() if snapshot is not None else None
-    known = frozenset(cached[0].get_column(KEY).to_list()) if cached is not None else frozenset()
-    work = [(file, str(a), str(s)) for file, a, s in tasks]
+    old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
+    known = frozenset(old_index.get_column(KEY).to_list())
+    by_file = {
+        file: (sig, key)
+        for key, file, sig in old_index.select(KEY, "file", "signature").iter_rows()
+    }
+    unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
+    work = []
+    for file, annotation, seed in tasks:
+        signature = _signature(version, annotation, seed) if snapshot is not None else ""
+        previous = by_file.get(file)
+        if previous is not None and signature and previous[0] == signature:
+            unchanged[KEY].append(previous[1])
+            unchanged["signature"].append(signature)
+        else:
+            work.append((file, str(annotation), str(seed), signature))
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     results = list(_with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress))
 
-    reused = pl.Series(KEY, [key for r in results for key in r.reused], dtype=pl.String)
-    new_index = pl.DataFrame(
-        {col: [v for r in results for v in r.index[col]] for col in (KEY, "file", "problems")},
-        schema={KEY: pl.String(), "file": pl.String(), "problems": pl.String()},
+    reused = pl.DataFrame(
+        {
+            col: unchanged[col] + [v for r in results for v in r.reused[col]]
+            for col in (KEY, "signature")
+        },
+        schema={KEY: pl.String(), "signature": pl.String()},
     )
-    index_parts = [new_index]
+    new_index = pl.DataFrame(
+        {col: [v for r in results for v in r.index[col]] for col in INDEX_SCHEMA},
+        schema=INDEX_SCHEMA,
+    )
+    keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
+    index_parts = [
+        old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
+        new_index,
+    ]
     frame_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
-    if cached is not None and reused.len():
-        old_index, old_frames = cached
-        index_parts.insert(0, old_index.filter(pl.col(KEY).is_in(reused.implode())))
+    if cached is not None and reused.height:
         for name in FRAME_NAMES:
-            frame_parts[name].append(old_frames[name].filter(pl.col(KEY).is_in(reused.implode())))
+            frame_parts[name].append(cached[1][name].filter(keep))
     for r in results:
         for name, data in r.frames.items():
             frame_parts[name].append(pl.read_ipc(io.BytesIO(data)))
@@ -247,7 +296,7 @@ def run_documents(
     }
     index = pl.concat(index_parts, how="vertical")
     processed = new_index.height
-    if snapshot is not None and (processed or cached is None or index.height != cached[0].height):
+    if snapshot is not None and (work or cached is None or index.height != old_index.height):
         snapshot.save(index, frames)
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
@@ -256,14 +305,17 @@ def run_documents(
 
 
 def _map_chunks(
-    chunks: list[list[tuple[str, str, str]]], jobs: int, known: frozenset[str], version: str
+    chunks: list[list[tuple[str, str, str, str]]], jobs: int, known: frozenset[str], version: str
 ) -> Iterator[_ChunkResult]:
-    if jobs <= 1 or len(chunks) < 2:
+    # Starting workers costs about a second (spawn + imports): only worth it for real work.
+    if jobs <= 1 or len(chunks) < 4:
         _init(known, version)
         yield from map(_process_chunk, chunks)
         return
+    # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init, initargs=(known, version)
+        jobs, mp_context=context, initializer=_init, initargs=(known, version)
     ) as pool:
         yield from pool.map(_process_chunk, chunks)
 
@@ -279,7 +331,7 @@ def _with_progress(
     with Progress(transient=True) as bar:
         task = bar.add_task("documents", total=total)
         for result in results:
-            bar.advance(task, len(result.reused) + len(result.index[KEY]))
+            bar.advance(task, len(result.reused[KEY]) + len(result.index[KEY]))
             yield result
 
 
