@@ -243,7 +243,7 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "quote-invisible-character",
         "semantic",
         "A quote matches the text only if invisible characters are ignored.",
-        "Write exactly the invisible characters the text has, as escapes (e.g. \"\\u200b\"); "
+        'Write exactly the invisible characters the text has, as escapes (e.g. "\\u200b"); '
         "quotes are never normalised.",
     ),
     # Layer 3: references and semantics.

@@ -106,9 +106,13 @@ def test_check_command_exit_codes(repo: Path) -> None:
 
 def test_new_escapes_invisible_characters_of_the_title(repo: Path) -> None:
     seed = repo / "seeds" / "synthetic_zwnj_title.txt"
-    seed.write_text(" date 2024-03-01 SYNTHETIC Persian mi\u200cravad title\n\nBody.\n", encoding="utf-8")
+    seed.write_text(
+        " date 2024-03-01 SYNTHETIC Persian mi\u200cravad title\n\nBody.\n", encoding="utf-8"
+    )
     assert runner.invoke(app, ["new", str(seed), "--root", str(repo)]).exit_code == 0
-    written = (repo / "data" / "annotations" / "synthetic_zwnj_title.yaml").read_text(encoding="utf-8")
+    written = (repo / "data" / "annotations" / "synthetic_zwnj_title.yaml").read_text(
+        encoding="utf-8"
+    )
     assert "\u200c" not in written and "mi\\u200cravad" in written
     result = runner.invoke(app, ["validate", "--root", str(repo)])
     assert result.exit_code == 0, result.output

@@ -53,7 +53,7 @@ def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str
         arrow,
         path,
         compression="zstd",
-        compression_level=9,
+        compression_level=3,
         row_group_size=1_000_000,
         write_statistics=True,
         store_schema=True,  # field descriptions travel in the Arrow schema stored in the footer

@@ -50,7 +50,6 @@ class _ComposeOnly(CParser, yaml.constructor.BaseConstructor):
         return None
 
 
-
 Path = tuple[str | int, ...]
 
 
@@ -95,7 +94,11 @@ class YamlDocument:
                 if pair is None:
                     break
                 key_node, node = pair
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
                 node = node.value[part]
             else:
                 break
@@ -269,8 +272,13 @@ class _Builder:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._refuse("E203", key_node, "Mapping keys must be plain words (no merge keys).")
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise self._refuse(
+                    "E203", key_node, "Mapping keys must be plain words (no merge keys)."
+                )
             key = str(key_node.value)
             if key in out:
                 at = _node_mark(key_node)
@@ -349,5 +357,7 @@ def load_yaml(
     if builder.problems:
         return None, builder.problems
     if not isinstance(data, dict):
-        return None, [problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")]
+        return None, [
+            problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")
+        ]
     return YamlDocument(data, root), []

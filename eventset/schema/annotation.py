@@ -88,7 +88,9 @@ class DateSpec(Model):
     scheduled: bool = Field(
         default=False, description="True for a planned event dated after publication."
     )
-    evidence: Evidence = Field(default_factory=list, description="Quotes the date is read or derived from.")
+    evidence: Evidence = Field(
+        default_factory=list, description="Quotes the date is read or derived from."
+    )
 
     @property
     def last_day(self) -> dt.date | None:
@@ -108,7 +110,9 @@ class Participant(Model):
 
     actor: Slug = Field(description="Registry actor id.")
     role: ParticipantRole = Field(description="The actor's part in the event.")
-    evidence: Evidence = Field(default_factory=list, description="Quotes that say the actor took this part.")
+    evidence: Evidence = Field(
+        default_factory=list, description="Quotes that say the actor took this part."
+    )
 
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -188,7 +192,9 @@ class Claim(Model):
     explicit: bool = Field(
         default=True, description="False when the text implies the claim rather than stating it."
     )
-    about: About = Field(default_factory=About, description="The event and/or actor the claim is about.")
+    about: About = Field(
+        default_factory=About, description="The event and/or actor the claim is about."
+    )
     value: float | None = Field(
         default=None, ge=0, description="The figure, for a casualty_figure claim."
     )

@@ -39,7 +39,9 @@ class Actor(Model):
         default=None, description="ISO 3166-1 alpha-2 country the actor belongs to, if any."
     )
     aliases: list[Alias] = Field(
-        default_factory=list, max_length=500, description="Other names and spellings seen in documents."
+        default_factory=list,
+        max_length=500,
+        description="Other names and spellings seen in documents.",
     )
     parent: Slug | None = Field(
         default=None, description="Actor this one belongs to or is affiliated with."

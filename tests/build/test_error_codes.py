@@ -306,7 +306,9 @@ def test_e501_shared_event_with_conflicting_date(repo: Path) -> None:
 
 def test_every_code_has_a_test() -> None:
     tested = (
-        {case.code for case in CASES} | set(BYTE_CASES) | {"E111", "E405", "E417", "E306", "E501"}
+        {case.code for case in CASES}
+        | set(BYTE_CASES)
+        | {"E111", "E405", "E417", "E306", "E501"}
         # tests/security/test_limits.py: invisible characters in files and quotes
         | {"E114", "E307"}
     )

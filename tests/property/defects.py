@@ -13,7 +13,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from hypothesis import reject
@@ -38,7 +38,9 @@ Defect = Callable[[Corpus, st.DataObject], Injected]
 
 def locate(text: str, path: Path, *, key: bool = False) -> tuple[int, int]:
     """1-based line and column of the node at `path` (or of its key)."""
-    node: yaml.Node = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert root is not None
+    node: yaml.Node = root
     key_node: yaml.Node | None = None
     for part in path:
         if isinstance(node, yaml.MappingNode):
@@ -256,7 +258,9 @@ def _other_normal_form(selector: str | dict[str, Any], text: str) -> tuple[Any, 
     """A marked word of the text in the normal form the text does not use anywhere (a text can
     hold both forms, e.g. "Zürich" in its opening and "Zu\u0308rich Square" later)."""
     for marked in (m for m in words.MARKED if m in text):
-        form = "NFD" if unicodedata.normalize("NFC", marked) == marked else "NFC"
+        form: Literal["NFC", "NFD"] = (
+            "NFD" if unicodedata.normalize("NFC", marked) == marked else "NFC"
+        )
         other = unicodedata.normalize(form, marked)
         if other not in text:
             return other, ()

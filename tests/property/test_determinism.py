@@ -16,8 +16,9 @@ def test_builds_are_byte_identical_whatever_the_order_and_jobs(corpus: Corpus) -
     with built(corpus, jobs=1) as (_, first), built(corpus, jobs=2, reverse=True) as (_, second):
         assert first.written is not None and second.written is not None
         manifests = [
-            json.loads((r.written.path / "manifest.json").read_bytes()) for r in (first, second)
-        ]  # type: ignore[union-attr]
+            json.loads((w.path / "manifest.json").read_bytes())
+            for w in (first.written, second.written)
+        ]
         assert manifests[0] == manifests[1]
         for entry in manifests[0]["files"]:
             name = entry["path"]

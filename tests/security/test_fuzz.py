@@ -35,7 +35,9 @@ LINES = ANNOTATION.decode("utf-8").split("\n")
 # examples for property tests that build whole corpora; a fuzz case costs milliseconds, so it
 # runs 3x the profile's examples (ci: 30 per property, thorough: 600). EVENTSET_FUZZ_EXAMPLES
 # sets the number directly for a long run.
-CASES = int(os.environ.get("EVENTSET_FUZZ_EXAMPLES", 3 * settings.default.max_examples))
+CASES = int(
+    os.environ.get("EVENTSET_FUZZ_EXAMPLES", 3 * (settings.default or settings()).max_examples)
+)
 SECONDS_PER_CASE = 20  # generous: a case takes milliseconds; this only catches a hang
 PEAK_BYTES_PER_CASE = 256 * 1024 * 1024  # Python allocations while one case runs
 

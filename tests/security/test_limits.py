@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -175,7 +176,9 @@ def test_quote_with_an_invisible_character_the_text_lacks_is_e307(repo: Path) ->
 
 
 @pytest.mark.parametrize(("text_form", "quote_form"), [("NFC", "NFD"), ("NFD", "NFC")])
-def test_quote_in_another_normal_form_is_e306(text_form: str, quote_form: str, repo: Path) -> None:
+def test_quote_in_another_normal_form_is_e306(
+    text_form: Literal["NFC", "NFD"], quote_form: Literal["NFC", "NFD"], repo: Path
+) -> None:
     word = "Café Ḥasan"
     text = unicodedata.normalize(text_form, f"{HEADER}\nThe {word} bridge.\n")
     quote = unicodedata.normalize(quote_form, word)

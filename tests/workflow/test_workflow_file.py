@@ -49,7 +49,7 @@ def test_zizmor_finds_nothing_offline() -> None:
 def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
     data = _load()
     triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert set(triggers) == {"pull_request"}
+    assert triggers is not None and set(triggers) == {"pull_request"}
     assert data["permissions"] == {"contents": "read"}
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "pull_request_target" not in text
