@@ -31,6 +31,6 @@ class RetiredIds(Model):
     """data/retired.yaml"""
 
     format: Literal[1] = Field(description="Format version of this file.")
-    events: list[Retired] = Field(default=[], max_length=1_000_000)
-    claims: list[Retired] = Field(default=[], max_length=1_000_000)
-    documents: list[RetiredDocument] = Field(default=[], max_length=1_000_000)
+    events: list[Retired] = Field(default_factory=list, max_length=1_000_000)
+    claims: list[Retired] = Field(default_factory=list, max_length=1_000_000)
+    documents: list[RetiredDocument] = Field(default_factory=list, max_length=1_000_000)
