@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from eventset.build.yamlfile import CONTROL, position
+from eventset.build.yamlfile import CONTROL, decode_utf8, position
 from eventset.problems import Problem, problem
 
 _HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(\S.*?)[ \t]*\r?$", re.MULTILINE)
@@ -37,23 +37,10 @@ def parse_seed(document_id: str, raw: bytes, file: str) -> tuple[Seed | None, li
         return None, [
             problem("E101", file, 1, 1, f"More than {MAX_SEED_BYTES:,} bytes (the limit).")
         ]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        # A BOM would be character 0 of the text and shift every offset by one.
-        return None, [problem("E103", file, 1, 1, "The seed starts with a byte-order mark.")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        before = raw[: err.start].decode("utf-8")  # valid up to the first bad byte
-        at = position(before, len(before))
-        return None, [
-            problem(
-                "E102",
-                file,
-                at.line,
-                at.column,
-                f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8.",
-            )
-        ]
+    # A BOM would be character 0 of the text and shift every offset by one.
+    text, refused = decode_utf8(raw, file, "The seed starts with a byte-order mark.")
+    if text is None:
+        return None, [refused] if refused else []
     # Tabs, CR and LF are ordinary in a verbatim text and stay (offsets count them); NUL and other
     # control characters are not text and would be invisible in every review tool.
     bad = CONTROL.search(text)

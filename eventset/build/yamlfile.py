@@ -153,6 +153,19 @@ def position(text: str, index: int) -> Mark:
     return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
+def decode_utf8(raw: bytes, file: str, bom_message: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 without a byte-order mark, or the located reason why not (E103, E102)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, problem("E103", file, 1, 1, bom_message)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        prefix = raw[: err.start].decode("utf-8", errors="replace")
+        at = position(prefix, len(prefix))
+        message = f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8."
+        return None, problem("E102", file, at.line, at.column, message)
+
+
 def decode_text(
     raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[str | None, list[Problem]]:
@@ -162,24 +175,11 @@ def decode_text(
             # "more than": the edge reads at most max_bytes + 1 bytes of an over-large file
             problem("E101", file, 1, 1, f"More than {limits.max_bytes:,} bytes (the limit).")
         ]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [
-            problem("E103", file, 1, 1, "The file starts with a UTF-8 byte-order mark (EF BB BF).")
-        ]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        prefix = raw[: err.start].decode("utf-8", errors="replace")
-        at = position(prefix, len(prefix))
-        return None, [
-            problem(
-                "E102",
-                file,
-                at.line,
-                at.column,
-                f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8.",
-            )
-        ]
+    text, refused = decode_utf8(
+        raw, file, "The file starts with a UTF-8 byte-order mark (EF BB BF)."
+    )
+    if text is None:
+        return None, [refused] if refused else []
     problems: list[Problem] = []
     bad = CONTROL.search(text)
     if bad:
