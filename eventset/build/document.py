@@ -25,9 +25,9 @@ from eventset.schema.annotation import Annotation
 
 # The columns of the two reference tables. `path` is the YAML path as JSON, located to a line
 # and column only when a corpus check reports a problem there.
+# `kind` is one of actor, place, event_used, claim_defined.
 REFERENCE_COLUMNS = ("file", "kind", "id", "path")
 EVENT_FACT_COLUMNS = ("file", "event_id", "type", "mode", "date", "place", "path")
-REFERENCE_KINDS = ("actor", "place", "event_used", "claim_defined")
 
 
 @dataclass

@@ -333,8 +333,3 @@ def _with_progress(
         for result in results:
             bar.advance(task, len(result.reused[KEY]) + len(result.index[KEY]))
             yield result
-
-
-def rows_of(frames: dict[str, pl.DataFrame], name: str) -> pl.DataFrame:
-    """A frame without the cache key column."""
-    return frames[name].drop(KEY)
