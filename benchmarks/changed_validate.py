@@ -52,8 +52,8 @@ def first_and_rerun(name: str, args: list[str], cwd: Path, work: Path) -> str:
 
 def in_process(name: str, root: Path, changed: bool, work: Path) -> str:
     """First run and re-run of the validation itself, without interpreter start and imports."""
-    from eventset.build.changed import validate_changed
-    from eventset.build.validate import validate_repository
+    from eventset.validation.changed import validate_changed
+    from eventset.validation.repository import validate_repository
 
     cache = work / f"cache-inproc-{abs(hash((name, changed)))}"
     shutil.rmtree(cache, ignore_errors=True)
@@ -108,7 +108,7 @@ def main() -> None:
     print("Subprocess (what a contributor waits for, interpreter start and imports included):\n")
     print(header.format("command"))
     print("\n".join(rows))
-    import eventset.build.changed  # noqa: F401  (imports outside the timings)
+    import eventset.validation.changed  # noqa: F401  (imports outside the timings)
 
     inner = [
         in_process("repository (1 doc)", REPO, False, work),

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from eventset.build.release import write_parquet
-from eventset.loader import MANIFEST, load, sha256_file
+from eventset.release.load import load
+from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.release.write import write_parquet
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,14 +8,14 @@ __all__ = ["load", "versions"]
 
 
 def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Load a release; see `eventset.loader.load`. Imported lazily to keep `import eventset` fast."""
-    from eventset.loader import load as _load
+    """Load a release; see `eventset.release.load.load`. Imported lazily to keep `import eventset` fast."""
+    from eventset.release.load import load as _load
 
     return _load(*args, **kwargs)
 
 
 def versions() -> list[str]:
-    """The published release versions, oldest first; see `eventset.releases.versions`."""
-    from eventset.releases import versions as _versions
+    """The published release versions, oldest first; see `eventset.release.published.versions`."""
+    from eventset.release.published import versions as _versions
 
     return _versions()

@@ -49,9 +49,9 @@ def _root(root: Path | None) -> Path:
 
 def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
     def lines(file: str) -> list[str] | None:
-        from eventset.build.runner import read_bounded
-        from eventset.build.seeds import MAX_SEED_BYTES
-        from eventset.build.validate import Layout, refusal
+        from eventset.inputs.files import read_bounded, refusal
+        from eventset.inputs.layout import Layout
+        from eventset.inputs.seeds import MAX_SEED_BYTES
 
         path = root / file
         # Show only files the validator itself may read (inside the repository, no symlinks),
@@ -92,12 +92,12 @@ def validate(
     ] = None,
 ) -> None:
     """Check annotations and registries: YAML safety, models, quotes, references, dates."""
-    from eventset.build.validate import validate_repository
     from eventset.report import render
+    from eventset.validation.repository import validate_repository
 
     base = _root(root)
     if changed:
-        from eventset.build.changed import GitError, validate_changed
+        from eventset.validation.changed import GitError, validate_changed
 
         try:
             run = validate_changed(base, base_ref, paths or ())
@@ -137,8 +137,8 @@ def build(
     ] = Format.human,
 ) -> None:
     """Validate the inputs and compile them into dist/eventset-<version>/ (Parquet + codebook + manifest)."""
-    from eventset.build.pipeline import build as run_build
-    from eventset.build.release import ReleaseExistsError
+    from eventset.pipeline import build as run_build
+    from eventset.release.write import ReleaseExistsError
     from eventset.report import render
 
     if version != "dev" and not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
@@ -192,7 +192,7 @@ def check(
     release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
 ) -> None:
     """Re-validate a release: checksums, table contracts and cross-table integrity."""
-    from eventset.check import check_release
+    from eventset.release.check import check_release
 
     problems = check_release(release)
     for text in problems:
@@ -211,11 +211,12 @@ def new(
     """Write a starter annotation for a seed document (never overwrites)."""
     import re
 
-    from eventset.build.seeds import parse_seed
-    from eventset.build.starter import starter_annotation
-    from eventset.build.validate import Layout, read_inside
+    from eventset.inputs.files import read_inside
+    from eventset.inputs.layout import Layout
+    from eventset.inputs.seeds import parse_seed
     from eventset.problems import Problem
     from eventset.schema.fields import DOCUMENT_ID_PATTERN
+    from eventset.workbench.starter import starter_annotation
 
     layout = Layout(_root(root))
     path = seed if seed.is_absolute() else Path.cwd() / seed
@@ -317,7 +318,7 @@ def release(
     ] = False,
     registry: Annotated[
         Path | None,
-        typer.Option("--registry", help="Registry file (default: eventset/releases.json)."),
+        typer.Option("--registry", help="Registry file (default: eventset/release/published.json)."),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
 ) -> None:
@@ -325,11 +326,11 @@ def release(
     import datetime as dt
     import json
 
-    from eventset.build.publish import ReleaseRefusedError, parse_version, publish
-    from eventset.build.release import ReleaseExistsError
-    from eventset.loader import ReleaseError
-    from eventset.releases import register as add_to_registry
-    from eventset.releases import registry_entry
+    from eventset.release.manifest import ReleaseError
+    from eventset.release.publish import ReleaseRefusedError, parse_version, publish
+    from eventset.release.published import register as add_to_registry
+    from eventset.release.published import registry_entry
+    from eventset.release.write import ReleaseExistsError
     from eventset.report import render
 
     try:
@@ -391,8 +392,8 @@ def diff(
     """What changed between two releases: ids added, removed and changed per table, schema changes."""
     import json
 
-    from eventset.diff import diff_directories
-    from eventset.loader import ReleaseError
+    from eventset.release.diff import diff_directories
+    from eventset.release.manifest import ReleaseError
 
     try:
         changes = diff_directories(old, new)

@@ -7,6 +7,7 @@ from pathlib import Path
 from eventset.problems import CODES
 from eventset.schema.codebook import codebook
 from eventset.schema.jsonschema import json_schema_texts
+from eventset.schema.table_schema import table_schema_texts
 
 
 def error_code_reference() -> str:
@@ -40,7 +41,8 @@ def error_code_reference() -> str:
 
 def generated_files() -> dict[str, str]:
     """Repository-relative path -> the content it must have."""
-    files = {f"schemas/{name}": text for name, text in json_schema_texts().items()}
+    files = {f"schema/{name}": text for name, text in json_schema_texts().items()}
+    files |= {f"schema/{name}": text for name, text in table_schema_texts().items()}
     files["docs/error-codes.md"] = error_code_reference()
     files["docs/codebook.md"] = codebook()
     return files

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from eventset.schema.fields import FORMAT_VERSION
+
 Severity = Literal["error", "warning"]
 
 
@@ -137,14 +139,14 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "missing-field",
         "model",
         "A required field is missing.",
-        "Add the field; the JSON Schema in schemas/ lists what each block needs.",
+        "Add the field; the JSON Schema in schema/ lists what each block needs.",
     ),
     (
         "E202",
         "unknown-field",
         "model",
         "A field is not part of the format.",
-        "Check the spelling; the JSON Schema in schemas/ lists the allowed fields.",
+        "Check the spelling; the JSON Schema in schema/ lists the allowed fields.",
     ),
     (
         "E203",
@@ -179,7 +181,7 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "unsupported-format",
         "model",
         "The `format` version is missing or not supported.",
-        "Write `format: 1` at the top of the file.",
+        f"Write `format: {FORMAT_VERSION}` at the top of the file.",
     ),
     (
         "E208",

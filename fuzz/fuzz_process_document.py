@@ -19,8 +19,8 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from eventset.build.document import process_document
     from eventset.problems import CODES
+    from eventset.validation.document import process_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "000_e3ff97cd28be607c"

@@ -81,9 +81,9 @@ def test_annotation_json_schema_accepts_the_gold_annotation() -> None:
     """What an editor's YAML 1.2 parser sees (our loader reads the same core schema) fits the schema."""
     import jsonschema
 
-    from eventset.build.yamlfile import load_yaml
+    from eventset.inputs.yamlfile import load_yaml
 
-    schema = json.loads((REPO / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
     path = REPO / "data" / "annotations" / f"{SEED_ID}.yaml"
     doc, problems = load_yaml(path.read_bytes(), path.name)
     assert doc is not None and problems == []

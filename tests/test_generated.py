@@ -20,4 +20,4 @@ def test_error_code_reference_lists_every_code() -> None:
 def test_annotation_files_carry_the_schema_modeline() -> None:
     for path in (REPO / "data" / "annotations").glob("*.yaml"):
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-        assert first == "# yaml-language-server: $schema=../../schemas/annotation.schema.json"
+        assert first == "# yaml-language-server: $schema=../../schema/annotation.schema.json"

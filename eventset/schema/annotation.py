@@ -8,7 +8,7 @@ The JSON Schema in `schemas/annotation.schema.json` is generated from these mode
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -23,6 +23,7 @@ from eventset.schema.fields import (
     DocumentId,
     EventType,
     Evidence,
+    FormatVersion,
     GeoPrecision,
     Language,
     Licence,
@@ -34,8 +35,6 @@ from eventset.schema.fields import (
     literal_message,
 )
 from eventset.schema.vocab import event_modes
-
-FORMAT_VERSION = 1
 
 
 class DocumentBlock(Model):
@@ -208,7 +207,7 @@ class Claim(Model):
 class Annotation(Model):
     """One annotation file: data/annotations/<document_id>.yaml."""
 
-    format: Literal[1] = Field(description="Annotation format version.")
+    format: FormatVersion = Field(description="Annotation format version.")
     document: DocumentBlock
     actors: list[ActorMentions] = Field(default_factory=list, max_length=5000)
     places: list[PlaceMentions] = Field(default_factory=list, max_length=5000)

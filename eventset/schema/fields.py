@@ -7,12 +7,17 @@ Every custom check raises a `PydanticCustomError` whose type names the problem c
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from eventset.schema.vocab import vocabulary
+
+# The version of the annotation and registry file formats this code reads and writes; older
+# formats are refused with a message (E207). One literal, so the models and messages agree.
+FormatVersion = Literal[1]
+FORMAT_VERSION: int = get_args(FormatVersion)[0]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 # Document ids are seed file stems, which may contain "_" (e.g. 000_e3ff97cd28be607c); never "." or "/".

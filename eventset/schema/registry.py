@@ -1,8 +1,13 @@
-"""Registries: canonical actors and places, defined once and referenced by id everywhere."""
+"""Registries: canonical actors and places, defined once and referenced by id everywhere.
+
+An entry's fields are the columns of the `actors` and `places` tables (`tables.py`), so their
+descriptions and bounds are taken from there; only the names differ (`id` is the table's key,
+`parent` its `parent_id`), as `REGISTRY_FIELDS` records.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -10,13 +15,27 @@ from eventset.schema.fields import (
     WIKIDATA_PATTERN,
     ActorKind,
     Country,
+    FormatVersion,
     Model,
     PlaceKind,
     Slug,
     Text,
 )
+from eventset.schema.tables import ACTORS, PLACES, Table
 
 Alias = Annotated[str, Field(min_length=1, max_length=300)]
+
+# Table column -> registry field, where the names differ.
+REGISTRY_FIELDS = {"actor_id": "id", "place_id": "id", "parent_id": "parent"}
+
+
+def _column(table: Table, field: str, **kwargs: Any) -> Any:
+    """A pydantic Field with the description and bounds of the table column behind `field`."""
+    name = next(
+        (c for c, f in REGISTRY_FIELDS.items() if f == field and c in table.column_names), field
+    )
+    col = table.column(name)
+    return Field(description=col.description, ge=col.ge, le=col.le, **kwargs)
 
 
 class Retired(Model):
@@ -32,46 +51,38 @@ class Retired(Model):
 class Actor(Model):
     """A canonical actor: a state, organisation, group, person or typed anonymous source."""
 
-    id: Slug = Field(description="Actor id, a lowercase slug, never reused.")
-    name: Text = Field(description="Canonical English name.")
-    kind: ActorKind = Field(description="What sort of actor it is.")
-    country: Country | None = Field(
-        default=None, description="ISO 3166-1 alpha-2 country the actor belongs to, if any."
+    id: Slug = _column(ACTORS, "id")
+    name: Text = _column(ACTORS, "name")
+    kind: ActorKind = _column(ACTORS, "kind")
+    country: Country | None = _column(ACTORS, "country", default=None)
+    aliases: list[Alias] = _column(ACTORS, "aliases", default_factory=list, max_length=500)
+    parent: Slug | None = _column(ACTORS, "parent", default=None)
+    wikidata: Annotated[str, Field(pattern=WIKIDATA_PATTERN)] | None = _column(
+        ACTORS, "wikidata", default=None
     )
-    aliases: list[Alias] = Field(
-        default_factory=list,
-        max_length=500,
-        description="Other names and spellings seen in documents.",
-    )
-    parent: Slug | None = Field(
-        default=None, description="Actor this one belongs to or is affiliated with."
-    )
-    wikidata: Annotated[str, Field(pattern=WIKIDATA_PATTERN)] | None = Field(
-        default=None, description="Wikidata item (Q-number), when one is known."
-    )
-    description: str | None = Field(default=None, max_length=2000, description="Scope note.")
+    description: str | None = _column(ACTORS, "description", default=None, max_length=2000)
 
 
 class Place(Model):
     """A canonical place with its administrative context and coordinates."""
 
-    id: Slug = Field(description="Place id, a lowercase slug, never reused.")
-    name: Text = Field(description="Canonical English name.")
-    kind: PlaceKind = Field(description="Feature kind.")
-    country: Country = Field(description="ISO 3166-1 alpha-2 country.")
-    admin1: str | None = Field(default=None, max_length=200, description="First-level division.")
-    admin2: str | None = Field(default=None, max_length=200, description="Second-level division.")
-    latitude: float | None = Field(default=None, ge=-90, le=90, description="WGS84 latitude.")
-    longitude: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude.")
-    geonames_id: int | None = Field(default=None, ge=1, description="GeoNames id, when known.")
-    parent: Slug | None = Field(default=None, description="Enclosing place in this registry.")
-    aliases: list[Alias] = Field(default_factory=list, max_length=500, description="Other names.")
+    id: Slug = _column(PLACES, "id")
+    name: Text = _column(PLACES, "name")
+    kind: PlaceKind = _column(PLACES, "kind")
+    country: Country = _column(PLACES, "country")
+    admin1: str | None = _column(PLACES, "admin1", default=None, max_length=200)
+    admin2: str | None = _column(PLACES, "admin2", default=None, max_length=200)
+    latitude: float | None = _column(PLACES, "latitude", default=None)
+    longitude: float | None = _column(PLACES, "longitude", default=None)
+    geonames_id: int | None = _column(PLACES, "geonames_id", default=None)
+    parent: Slug | None = _column(PLACES, "parent", default=None)
+    aliases: list[Alias] = _column(PLACES, "aliases", default_factory=list, max_length=500)
 
 
 class ActorRegistry(Model):
     """data/actors.yaml"""
 
-    format: Literal[1] = Field(description="Registry format version.")
+    format: FormatVersion = Field(description="Registry format version.")
     actors: list[Actor] = Field(default_factory=list, max_length=1_000_000)
     retired: list[Retired] = Field(default_factory=list, max_length=1_000_000)
 
@@ -79,6 +90,6 @@ class ActorRegistry(Model):
 class PlaceRegistry(Model):
     """data/places.yaml"""
 
-    format: Literal[1] = Field(description="Registry format version.")
+    format: FormatVersion = Field(description="Registry format version.")
     places: list[Place] = Field(default_factory=list, max_length=1_000_000)
     retired: list[Retired] = Field(default_factory=list, max_length=1_000_000)

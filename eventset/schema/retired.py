@@ -9,11 +9,9 @@ id of an older release to its successor (or learn that it was withdrawn, and why
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from eventset.schema.fields import DocumentId, Model, Text
+from eventset.schema.fields import DocumentId, FormatVersion, Model, Text
 from eventset.schema.registry import Retired
 
 
@@ -30,7 +28,7 @@ class RetiredDocument(Model):
 class RetiredIds(Model):
     """data/retired.yaml"""
 
-    format: Literal[1] = Field(description="Format version of this file.")
+    format: FormatVersion = Field(description="Format version of this file.")
     events: list[Retired] = Field(default_factory=list, max_length=1_000_000)
     claims: list[Retired] = Field(default_factory=list, max_length=1_000_000)
     documents: list[RetiredDocument] = Field(default_factory=list, max_length=1_000_000)

@@ -34,6 +34,9 @@ class Column:
     ge: float | None = None
     le: float | None = None
     references: tuple[str, str] | None = None  # (table, column) this column is a foreign key to
+    # Computed when the rows that several documents give for one key are merged (counts,
+    # crosswalks), so no single document's rows carry it.
+    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,13 +253,39 @@ EVENTS = Table(
             vocabulary="certainty_levels",
         ),
         Column("summary", "string", "One neutral line, from the earliest reporting document."),
-        Column("document_count", "int32", "Number of documents that report the event.", ge=1),
-        Column("acled_event_type", "string", "ACLED event_type crosswalk.", nullable=True),
-        Column("acled_sub_event_type", "string", "ACLED sub_event_type crosswalk.", nullable=True),
         Column(
-            "cameo_code", "string", "CAMEO code crosswalk (most specific that fits).", nullable=True
+            "document_count",
+            "int32",
+            "Number of documents that report the event.",
+            ge=1,
+            merged=True,
         ),
-        Column("gtd_attacktype", "int32", "GTD attacktype crosswalk.", nullable=True, ge=1, le=9),
+        Column(
+            "acled_event_type", "string", "ACLED event_type crosswalk.", nullable=True, merged=True
+        ),
+        Column(
+            "acled_sub_event_type",
+            "string",
+            "ACLED sub_event_type crosswalk.",
+            nullable=True,
+            merged=True,
+        ),
+        Column(
+            "cameo_code",
+            "string",
+            "CAMEO code crosswalk (most specific that fits).",
+            nullable=True,
+            merged=True,
+        ),
+        Column(
+            "gtd_attacktype",
+            "int32",
+            "GTD attacktype crosswalk.",
+            nullable=True,
+            ge=1,
+            le=9,
+            merged=True,
+        ),
         Column(
             "acled_time_precision",
             "int32",
@@ -264,9 +293,16 @@ EVENTS = Table(
             nullable=True,
             ge=1,
             le=3,
+            merged=True,
         ),
         Column(
-            "ucdp_date_prec", "int32", "UCDP GED date_prec crosswalk.", nullable=True, ge=1, le=5
+            "ucdp_date_prec",
+            "int32",
+            "UCDP GED date_prec crosswalk.",
+            nullable=True,
+            ge=1,
+            le=5,
+            merged=True,
         ),
         Column(
             "acled_geo_precision",
@@ -275,9 +311,16 @@ EVENTS = Table(
             nullable=True,
             ge=1,
             le=3,
+            merged=True,
         ),
         Column(
-            "ucdp_where_prec", "int32", "UCDP GED where_prec crosswalk.", nullable=True, ge=1, le=7
+            "ucdp_where_prec",
+            "int32",
+            "UCDP GED where_prec crosswalk.",
+            nullable=True,
+            ge=1,
+            le=7,
+            merged=True,
         ),
     ),
     (
@@ -296,7 +339,11 @@ EVENT_ACTORS = Table(
         _id("actor_id", "The participating actor.", references=("actors", "actor_id")),
         Column("role", "string", "The actor's part in the event.", vocabulary="participant_roles"),
         Column(
-            "document_count", "int32", "Number of documents that name the actor in this role.", ge=1
+            "document_count",
+            "int32",
+            "Number of documents that name the actor in this role.",
+            ge=1,
+            merged=True,
         ),
     ),
 )

@@ -5,7 +5,7 @@ Every generated document is synthetic and labelled so (ids `synthetic_*`, titles
 
     from hypothesis import given
     from eventset.testing import corpora, write_corpus
-    from eventset.build.pipeline import build
+    from eventset.pipeline import build
 
     @given(corpora(max_documents=2))
     def test_my_analysis(corpus):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import settings
 
-from eventset.build.pipeline import BuildResult, build
+from eventset.pipeline import BuildResult, build
 from eventset.schema.annotation import Annotation, DateSpec
 from eventset.schema.fields import Selector
 from eventset.testing import Corpus, write_corpus

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from hypothesis import Phase, given, settings
 
-from eventset.build.pipeline import build
-from eventset.build.validate import validate_repository
+from eventset.pipeline import build
 from eventset.schema.contracts import validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.schema.tables import TABLES
 from eventset.testing import Corpus, corpora, dump_yaml, model_data, write_corpus, write_files
+from eventset.validation.repository import validate_repository
 from tests.property.helpers import built, workspace
 
 

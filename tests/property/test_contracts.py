@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventset.build.pipeline import build
+from eventset.pipeline import build
 from eventset.schema.contracts import POLARS_TYPES, validate_frame
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Column
 from eventset.schema.vocab import vocabulary

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventset.build.pipeline import build
-from eventset.build.validate import validate_repository
+from eventset.pipeline import build
 from eventset.problems import CODES
 from eventset.testing import Corpus, corpora, write_files
+from eventset.validation.repository import validate_repository
 from tests.property.defects import DEFECTS, EXCLUDED
 from tests.property.helpers import scaled, workspace
 

@@ -1,4 +1,4 @@
-"""Tables -> annotations -> tables is the identity (eventset.build.decompile)."""
+"""Tables -> annotations -> tables is the identity (eventset.tables.decompile)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import shutil
 from hypothesis import given
 from polars.testing import assert_frame_equal
 
-from eventset.build.decompile import decompile, read_texts
-from eventset.build.pipeline import build
+from eventset.pipeline import build
+from eventset.tables.decompile import decompile, read_texts
 from eventset.testing import Corpus, corpora
 from tests.property.helpers import built, workspace
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from eventset.build.publish import Publication, publish
+from eventset.release.publish import Publication, publish
 from tests.conftest import REPO, SEED_ID
 
 OLD_EVENT = "iq-us-2021-troop-withdrawal-agreement"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from eventset.build.publish import ReleaseRefusedError, publish
 from eventset.cli import app
-from eventset.diff import diff_directories
+from eventset.release.diff import diff_directories
+from eventset.release.publish import ReleaseRefusedError, publish
 from tests.release.conftest import (
     NEW_EVENT,
     OLD_EVENT,
@@ -69,7 +69,7 @@ def test_diff_reports_schema_changes(releases: Releases, tmp_path: Path) -> None
 
     import polars as pl
 
-    from eventset.loader import sha256_file
+    from eventset.release.manifest import sha256_file
 
     copy = tmp_path / "eventset-0.1.0-edited"
     shutil.copytree(releases.v1, copy)

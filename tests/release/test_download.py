@@ -16,9 +16,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import eventset
-import eventset.releases
-from eventset.loader import ReleaseError, load
-from eventset.releases import read_registry, register, release_url
+import eventset.release.published
+from eventset.release.load import load
+from eventset.release.manifest import ReleaseError
+from eventset.release.published import read_registry, register, release_url
 from tests.release.conftest import Releases
 
 
@@ -55,10 +56,12 @@ def published(releases: Releases, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     may tamper with them. Returns the served root (it holds eventset-0.1.0/)."""
     registry = tmp_path / "releases.json"
     register(releases.v1, registry)
-    monkeypatch.setattr(eventset.releases, "REGISTRY_PATH", registry)
+    monkeypatch.setattr(eventset.release.published, "REGISTRY_PATH", registry)
     monkeypatch.setenv("EVENTSET_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setattr(eventset.releases, "DOWNLOAD_RETRIES", 0)  # fail fast, no back-off sleeps
+    monkeypatch.setattr(
+        eventset.release.published, "DOWNLOAD_RETRIES", 0
+    )  # fail fast, no back-off sleeps
     served = tmp_path / "served"
     shutil.copytree(releases.v1, served / "eventset-0.1.0")
     return served

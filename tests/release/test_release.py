@@ -12,10 +12,11 @@ import mlcroissant as mlc
 import yaml
 from typer.testing import CliRunner
 
-from eventset.build.publish import publish
-from eventset.check import check_release
 from eventset.cli import app
-from eventset.loader import load, read_manifest
+from eventset.release.check import check_release
+from eventset.release.load import load
+from eventset.release.manifest import read_manifest
+from eventset.release.publish import publish
 from eventset.schema.tables import TABLES
 from tests.release.conftest import Releases, copy_repo, ok
 from tests.release.frictionless_parquet import registered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventset.build.seeds import sha256_of
+from eventset.inputs.seeds import sha256_of
 
 SENTENCE = "Synthetic sentence {k} says the convoy {k} passed the Kalsu Bridge {k}."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventset.build.seeds import sha256_of
+from eventset.inputs.seeds import sha256_of
 
 SYNTHETIC_ID = "synthetic_security_0001"
 

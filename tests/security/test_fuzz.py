@@ -21,9 +21,10 @@ from types import FrameType
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eventset.build.document import DocumentResult, process_document
-from eventset.build.runner import KEY, frame_of
 from eventset.problems import CODES
+from eventset.validation.cache import KEY
+from eventset.validation.document import DocumentResult, process_document
+from eventset.validation.runner import frame_of
 from tests.conftest import REPO, SEED_ID
 
 FILE = f"data/annotations/{SEED_ID}.yaml"

@@ -9,12 +9,12 @@ from typing import Literal
 
 import pytest
 
-from eventset.build.document import process_document
-from eventset.build.runner import read_bounded
-from eventset.build.seeds import MAX_SEED_BYTES
-from eventset.build.validate import validate_repository
-from eventset.build.yamlfile import DEFAULT_LIMITS, load_yaml
+from eventset.inputs.files import read_bounded
+from eventset.inputs.seeds import MAX_SEED_BYTES
+from eventset.inputs.yamlfile import DEFAULT_LIMITS, load_yaml
 from eventset.problems import Problem
+from eventset.validation.document import process_document
+from eventset.validation.repository import validate_repository
 from tests.conftest import SEED_ID
 from tests.security.helpers import HEADER_LINES, SYNTHETIC_ID, place_mention, synthetic_document
 

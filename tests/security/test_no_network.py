@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from eventset.build.pipeline import build
+from eventset.pipeline import build
 
 
 def test_validate_and_build_use_no_network(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eventset.build.pipeline import build
-from eventset.build.release import remove_stale_staging
 from eventset.cli import app
-from eventset.loader import ReleaseError, load, read_manifest, sha256_file
+from eventset.pipeline import build
+from eventset.release.load import load
+from eventset.release.manifest import ReleaseError, read_manifest, sha256_file
+from eventset.release.write import remove_stale_staging
 from tests.conftest import REPO, SEED_ID
 from tests.security.corpus import add_synthetic_corpus
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eventset.build.validate import validate_repository
 from eventset.cli import app
+from eventset.validation.repository import validate_repository
 from tests.conftest import SEED_ID
 
 ANNOTATION = f"data/annotations/{SEED_ID}.yaml"

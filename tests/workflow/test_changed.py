@@ -7,8 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import eventset.build.runner as runner
-from eventset.build.changed import (
+import eventset.validation.cache as cache
+import eventset.validation.runner as runner
+from eventset.inputs.seeds import sha256_of
+from eventset.schema.registry import ActorRegistry
+from eventset.validation.changed import (
     Change,
     GitError,
     affected_files,
@@ -16,11 +19,9 @@ from eventset.build.changed import (
     kind_of,
     validate_changed,
 )
-from eventset.build.document import DocumentResult, process_document
-from eventset.build.runner import empty_frames
-from eventset.build.seeds import sha256_of
-from eventset.build.validate import validate_repository
-from eventset.schema.registry import ActorRegistry
+from eventset.validation.document import DocumentResult, process_document
+from eventset.validation.repository import validate_repository
+from eventset.validation.runner import empty_frames
 from tests.workflow.helpers import (
     ANNOTATION,
     REPO,
@@ -291,4 +292,4 @@ def test_a_rerun_on_unchanged_files_comes_from_the_cache(
 
 
 def test_cache_never_lives_in_the_checkout() -> None:
-    assert REPO not in runner.default_cache_dir().resolve().parents
+    assert REPO not in cache.default_cache_dir().resolve().parents

@@ -1,0 +1,92 @@
+"""Reading untrusted files: only regular files inside the repository, never more than a limit.
+
+A pull request is untrusted input. Symlinks are refused outright rather than resolved (a link
+inside seeds/ or data/ could point anywhere), and no file is read past its size limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from eventset.inputs.layout import Layout
+from eventset.inputs.yamlfile import DEFAULT_LIMITS
+from eventset.problems import Problem, problem
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of a regular file: enough to prove it is over the limit, so a
+    100 MB file is never read into memory. The size is checked on the open descriptor (no race
+    with a swapped file), and O_NOFOLLOW refuses a symlink planted after the path was checked.
+    Raises OSError for anything that is not a readable regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read(limit + 1)  # read(n) stops at n even if the file grows meanwhile
+
+
+def leaves_repository(layout: Layout, path: Path) -> Problem | None:
+    """Why `path` is not plainly inside the repository (outside it, or through a symlink)."""
+    shown = layout.shown(path)
+    root = os.path.realpath(layout.root)
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
+        return problem("E111", shown, 1, 1, "The path leaves the repository.")
+    # abspath, not resolve(): resolving would follow the very symlinks this loop looks for.
+    base = Path(os.path.abspath(layout.root))  # noqa: PTH100
+    probe = base
+    for part in Path(os.path.relpath(os.path.abspath(path), base)).parts:  # noqa: PTH100
+        probe = probe / part
+        if probe.is_symlink():
+            return problem("E111", shown, 1, 1, f"{layout.shown(probe)} is a symbolic link.")
+    return None
+
+
+def refusal(layout: Layout, path: Path) -> Problem | None:
+    """Why a path may not be read, or None: it must be a regular file inside the repository."""
+    refused = leaves_repository(layout, path)
+    if refused is None and not path.is_file():
+        return problem("E111", layout.shown(path), 1, 1, "No such regular file.")
+    return refused
+
+
+def list_folder(
+    layout: Layout, folder: Path, suffixes: set[str]
+) -> tuple[dict[str, os.DirEntry[str]], list[Problem]]:
+    """Regular files of a folder by name, and the entries refused. The folder is vetted once and
+    each entry's symlink flag comes from the directory listing itself, so a large corpus costs
+    no stat per file."""
+    if not folder.is_dir() and not folder.is_symlink():
+        return {}, []
+    refused = leaves_repository(layout, folder)
+    if refused is not None:
+        return {}, [refused]
+    files: dict[str, os.DirEntry[str]] = {}
+    problems: list[Problem] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            shown = layout.shown(folder / entry.name)
+            if entry.is_symlink():
+                problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
+            elif entry.is_file(follow_symlinks=False):
+                files[entry.name] = entry
+            elif (
+                Path(entry.name).suffix in suffixes
+            ):  # a folder, FIFO or device named like an input
+                problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
+    return files, problems
+
+
+def read_inside(
+    layout: Layout, path: Path, limit: int = DEFAULT_LIMITS.max_bytes
+) -> bytes | Problem:
+    """The bytes of a regular file inside the repository, or why not. A file over `limit` is
+    read only as far as proves it (its parser reports E101)."""
+    refused = refusal(layout, path)
+    if refused is not None:
+        return refused
+    try:
+        return read_bounded(path, limit)
+    except OSError as err:
+        return problem("E111", layout.shown(path), 1, 1, f"Cannot read the file: {err.strerror}.")

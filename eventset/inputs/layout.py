@@ -1,0 +1,43 @@
+"""Where a repository keeps its inputs: seeds, annotations and registries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where inputs live under a repository root."""
+
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def annotations(self) -> Path:
+        return self.root / "data" / "annotations"
+
+    @property
+    def actors(self) -> Path:
+        return self.root / "data" / "actors.yaml"
+
+    @property
+    def places(self) -> Path:
+        return self.root / "data" / "places.yaml"
+
+    @property
+    def retired(self) -> Path:
+        return self.root / "data" / "retired.yaml"
+
+    def annotation_of(self, document_id: str) -> Path:
+        return self.annotations / f"{document_id}.yaml"
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: relative to the root, with forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,108 @@
+"""YAML file -> pydantic model, with every validation error mapped to a located problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from eventset.inputs.yamlfile import DEFAULT_LIMITS, Limits, YamlDocument, YamlPath, load_yaml
+from eventset.problems import Problem, problem
+from eventset.schema.fields import FORMAT_VERSION
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A file and the positions of its nodes, to turn a model path into file:line:column."""
+
+    file: str
+    doc: YamlDocument
+
+    def at(self, code: str, path: YamlPath, message: str, hint: str | None = None) -> Problem:
+        mark = self.doc.mark(path)
+        return problem(code, self.file, mark.line, mark.column, message, hint)
+
+
+# pydantic error types -> problem codes; anything not listed is a wrong type or shape (E203).
+_CODE_OF_ERROR = {
+    "missing": "E201",
+    "extra_forbidden": "E202",
+    "unknown_code": "E204",
+    "bad_mode": "E209",
+    "string_pattern_mismatch": "E205",
+    "date_parsing": "E206",
+    "date_from_datetime_parsing": "E206",
+    "date_from_datetime_inexact": "E206",
+    "date_type": "E206",
+    "greater_than": "E208",
+    "greater_than_equal": "E208",
+    "less_than": "E208",
+    "less_than_equal": "E208",
+    "too_short": "E208",
+    "too_long": "E208",
+    "string_too_short": "E208",
+    "string_too_long": "E208",
+}
+
+
+def _describe(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def model_problems(err: ValidationError, doc: YamlDocument, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in err.errors(include_url=False):
+        path = tuple(item["loc"])
+        kind = item["type"]
+        code = _CODE_OF_ERROR.get(kind, "E203")
+        if kind == "bad_sha256":
+            code = "E203"
+        at = doc.key_mark(path) if kind == "extra_forbidden" else doc.mark(path)
+        where = _describe(path)
+        if kind == "missing":
+            message = f"{where}: required field is missing."
+        elif kind == "extra_forbidden":
+            message = f"{where}: unknown field."
+        else:
+            message = f"{where}: {item['msg']}."
+            if "input" in item and code in {"E203", "E205", "E206", "E208"}:
+                shown = repr(item["input"])
+                message += f" Got {shown[:80]}{'...' if len(shown) > 80 else ''}."
+        problems.append(problem(code, file, at.line, at.column, message))
+    return problems
+
+
+def parse_model(
+    raw: bytes, file: str, model: type[M], limits: Limits = DEFAULT_LIMITS
+) -> tuple[M | None, YamlDocument | None, list[Problem]]:
+    """Bytes of a YAML file -> a validated model (or None) plus its positions and problems."""
+    doc, problems = load_yaml(raw, file, limits)
+    if doc is None:
+        return None, None, problems
+    version = doc.data.get("format")
+    if version != FORMAT_VERSION:
+        at = doc.mark(("format",))
+        shown = "missing" if "format" not in doc.data else repr(version)
+        return (
+            None,
+            doc,
+            [
+                problem(
+                    "E207",
+                    file,
+                    at.line,
+                    at.column,
+                    f"format is {shown}; this version of eventset reads format {FORMAT_VERSION}.",
+                )
+            ],
+        )
+    try:
+        return model.model_validate(doc.data), doc, []
+    except ValidationError as err:
+        return None, doc, model_problems(err, doc, file)

@@ -1,0 +1,364 @@
+"""Safe YAML loading that keeps the line and column of every value.
+
+Contributed annotations are untrusted, so this module refuses whatever YAML can do beyond plain
+data: anchors and aliases (alias bombs), explicit tags, duplicate keys, tabs, control characters,
+a byte-order mark, non-UTF-8 bytes and anything over the limits. It parses with libyaml's
+`compose` (nodes with marks, no Python objects) and builds the data itself, so scalars follow
+YAML 1.2 core rules: `no`, `yes`, `on`, `off` stay strings and dates stay strings until the
+models parse them. Nothing the user wrote is changed on the way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser
+
+from eventset.problems import Problem, problem
+
+_KIND_TAG = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _ComposeOnly(CParser, yaml.constructor.BaseConstructor):
+    """libyaml's parser and composer, with YAML 1.1 tag resolution switched off.
+
+    The builder types plain scalars itself (YAML 1.2 core), so resolving each scalar against
+    the 1.1 regexes would be wasted work (about a fifth of the parse time); explicit tags are
+    not resolved by the composer at all and still reach the builder's tag check.
+    """
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        yaml.constructor.BaseConstructor.__init__(self)
+
+    def resolve(self, kind: type[yaml.Node], value: object, implicit: object) -> str:
+        return _KIND_TAG[kind]
+
+    def descend_resolver(self, parent: object, index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+# Where a node sits in a YAML document: mapping keys and sequence indexes from the top.
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one YAML file; see docs/limits.md for the reasons behind each number."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 32
+    max_nodes: int = 200_000
+    max_string: int = 20_000
+    max_reported: int = 20  # repeated byte-level problems (tabs) reported per file
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based, in code points
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus the node tree it was read from, to find any value's line and column.
+
+    Positions are looked up on demand by walking the tree along a path: most files have no
+    problem, so recording a mark for every node up front would be wasted work.
+    """
+
+    data: Any
+    root: yaml.Node | None = None
+
+    def _walk(self, path: YamlPath) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest existing node on `path` and, if the last step was a mapping key, its key node."""
+        node, key_node = self.root, None
+        for part in path:
+            key_node = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                pair = next((kv for kv in node.value if kv[0].value == part), None)
+                if pair is None:
+                    break
+                key_node, node = pair
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                node = node.value[part]
+            else:
+                break
+        return node, key_node
+
+    def mark(self, path: YamlPath) -> Mark:
+        """The position of the deepest node on `path` that exists (a missing field points at its parent)."""
+        node, _ = self._walk(path)
+        return _node_mark(node) if node is not None else Mark(1, 1)
+
+    def key_mark(self, path: YamlPath) -> Mark:
+        """The position of a mapping key, falling back to its value."""
+        node, key_node = self._walk(path)
+        if key_node is not None:
+            return _node_mark(key_node)
+        return _node_mark(node) if node is not None else Mark(1, 1)
+
+
+def _node_mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# Characters that render as nothing, or reorder what is shown (Trojan Source, CVE-2021-42574):
+# zero-width space/non-joiner/joiner, LRM/RLM, word joiner, BOM as ZWNBSP, Arabic letter mark,
+# bidi embeddings/overrides (U+202A-E) and isolates (U+2066-9). Raw in a file a reviewer cannot
+# see them; written as an escape ("\u200c") they are visible and allowed.
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u061c\u202a-\u202e\u2066-\u2069]")
+# YAML 1.2 core schema, decimal only: `017`, `0x1f`, `1_000`, `.inf` stay strings.
+_PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
+_PLAIN_TRUE = {"true", "True", "TRUE"}
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+)
+_PLAIN_FALSE = {"false", "False", "FALSE"}
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def position(text: str, index: int) -> Mark:
+    """1-based line and column (in code points) of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def decode_utf8(raw: bytes, file: str, bom_message: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 without a byte-order mark, or the located reason why not (E103, E102)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, problem("E103", file, 1, 1, bom_message)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        prefix = raw[: err.start].decode("utf-8", errors="replace")
+        at = position(prefix, len(prefix))
+        message = f"Byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8."
+        return None, problem("E102", file, at.line, at.column, message)
+
+
+def decode_text(
+    raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, list[Problem]]:
+    """Bytes to text under the file rules (UTF-8, no BOM, no control, invisible or tab characters)."""
+    if len(raw) > limits.max_bytes:
+        return None, [
+            # "more than": the edge reads at most max_bytes + 1 bytes of an over-large file
+            problem("E101", file, 1, 1, f"More than {limits.max_bytes:,} bytes (the limit).")
+        ]
+    text, refused = decode_utf8(
+        raw, file, "The file starts with a UTF-8 byte-order mark (EF BB BF)."
+    )
+    if text is None:
+        return None, [refused] if refused else []
+    problems: list[Problem] = []
+    bad = CONTROL.search(text)
+    if bad:
+        at = position(text, bad.start())
+        problems.append(
+            problem(
+                "E104",
+                file,
+                at.line,
+                at.column,
+                f"Control character U+{ord(bad.group()):04X} in the file.",
+            )
+        )
+    for count, tab in enumerate(re.finditer("\t", text)):
+        if count == limits.max_reported:
+            break
+        at = position(text, tab.start())
+        problems.append(problem("E105", file, at.line, at.column, "Tab character."))
+    for count, hidden in enumerate(INVISIBLE.finditer(text)):
+        if count == limits.max_reported:
+            break
+        at = position(text, hidden.start())
+        char = hidden.group()
+        problems.append(
+            problem(
+                "E114",
+                file,
+                at.line,
+                at.column,
+                f"Invisible character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}).",
+            )
+        )
+    return (None if problems else text), problems
+
+
+def _anchors_and_aliases(text: str) -> Iterator[tuple[Mark, str]]:
+    parser = _ComposeOnly(text)
+    try:
+        events = list(iter(parser.get_event, None))
+    finally:
+        parser.dispose()
+    for event in events:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and event.start_mark is not None:
+            what = "An alias (*{})" if isinstance(event, yaml.AliasEvent) else "An anchor (&{})"
+            yield Mark(event.start_mark.line + 1, event.start_mark.column + 1), what.format(anchor)
+
+
+class _RefusedError(Exception):
+    """Internal: stops node conversion at the first structural refusal."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+class _Builder:
+    """Turns composed nodes into plain data, enforcing the structural limits as it goes.
+
+    Aliases never reach here: a file containing "&" is scanned for anchors first, and an alias
+    without an anchor is a parse error.
+    """
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.nodes = 0
+        self.problems: list[Problem] = []
+
+    def _refuse(self, code: str, node: yaml.Node, message: str) -> _RefusedError:
+        at = _node_mark(node)
+        return _RefusedError(problem(code, self.file, at.line, at.column, message))
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self._refuse("E112", node, f"More than {self.limits.max_nodes:,} YAML nodes.")
+        if depth > self.limits.max_depth:
+            raise self._refuse("E109", node, f"Nesting deeper than {self.limits.max_depth} levels.")
+        if node.tag not in _SAFE_TAGS:
+            raise self._refuse("E110", node, f"Explicit tag {node.tag!r}.")
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        assert isinstance(node, yaml.SequenceNode)  # composer yields only these three kinds
+        return [self.build(item, depth + 1) for item in node.value]
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise self._refuse(
+                    "E203", key_node, "Mapping keys must be plain words (no merge keys)."
+                )
+            key = str(key_node.value)
+            if key in out:
+                at = _node_mark(key_node)
+                self.problems.append(
+                    problem(
+                        "E108",
+                        self.file,
+                        at.line,
+                        at.column,
+                        f"Key {key!r} appears again (first at line {first_line[key]}).",
+                    )
+                )
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value: str = node.value
+        if len(value) > self.limits.max_string:
+            raise self._refuse(
+                "E112",
+                node,
+                f"A string of {len(value):,} characters; the limit is {self.limits.max_string:,}.",
+            )
+        if node.style:  # quoted or block scalars are always strings
+            return value
+        if value in _PLAIN_NULL:
+            return None
+        if value in _PLAIN_TRUE:
+            return True
+        if value in _PLAIN_FALSE:
+            return False
+        if _PLAIN_INT.fullmatch(value):
+            return int(value)
+        if _PLAIN_FLOAT.fullmatch(value):
+            return float(value)
+        return value  # YAML 1.1 booleans (no, yes, on, off) and dates stay as written
+
+
+def load_yaml(
+    raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML file. Returns the document, or None and the problems that stop it."""
+    text, problems = decode_text(raw, file, limits)
+    if text is None:
+        return None, problems
+    try:
+        if "&" in text:
+            for at, what in _anchors_and_aliases(text):
+                problems.append(problem("E107", file, at.line, at.column, f"{what} is used."))
+            if problems:
+                return None, problems
+        composer = _ComposeOnly(text)
+        try:
+            root = composer.get_single_node()
+        finally:
+            composer.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(str(err.problem or err).split())
+        code = "E109" if "nesting" in reason else "E106"
+        return None, [problem(code, file, line, column, f"YAML: {reason}.")]
+    except yaml.YAMLError as err:
+        return None, [problem("E106", file, 1, 1, f"YAML: {' '.join(str(err).split())}.")]
+    except RecursionError:
+        return None, [problem("E109", file, 1, 1, "The YAML nests too deeply to read.")]
+    if root is None:
+        return None, [problem("E113", file, 1, 1, "The file holds no YAML document.")]
+    builder = _Builder(file, limits)
+    try:
+        data = builder.build(root, 0)
+    except _RefusedError as refusal:
+        return None, [*builder.problems, refusal.problem]
+    if builder.problems:
+        return None, builder.problems
+    if not isinstance(data, dict):
+        return None, [
+            problem("E113", file, 1, 1, "The top of the file must be a mapping (key: value).")
+        ]
+    return YamlDocument(data, root), []

@@ -1,0 +1,172 @@
+"""Writing a release directory: Parquet tables, codebook and manifest, atomically.
+
+The directory is assembled under a temporary name beside its destination and renamed into
+place, so a failed or killed build leaves either the previous release or nothing. A numbered
+version is never overwritten; the scratch version `dev` is replaced whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.schema.codebook import codebook
+from eventset.schema.contracts import arrow_schema
+from eventset.schema.tables import SCHEMA_VERSION, TABLES
+
+DEV_VERSION = "dev"
+
+# Writes further files (metadata, dataset card, ...) into the staging directory after the tables
+# and codebook and before the manifest, so the manifest checksums them too. It may raise to
+# refuse the release; the staging directory is then removed and nothing appears.
+ExtraFiles = Callable[[Path, dict[str, pl.DataFrame]], None]
+
+
+class ReleaseExistsError(Exception):
+    """A numbered release directory exists with different content."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    unchanged: bool  # True when an identical release was already there
+
+
+def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str) -> None:
+    """zstd Parquet with column descriptions in the field metadata; no timestamps, so the bytes
+    depend only on the rows and the library versions pinned by the lockfile."""
+    table = next(t for t in TABLES if t.name == table_name)
+    schema = arrow_schema(table, {"eventset_version": version, "schema_version": SCHEMA_VERSION})
+    arrow = frame.to_arrow().cast(schema)
+    pq.write_table(
+        arrow,
+        path,
+        compression="zstd",
+        compression_level=3,
+        row_group_size=1_000_000,
+        write_statistics=True,
+        store_schema=True,  # field descriptions travel in the Arrow schema stored in the footer
+    )
+
+
+def _manifest(
+    directory: Path, tables: dict[str, pl.DataFrame], version: str, provenance: dict[str, Any]
+) -> dict[str, Any]:
+    files = []
+    for path in sorted(p for p in directory.iterdir() if p.name != MANIFEST):
+        entry: dict[str, Any] = {
+            "path": path.name,
+            "sha256": sha256_file(path),
+            "bytes": path.stat().st_size,
+        }
+        if path.suffix == ".parquet":
+            entry["rows"] = tables[path.stem].height
+        files.append(entry)
+    return {
+        "name": "eventset",
+        "version": version,
+        "schema_version": SCHEMA_VERSION,
+        **provenance,
+        "files": files,
+    }
+
+
+def _same_release(a: Path, b: Path) -> bool:
+    try:
+        return (a / MANIFEST).read_bytes() == (b / MANIFEST).read_bytes()
+    except OSError:
+        return False
+
+
+def write_release(
+    tables: dict[str, pl.DataFrame],
+    out: Path,
+    version: str,
+    provenance: dict[str, Any],
+    extra_files: ExtraFiles | None = None,
+) -> Written:
+    """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
+    final = out / f"eventset-{version}"
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
+    )
+    try:
+        for table in TABLES:
+            write_parquet(
+                tables[table.name], staging / f"{table.name}.parquet", table.name, version
+            )
+        (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
+        if extra_files is not None:
+            extra_files(staging, tables)
+        manifest = _manifest(staging, tables, version, provenance)
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read
+        if final.exists():
+            if _same_release(staging, final):
+                return Written(final, unchanged=True)
+            if version != DEV_VERSION:
+                raise ReleaseExistsError(
+                    f"{final} exists with different content; releases are never overwritten. "
+                    "Build a new version (--version X.Y.Z) or remove the old directory yourself."
+                )
+            _swap(staging, final)
+        else:
+            staging.rename(final)
+        return Written(final, unchanged=False)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+# .eventset-<version>.<pid of the writing build>.<random>.partial (mkdtemp's random part has no dot)
+_STAGING = re.compile(r"\.eventset-.+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.partial")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Delete staging directories left by builds that were killed (their process is gone).
+
+    A live build's staging directory is kept, so two builds into one `out` never disturb each
+    other. Staging names start with a dot and end in `.partial`, so a leftover is never mistaken
+    for a release even before it is cleaned."""
+    removed = []
+    for entry in out.iterdir():
+        found = _STAGING.fullmatch(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace a dev release: move the old one aside, the new one in, then delete the old."""
+    retired = final.with_name(final.name + ".old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,110 @@
+"""The validation cache: the last run's per-document frames as one Arrow snapshot per corpus.
+
+Each document is keyed by a hash of the code version, its file name and both files' bytes
+(`document.cache_key`); a document whose key is in the snapshot is not parsed again. A file
+whose stat signature is unchanged is not even read. The snapshot lives outside the repository
+(see `default_cache_dir`) and is Arrow, never pickle.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+KEY = "_key"  # the document key column every cached frame carries
+
+
+def default_cache_dir() -> Path:
+    """Outside the repository on purpose: a cache inside the checkout could be planted by a pull
+    request with entries that declare a bad file clean. EVENTSET_CACHE_DIR overrides it."""
+    configured = os.environ.get("EVENTSET_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "eventset" / "documents"
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the package's code and vocabularies: any change invalidates every cached result."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".yaml"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+INDEX_SCHEMA: dict[str, pl.DataType] = {
+    KEY: pl.String(),
+    "file": pl.String(),
+    "problems": pl.String(),
+    "signature": pl.String(),
+}
+
+
+class Snapshot:
+    """The cache: the last run's frames plus an index (key, file, problems as JSON)."""
+
+    def __init__(self, directory: Path, schemas: Mapping[str, pl.Schema]) -> None:
+        self.directory = directory
+        self.schemas = schemas  # frame name -> the schema its cached frame must have
+
+    def load(self) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None:
+        try:
+            index = pl.read_ipc(self.directory / "index.arrow").cast(pl.Schema(INDEX_SCHEMA))
+            frames = {name: pl.read_ipc(self.directory / f"{name}.arrow") for name in self.schemas}
+        except (OSError, pl.exceptions.PolarsError):
+            return None  # a missing or damaged snapshot is rebuilt, never trusted
+        if any(frames[name].schema != schema for name, schema in self.schemas.items()):
+            return None
+        return index, frames
+
+    def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
+        try:
+            index.write_ipc(staging / "index.arrow")
+            for name, frame in frames.items():
+                frame.write_ipc(staging / f"{name}.arrow")
+            retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
+            if self.directory.exists():
+                self.directory.rename(retired)
+            staging.rename(self.directory)
+            shutil.rmtree(retired, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def snapshot_for(cache_dir: Path, root: Path, schemas: Mapping[str, pl.Schema]) -> Snapshot:
+    name = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]
+    return Snapshot(cache_dir / "snapshots" / name, schemas)
+
+
+def signature(version: str, annotation: Path, seed: Path | None) -> str:
+    """What git's index compares: size, modification time, change time and inode of both files.
+    An unchanged signature reuses the snapshot entry without reading the files; any change sends
+    the document to the content hash, which decides. The change time is what makes this safe:
+    an editor can keep the size and set the modification time back, but every write moves
+    st_ctime, and nothing short of the system clock can set it back."""
+    parts = [version]
+    for path in (annotation, seed):
+        try:
+            if path is None:
+                raise FileNotFoundError
+            st = path.lstat()
+        except OSError:
+            parts.append("missing")
+            continue
+        parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
+    return ":".join(parts)

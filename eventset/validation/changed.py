@@ -1,0 +1,333 @@
+"""Incremental validation: the inputs changed since a git ref, and the inputs their change affects.
+
+A file is only valid in context, so checking the changed files alone is not enough: an actor
+removed from the registry breaks every annotation that uses it, and an event id shared by two
+annotations can conflict in either. `affected_files` is the pure part (changes + every
+document's references -> files to report on); `changes_since` is the git edge.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal, TypeVar
+
+import polars as pl
+
+from eventset.inputs.parse import parse_model
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.validation.document import process_document
+from eventset.validation.repository import Validation, restrict, validate_repository
+
+Kind = Literal["annotation", "seed", "actors", "places", "data", "code", "other"]
+R = TypeVar("R", ActorRegistry, PlaceRegistry)
+
+# The tree of a repository with no commits: diffing against it lists every staged file as new.
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed file, repository-relative with forward slashes."""
+
+    path: str
+    before: bytes | None  # at the base; None when it did not exist there (or was not needed)
+    after: bytes | None  # in the working tree; None when deleted
+
+
+@dataclass
+class Affected:
+    """What to report on: the changed inputs and the inputs that depend on them."""
+
+    changed: set[str] = field(default_factory=set)
+    dependents: set[str] = field(default_factory=set)
+    everything: bool = False  # the validator itself changed: every file is affected
+
+    @property
+    def files(self) -> set[str]:
+        return self.changed | self.dependents
+
+
+def kind_of(path: str) -> Kind:
+    parts = PurePosixPath(path).parts
+    suffix = PurePosixPath(path).suffix
+    if len(parts) == 2 and parts[0] == "seeds" and suffix == ".txt":
+        return "seed"
+    if path == "data/actors.yaml":
+        return "actors"
+    if path == "data/places.yaml":
+        return "places"
+    if len(parts) == 3 and parts[:2] == ("data", "annotations") and suffix in {".yaml", ".yml"}:
+        return "annotation"
+    if parts and parts[0] == "data" and suffix in {".yaml", ".yml"}:
+        return "data"  # a YAML file in the wrong place: validation reports it (E417)
+    if parts and parts[0] == "eventset":
+        return "code"  # the validator or its vocabularies: any verdict may change
+    return "other"
+
+
+def _registry_entries(raw: bytes | None, file: str, model: type[R]) -> dict[str, object] | None:
+    """id -> entry of a registry file's bytes; {} for no file, None when it does not parse."""
+    if raw is None:
+        return {}
+    registry, _, problems = parse_model(raw, file, model)
+    if registry is None or problems:
+        return None
+    entries = registry.actors if isinstance(registry, ActorRegistry) else registry.places
+    found: dict[str, object] = {}
+    for entry in entries:
+        found[entry.id] = entry.model_dump()
+    for retired in registry.retired:
+        found[f"retired:{retired.id}"] = retired.model_dump()
+    return found
+
+
+def changed_registry_ids(change: Change, model: type[R]) -> set[str] | None:
+    """Ids added, removed or edited between the two versions of a registry, or None when either
+    version cannot be read as a registry (then every user of the registry is affected)."""
+    before = _registry_entries(change.before, change.path, model)
+    after = _registry_entries(change.after, change.path, model)
+    if before is None or after is None:
+        return None
+    ids = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    return {key.removeprefix("retired:") for key in ids}
+
+
+def _shared_ids(file: str, raw: bytes | None) -> tuple[set[str], set[str]]:
+    """Event and claim ids an annotation's bytes define or use (nothing when it does not parse):
+    other annotations may define or use them too."""
+    if raw is None:
+        return set(), set()
+    tables = process_document(file, raw, None).tables
+    if not tables:
+        return set(), set()
+    refs, facts = tables["references"], tables["event_facts"]
+    pairs = list(zip(refs["kind"], refs["id"], strict=True))
+    events = set(facts["event_id"]) | {ref_id for kind, ref_id in pairs if kind == "event_used"}
+    return events, {ref_id for kind, ref_id in pairs if kind == "claim_defined"}
+
+
+def _deleted(change: Change) -> bool:
+    """Gone since the base. A named file that never existed is not "deleted": it is reported."""
+    return change.after is None and change.before is not None
+
+
+def affected_files(
+    changes: Iterable[Change],
+    files: Sequence[str],
+    references: pl.DataFrame,
+    event_facts: pl.DataFrame,
+) -> Affected:
+    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+
+    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
+    frames of validate_repository (what each annotation uses and defines)."""
+    affected = Affected()
+    actor_ids: set[str] = set()
+    place_ids: set[str] = set()
+    all_actor_users = all_place_users = False
+    event_ids: set[str] = set()
+    claim_ids: set[str] = set()
+    by_id = {PurePosixPath(file).stem: file for file in files}
+    for change in changes:
+        kind = kind_of(change.path)
+        if kind == "code":
+            affected.everything = True
+        elif kind == "seed":
+            annotation = by_id.get(PurePosixPath(change.path).stem)
+            if annotation is not None:
+                affected.dependents.add(annotation)
+        elif kind in {"actors", "places"}:
+            if not _deleted(change):
+                affected.changed.add(change.path)
+            if kind == "actors":
+                ids = changed_registry_ids(change, ActorRegistry)
+                all_actor_users |= ids is None
+                actor_ids |= ids or set()
+            else:
+                ids = changed_registry_ids(change, PlaceRegistry)
+                all_place_users |= ids is None
+                place_ids |= ids or set()
+        elif kind in {"annotation", "data"}:
+            if not _deleted(change):
+                affected.changed.add(change.path)
+            if kind == "annotation":
+                for raw in (change.before, change.after):
+                    events, claims = _shared_ids(change.path, raw)
+                    event_ids |= events
+                    claim_ids |= claims
+    ref_kind, ref_id = pl.col("kind"), pl.col("id")
+    touched = references.filter(
+        ((ref_kind == "actor") & (pl.lit(all_actor_users) | ref_id.is_in(list(actor_ids))))
+        | ((ref_kind == "place") & (pl.lit(all_place_users) | ref_id.is_in(list(place_ids))))
+        | ((ref_kind == "event_used") & ref_id.is_in(list(event_ids)))
+        | ((ref_kind == "claim_defined") & ref_id.is_in(list(claim_ids)))
+    )
+    sharing = event_facts.filter(pl.col("event_id").is_in(list(event_ids)))
+    affected.dependents |= set(touched.get_column("file").to_list()) | set(
+        sharing.get_column("file").to_list()
+    )
+    affected.dependents -= affected.changed
+    return affected
+
+
+# --- the git edge -------------------------------------------------------------------------------
+
+
+class GitError(Exception):
+    """git is missing, the root is not in a work tree, or a ref does not name a commit."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            # A pager or a prompt would hang a hook or CI; no user config may change the output.
+            env={**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except OSError as err:
+        raise GitError(f"cannot run git: {err.strerror}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def resolve_commit(root: Path, ref: str) -> str:
+    """The commit a ref names; `--end-of-options` keeps a ref like `--output=x` from being an option."""
+    try:
+        out = _git(
+            root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
+        )
+    except GitError:
+        raise GitError(f"{ref!r} does not name a commit in this repository") from None
+    return out.decode().strip()
+
+
+def default_base(root: Path) -> str:
+    """Where a branch left main: the merge-base with origin/main if there is one, else HEAD (so a
+    pre-commit run checks what is staged), else the empty tree of a repository with no commits."""
+    try:
+        return _git(root, "merge-base", "HEAD", "origin/main").decode().strip()
+    except GitError:
+        pass
+    try:
+        return resolve_commit(root, "HEAD")
+    except GitError:
+        _git(root, "rev-parse", "--git-dir")  # not a repository at all: say so
+        return EMPTY_TREE
+
+
+def _split(out: bytes) -> list[str]:
+    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
+
+
+def _relative(root: Path, paths: Sequence[Path]) -> list[str]:
+    """Paths as repository-relative names. Directories on the way are resolved (the working
+    directory may be reached through a symlink) but the file itself is not followed."""
+    top = Path(os.path.realpath(root))
+    names = []
+    for path in paths:
+        absolute = Path(os.path.abspath(path))  # noqa: PTH100
+        if absolute.is_dir():
+            located = Path(os.path.realpath(absolute))
+        else:
+            located = Path(os.path.realpath(absolute.parent)) / absolute.name
+        try:
+            names.append(located.relative_to(top).as_posix())
+        except ValueError:
+            raise GitError(f"{path} is outside the repository root {root}") from None
+    return names
+
+
+def _listed(root: Path, paths: Sequence[Path]) -> list[str]:
+    """The files named by `paths`: a directory stands for the files git knows or would add under
+    it; a file is itself, whether it exists or not (a deleted or mistyped file counts too)."""
+    names = set()
+    for name in _relative(root, paths):
+        if (root / name).is_dir():
+            spec = f":(literal){name}" if name != "." else "."
+            out = _git(root, "ls-files", "--cached", "--others", "--exclude-standard", "-z", spec)
+            names |= set(_split(out))
+        else:
+            names.add(name)
+    return sorted(names)
+
+
+def _blobs_at(root: Path, base: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of `paths` in commit `base` (absent paths are left out), in one git call."""
+    if not paths or base == EMPTY_TREE:
+        return {}
+    paths = [p for p in paths if "\n" not in p]  # one request per line; such names are invalid
+    prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    request = b"".join(f"{base}:{prefix}{p}\n".encode() for p in paths)
+    out = _git(root, "cat-file", "--batch=%(objecttype) %(objectsize)", stdin=request)
+    blobs: dict[str, bytes] = {}
+    at = 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header = out[at:end]
+        at = end + 1
+        if header.endswith(b" missing") or header.endswith(b" ambiguous"):
+            continue  # the path did not exist at the base
+        kind, size = header.split(b" ")
+        if kind == b"blob":
+            blobs[path] = out[at : at + int(size)]
+        at += int(size) + 1  # the object is followed by a newline
+    return blobs
+
+
+def changes_since(root: Path, base: str, paths: Sequence[Path] = ()) -> list[Change]:
+    """Files under `root` that differ from commit `base`: staged, unstaged and untracked.
+
+    With `paths` (as a pre-commit hook passes the staged files), those files are the changes,
+    compared with their version at `base`, whether or not git sees a difference.
+    """
+    if paths:
+        names = _listed(root, paths)
+    else:
+        tracked = _git(root, "diff", "--name-only", "--no-renames", "-z", "--relative", base)
+        untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+        names = sorted(set(_split(tracked)) | set(_split(untracked)))
+    # Only annotations and registries need their old bytes (to see which ids they defined).
+    needed = [n for n in names if kind_of(n) in {"annotation", "actors", "places"}]
+    before = _blobs_at(root, base, needed)
+    changes = []
+    for name in names:
+        path = root / name
+        after = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        changes.append(Change(name, before.get(name), after))
+    return changes
+
+
+@dataclass
+class ChangedValidation:
+    validation: Validation
+    base: str
+    affected: Affected
+
+
+def validate_changed(
+    root: Path,
+    base: str | None = None,
+    paths: Sequence[Path] = (),
+    *,
+    jobs: int = 1,
+    cache: bool = True,
+) -> ChangedValidation:
+    """Validate the corpus (cheap with the cache) and report only on what the changes affect."""
+    commit = resolve_commit(root, base) if base is not None else default_base(root)
+    changes = changes_since(root, commit, paths)
+    result = validate_repository(root, None, jobs=jobs, cache=cache)
+    affected = affected_files(
+        changes, result.annotation_files, result.frames["references"], result.frames["event_facts"]
+    )
+    if not affected.everything:
+        restrict(result, root, [root / name for name in sorted(affected.files)])
+    return ChangedValidation(result, commit, affected)

@@ -1,0 +1,220 @@
+"""Semantic checks of one annotation against its seed (layer 3): the document block matches the
+seed, quotes are found, ids are unique in the file, dates and figures are plausible.
+
+Each check is a pure function that yields problems; none reads files or prints. References to
+the registries and to other documents are checked across the corpus (`corpus_checks.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+
+from eventset.inputs.parse import Located
+from eventset.inputs.seeds import Seed
+from eventset.inputs.yamlfile import YamlPath
+from eventset.problems import Problem
+from eventset.schema.annotation import Annotation, DateSpec
+from eventset.validation.evidence import EvidenceItem, iter_evidence
+from eventset.validation.ids import duplicate_ids
+from eventset.validation.quotes import QuoteError, Span, find_quote
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORD = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+def check_document(
+    annotation: Annotation, seed: Seed, stem: str, where: Located
+) -> Iterator[Problem]:
+    """The document block against the seed it annotates."""
+    block = annotation.document
+    if block.id != stem:
+        yield where.at(
+            "E407",
+            ("document", "id"),
+            f"document.id is {block.id!r} but the file is named {stem!r}.yaml.",
+        )
+    if block.sha256 != seed.sha256:
+        yield where.at(
+            "E406",
+            ("document", "sha256"),
+            f"The seed's sha256 is {seed.sha256}, the annotation says {block.sha256}.",
+        )
+    if seed.published is not None and block.published != seed.published:
+        yield where.at(
+            "E408",
+            ("document", "published"),
+            f"published is {block.published}, the seed header says {seed.published}.",
+        )
+    if seed.title is not None and block.title != seed.title:
+        yield where.at(
+            "E408",
+            ("document", "title"),
+            f"title is {block.title!r}, the seed header says {seed.title!r}.",
+        )
+
+
+# Where a quote problem points: the selector field the annotator has to change.
+_FIELD_AT_FAULT = {"E303": "occurrence"}
+
+
+def resolve_evidence(
+    annotation: Annotation, text: str, where: Located
+) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
+    """Find every quote. Returns the resolved spans and the problems of the unresolved ones."""
+    resolved: list[tuple[EvidenceItem, Span]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, int, str, str, str, str | None, str | None], YamlPath] = {}
+    for item in iter_evidence(annotation):
+        found = find_quote(text, item.selector)
+        if isinstance(found, QuoteError):
+            field = _FIELD_AT_FAULT.get(found.code, "quote")
+            problems.append(where.at(found.code, (*item.path, field), found.message))
+            continue
+        key = (
+            found.start,
+            found.end,
+            item.target_kind,
+            item.target_id,
+            item.aspect,
+            item.actor_id,
+            item.role,
+        )
+        if key in seen:
+            problems.append(
+                where.at(
+                    "E304",
+                    item.path,
+                    f"Evidence {item.selector.quote!r} repeats an earlier entry for the same {item.aspect}.",
+                )
+            )
+            continue
+        seen[key] = item.path
+        resolved.append((item, found))
+    return resolved, problems
+
+
+def check_ids(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    yield from duplicate_ids(
+        (e.id for e in annotation.events), "events", "Event", where, " in this file"
+    )
+    yield from duplicate_ids(
+        (c.id for c in annotation.claims), "claims", "Claim", where, " in this file"
+    )
+    for i, event in enumerate(annotation.events):
+        roles: set[tuple[str, str]] = set()
+        for k, part in enumerate(event.participants):
+            if (part.actor, part.role) in roles:
+                yield where.at(
+                    "E404",
+                    ("events", i, "participants", k),
+                    f"{part.actor!r} is listed twice as {part.role}.",
+                )
+            roles.add((part.actor, part.role))
+
+
+def check_via(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    for i, claim in enumerate(annotation.claims):
+        for k, via in enumerate(claim.via):
+            if via == claim.claimant:
+                message = f"{via!r} is the claimant itself, not an intermediary."
+                yield where.at("E416", ("claims", i, "via", k), message)
+
+
+def check_dates(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    published = annotation.document.published
+    for i, event in enumerate(annotation.events):
+        yield from _check_date(event.date, published, ("events", i, "date"), where)
+    for i, claim in enumerate(annotation.claims):
+        if claim.date is not None:
+            yield from _check_date(claim.date, published, ("claims", i, "date"), where)
+
+
+def _check_date(
+    date: DateSpec, published: dt.date, path: YamlPath, where: Located
+) -> Iterator[Problem]:
+    if date.start is not None and date.end is not None and date.end < date.start:
+        yield where.at("E409", (*path, "end"), f"end {date.end} is before start {date.start}.")
+    last = date.last_day
+    if last is not None and last > published and not date.scheduled:
+        yield where.at(
+            "E410",
+            (*path, "end" if date.end is not None else "start"),
+            f"{last} is after the publication date {published}.",
+        )
+    if date.derived and not date.evidence:
+        yield where.at(
+            "E415", (*path, "derived"), "The date is marked derived but has no evidence."
+        )
+    if date.start is None or date.start != last:
+        return
+    for j, selector in enumerate(date.evidence):
+        for word in _WEEKDAY_WORD.findall(selector.quote):
+            named = WEEKDAYS.index(word.lower())
+            if date.start.weekday() != named:
+                yield where.at(
+                    "E411",
+                    (*path, "evidence", j),
+                    f"The evidence says {word}, but {date.start} is a {WEEKDAYS[date.start.weekday()].title()}.",
+                    f"The {word.title()} nearest before {published} is {_weekday_before(published, named)}.",
+                )
+            elif not date.scheduled and not 0 <= (published - date.start).days <= 7:
+                yield where.at(
+                    "E411",
+                    (*path, "start"),
+                    f"{date.start} is a {word.title()}, but not within the week before publication "
+                    f"({published}).",
+                    f"A bare weekday in a report means the last one: {_weekday_before(published, named)}.",
+                )
+
+
+def _weekday_before(published: dt.date, weekday: int) -> dt.date:
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def check_fatalities(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    for i, event in enumerate(annotation.events):
+        figures = event.fatalities
+        if figures is None:
+            continue
+        given = [
+            (name, value)
+            for name, value in (
+                ("low", figures.low),
+                ("best", figures.best),
+                ("high", figures.high),
+            )
+            if value is not None
+        ]
+        if not given:
+            yield where.at(
+                "E201",
+                ("events", i, "fatalities"),
+                "fatalities gives none of low, best, high; use `fatalities: null` when "
+                "the text gives no figure.",
+            )
+        for (name_a, a), (name_b, b) in itertools.pairwise(given):
+            if a > b:
+                yield where.at(
+                    "E413",
+                    ("events", i, "fatalities", name_b),
+                    f"{name_a} {a} is greater than {name_b} {b}.",
+                )
+
+
+def check_annotation(
+    annotation: Annotation, seed: Seed, stem: str, where: Located
+) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
+    """All single-file semantic checks. Returns resolved evidence for the compiler and problems.
+
+    References to registries and other documents are checked corpus-wide (corpus.py)."""
+    problems = list(check_document(annotation, seed, stem, where))
+    resolved, quote_problems = resolve_evidence(annotation, seed.text, where)
+    problems += quote_problems
+    problems += check_ids(annotation, where)
+    problems += check_via(annotation, where)
+    problems += check_dates(annotation, where)
+    problems += check_fatalities(annotation, where)
+    return resolved, problems

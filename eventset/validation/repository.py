@@ -1,0 +1,192 @@
+"""Validating a repository's inputs, layers 1-3: files, models, semantics, across documents.
+
+This is the edge that lists and reads files (through `inputs.files`, which refuses any path
+that leaves the repository); the per-document work it runs (`document.process_document`) and
+the corpus checks (`corpus_checks.check_corpus`) are pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+
+from eventset.inputs.files import list_folder, read_inside
+from eventset.inputs.layout import Layout
+from eventset.inputs.parse import Located, parse_model
+from eventset.inputs.yamlfile import YamlDocument, load_yaml
+from eventset.problems import Problem, problem
+from eventset.schema.fields import DOCUMENT_ID_PATTERN
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.validation.cache import default_cache_dir
+from eventset.validation.corpus_checks import Registries, check_corpus
+from eventset.validation.registry_checks import check_actor_registry, check_place_registry
+from eventset.validation.runner import empty_frames, run_documents
+
+M = TypeVar("M", ActorRegistry, PlaceRegistry)
+
+
+@dataclass
+class Validation:
+    problems: list[Problem] = field(default_factory=list)
+    actors: ActorRegistry | None = None
+    places: PlaceRegistry | None = None
+    # Per-document rows, plus `references` and `event_facts`, over the whole corpus (runner.py).
+    frames: dict[str, pl.DataFrame] = field(default_factory=empty_frames)
+    annotation_files: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    processed: int = 0  # documents parsed this run; the others came from the cache
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+class Locator:
+    """Line and column of a YAML path in a repository file, parsing each file at most once.
+    Only files that corpus checks find a problem in are read again."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.docs: dict[str, YamlDocument | None] = {}
+
+    def __call__(self, file: str, path: tuple[str | int, ...]) -> tuple[int, int]:
+        if file not in self.docs:
+            raw = read_inside(self.layout, self.layout.root / file)
+            self.docs[file] = None if isinstance(raw, Problem) else load_yaml(raw, file)[0]
+        doc = self.docs[file]
+        if doc is None:
+            return 1, 1
+        mark = doc.mark(path)
+        return mark.line, mark.column
+
+
+def _registry(
+    layout: Layout, path: Path, model: type[M], result: Validation
+) -> tuple[M | None, Located | None]:
+    result.files_checked += 1
+    raw = read_inside(layout, path)
+    if isinstance(raw, Problem):
+        result.problems.append(raw)
+        return None, None
+    file = layout.shown(path)
+    registry, doc, problems = parse_model(raw, file, model)
+    result.problems += problems
+    return registry, (Located(file, doc) if doc is not None else None)
+
+
+def _load_registries(layout: Layout, result: Validation) -> Registries:
+    actors, where = _registry(layout, layout.actors, ActorRegistry, result)
+    if actors is not None and where is not None:
+        result.problems += check_actor_registry(actors, where)
+        result.actors = actors
+    places, where = _registry(layout, layout.places, PlaceRegistry, result)
+    if places is not None and where is not None:
+        result.problems += check_place_registry(places, where)
+        result.places = places
+    return Registries(
+        actors={a.id: a for a in actors.actors} if actors else {},
+        places={p.id: p for p in places.places} if places else {},
+    )
+
+
+def _tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path | None]]:
+    """(shown name, annotation, seed or None) for every annotation that may be read, in name order."""
+    annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
+    seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
+    result.problems += refused + refused_seeds
+    tasks: list[tuple[str, Path, Path | None]] = []
+    for name in sorted(annotations):
+        path = layout.annotations / name
+        if path.suffix not in {".yaml", ".yml"}:
+            continue
+        if not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
+            result.problems.append(
+                problem(
+                    "E205",
+                    layout.shown(path),
+                    1,
+                    1,
+                    f"File name {name!r} is not a valid document id.",
+                )
+            )
+            continue
+        # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
+        seed = f"{path.stem}.txt"
+        tasks.append((layout.shown(path), path, layout.seeds / seed if seed in seeds else None))
+    return tasks
+
+
+def validate_repository(
+    root: Path,
+    targets: Sequence[Path] | None = None,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
+    progress: bool = False,
+) -> Validation:
+    """Validate every input under `root`; with `targets`, report only problems in those files.
+
+    The whole corpus is always read, because a file is only valid in context: its references
+    must resolve and its ids must be unique across every other file. With `cache`, per-document
+    results are reused from the user cache (see runner.default_cache_dir) when neither file changed.
+    """
+    layout = Layout(root)
+    result = Validation()
+    registries = _load_registries(layout, result)
+    tasks = _tasks(layout, result)
+    batch = run_documents(
+        tasks,
+        root=layout.root,
+        jobs=jobs,
+        cache_dir=default_cache_dir() if cache else None,
+        progress=progress,
+    )
+    result.frames, result.processed = batch.frames, batch.processed
+    result.annotation_files = [file for file, _, _ in tasks]
+    result.files_checked += len(tasks)
+    result.problems += batch.problems
+    result.problems += check_corpus(
+        batch.frames["references"], batch.frames["event_facts"], registries, Locator(layout)
+    )
+    if targets is not None:
+        restrict(result, root, targets)
+    result.problems.sort()
+    return result
+
+
+def restrict(result: Validation, root: Path, targets: Sequence[Path]) -> None:
+    """Keep only the problems in `targets` (and every E111: a refused path is always reported)."""
+    wanted = _target_files(Layout(root), targets, result)
+    result.problems = sorted(p for p in result.problems if p.file in wanted or p.code == "E111")
+
+
+def _target_files(layout: Layout, targets: Sequence[Path], result: Validation) -> set[str]:
+    """Repository-relative names of the files the user asked about (a seed stands for its annotation)."""
+    wanted: set[str] = set()
+    for target in targets:
+        path = target if target.is_absolute() else Path.cwd() / target
+        if path.is_dir():
+            wanted |= {layout.shown(p) for p in path.rglob("*") if p.suffix in {".yaml", ".yml"}}
+            continue
+        shown = layout.shown(path)
+        if not path.exists():
+            result.problems.append(problem("E111", shown, 1, 1, "No such file."))
+        if path.parent == layout.seeds:
+            wanted.add(layout.shown(layout.annotation_of(path.stem)))
+        elif (
+            path.suffix in {".yaml", ".yml"}
+            and path.parent != layout.annotations
+            and path not in {layout.actors, layout.places}
+        ):
+            result.problems.append(
+                problem(
+                    "E417", shown, 1, 1, "Not an annotation or registry file of this repository."
+                )
+            )
+        wanted.add(shown)
+    return wanted

@@ -1,0 +1,235 @@
+"""Running per-document work over a corpus: a process pool, columnar results, a content cache.
+
+This is the edge where files are read; `process_document` itself stays pure. Workers take
+documents in chunks and send back Arrow IPC frames (cheap to move between processes, unlike
+thousands of Python objects). The cache is a snapshot of the last run's frames, keyed per
+document by a hash of the code version, the file name and both files' bytes: a document whose
+key is in the snapshot is not parsed again, so an edit to one file re-processes one document.
+The snapshot itself (`cache.py`) lives outside the repository and is Arrow, never pickle.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from eventset.inputs.files import read_bounded
+from eventset.inputs.seeds import MAX_SEED_BYTES
+from eventset.inputs.yamlfile import DEFAULT_LIMITS
+from eventset.problems import Problem, problem
+from eventset.tables.compile import COLUMNS, Columns, row_schema
+from eventset.validation import cache
+from eventset.validation.cache import INDEX_SCHEMA, KEY, code_version, snapshot_for
+from eventset.validation.document import (
+    EVENT_FACT_COLUMNS,
+    REFERENCE_COLUMNS,
+    cache_key,
+    problems_from_json,
+    problems_to_json,
+    process_document,
+)
+
+FRAME_NAMES = (*COLUMNS, "references", "event_facts")
+_CHUNK = 256
+# What a worker gets per document: shown name, annotation path, seed path (None when there is no
+# seeds/<document_id>.txt) and the files' stat signature.
+Task = tuple[str, str, str | None, str]
+
+
+def _schema(name: str) -> pl.Schema:
+    if name == "references":
+        return pl.Schema(dict.fromkeys(REFERENCE_COLUMNS, pl.String()))
+    if name == "event_facts":
+        return pl.Schema(dict.fromkeys(EVENT_FACT_COLUMNS, pl.String()))
+    return row_schema(name)
+
+
+def frame_of(name: str, columns: Columns) -> pl.DataFrame:
+    return pl.DataFrame(columns, schema={**_schema(name), KEY: pl.String()}, strict=False)
+
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    return {name: frame_of(name, {}) for name in FRAME_NAMES}
+
+
+def _read(path: str | None, limit: int) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return read_bounded(Path(path), limit)
+    except OSError:
+        return None
+
+
+# Per-worker state, set once by the pool initializer rather than sent with every chunk.
+_known: frozenset[str] = frozenset()
+_version = ""
+
+
+def _init(known: frozenset[str], version: str) -> None:
+    global _known, _version
+    _known, _version = known, version
+
+
+@dataclass
+class _ChunkResult:
+    reused: dict[str, list[str]] = field(
+        default_factory=lambda: {KEY: [], "signature": []}
+    )  # in the snapshot
+    index: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in INDEX_SCHEMA})
+    frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
+
+
+def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
+    out = _ChunkResult()
+    joined: dict[str, Columns] = {
+        name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
+    }
+    for file, annotation_path, seed_path, signature in chunk:
+        raw = _read(annotation_path, DEFAULT_LIMITS.max_bytes)
+        if raw is None:
+            unread = [problem("E111", file, 1, 1, "Cannot read the file.")]
+            key = cache_key(_version, file, b"\x00unreadable", None)
+            for name, value in zip(
+                INDEX_SCHEMA, (key, file, problems_to_json(unread), ""), strict=True
+            ):
+                out.index[name].append(value)
+            continue
+        seed_raw = _read(seed_path, MAX_SEED_BYTES)
+        key = cache_key(_version, file, raw, seed_raw)
+        if key in _known:  # same bytes as a snapshot entry, only the file's stat changed
+            out.reused[KEY].append(key)
+            out.reused["signature"].append(signature)
+            continue
+        result = process_document(file, raw, seed_raw)
+        for name, value in zip(
+            INDEX_SCHEMA, (key, file, problems_to_json(result.problems), signature), strict=True
+        ):
+            out.index[name].append(value)
+        for name, columns in result.tables.items():
+            rows = len(next(iter(columns.values()), []))
+            for col, values in columns.items():
+                joined[name][col].extend(values)
+            joined[name][KEY].extend([key] * rows)
+    for name, columns in joined.items():
+        if columns[KEY]:
+            buffer = io.BytesIO()
+            frame_of(name, columns).write_ipc(buffer)
+            out.frames[name] = buffer.getvalue()
+    return out
+
+
+@dataclass
+class Batch:
+    """The outcome of processing a corpus: per-document problems and the concatenated frames."""
+
+    problems: list[Problem]
+    frames: dict[str, pl.DataFrame]
+    processed: int  # documents parsed this time (the rest came from the cache)
+
+
+def run_documents(
+    tasks: Sequence[tuple[str, Path, Path | None]],
+    *,
+    root: Path,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: bool = False,
+) -> Batch:
+    """Process (shown name, annotation path, seed path or None) tasks into problems and frames."""
+    version = code_version()
+    schemas = {name: frame.schema for name, frame in empty_frames().items()}
+    snapshot = snapshot_for(cache_dir, root, schemas) if cache_dir is not None else None
+    cached = snapshot.load() if snapshot is not None else None
+    old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
+    known = frozenset(old_index.get_column(KEY).to_list())
+    by_file = {
+        file: (sig, key)
+        for key, file, sig in old_index.select(KEY, "file", "signature").iter_rows()
+    }
+    unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
+    work: list[Task] = []
+    for file, annotation, seed in tasks:
+        stat_signature = cache.signature(version, annotation, seed) if snapshot is not None else ""
+        previous = by_file.get(file)
+        if previous is not None and stat_signature and previous[0] == stat_signature:
+            unchanged[KEY].append(previous[1])
+            unchanged["signature"].append(stat_signature)
+        else:
+            work.append((file, str(annotation), str(seed) if seed else None, stat_signature))
+    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    results = list(_with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress))
+
+    reused = pl.DataFrame(
+        {
+            col: unchanged[col] + [v for r in results for v in r.reused[col]]
+            for col in (KEY, "signature")
+        },
+        schema={KEY: pl.String(), "signature": pl.String()},
+    )
+    new_index = pl.DataFrame(
+        {col: [v for r in results for v in r.index[col]] for col in INDEX_SCHEMA},
+        schema=INDEX_SCHEMA,
+    )
+    keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
+    index_parts = [
+        old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
+        new_index,
+    ]
+    frame_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
+    if cached is not None and reused.height:
+        for name in FRAME_NAMES:
+            frame_parts[name].append(cached[1][name].filter(keep))
+    for r in results:
+        for name, data in r.frames.items():
+            frame_parts[name].append(pl.read_ipc(io.BytesIO(data)))
+    empty = empty_frames()
+    frames = {
+        name: pl.concat([empty[name], *frame_parts[name]], how="vertical") for name in FRAME_NAMES
+    }
+    index = pl.concat(index_parts, how="vertical")
+    processed = new_index.height
+    if snapshot is not None and (work or cached is None or index.height != old_index.height):
+        snapshot.save(index, frames)
+    problems = [
+        p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
+    ]
+    return Batch(problems, frames, processed)
+
+
+def _map_chunks(
+    chunks: list[list[Task]], jobs: int, known: frozenset[str], version: str
+) -> Iterator[_ChunkResult]:
+    # Starting workers costs about a second (spawn + imports): only worth it for real work.
+    if jobs <= 1 or len(chunks) < 4:
+        _init(known, version)
+        yield from map(_process_chunk, chunks)
+        return
+    # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init, initargs=(known, version)
+    ) as pool:
+        yield from pool.map(_process_chunk, chunks)
+
+
+def _with_progress(
+    results: Iterable[_ChunkResult], total: int, show: bool
+) -> Iterator[_ChunkResult]:
+    if not show or total < 1000 or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("documents", total=total)
+        for result in results:
+            bar.advance(task, len(result.reused[KEY]) + len(result.index[KEY]))
+            yield result
