@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -138,11 +137,12 @@ def build(
 ) -> None:
     """Validate the inputs and compile them into dist/eventset-<version>/ (Parquet + codebook + manifest)."""
     from eventset.pipeline import build as run_build
+    from eventset.release.version import DEV_VERSION, Version
     from eventset.release.write import ReleaseExistsError
     from eventset.report import render
 
-    if version != "dev" and not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
-        typer.echo(f"error: version {version!r} is not X.Y.Z (or dev).", err=True)
+    if version != DEV_VERSION and not Version.is_valid(version):
+        typer.echo(f"error: version {version!r} is not X.Y.Z (or {DEV_VERSION}).", err=True)
         raise typer.Exit(2)
     base = _root(root)
     try:
@@ -318,7 +318,9 @@ def release(
     ] = False,
     registry: Annotated[
         Path | None,
-        typer.Option("--registry", help="Registry file (default: eventset/release/published.json)."),
+        typer.Option(
+            "--registry", help="Registry file (default: eventset/release/published.json)."
+        ),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
 ) -> None:
@@ -327,14 +329,15 @@ def release(
     import json
 
     from eventset.release.manifest import ReleaseError
-    from eventset.release.publish import ReleaseRefusedError, parse_version, publish
+    from eventset.release.publish import ReleaseRefusedError, publish
     from eventset.release.published import register as add_to_registry
     from eventset.release.published import registry_entry
+    from eventset.release.version import Version
     from eventset.release.write import ReleaseExistsError
     from eventset.report import render
 
     try:
-        parse_version(version)
+        Version.parse(version)
         released = dt.date.fromisoformat(date) if date is not None else None
     except ValueError as err:
         typer.echo(f"error: {err}", err=True)
@@ -360,7 +363,7 @@ def release(
         raise typer.Exit(1) from None
     problems = result.problems or (result.build.validation.problems if result.build else [])
     if result.build is None or not result.build.validation.ok:
-        sys.stdout.write(render("human", problems, _source_lines(base), 0))
+        sys.stdout.write(render("human", problems, _source_lines(base), result.files_checked))
         typer.echo("Release refused: fix the problems above first.", err=True)
         raise typer.Exit(1)
     if result.build.failures or result.build.written is None:

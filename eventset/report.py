@@ -8,8 +8,6 @@ from urllib.parse import quote
 
 from eventset.problems import CODES, Problem
 
-FORMATS = ("human", "github", "json", "sarif")
-
 SourceLines = Callable[[str], Sequence[str] | None]
 
 

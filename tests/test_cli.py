@@ -116,3 +116,22 @@ def test_new_escapes_invisible_characters_of_the_title(repo: Path) -> None:
     assert "\u200c" not in written and "mi\\u200cravad" in written
     result = runner.invoke(app, ["validate", "--root", str(repo)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_refused_release_says_how_many_files_it_checked(
+    repo: Path, seed_annotation: Path, tmp_path: Path
+) -> None:
+    text = seed_annotation.read_text(encoding="utf-8")
+    seed_annotation.write_text(text.replace("type: THREATEN", "type: THREATENS"), encoding="utf-8")
+    out = tmp_path / "dist"
+    refused = runner.invoke(app, ["release", "0.1.0", "--root", str(repo), "--out", str(out)])
+    assert refused.exit_code == 1
+    assert "1 error(s), 0 warning(s) in 3 file(s) checked." in refused.output
+
+    seed_annotation.write_text(text, encoding="utf-8")
+    (repo / "data" / "retired.yaml").write_text("format: 1\nevents: nope\n", encoding="utf-8")
+    refused = runner.invoke(app, ["release", "0.1.0", "--root", str(repo), "--out", str(out)])
+    assert refused.exit_code == 1
+    assert "error[E203]" in refused.output
+    assert "in 3 file(s) checked." in refused.output
+    assert not out.exists() or not any(out.glob("eventset-0.1.0*"))

@@ -17,10 +17,8 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from eventset.release.manifest import ReleaseError, manifest_entries, read_manifest, verify_file
+from eventset.release.version import Bump
 from eventset.schema.tables import TABLES_BY_NAME
-
-Bump = Literal["major", "minor", "patch"]
-BUMP_ORDER: dict[Bump, int] = {"patch": 0, "minor": 1, "major": 2}
 
 # Markdown lists at most this many ids per list; the JSON form always lists them all.
 MARKDOWN_LIMIT = 100

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -23,21 +22,19 @@ import polars as pl
 from eventset.pipeline import BuildResult, build
 from eventset.problems import Problem
 from eventset.release.diff import (
-    BUMP_ORDER,
-    Bump,
     Release,
     ReleaseDiff,
     diff_releases,
     read_release,
     release_from_files,
 )
-from eventset.release.manifest import sha256_file
+from eventset.release.manifest import MANIFEST, sha256_file
 from eventset.release.metadata import write_metadata
 from eventset.release.retirements import Retirements, read_retirements, retirement_errors
+from eventset.release.version import BUMP_ORDER, Version
 from eventset.release.write import ExtraFiles
 from eventset.schema.tables import SCHEMA_VERSION, TABLES
 
-VERSION_PATTERN = r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can store: no wall clock in the bytes
 ZIP_FILE_MODE = 0o100644  # regular file, rw-r--r--
 
@@ -54,43 +51,27 @@ class ReleaseRefusedError(Exception):
 class Publication:
     build: BuildResult | None = None
     problems: list[Problem] = field(default_factory=list)  # bad retirement records
+    files_checked: int = 0  # by the validation (or, when retirement records are bad, for them)
     previous: Path | None = None
     diff: ReleaseDiff | None = None
     zip_path: Path | None = None
 
 
-def parse_version(version: str) -> tuple[int, int, int]:
-    match = re.fullmatch(VERSION_PATTERN, version)
-    if match is None:
-        raise ValueError(f"version {version!r} is not X.Y.Z")
-    return int(match[1]), int(match[2]), int(match[3])
-
-
-def bump_between(old: str, new: str) -> Bump | None:
-    """The kind of bump from `old` to `new`, or None when `new` is not newer."""
-    a, b = parse_version(old), parse_version(new)
-    if b <= a:
-        return None
-    if b[0] > a[0]:
-        return "major"
-    return "minor" if b[1] > a[1] else "patch"
-
-
 def previous_release(out: Path, version: str) -> Path | None:
-    """The highest numbered release in `out` older than `version`."""
-    target = parse_version(version)
-    found: list[tuple[tuple[int, int, int], Path]] = []
+    """The newest release in `out` older than `version`."""
+    target = Version.parse(version)
+    found: list[tuple[Version, Path]] = []
     for path in out.glob("eventset-*"):
-        match = re.fullmatch(r"eventset-" + VERSION_PATTERN, path.name)
-        if match and path.is_dir() and (path / "manifest.json").is_file():
-            number = (int(match[1]), int(match[2]), int(match[3]))
+        name = path.name.removeprefix("eventset-")
+        if Version.is_valid(name) and path.is_dir() and (path / MANIFEST).is_file():
+            number = Version.parse(name)
             if number < target:
                 found.append((number, path))
     return max(found)[1] if found else None
 
 
 def bump_errors(diff: ReleaseDiff) -> list[str]:
-    actual = bump_between(diff.old_version, diff.new_version)
+    actual = Version.parse(diff.new_version).bump_from(Version.parse(diff.old_version))
     if actual is None:
         return [f"version {diff.new_version} is not newer than {diff.old_version}."]
     needed = diff.required_bump
@@ -193,15 +174,17 @@ def publish(
 ) -> Publication:
     """Build release `version` into `out` with its metadata and zip. Raises ReleaseRefusedError for a
     rule broken against the previous release, ReleaseExistsError for an existing version."""
-    parse_version(version)
+    Version.parse(version)
     result = Publication()
     retirements = read_retirements(root)
     if retirements.problems:
         result.problems = retirements.problems
+        result.files_checked = retirements.files_checked
         return result
     result.previous = previous if previous is not None else previous_release(out, version)
     hook, box = release_files(version, result.previous, retirements, released)
     result.build = build(root, out, version, jobs=jobs, progress=progress, extra_files=hook)
+    result.files_checked = result.build.validation.files_checked
     result.diff = box["diff"]
     if result.build.ok and result.build.written is not None:
         result.zip_path = pack_zip(result.build.written.path)

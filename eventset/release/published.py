@@ -25,6 +25,7 @@ from eventset.release.manifest import (
     read_manifest,
     verify_file,
 )
+from eventset.release.version import sort_versions
 
 PROJECT_URL = "https://github.com/eventset/eventset"
 # GitHub release assets: the files of dist/eventset-<version>/ attached to the tag v<version>.
@@ -53,13 +54,9 @@ def read_registry(path: Path | None = None) -> dict[str, dict[str, str]]:
     }
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def versions(registry: Path | None = None) -> list[str]:
     """The published versions, oldest first."""
-    return sorted(read_registry(registry), key=_version_key)
+    return sort_versions(list(read_registry(registry)))
 
 
 def registry_entry(directory: Path) -> dict[str, Any]:
@@ -93,7 +90,7 @@ def register(directory: Path, registry: Path | None = None) -> dict[str, Any]:
             "changes. Publish a new version instead."
         )
     current[version] = entry["files"]
-    ordered = {v: {"files": current[v]} for v in sorted(current, key=_version_key)}
+    ordered = {v: {"files": current[v]} for v in sort_versions(list(current))}
     path.write_text(
         json.dumps({"releases": ordered}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -129,7 +126,7 @@ def fetch_release(version: str, registry: Path | None = None) -> Path:
 
     published = read_registry(registry)
     if version not in published:
-        known = ", ".join(sorted(published, key=_version_key)) or "none yet"
+        known = ", ".join(sort_versions(list(published))) or "none yet"
         raise ReleaseError(
             f"eventset {version} is not a published release (published: {known}). "
             "Use eventset.versions() to list them, or load(path=...) for a local build."

@@ -29,6 +29,7 @@ class Retirements:
 
     tables: dict[str, dict[str, str | None]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
 
 
 def read_retirements(root: Path) -> Retirements:
@@ -38,9 +39,10 @@ def read_retirements(root: Path) -> Retirements:
         (layout.actors, ActorRegistry),
         (layout.places, PlaceRegistry),
     ]
-    if (root / RETIRED_FILE).exists():
-        sources.append((root / RETIRED_FILE, RetiredIds))
+    if layout.retired.exists():
+        sources.append((layout.retired, RetiredIds))
     for path, model in sources:
+        result.files_checked += 1
         raw = read_inside(layout, path)
         if isinstance(raw, Problem):
             result.problems.append(raw)

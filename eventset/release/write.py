@@ -21,11 +21,10 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.release.version import DEV_VERSION
 from eventset.schema.codebook import codebook
 from eventset.schema.contracts import arrow_schema
 from eventset.schema.tables import SCHEMA_VERSION, TABLES
-
-DEV_VERSION = "dev"
 
 # Writes further files (metadata, dataset card, ...) into the staging directory after the tables
 # and codebook and before the manifest, so the manifest checksums them too. It may raise to

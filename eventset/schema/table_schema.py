@@ -19,6 +19,8 @@ FRICTIONLESS_TYPES = {
     "date": "date",
     "list[string]": "array",
 }
+
+
 def _bound(column: Column, value: float) -> float | int:
     return int(value) if column.dtype.startswith("int") else value
 
@@ -56,11 +58,12 @@ def table_schema(table: Table) -> dict[str, Any]:
     }
     foreign = [
         {
-            "fields": c.name,
+            # Lists, not bare strings: Table Schema 2.0 requires them and 1.0 accepts them.
+            "fields": [c.name],
             # A reference to the same table is written with an empty resource name.
             "reference": {
                 "resource": "" if c.references[0] == table.name else c.references[0],
-                "fields": c.references[1],
+                "fields": [c.references[1]],
             },
         }
         for c in table.columns
@@ -70,8 +73,6 @@ def table_schema(table: Table) -> dict[str, Any]:
         schema["foreignKeys"] = foreign
     schema["missingValues"] = [""]
     return schema
-
-
 
 
 def table_schema_texts() -> dict[str, str]:

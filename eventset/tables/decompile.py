@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
-from pydantic import BaseModel
 
 from eventset.schema.annotation import (
     About,
@@ -44,6 +41,8 @@ from eventset.schema.annotation import (
 )
 from eventset.schema.fields import Selector
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry
+from eventset.schema.selectors import occurrences
+from eventset.schema.yaml_writer import model_yaml
 from eventset.validation.quotes import QuoteError, Span, find_quote
 
 
@@ -86,63 +85,12 @@ def read_texts(root: Path, document_ids: list[str]) -> dict[str, str]:
     }
 
 
-# --- YAML -------------------------------------------------------------------------------------
-
-
-def _hidden(value: str) -> bool:
-    """Characters a reader cannot see (format, control, line separators): written as escapes,
-    since the loader refuses them raw."""
-    return any(unicodedata.category(c) in {"Cf", "Cc", "Zl", "Zp"} for c in value)
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # annotations never use anchors; the loader refuses them
-
-    def write_double_quoted(self, text: str, split: bool = True) -> None:
-        saved = self.allow_unicode  # escape every non-ASCII character of such a string
-        self.allow_unicode = saved and not _hidden(text)
-        try:
-            super().write_double_quoted(text, split)
-        finally:
-            self.allow_unicode = saved
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    special = value != value.strip() or _hidden(value)
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if special else None)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def _compact(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"quote"}:
-            return value["quote"]  # the shorthand form of a selector
-        return {key: _compact(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_compact(item) for item in value]
-    return value
-
-
-def model_yaml(model: BaseModel) -> str:
-    """YAML text of an annotation or registry, defaults left out, readable back unchanged."""
-    data = _compact(model.model_dump(mode="python", exclude_defaults=True))
-    return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
-    )
-
-
 # --- tables -> models -------------------------------------------------------------------------
 
 
 def selector_for(text: str, quote: str, start: int) -> Selector:
     """The selector an annotator would write for the quote at `start`."""
-    starts, at = [], text.find(quote)
-    while at != -1:
-        starts.append(at)
-        at = text.find(quote, at + 1)
+    starts = occurrences(text, quote)
     if start not in starts:
         raise DecompileError(f"the text has no {quote!r} at offset {start}")
     selector = Selector(

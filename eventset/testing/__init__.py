@@ -14,16 +14,16 @@ Every generated document is synthetic and labelled so (ids `synthetic_*`, titles
             tables = build(root, root / "dist", "dev").tables
             ...  # assert what your analysis must hold for any valid corpus
 
-Requires `hypothesis` (a development dependency of eventset).
+Requires Hypothesis: install eventset with its testing extra, `pip install "eventset[testing]"`.
 """
 
 from __future__ import annotations
 
+from eventset.schema.yaml_writer import model_data
 from eventset.testing.corpus import (
     Corpus,
     SyntheticDocument,
     dump_yaml,
-    model_data,
     model_yaml,
     write_corpus,
     write_files,

@@ -1,21 +1,20 @@
 """A synthetic corpus in memory, and writing it out as a repository (seeds/ + data/).
 
-The YAML is produced by `yaml.safe_dump` from the models' plain data, never by string
-templates, so any value the models accept is written so that it reads back unchanged.
+The YAML is written by `eventset.schema.yaml_writer`, the same writer the decompiler uses, so
+any value the models accept is written so that it reads back unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
+from eventset.schema import yaml_writer
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 
@@ -66,64 +65,13 @@ def sha256_text(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def _hidden(value: str) -> bool:
-    """Whether a string holds characters a reader cannot see (format and control characters,
-    line separators): the loader refuses them raw, so they are written as escapes."""
-    return any(unicodedata.category(c) in {"Cf", "Cc", "Zl", "Zp"} for c in value)
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # annotations never use anchors; the loader refuses them
-
-    def write_double_quoted(self, text: str, split: bool = True) -> None:
-        # PyYAML escapes only what it cannot print; a string with hidden characters is written
-        # with every non-ASCII character escaped, so the zero-width joiner shows as \u200D.
-        saved = self.allow_unicode
-        self.allow_unicode = saved and not _hidden(text)
-        try:
-            super().write_double_quoted(text, split)
-        finally:
-            self.allow_unicode = saved
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Edge spaces and hidden characters (line breaks, tabs, joiners) must survive exactly and
-    # visibly: a double-quoted scalar escapes them.
-    special = value != value.strip() or _hidden(value)
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if special else None)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def _compact(value: Any) -> Any:
-    """Selectors with nothing but a quote are written in the shorthand form (a bare string)."""
-    if isinstance(value, dict):
-        if set(value) == {"quote"}:
-            return value["quote"]
-        return {key: _compact(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_compact(item) for item in value]
-    return value
-
-
-def model_data(model: BaseModel) -> dict[str, Any]:
-    """The plain data of an annotation or registry, as an annotator would write it."""
-    data: dict[str, Any] = _compact(model.model_dump(mode="python", exclude_defaults=True))
-    return data
-
-
 def dump_yaml(data: dict[str, Any]) -> str:
     """YAML text of plain data, with the SYNTHETIC banner."""
-    body = yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
-    )
-    return BANNER + body
+    return yaml_writer.dump_yaml(data, BANNER)
 
 
 def model_yaml(model: BaseModel) -> str:
-    return dump_yaml(model_data(model))
+    return yaml_writer.model_yaml(model, BANNER)
 
 
 def write_files(root: Path, files: dict[str, bytes], order: Iterable[str] | None = None) -> None:

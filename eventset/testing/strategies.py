@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.selectors import occurrences
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import words
 from eventset.testing.corpus import SYNTHETIC_PREFIX, Corpus, SyntheticDocument, sha256_text
-from eventset.testing.texts import SyntheticText, occurrences, quotes, selector_for, texts
+from eventset.testing.texts import SyntheticText, quotes, selector_for, texts
 
 Data = dict[str, Any]
 

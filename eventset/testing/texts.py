@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from eventset.schema.selectors import occurrences, with_context
 from eventset.testing import words
 
 _TOKEN = re.compile(r"\S+")
@@ -35,16 +36,6 @@ class SyntheticText:
     @property
     def raw(self) -> bytes:
         return self.text.encode("utf-8")
-
-
-def occurrences(text: str, quote: str) -> list[int]:
-    """Every start offset of `quote` in `text`, overlapping ones included (as the build counts)."""
-    found: list[int] = []
-    at = text.find(quote)
-    while at != -1:
-        found.append(at)
-        at = text.find(quote, at + 1)
-    return found
 
 
 def word_spans(text: str, *, avoid_weekdays: bool = False) -> list[tuple[int, int]]:
@@ -74,14 +65,11 @@ def selector_for(draw: st.DrawFn, text: str, start: int, end: int) -> str | dict
     way = draw(st.sampled_from(("occurrence", "prefix", "suffix")))
     if way == "prefix" and start > 0:
         size = draw(st.integers(1, min(12, start)))
-        selector["prefix"] = prefix = text[start - size : start]
-        starts = [s for s in starts if text[max(0, s - len(prefix)) : s] == prefix]
+        selector["prefix"] = text[start - size : start]
     elif way == "suffix" and end < len(text):
         size = draw(st.integers(1, min(12, len(text) - end)))
-        selector["suffix"] = suffix = text[end : end + size]
-        starts = [
-            s for s in starts if text[s + len(quote) : s + len(quote) + len(suffix)] == suffix
-        ]
+        selector["suffix"] = text[end : end + size]
+    starts = with_context(text, quote, starts, selector.get("prefix"), selector.get("suffix"))
     if len(starts) > 1:
         selector["occurrence"] = starts.index(start) + 1
     return selector

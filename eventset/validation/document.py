@@ -4,7 +4,7 @@
 their content hash, computed in a process pool or on a distributed engine. It does not look at
 the registries or at other documents: the references it makes come out as two more tables
 (`references`, `event_facts`) with the YAML path of each, and are resolved corpus-wide in
-`corpus.py`; so editing a registry never invalidates a document's cached result.
+`corpus_checks.py`; so editing a registry never invalidates a document's cached result.
 """
 
 from __future__ import annotations

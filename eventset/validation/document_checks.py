@@ -209,7 +209,7 @@ def check_annotation(
 ) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
     """All single-file semantic checks. Returns resolved evidence for the compiler and problems.
 
-    References to registries and other documents are checked corpus-wide (corpus.py)."""
+    References to registries and other documents are checked corpus-wide (corpus_checks.py)."""
     problems = list(check_document(annotation, seed, stem, where))
     resolved, quote_problems = resolve_evidence(annotation, seed.text, where)
     problems += quote_problems

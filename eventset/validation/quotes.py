@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from eventset.inputs.yamlfile import INVISIBLE
 from eventset.schema.fields import Selector
+from eventset.schema.selectors import occurrences, with_context
 
 
 @dataclass(frozen=True)
@@ -27,31 +28,15 @@ class QuoteError:
     message: str
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
-    found: list[int] = []
-    at = text.find(quote)
-    while at != -1:
-        found.append(at)
-        at = text.find(quote, at + 1)
-    return found
-
-
 def find_quote(text: str, selector: Selector) -> Span | QuoteError:
     """The one span the selector picks, or why it picks none."""
     quote = selector.quote
     if quote != quote.strip():
         return QuoteError("E305", f"Quote {quote!r} starts or ends with whitespace.")
-    starts = _occurrences(text, quote)
+    starts = occurrences(text, quote)
     if not starts:
         return _explain_missing(text, quote)
-    if selector.prefix is not None:
-        prefix = selector.prefix
-        starts = [s for s in starts if text[max(0, s - len(prefix)) : s] == prefix]
-    if selector.suffix is not None:
-        suffix = selector.suffix
-        starts = [
-            s for s in starts if text[s + len(quote) : s + len(quote) + len(suffix)] == suffix
-        ]
+    starts = with_context(text, quote, starts, selector.prefix, selector.suffix)
     if not starts:
         return QuoteError(
             "E301", f"Quote {quote!r} occurs, but never with the given prefix/suffix."

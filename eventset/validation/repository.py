@@ -133,7 +133,7 @@ def validate_repository(
 
     The whole corpus is always read, because a file is only valid in context: its references
     must resolve and its ids must be unique across every other file. With `cache`, per-document
-    results are reused from the user cache (see runner.default_cache_dir) when neither file changed.
+    results are reused from the user cache (see cache.default_cache_dir) when neither file changed.
     """
     layout = Layout(root)
     result = Validation()

@@ -20,8 +20,6 @@ from tests.release.conftest import (
     rename_event,
 )
 
-RETIRED_CLAIM = "c-000-e3ff-us-dragging-feet"
-
 
 def test_diff_lists_the_renamed_event_and_the_changed_claims(releases: Releases) -> None:
     diff = diff_directories(releases.v1, releases.v2)

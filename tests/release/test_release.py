@@ -59,8 +59,8 @@ def test_frictionless_catches_a_wrong_hash_and_a_broken_foreign_key(
     events = next(r for r in descriptor["resources"] if r["name"] == "events")
     events["hash"] = "sha256:" + "0" * 64
     event_actors = next(r for r in descriptor["resources"] if r["name"] == "event_actors")
-    fk = next(k for k in event_actors["schema"]["foreignKeys"] if k["fields"] == "actor_id")
-    fk["reference"] = {"resource": "places", "fields": "place_id"}
+    fk = next(k for k in event_actors["schema"]["foreignKeys"] if k["fields"] == ["actor_id"])
+    fk["reference"] = {"resource": "places", "fields": ["place_id"]}
     for path in releases.v1.glob("*.parquet"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
@@ -82,9 +82,10 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
     )
     assert fields["ucdp_date_prec"]["constraints"] == {"minimum": 1, "maximum": 5}
     assert fields["date_start"]["type"] == "date"
-    assert {"fields": "place_id", "reference": {"resource": "places", "fields": "place_id"}} in (
-        events["schema"]["foreignKeys"]
-    )
+    assert {
+        "fields": ["place_id"],
+        "reference": {"resource": "places", "fields": ["place_id"]},
+    } in (events["schema"]["foreignKeys"])
     manifest = {e["path"]: e for e in read_manifest(releases.v1)["files"]}
     assert events["hash"] == manifest["events.parquet"]["sha256"]
     assert events["bytes"] == manifest["events.parquet"]["bytes"]

@@ -13,7 +13,6 @@ import yaml
 from eventset.schema.vocab import (
     VOCABULARY_DIR,
     Code,
-    Vocabulary,
     bbox_contains,
     event_crosswalk,
     event_modes,
@@ -129,11 +128,6 @@ def _reference_dir() -> Path | None:
 
 REFERENCE = _reference_dir()
 needs_reference = pytest.mark.skipif(REFERENCE is None, reason="shared/reference not found")
-
-
-def _all_vocabularies() -> Iterator[Vocabulary]:
-    for name in vocabulary_names():
-        yield vocabulary(name)
 
 
 def _all_modes() -> Iterator[tuple[str, Code]]:
