@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -39,11 +39,13 @@ from eventset.schema.annotation import (
     PlaceMentions,
     PlaceRef,
 )
-from eventset.schema.fields import Selector
-from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry
+from eventset.schema.fields import FORMAT_VERSION, Selector
+from eventset.schema.registry import REGISTRY_FIELDS, Actor, ActorRegistry, Place, PlaceRegistry
 from eventset.schema.selectors import occurrences
 from eventset.schema.yaml_writer import model_yaml
 from eventset.validation.quotes import QuoteError, Span, find_quote
+
+M = TypeVar("M", Actor, Place)
 
 
 class DecompileError(Exception):
@@ -123,37 +125,19 @@ def _evidence(
     return found
 
 
+def _entries(frame: pl.DataFrame, model: type[M]) -> list[M]:
+    """Registry entries from a registry table: the inverse of assemble's registry frames."""
+    return [
+        model(**{REGISTRY_FIELDS.get(name, name): value for name, value in row.items()})
+        for row in frame.iter_rows(named=True)
+    ]
+
+
 def _registries(tables: Mapping[str, pl.DataFrame]) -> tuple[ActorRegistry, PlaceRegistry]:
-    actors = [
-        Actor(
-            id=row["actor_id"],
-            name=row["name"],
-            kind=row["kind"],
-            country=row["country"],
-            aliases=row["aliases"],
-            parent=row["parent_id"],
-            wikidata=row["wikidata"],
-            description=row["description"],
-        )
-        for row in tables["actors"].iter_rows(named=True)
-    ]
-    places = [
-        Place(
-            id=row["place_id"],
-            name=row["name"],
-            kind=row["kind"],
-            country=row["country"],
-            admin1=row["admin1"],
-            admin2=row["admin2"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            geonames_id=row["geonames_id"],
-            parent=row["parent_id"],
-            aliases=row["aliases"],
-        )
-        for row in tables["places"].iter_rows(named=True)
-    ]
-    return ActorRegistry(format=1, actors=actors), PlaceRegistry(format=1, places=places)
+    return (
+        ActorRegistry(format=FORMAT_VERSION, actors=_entries(tables["actors"], Actor)),
+        PlaceRegistry(format=FORMAT_VERSION, places=_entries(tables["places"], Place)),
+    )
 
 
 def _date(
@@ -343,7 +327,7 @@ def decompile(tables: Mapping[str, pl.DataFrame], texts: Mapping[str, str]) -> D
     for row in tables["documents"].iter_rows(named=True):
         doc = row["document_id"]
         annotations[doc] = Annotation(
-            format=1,
+            format=FORMAT_VERSION,
             document=DocumentBlock(
                 id=doc,
                 sha256=row["text_sha256"],

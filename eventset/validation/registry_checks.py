@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from eventset.inputs.parse import Located
 from eventset.problems import Problem
-from eventset.schema.registry import ActorRegistry, PlaceRegistry, Retired
+from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
 from eventset.schema.vocab import bbox_contains, vocabulary
 from eventset.validation.ids import duplicate_ids
 
@@ -16,15 +16,7 @@ def check_actor_registry(registry: ActorRegistry, where: Located) -> Iterator[Pr
     yield from duplicate_ids((a.id for a in registry.actors), "actors", "Actor", where)
     live = {a.id for a in registry.actors}
     yield from _check_retired(registry.retired, live, "actors", where)
-    for i, actor in enumerate(registry.actors):
-        if actor.parent is not None and actor.parent not in live:
-            yield where.at(
-                "E414", ("actors", i, "parent"), f"Parent actor {actor.parent!r} is not defined."
-            )
-        if actor.parent == actor.id:
-            yield where.at(
-                "E414", ("actors", i, "parent"), f"Actor {actor.id!r} is its own parent."
-            )
+    yield from _check_parents(registry.actors, live, "actors", "actor", where)
 
 
 def check_place_registry(registry: PlaceRegistry, where: Located) -> Iterator[Problem]:
@@ -46,10 +38,24 @@ def check_place_registry(registry: PlaceRegistry, where: Located) -> Iterator[Pr
                 )
     live = {p.id for p in registry.places}
     yield from _check_retired(registry.retired, live, "places", where)
-    for i, place in enumerate(registry.places):
-        if place.parent is not None and place.parent not in live:
+    yield from _check_parents(registry.places, live, "places", "place", where)
+
+
+def _check_parents(
+    entries: Sequence[Actor | Place],
+    live: set[str],
+    section: str,
+    what: str,
+    where: Located,
+) -> Iterator[Problem]:
+    for i, entry in enumerate(entries):
+        if entry.parent is not None and entry.parent not in live:
             yield where.at(
-                "E414", ("places", i, "parent"), f"Parent place {place.parent!r} is not defined."
+                "E414", (section, i, "parent"), f"Parent {what} {entry.parent!r} is not defined."
+            )
+        if entry.parent == entry.id:
+            yield where.at(
+                "E414", (section, i, "parent"), f"{what.title()} {entry.id!r} is its own parent."
             )
 
 
