@@ -72,7 +72,9 @@ def test_every_table_validates_and_dates_are_date32(seed_release: Path) -> None:
         == "date32[day]"
     )
     description = (
-        pq.read_schema(seed_release / "mentions.parquet").field("start").metadata[b"description"]
+        pq.read_schema(seed_release / "mentions.parquet")
+        .field("char_start")
+        .metadata[b"description"]
     )
     assert b"code points" in description
 
@@ -81,7 +83,7 @@ def test_every_mention_quotes_its_span(seed_release: Path) -> None:
     mentions = load(path=seed_release)["mentions"]
     text = (REPO / "seeds" / f"{SEED_ID}.txt").read_bytes().decode("utf-8")
     assert mentions.height > 50
-    for start, end, quote in mentions.select("start", "end", "quote").iter_rows():
+    for start, end, quote in mentions.select("char_start", "char_end", "quote").iter_rows():
         assert text[start:end] == quote
 
 
@@ -306,3 +308,16 @@ def test_readme_example_runs(
     out = capsys.readouterr().out
     assert f"('{BOMBING}', 'unidentified-iq', 'perpetrator')" in out  # the DuckDB join
     assert "claimant_id" in out and "event_type" in out  # the pandas and polars prints
+
+
+def test_no_column_name_is_an_sql_reserved_word() -> None:
+    import duckdb
+
+    keywords = duckdb.sql(
+        "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category = 'reserved'"
+    )
+    assert keywords is not None
+    reserved = {name.lower() for (name,) in keywords.fetchall()}
+    assert {"end", "select", "order"} <= reserved
+    clashes = [f"{t.name}.{c}" for t in TABLES for c in t.column_names if c.lower() in reserved]
+    assert clashes == []

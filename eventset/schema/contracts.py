@@ -61,7 +61,8 @@ ROW_CHECKS: dict[tuple[str, str], pl.Expr] = {
     == pl.col("geo_precision").is_null(),
     ("claims", "dates_ordered"): _ordered("date_start", "date_end"),
     ("mentions", "span_matches_quote"): (
-        (pl.col("end") - pl.col("start")) == pl.col("quote").str.len_chars().cast(pl.Int64)
+        (pl.col("char_end") - pl.col("char_start"))
+        == pl.col("quote").str.len_chars().cast(pl.Int64)
     ),
 }
 

@@ -74,19 +74,21 @@ def _span_queries(tables: Mapping[str, pl.DataFrame]) -> list[tuple[str, str, st
             how="inner",
         )
     )
-    outside = spans.filter(pl.col("end") > pl.col("char_count")).select(
-        pl.format("{}:{}-{}", "document_id", "start", "end").alias("value")
+    outside = spans.filter(pl.col("char_end") > pl.col("char_count")).select(
+        pl.format("{}:{}-{}", "document_id", "char_start", "char_end").alias("value")
     )
     wrong_words = spans.filter(
         pl.col("text").is_not_null()
         & (
-            pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+            pl.col("text").str.slice(
+                pl.col("char_start"), pl.col("char_end") - pl.col("char_start")
+            )
             != pl.col("quote")
         )
     ).select(pl.col("mention_id").alias("value"))
     return [
-        ("mentions", "end", "inside its document (end <= char_count)", outside),
-        ("mentions", "quote", "text[start:end] == quote", wrong_words),
+        ("mentions", "char_end", "inside its document (char_end <= char_count)", outside),
+        ("mentions", "quote", "text[char_start:char_end] == quote", wrong_words),
     ]
 
 

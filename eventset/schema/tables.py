@@ -426,10 +426,16 @@ MENTIONS = Table(
             references=("documents", "document_id"),
         ),
         Column(
-            "start", "int64", "Start offset in Unicode code points into the text as stored.", ge=0
+            "char_start",
+            "int64",
+            "Start offset in Unicode code points into the text as stored.",
+            ge=0,
         ),
         Column(
-            "end", "int64", "End offset (exclusive), code points: text[start:end] == quote.", ge=1
+            "char_end",
+            "int64",
+            "End offset (exclusive), in code points: text[char_start:char_end] == quote.",
+            ge=1,
         ),
         Column("quote", "string", "The exact words."),
         Column("sentence_index", "int32", "0-based sentence number (the header line is 0).", ge=0),
@@ -460,7 +466,11 @@ MENTIONS = Table(
             vocabulary="participant_roles",
         ),
     ),
-    (RowCheck("span_matches_quote", "end - start equals the quote's length in code points"),),
+    (
+        RowCheck(
+            "span_matches_quote", "char_end - char_start equals the quote's length in code points"
+        ),
+    ),
 )
 
 TABLES: tuple[Table, ...] = (DOCUMENTS, ACTORS, PLACES, EVENTS, EVENT_ACTORS, CLAIMS, MENTIONS)

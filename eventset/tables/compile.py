@@ -182,8 +182,8 @@ def compile_document(
             {
                 "mention_id": mention_id(doc_id, item, span),
                 "document_id": doc_id,
-                "start": span.start,
-                "end": span.end,
+                "char_start": span.start,
+                "char_end": span.end,
                 "quote": seed.text[span.start : span.end],
                 "sentence_index": sentence_index(starts, span.start),
                 "target_kind": item.target_kind,

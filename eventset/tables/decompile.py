@@ -111,7 +111,7 @@ def _evidence(
     tables: Mapping[str, pl.DataFrame], texts: Mapping[str, str]
 ) -> dict[_Key, list[Selector]]:
     found: dict[_Key, list[Selector]] = defaultdict(list)
-    mentions = tables["mentions"].sort("document_id", "start", "end", "mention_id")
+    mentions = tables["mentions"].sort("document_id", "char_start", "char_end", "mention_id")
     for row in mentions.iter_rows(named=True):
         key = (
             row["document_id"],
@@ -121,7 +121,7 @@ def _evidence(
             row["actor_id"],
             row["role"],
         )
-        found[key].append(selector_for(texts[row["document_id"]], row["quote"], row["start"]))
+        found[key].append(selector_for(texts[row["document_id"]], row["quote"], row["char_start"]))
     return found
 
 

@@ -175,9 +175,9 @@ def _place_without_precision(frame: pl.DataFrame, row: int, data: st.DataObject)
 
 def _wrong_span(frame: pl.DataFrame, row: int, data: st.DataObject) -> pl.DataFrame:
     quote = frame["quote"][row]
-    start = frame["start"][row]
+    start = frame["char_start"][row]
     shift = data.draw(st.integers(1, 5) | st.integers(-len(quote), -1))
-    return _set(frame, row, end=start + len(quote) + shift)
+    return _set(frame, row, char_end=start + len(quote) + shift)
 
 
 VIOLATIONS: dict[tuple[str, str], Violation] = {

@@ -1,4 +1,4 @@
-"""text[start:end] == quote for every mention, in code points of the text as stored."""
+"""text[char_start:char_end] == quote for every mention, in code points of the text as stored."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def test_every_mention_quotes_its_span_in_code_points(corpus: Corpus) -> None:
         for row in mentions.iter_rows(named=True):
             text = texts[row["document_id"]]
             assert text == (root / "seeds" / f"{row['document_id']}.txt").read_bytes().decode()
-            assert text[row["start"] : row["end"]] == row["quote"], row
-            assert row["end"] - row["start"] == len(row["quote"])
+            assert text[row["char_start"] : row["char_end"]] == row["quote"], row
+            assert row["char_end"] - row["char_start"] == len(row["quote"])
         for document in corpus.documents:  # and the quotes are the annotator's, one row each
             quoted = mentions.filter(document_id=document.id).get_column("quote").to_list()
             assert sorted(quoted) == sorted(s.quote for s in selectors(document.annotation))

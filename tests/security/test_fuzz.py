@@ -86,7 +86,7 @@ def _check(raw: bytes) -> DocumentResult:
         mentions = result.tables["mentions"]
         text = SEED.decode("utf-8")
         for start, end, quote in zip(
-            mentions["start"], mentions["end"], mentions["quote"], strict=True
+            mentions["char_start"], mentions["char_end"], mentions["quote"], strict=True
         ):
             assert text[start:end] == quote
     for name, columns in result.tables.items():  # what the cache stores must always fit its frame

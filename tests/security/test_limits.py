@@ -152,7 +152,9 @@ def test_escaped_invisible_character_matches_exactly(repo: Path) -> None:
     result = process_document(SYNTHETIC, path.read_bytes(), seed)
     assert result.problems == []
     text = seed.decode()
-    (start,), (end,), (quote,) = (result.tables["mentions"][c] for c in ("start", "end", "quote"))
+    (start,), (end,), (quote,) = (
+        result.tables["mentions"][c] for c in ("char_start", "char_end", "quote")
+    )
     assert quote == "rah\u200cnama" == text[start:end]
 
 
@@ -195,7 +197,10 @@ def test_quote_in_the_same_normal_form_keeps_exact_offsets(repo: Path) -> None:
     path = synthetic_document(repo, text.encode(), place_mention(f'"{word}"'))
     result = process_document(SYNTHETIC, path.read_bytes(), text.encode())
     assert result.problems == []
-    start, end = result.tables["mentions"]["start"][0], result.tables["mentions"]["end"][0]
+    start, end = (
+        result.tables["mentions"]["char_start"][0],
+        result.tables["mentions"]["char_end"][0],
+    )
     assert end - start == 5 and text[start:end] == word
 
 
@@ -207,7 +212,10 @@ def test_seed_with_tabs_and_crlf_is_read_verbatim(repo: Path) -> None:
     path = synthetic_document(repo, text.encode(), place_mention('"café\\r\\nbridge"'))
     result = process_document(SYNTHETIC, path.read_bytes(), text.encode())
     assert result.problems == []
-    start, end = result.tables["mentions"]["start"][0], result.tables["mentions"]["end"][0]
+    start, end = (
+        result.tables["mentions"]["char_start"][0],
+        result.tables["mentions"]["char_end"][0],
+    )
     assert text[start:end] == "café\r\nbridge"
     assert start == text.index("café")
 
