@@ -71,15 +71,16 @@ def test_diff_reports_schema_changes(releases: Releases, tmp_path: Path) -> None
 
     copy = tmp_path / "eventset-0.1.0-edited"
     shutil.copytree(releases.v1, copy)
-    events = pl.read_parquet(copy / "events.parquet")
+    part = copy / "events" / "part-0.parquet"
+    events = pl.read_parquet(part)
     events.drop("cameo_code").with_columns(pl.col("document_count").cast(pl.Int64)).write_parquet(
-        copy / "events.parquet"
+        part
     )
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
-        if entry["path"] == "events.parquet":
-            entry["sha256"] = sha256_file(copy / "events.parquet")
-            entry["bytes"] = (copy / "events.parquet").stat().st_size
+        if entry["path"] == "events/part-0.parquet":
+            entry["sha256"] = sha256_file(part)
+            entry["bytes"] = part.stat().st_size
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     diff = diff_directories(releases.v1, copy).table("events")
     assert diff.columns_removed == {"cameo_code": "string"}
