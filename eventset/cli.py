@@ -9,14 +9,38 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
+# typer 0.29 renders help in two ways. Its Rich panels (rich_utils) print a value type after
+# every option, flags included (`--register <bool>`, `--help <bool>`), so a flag reads as taking
+# a value; its plain formatter (TyperOption.get_help_record) leaves flags bare, as click does.
+# typer vendors its own click (typer._click), so the installed click's version plays no part.
+# Hence rich_markup_mode=None: the plain formatter, which renders every kind of option right.
 app = typer.Typer(
     name="eventset",
     help="Build, validate and use the eventset dataset of events, actors and claims.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+class PlainUsageCommand(TyperCommand):
+    """A command whose usage line names positional arguments plainly, as click does:
+    `eventset diff [OPTIONS] OLD NEW`. typer 0.29 writes a required argument as `{old}`, which
+    reads like a set of choices to pick from."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.display_name_raw
+                piece = name if param.required else f"[{name}]"
+                pieces.append(piece + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
 
 
 class Format(StrEnum):
@@ -66,10 +90,11 @@ def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
     return lines
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files to report on (default: all).")
+        list[Path] | None,
+        typer.Argument(metavar="PATHS", help="Files to report on (default: all)."),
     ] = None,
     root: RootOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.human,
@@ -121,7 +146,7 @@ def validate(
     raise typer.Exit(0 if result.ok else 1)
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def build(
     root: RootOption = None,
     out: Annotated[
@@ -130,7 +155,9 @@ def build(
     version: Annotated[
         str, typer.Option("--version", help="Dataset version, X.Y.Z; `dev` is a scratch build.")
     ] = "dev",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Format of validation problems.")
     ] = Format.human,
@@ -187,9 +214,11 @@ def _print_tables(tables: dict[str, Any]) -> None:
     Console(stderr=True).print(summary)
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def check(
-    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+    release: Annotated[
+        Path, typer.Argument(metavar="RELEASE", help="A release directory, e.g. dist/eventset-dev.")
+    ],
 ) -> None:
     """Re-validate a release: checksums, table contracts and cross-table integrity."""
     from eventset.release.check import check_release
@@ -203,9 +232,11 @@ def check(
     typer.echo(f"ok: {release} checks out (checksums, contracts, cross-table integrity).")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def new(
-    seed: Annotated[Path, typer.Argument(help="The seed file, e.g. seeds/<document_id>.txt.")],
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
     root: RootOption = None,
 ) -> None:
     """Write a starter annotation for a seed document (never overwrites)."""
@@ -248,12 +279,14 @@ def new(
     typer.echo(f"wrote {layout.shown(target)}")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def synth(
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write the synthetic corpus into.")
     ],
-    docs: Annotated[int, typer.Option("--docs", min=1, help="Number of documents.")] = 1000,
+    docs: Annotated[
+        int, typer.Option("--docs", min=1, metavar="<int>", help="Number of documents.")
+    ] = 1000,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same corpus.")
     ] = 0,
@@ -270,7 +303,7 @@ def synth(
     typer.echo(f"wrote {docs:,} synthetic documents ({written / 1e6:.1f} MB) to {out}")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def generate(
     root: RootOption = None,
     check: Annotated[
@@ -295,9 +328,11 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def release(
-    version: Annotated[str, typer.Argument(help="Dataset version, X.Y.Z (see RELEASING.md).")],
+    version: Annotated[
+        str, typer.Argument(metavar="VERSION", help="Dataset version, X.Y.Z (see RELEASING.md).")
+    ],
     root: RootOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default: <root>/dist).")
@@ -322,7 +357,9 @@ def release(
             "--registry", help="Registry file (default: eventset/release/published.json)."
         ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
 ) -> None:
     """Build release VERSION with datapackage.json, croissant.json, card, CITATION.cff, CHANGELOG.md and a zip."""
     import datetime as dt
@@ -384,10 +421,10 @@ def release(
     typer.echo(json.dumps({entry["version"]: {"files": entry["files"]}}, indent=2))
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def diff(
-    old: Annotated[Path, typer.Argument(help="The older release directory.")],
-    new: Annotated[Path, typer.Argument(help="The newer release directory.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The older release directory.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The newer release directory.")],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.markdown,

@@ -259,6 +259,13 @@ def _id_list(ids: list[str]) -> str:
 
 def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
     h = "#" * heading_level
+    if all(t.empty for t in diff.tables):
+        renumbered = (
+            f" Schema version {diff.old_schema_version} -> {diff.new_schema_version}."
+            if diff.old_schema_version != diff.new_schema_version
+            else ""
+        )
+        return f"{h} {diff.new_version}\n\nNo changes since {diff.old_version}.{renumbered}\n"
     lines = [
         f"{h} {diff.new_version}",
         "",
@@ -310,6 +317,4 @@ def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
             tail = f"; and {more:,} more (see `eventset diff --format json`)" if more > 0 else ""
             lines.append(f"- changed ({len(items):,}): {shown}{tail}")
         lines.append("")
-    if all(t.empty for t in diff.tables):
-        lines += ["No changes.", ""]
     return "\n".join(lines)

@@ -54,6 +54,14 @@ def test_diff_command_markdown_and_json(releases: Releases) -> None:
     assert data["required_bump"] == "minor"
 
 
+def test_diff_of_identical_releases_says_only_that_nothing_changed(releases: Releases) -> None:
+    result = CliRunner().invoke(app, ["diff", str(releases.v1), str(releases.v1)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "## 0.1.0\n\nNo changes since 0.1.0.\n"
+    changed = CliRunner().invoke(app, ["diff", str(releases.v1), str(releases.v2)])
+    assert "No changes" not in changed.output and "version bump" in changed.output
+
+
 def test_the_second_release_changelog_comes_from_the_diff(releases: Releases) -> None:
     changelog = (releases.v2 / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 0.2.0") < changelog.index("## 0.1.0")  # newest first, history kept
