@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from eventset.cli import app
@@ -132,3 +133,26 @@ def test_a_bad_retirement_file_is_reported_with_its_location(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "data/retired.yaml:3" in result.output
     assert not (root / "dist").exists()
+
+
+def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
+    releases: Releases, tmp_path: Path
+) -> None:
+    """Tables as top-level files (before one folder per table): a clear error, never a diff
+    that calls every table new."""
+    import shutil
+
+    from eventset.release.manifest import MANIFEST, ReleaseError, read_manifest
+    from eventset.release.write import manifest_of, write_manifest
+    from eventset.schema.tables import TABLES
+
+    flat = tmp_path / "eventset-0.0.9"
+    shutil.copytree(releases.v1, flat)
+    for table in TABLES:
+        (flat / table.name / "part-0.parquet").rename(flat / f"{table.name}.parquet")
+        (flat / table.name).rmdir()
+    old = read_manifest(flat)
+    (flat / MANIFEST).unlink()
+    write_manifest(flat, manifest_of(flat, "0.0.9", {"built_from": old.get("built_from")}))
+    with pytest.raises(ReleaseError, match="own folder"):
+        diff_directories(flat, releases.v1)
