@@ -25,7 +25,8 @@ KILL_TIMEOUT_S = 120  # only stops a hang
 
 
 def _checksums(directory: Path) -> dict[str, str]:
-    return {p.name: sha256_file(p) for p in sorted(directory.iterdir())}
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in files}
 
 
 def _releases(dist: Path) -> list[str]:
