@@ -52,10 +52,6 @@ CROISSANT_TYPES = {
 }
 
 
-def _hex(sha256: str) -> str:
-    return sha256.removeprefix("sha256:")
-
-
 def _source_licences(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
     licences = vocabulary("licences")
     out = []
@@ -182,14 +178,14 @@ def _croissant_field(table: Table, column: Column) -> dict[str, Any]:
 
 
 def croissant(
-    directory: Path,
     tables: dict[str, pl.DataFrame],
     version: str,
     cite_as: str,
     released: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The MLCommons Croissant 1.0 JSON-LD description of the tables in `directory`: a FileSet
-    per table (its folder's Parquet files; their checksums are in manifest.json)."""
+    """The MLCommons Croissant 1.0 JSON-LD description of a release: a FileSet per table (the
+    Parquet files of its folder, found by glob beside croissant.json; their checksums are in
+    manifest.json, since a FileSet carries none)."""
     files = [
         {
             "@type": "cr:FileSet",
@@ -486,6 +482,6 @@ def write_metadata(
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     write("datapackage.json", dump(datapackage(directory, tables, version)))
-    write("croissant.json", dump(croissant(directory, tables, version, cite_as(version), released)))
+    write("croissant.json", dump(croissant(tables, version, cite_as(version), released)))
     write("README.md", dataset_card(tables, version))
     write("CITATION.cff", citation_cff(version, released))
