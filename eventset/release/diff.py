@@ -120,12 +120,6 @@ def read_release(directory: Path) -> Release:
     manifest = read_manifest(directory)
     entries = manifest_entries(manifest)
     files = table_files(entries)
-    if not files and any(name.endswith(".parquet") for name in entries):
-        # Diffing it would report every table as new and every id as added.
-        raise ReleaseError(
-            f"{directory} keeps its tables as files at the top, the layout before each table "
-            "had its own folder; rebuild that release with this version of eventset to compare."
-        )
     for paths in files.values():
         for path in paths:
             problem = verify_file(directory, entries[path])

@@ -66,6 +66,12 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
             )
         except (KeyError, TypeError, ValueError):
             raise ReleaseError(f"manifest entry {item!r} lacks path, sha256 or bytes.") from None
+        if _TOP_FILE.fullmatch(entry.path) and entry.path.endswith(".parquet"):
+            raise ReleaseError(
+                f"manifest names {entry.path!r}, a table file at the top of the release: the "
+                "layout before each table had its own folder (<table>/part-0.parquet). Rebuild "
+                "that release with this version of eventset."
+            )
         if not is_release_path(entry.path):
             raise ReleaseError(
                 f"manifest names {entry.path!r}, which is neither a file at the top of the release "
@@ -77,8 +83,11 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
 
 def is_release_path(path: str) -> bool:
     """Whether `path` has a shape a release may hold (which also rules out `..`, absolute
-    paths, backslashes and hidden files)."""
-    return _TOP_FILE.fullmatch(path) is not None or _TABLE_FILE.fullmatch(path) is not None
+    paths, backslashes and hidden files). No Parquet file sits at the top, so no engine that
+    reads a folder as one dataset can mix a table into another."""
+    if _TOP_FILE.fullmatch(path):
+        return not path.endswith(".parquet")
+    return _TABLE_FILE.fullmatch(path) is not None
 
 
 def table_of(path: str) -> str | None:

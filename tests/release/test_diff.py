@@ -142,6 +142,7 @@ def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
     that calls every table new."""
     import shutil
 
+    from eventset.release.check import check_release
     from eventset.release.manifest import MANIFEST, ReleaseError, read_manifest
     from eventset.release.write import manifest_of, write_manifest
     from eventset.schema.tables import TABLES
@@ -154,5 +155,6 @@ def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
     old = read_manifest(flat)
     (flat / MANIFEST).unlink()
     write_manifest(flat, manifest_of(flat, "0.0.9", {"built_from": old.get("built_from")}))
-    with pytest.raises(ReleaseError, match="own folder"):
+    with pytest.raises(ReleaseError, match=r"\.parquet', a table file at the top"):
         diff_directories(flat, releases.v1)
+    assert "own folder" in check_release(flat)[0]
