@@ -392,6 +392,13 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "Fix the country or the parent; a place that really lies across a border says why in "
         "`cross_border`.",
     ),
+    (
+        "E421",
+        "hierarchy-too-deep",
+        "semantic",
+        "A registry entry has more ancestors than any walk up the hierarchy follows (64).",
+        "Attach the entry higher up: no real chain of places or affiliations is that deep.",
+    ),
     # Layer 3, across documents.
     (
         "E501",

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from eventset.inputs.parse import Located
 from eventset.problems import Problem
-from eventset.schema.hierarchy import cycles
+from eventset.schema.hierarchy import MAX_DEPTH, cycles, depths
 from eventset.schema.registry import Actor, Place, Retired
 from eventset.schema.vocab import bbox_contains, place_kind_rank, vocabulary
 from eventset.validation.ids import duplicate_ids
@@ -51,7 +51,7 @@ def check_actor_registry(
     yield from duplicate_ids(actors.ids, "actors", "Actor", where)
     yield from _check_retired(retired, actors.defined, "actors", where)
     yield from _check_parents(actors, "actors", "actor", where)
-    yield from _check_cycles(actors, "actors", "actor", where)
+    yield from _check_chains(actors, "actors", "actor", where)
 
 
 def check_place_registry(
@@ -75,7 +75,7 @@ def check_place_registry(
                 )
     yield from _check_retired(retired, places.defined, "places", where)
     yield from _check_parents(places, "places", "place", where)
-    yield from _check_cycles(places, "places", "place", where)
+    yield from _check_chains(places, "places", "place", where)
     yield from _check_nesting(places, _on_cycles(places), where)
 
 
@@ -103,10 +103,19 @@ def _check_parents(section: Section[H], name: str, what: str, where: Located) ->
             )
 
 
-def _check_cycles(section: Section[H], name: str, what: str, where: Located) -> Iterator[Problem]:
+def _check_chains(section: Section[H], name: str, what: str, where: Located) -> Iterator[Problem]:
     """E418 once per cycle, at the `parent` of the cycle's last entry in the file: the entry
-    whose parent closed the loop when the file was written top to bottom."""
-    yield from _cycle_problems(_parents(section), _positions(section), name, what, where)
+    whose parent closed the loop when the file was written top to bottom. E421 at the first
+    entry of a chain beyond MAX_DEPTH, where every walk up the hierarchy stops."""
+    parents, positions = _parents(section), _positions(section)
+    yield from _cycle_problems(parents, positions, name, what, where)
+    for entry_id, depth in depths(parents).items():
+        if depth == MAX_DEPTH + 1:
+            yield where.at(
+                "E421",
+                (name, positions[entry_id], "parent"),
+                f"{what.title()} {entry_id!r} has more than {MAX_DEPTH} ancestors.",
+            )
 
 
 def _cycle_problems(

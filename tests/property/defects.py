@@ -19,6 +19,7 @@ import yaml
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from eventset.schema.hierarchy import MAX_DEPTH, ancestors
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
 
@@ -404,6 +405,23 @@ def _place_in_another_country(corpus: Corpus, data: st.DataObject) -> Injected:
     )
 
 
+def _deep_chain(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An existing actor at the top of a new chain one entry deeper than any walk follows."""
+    actors = model_data(corpus.actors)
+    top = data.draw(st.sampled_from(actors["actors"]))["id"]
+    first = len(actors["actors"])
+    for i in range(MAX_DEPTH + 1):
+        parent = f"synthetic-deep-{i - 1}" if i else top
+        actors["actors"].append(
+            {"id": f"synthetic-deep-{i}", "name": "SYNTHETIC", "kind": "person", "parent": parent}
+        )
+    # synthetic-deep-i has the top's ancestors, the top and i more: the first past the limit
+    # is the one with MAX_DEPTH + 1.
+    parents = {a["id"]: a.get("parent") for a in actors["actors"]}
+    deep = first + MAX_DEPTH - len(ancestors(top, parents))
+    return _edited(corpus, "data/actors.yaml", actors, ("actors", deep, "parent"))
+
+
 def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
     claim["via"] = [claim["claimant"]]
     return ("via", 0)
@@ -486,6 +504,7 @@ DEFECTS: dict[str, Defect] = {
     "E418": _cycle,
     "E419": _inverted_place,
     "E420": _place_in_another_country,
+    "E421": _deep_chain,
     "E501": _event_conflict,
 }
 

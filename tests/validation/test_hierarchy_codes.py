@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from eventset.schema.hierarchy import MAX_DEPTH
 from eventset.validation.repository import validate_repository
 from tests.validation.test_error_codes import ANNOTATION, _codes, _position
 
@@ -111,6 +112,25 @@ def test_each_hierarchy_defect_is_reported_once_at_its_place(
     assert (found.file, found.line, found.column) == (case.file, line, column), found
     for name in case.names:
         assert name in found.message
+
+
+def test_a_chain_deeper_than_any_walk_is_refused_once(repo: Path) -> None:
+    # synthetic-0 <- synthetic-1 <- ... : synthetic-65 has 65 ancestors, one more than a walk
+    # follows; the entries below it are not reported again.
+    chain = "".join(
+        f"\n  - id: synthetic-{i}\n    name: SYNTHETIC actor {i}\n    kind: person\n"
+        + (f"    parent: synthetic-{i - 1}\n" if i else "")
+        for i in range(MAX_DEPTH + 3)
+    )
+    path = repo / ACTORS
+    path.write_text(path.read_text(encoding="utf-8") + chain, encoding="utf-8")
+    started = time.perf_counter()
+    problems = validate_repository(repo).problems
+    assert time.perf_counter() - started < TIME_LIMIT
+    assert [p.code for p in problems] == ["E421"], problems
+    line, column = _position(path.read_text(encoding="utf-8"), f"synthetic-{MAX_DEPTH}\n", 2, 0)
+    assert (problems[0].line, problems[0].column) == (line, column)
+    assert f"synthetic-{MAX_DEPTH + 1}" in problems[0].message
 
 
 def test_a_reason_allows_another_country(
