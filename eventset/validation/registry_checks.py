@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Generic, TypeVar
 
 from eventset.inputs.parse import Located
@@ -51,7 +52,9 @@ def check_actor_registry(
     yield from duplicate_ids(actors.ids, "actors", "Actor", where)
     yield from _check_retired(retired, actors.defined, "actors", where)
     yield from _check_parents(actors, "actors", "actor", where)
-    yield from _check_chains(actors, "actors", "actor", where)
+    parents = _parents(actors)
+    loops = list(cycles(parents))
+    yield from _check_chains(parents, loops, _positions(actors), "actors", "actor", where)
 
 
 def check_place_registry(
@@ -75,8 +78,10 @@ def check_place_registry(
                 )
     yield from _check_retired(retired, places.defined, "places", where)
     yield from _check_parents(places, "places", "place", where)
-    yield from _check_chains(places, "places", "place", where)
-    yield from _check_nesting(places, _on_cycles(places), where)
+    parents = _parents(places)
+    loops = list(cycles(parents))
+    yield from _check_chains(parents, loops, _positions(places), "places", "place", where)
+    yield from _check_nesting(places, frozenset(chain.from_iterable(loops)), where)
 
 
 def _parents(section: Section[H]) -> dict[str, str | None]:
@@ -103,12 +108,28 @@ def _check_parents(section: Section[H], name: str, what: str, where: Located) ->
             )
 
 
-def _check_chains(section: Section[H], name: str, what: str, where: Located) -> Iterator[Problem]:
+def _check_chains(
+    parents: dict[str, str | None],
+    loops: list[list[str]],
+    positions: dict[str, int],
+    name: str,
+    what: str,
+    where: Located,
+) -> Iterator[Problem]:
     """E418 once per cycle, at the `parent` of the cycle's last entry in the file: the entry
     whose parent closed the loop when the file was written top to bottom. E421 at the first
     entry of a chain beyond MAX_DEPTH, where every walk up the hierarchy stops."""
-    parents, positions = _parents(section), _positions(section)
-    yield from _cycle_problems(parents, positions, name, what, where)
+    for loop in loops:
+        closer = max(loop, key=positions.__getitem__)
+        if len(loop) == 1:
+            message = f"{what.title()} {closer!r} is its own parent."
+        else:
+            start = loop.index(closer)
+            message = (
+                f"{what.title()} {closer!r} is its own ancestor: "
+                f"{_chain([*loop[start:], *loop[:start], closer])}."
+            )
+        yield where.at("E418", (name, positions[closer], "parent"), message)
     for entry_id, depth in depths(parents).items():
         if depth == MAX_DEPTH + 1:
             yield where.at(
@@ -118,22 +139,12 @@ def _check_chains(section: Section[H], name: str, what: str, where: Located) -> 
             )
 
 
-def _cycle_problems(
-    parents: dict[str, str | None], positions: dict[str, int], name: str, what: str, where: Located
-) -> Iterator[Problem]:
-    for loop in cycles(parents):
-        closer = max(loop, key=positions.__getitem__)
-        if len(loop) == 1:
-            message = f"{what.title()} {closer!r} is its own parent."
-        else:
-            start = loop.index(closer)
-            chain = [*loop[start:], *loop[:start], closer]
-            message = f"{what.title()} {closer!r} is its own ancestor: {' -> '.join(chain)}."
-        yield where.at("E418", (name, positions[closer], "parent"), message)
-
-
-def _on_cycles(section: Section[Place]) -> frozenset[str]:
-    return frozenset(entry_id for loop in cycles(_parents(section)) for entry_id in loop)
+def _chain(ids: list[str]) -> str:
+    # A cycle no longer than a real hierarchy is named whole; a longer one (a generated or
+    # broken registry) by its ends, so that one message stays readable.
+    if len(ids) <= MAX_DEPTH:
+        return " -> ".join(ids)
+    return f"{' -> '.join(ids[:8])} -> ... ({len(ids) - 16} more) -> {' -> '.join(ids[-8:])}"
 
 
 def _check_nesting(
@@ -145,11 +156,12 @@ def _check_nesting(
     by_id: dict[str, Place] = {}
     for _, place in places.entries:
         by_id.setdefault(place.id, place)
+    rank = {kind: place_kind_rank(kind) for kind in vocabulary("place_kinds")}
     for i, place in places.entries:
         parent = by_id.get(place.parent) if place.parent is not None else None
         if parent is None or place.id in on_cycles:
             continue  # no parent, or one that is unknown or invalid: reported on its own
-        if place_kind_rank(place.kind) <= place_kind_rank(parent.kind):
+        if rank[place.kind] <= rank[parent.kind]:
             yield where.at(
                 "E419",
                 ("places", i, "parent"),
