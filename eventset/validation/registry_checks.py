@@ -1,7 +1,7 @@
 """Checks of the registries (data/actors.yaml, data/places.yaml) on their own: unique ids,
 parents and replacements that exist, coordinates inside the country, and a real hierarchy: no
-entry is its own ancestor, a place is narrower than its parent and in its parent's country
-(docs/hierarchy.md). Pure.
+entry is its own ancestor or deeper than any walk follows, a place is narrower than its parent
+and in its parent's country (docs/hierarchy.md). Pure.
 
 The checks run over the entries that passed their model. An entry that failed it still counts
 as defined, so its own model problem is the only one reported: a parent, a replacement or a
@@ -102,7 +102,7 @@ def _positions(section: Section[H]) -> dict[str, int]:
 def _check_parents(section: Section[H], name: str, what: str, where: Located) -> Iterator[Problem]:
     defined = section.defined
     for i, entry in section.entries:
-        if entry.parent is not None and entry.parent != entry.id and entry.parent not in defined:
+        if entry.parent is not None and entry.parent not in defined:
             yield where.at(
                 "E414", (name, i, "parent"), f"Parent {what} {entry.parent!r} is not defined."
             )

@@ -81,10 +81,9 @@ def _registry(
     file = layout.shown(path)
     registry, doc, problems = parse_model(raw, file, model)
     result.problems += problems
-    readable = doc is not None and (
-        registry is not None or doc.data.get("format") == FORMAT_VERSION
-    )
-    return registry, (Located(file, doc) if doc is not None and readable else None)
+    if doc is None or (registry is None and doc.data.get("format") != FORMAT_VERSION):
+        return None, None  # not YAML, or a format we cannot read: nothing in it is defined
+    return registry, Located(file, doc)
 
 
 def _sections(
