@@ -368,6 +368,37 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "An annotation file is outside data/annotations/.",
         "Annotations live at data/annotations/<document_id>.yaml.",
     ),
+    # Layer 3, the registries' hierarchies (docs/hierarchy.md).
+    (
+        "E418",
+        "parent-cycle",
+        "semantic",
+        "A registry entry is its own ancestor: its parent chain returns to where it started.",
+        "Break the loop: give the widest entry of the cycle the parent it really has, or none.",
+    ),
+    (
+        "E419",
+        "place-kind-order",
+        "semantic",
+        "A place's kind is not narrower than its parent's kind.",
+        "A parent encloses its child: country > admin1 > admin2 > locality > site "
+        "(docs/hierarchy.md). Fix the parent or the kind.",
+    ),
+    (
+        "E420",
+        "place-country-mismatch",
+        "semantic",
+        "A place's country differs from its parent's country and no reason is given.",
+        "Fix the country or the parent; a place that really lies across a border says why in "
+        "`cross_border`.",
+    ),
+    (
+        "E421",
+        "hierarchy-too-deep",
+        "semantic",
+        "A registry entry has more ancestors than any walk up the hierarchy follows (64).",
+        "Attach the entry higher up: no real chain of places or affiliations is that deep.",
+    ),
     # Layer 3, across documents.
     (
         "E501",

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.selectors import occurrences
-from eventset.schema.vocab import event_modes, vocabulary
+from eventset.schema.vocab import event_modes, place_kind_rank, vocabulary
 from eventset.testing import words
 from eventset.testing.corpus import SYNTHETIC_PREFIX, Corpus, SyntheticDocument, sha256_text
 from eventset.testing.texts import SyntheticText, quotes, selector_for, texts
@@ -68,7 +68,8 @@ def actor_registries(draw: st.DrawFn, min_size: int = 2, max_size: int = 5) -> A
 
 @st.composite
 def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> PlaceRegistry:
-    """A valid place registry: coordinates, when given, inside the place's country."""
+    """A valid place registry: coordinates, when given, inside the place's country; a parent,
+    when given, of a wider kind and in the same country (docs/hierarchy.md)."""
     picks = draw(
         st.lists(
             st.integers(0, len(words.PLACE_NAMES) - 1),
@@ -79,16 +80,26 @@ def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> P
     )
     countries = vocabulary("countries")
     places: list[Data] = []
-    for i, pick in enumerate(picks):
+    kinds = _codes("place_kinds")
+    narrowest = max(map(place_kind_rank, kinds))
+    for pick in picks:
         slug, name, aliases = words.PLACE_NAMES[pick]
-        country = draw(st.sampled_from(words.COUNTRIES))
+        # A parent must leave a narrower kind for its child.
+        wider = [p for p in places if place_kind_rank(p["kind"]) < narrowest]
+        parent: Data | None = None
+        if draw(st.booleans()) and wider:
+            parent = draw(st.sampled_from(wider))
+        floor = place_kind_rank(parent["kind"]) if parent else 0
+        country = parent["country"] if parent else draw(st.sampled_from(words.COUNTRIES))
         place: Data = {
             "id": slug,
             "name": name,
-            "kind": draw(st.sampled_from(_codes("place_kinds"))),
+            "kind": draw(st.sampled_from([k for k in kinds if place_kind_rank(k) > floor])),
             "country": country,
             "aliases": list(aliases),
         }
+        if parent is not None:
+            place["parent"] = parent["id"]
         if draw(st.booleans()):
             place["admin1"] = "SYNTHETIC Province"
         if draw(st.booleans()):
@@ -99,8 +110,6 @@ def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> P
             place["longitude"] = round(min_lon + (max_lon - min_lon) * across / 100, 4)
         if draw(st.booleans()):
             place["geonames_id"] = draw(st.integers(1, 99_999_999))
-        if i and draw(st.booleans()):
-            place["parent"] = places[draw(st.integers(0, i - 1))]["id"]
         places.append(place)
     return PlaceRegistry.model_validate({"format": 1, "places": places})
 

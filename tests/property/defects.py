@@ -19,6 +19,7 @@ import yaml
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from eventset.schema.hierarchy import MAX_DEPTH, ancestors
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
 
@@ -355,6 +356,72 @@ def _unknown_parent(corpus: Corpus, data: st.DataObject) -> Injected:
     return _edited(corpus, "data/actors.yaml", actors, ("actors", i, "parent"))
 
 
+def _cycle(corpus: Corpus, data: st.DataObject) -> Injected:
+    """Some entries of one registry, chained by their parents into a loop (one: its own parent).
+    Reported once, at the parent of the loop's last entry in the file."""
+    section = data.draw(st.sampled_from(["actors", "places"]))
+    registry = model_data(corpus.actors if section == "actors" else corpus.places)
+    entries = registry[section]
+    members = data.draw(st.lists(st.integers(0, len(entries) - 1), min_size=1, unique=True))
+    for child, parent in zip(members, members[1:] + members[:1], strict=True):
+        entries[child]["parent"] = entries[parent]["id"]
+    return _edited(corpus, f"data/{section}.yaml", registry, (section, max(members), "parent"))
+
+
+def _inverted_place(corpus: Corpus, data: st.DataObject) -> Injected:
+    """A place put inside a new site of its country: a site is the narrowest kind there is."""
+    places = model_data(corpus.places)
+    i = data.draw(st.integers(0, len(places["places"]) - 1))
+    child = places["places"][i]
+    site = {"id": "synthetic-site", "name": "SYNTHETIC site", "kind": "site"}
+    places["places"].append({**site, "country": child["country"]})
+    child["parent"] = "synthetic-site"
+    return _edited(corpus, "data/places.yaml", places, ("places", i, "parent"))
+
+
+def _place_in_another_country(corpus: Corpus, data: st.DataObject) -> Injected:
+    """A new site whose parent is a new country of another country code."""
+    places = model_data(corpus.places)
+    home, other = data.draw(
+        st.lists(st.sampled_from(words.COUNTRIES), min_size=2, max_size=2, unique=True)
+    )
+    places["places"] += [
+        {
+            "id": "synthetic-country",
+            "name": "SYNTHETIC country",
+            "kind": "country",
+            "country": home,
+        },
+        {
+            "id": "synthetic-site",
+            "name": "SYNTHETIC site",
+            "kind": "site",
+            "country": other,
+            "parent": "synthetic-country",
+        },
+    ]
+    return _edited(
+        corpus, "data/places.yaml", places, ("places", len(places["places"]) - 1, "country")
+    )
+
+
+def _deep_chain(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An existing actor at the top of a new chain one entry deeper than any walk follows."""
+    actors = model_data(corpus.actors)
+    top = data.draw(st.sampled_from(actors["actors"]))["id"]
+    first = len(actors["actors"])
+    for i in range(MAX_DEPTH + 1):
+        parent = f"synthetic-deep-{i - 1}" if i else top
+        actors["actors"].append(
+            {"id": f"synthetic-deep-{i}", "name": "SYNTHETIC", "kind": "person", "parent": parent}
+        )
+    # synthetic-deep-i has the top's ancestors, the top and i more: the first past the limit
+    # is the one with MAX_DEPTH + 1.
+    parents = {a["id"]: a.get("parent") for a in actors["actors"]}
+    deep = first + MAX_DEPTH - len(ancestors(top, parents))
+    return _edited(corpus, "data/actors.yaml", actors, ("actors", deep, "parent"))
+
+
 def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
     claim["via"] = [claim["claimant"]]
     return ("via", 0)
@@ -434,6 +501,10 @@ DEFECTS: dict[str, Defect] = {
         lambda d: ({"start": _published(d), "precision": "day", "derived": True}, ("derived",))
     ),
     "E416": lambda corpus, data: _edit_claim(corpus, data, _via_claimant),
+    "E418": _cycle,
+    "E419": _inverted_place,
+    "E420": _place_in_another_country,
+    "E421": _deep_chain,
     "E501": _event_conflict,
 }
 
