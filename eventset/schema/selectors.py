@@ -65,15 +65,16 @@ def shortest_selector(text: str, quote: str, start: int) -> dict[str, str | int]
         return {"quote": quote}
     end = start + len(quote)
     candidates: list[tuple[int, str, str]] = []
+    # Context across a line break reads badly in YAML ("\n\nBy"): it counts as much longer.
     for begin in _word_starts(text, start, _MAX_CONTEXT):
         prefix = text[begin:start]
         if with_context(text, quote, starts, prefix, None) == [start]:
-            candidates.append((len(prefix), "prefix", prefix))
+            candidates.append((len(prefix) + _MAX_CONTEXT * ("\n" in prefix), "prefix", prefix))
             break
     for stop in _word_ends(text, end, _MAX_CONTEXT):
         suffix = text[end:stop]
         if with_context(text, quote, starts, None, suffix) == [start]:
-            candidates.append((len(suffix), "suffix", suffix))
+            candidates.append((len(suffix) + _MAX_CONTEXT * ("\n" in suffix), "suffix", suffix))
             break
     if candidates:
         _, field, context = min(candidates)

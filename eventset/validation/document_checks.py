@@ -60,8 +60,12 @@ _ABSOLUTE_DATE = re.compile(
 
 def absolute_dates(quote: str) -> list[tuple[str, dt.date]]:
     """The calendar dates a quote writes out in full, with the words that give each."""
-    found = []
-    for match in _ABSOLUTE_DATE.finditer(quote):
+    return [(quote[start:end], day) for start, end, day in iter_absolute_dates(quote)]
+
+
+def iter_absolute_dates(text: str) -> Iterator[tuple[int, int, dt.date]]:
+    """(start, end, date) of every calendar date written out in full in `text`."""
+    for match in _ABSOLUTE_DATE.finditer(text):
         parts = match.groupdict()
         if parts["y3"]:
             year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
@@ -70,10 +74,9 @@ def absolute_dates(quote: str) -> list[tuple[str, dt.date]]:
             month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name))
             year, day = int(parts["y1"] or parts["y2"]), int(parts["d1"] or parts["d2"])
         try:
-            found.append((match.group(), dt.date(year, month, day)))
+            yield match.start(), match.end(), dt.date(year, month, day)
         except ValueError:
             continue  # "31 February 2022": not a date to compare against
-    return found
 
 
 def check_document(
