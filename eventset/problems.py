@@ -412,6 +412,22 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "Give an open licence (e.g. cc_by_4_0 or cc0_1_0) and a rights_holder; the release "
         "carries such texts in full.",
     ),
+    (
+        "E427",
+        "value-not-a-figure",
+        "semantic",
+        "A claim that is not a casualty_figure carries a value.",
+        "Make the claim `kind: casualty_figure`, or remove `value`; a figure of nobody killed is "
+        "0, not missing.",
+    ),
+    (
+        "E428",
+        "disputed-without-claims",
+        "semantic",
+        "An event is `disputed` but the dispute is not recorded as claims.",
+        "Record each side's account as a claim about the event (two claimants, or a denial), "
+        "or use `reported` or `alleged`; see CONTRIBUTING.md, 'Hard cases'.",
+    ),
     # Layer 3, across documents.
     (
         "E501",

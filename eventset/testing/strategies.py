@@ -329,6 +329,14 @@ def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annota
     )
 
 
+def _disputing(claims: list[Data]) -> bool:
+    """The validator's rule for `disputed` (E428), on draft claims."""
+    return (
+        any(c["kind"] == "denial" or c.get("polarity") == "negated" for c in claims)
+        or len({c["claimant"] for c in claims}) >= 2
+    )
+
+
 @st.composite
 def corpora(
     draw: st.DrawFn,
@@ -381,6 +389,11 @@ def corpora(
         least = min_claims if draft.number == 0 else 0
         for number in range(draw(st.integers(least, max(least, max_claims)))):
             draft.claims.append(_claim(draw, draft, number, actor_ids, event_ids))
+        for i, event in enumerate(draft.events):
+            about = [c for c in draft.claims if c.get("about", {}).get("event") == event["id"]]
+            if event["certainty"] == "disputed" and not _disputing(about):
+                # disputed needs the dispute among the claims (E428)
+                draft.events[i] = {**event, "certainty": "reported"}
         registry_names = [(a.id, (a.name, *a.aliases)) for a in actors.actors]
         for actor_id, actor_names in registry_names:
             mentions = _name_mentions(draw, draft.text.text, actor_names)

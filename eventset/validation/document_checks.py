@@ -16,7 +16,7 @@ from eventset.inputs.parse import Located
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import Problem
-from eventset.schema.annotation import Annotation, DateSpec
+from eventset.schema.annotation import Annotation, Claim, DateSpec
 from eventset.schema.vocab import vocabulary
 from eventset.validation.evidence import EvidenceItem, iter_evidence
 from eventset.validation.ids import duplicate_ids
@@ -293,6 +293,42 @@ def check_fatalities(annotation: Annotation, where: Located) -> Iterator[Problem
                 )
 
 
+def check_claim_values(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    """E427: a figure belongs to a casualty_figure claim; on any other claim it would be read
+    as a count of dead or wounded that nobody gave."""
+    for i, claim in enumerate(annotation.claims):
+        if claim.value is not None and claim.kind != "casualty_figure":
+            yield where.at(
+                "E427",
+                ("claims", i, "value"),
+                f"value {claim.value:g} on a {claim.kind} claim; only casualty_figure claims "
+                "carry a figure.",
+            )
+
+
+def disputing(claims: list[Claim]) -> bool:
+    """Whether claims record a dispute: a denial or negated claim, or two claimants."""
+    return (
+        any(c.kind == "denial" or c.polarity == "negated" for c in claims)
+        or len({c.claimant for c in claims}) >= 2
+    )
+
+
+def check_disputed(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    """E428: `disputed` says sources disagree, so the disagreement must be in the claims."""
+    for i, event in enumerate(annotation.events):
+        if event.certainty != "disputed":
+            continue
+        about = [c for c in annotation.claims if c.about.event == event.id]
+        if not disputing(about):
+            yield where.at(
+                "E428",
+                ("events", i, "certainty"),
+                f"Event {event.id!r} is disputed, but no two claimants (or a denial) about it "
+                f"are recorded here ({len(about)} claim(s) about it).",
+            )
+
+
 def check_annotation(
     annotation: Annotation, seed: Seed, stem: str, where: Located
 ) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
@@ -306,4 +342,6 @@ def check_annotation(
     problems += check_via(annotation, where)
     problems += check_dates(annotation, where)
     problems += check_fatalities(annotation, where)
+    problems += check_claim_values(annotation, where)
+    problems += check_disputed(annotation, where)
     return resolved, problems

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
+from eventset.validation.document_checks import disputing
 
 Path = tuple[str | int, ...]
 
@@ -381,6 +382,24 @@ def _unknown_parent(corpus: Corpus, data: st.DataObject) -> Injected:
     return _edited(corpus, "data/actors.yaml", actors, ("actors", i, "parent"))
 
 
+def _value_on_statement(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim.update(kind="statement", value=3.0)
+    return ("value",)
+
+
+def _undisputed(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An event marked disputed in a document whose claims about it show no dispute."""
+    document = _document(corpus, data, "events")
+    annotation = model_data(document.annotation)
+    i = data.draw(st.integers(0, len(annotation["events"]) - 1))
+    event = annotation["events"][i]
+    about = [c for c in document.annotation.claims if c.about.event == event["id"]]
+    if disputing(about):
+        reject()
+    event["certainty"] = "disputed"
+    return _edited(corpus, annotation_path(document.id), annotation, ("events", i, "certainty"))
+
+
 def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
     claim["via"] = [claim["claimant"]]
     return ("via", 0)
@@ -473,6 +492,8 @@ DEFECTS: dict[str, Defect] = {
         )
     ),
     "E426": _document_field("licence", lambda _: "all_rights_reserved"),
+    "E427": lambda corpus, data: _edit_claim(corpus, data, _value_on_statement),
+    "E428": _undisputed,
     "E501": _event_conflict,
 }
 

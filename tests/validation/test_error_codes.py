@@ -139,6 +139,18 @@ CASES = [
     Case("E425", "start: 2020-01-05", "start: 2020-01-06", "2020-01-06"),
     Case("E426", "  licence: unknown", "  licence: unknown\n  origin: original", "unknown"),
     Case(
+        "E427",
+        "    summary: The incident took place near the Kalsu Bridge on Monday.\n",
+        "    value: 1\n    summary: The incident took place near the Kalsu Bridge on Monday.\n",
+        "1\n    summary: The incident",
+    ),
+    Case(
+        "E428",
+        '        evidence: ["Baghdad"]\n    certainty: reported',
+        '        evidence: ["Baghdad"]\n    certainty: disputed',
+        "disputed",
+    ),
+    Case(
         "E412",
         "latitude: 32.4833\n    longitude: 44.4333",
         "latitude: 44.4333\n    longitude: 32.4833",
