@@ -96,3 +96,11 @@ def test_e115_names_the_line_that_moved_and_where_it_belongs() -> None:
 
 def str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def test_a_deeper_key_line_is_an_indentation_error_and_a_colon_in_a_value_is_not() -> None:
+    [p] = load_yaml(b"document:\n  id: a\n   title: b\n", "f.yaml")[1]
+    assert (p.code, p.line, p.column) == ("E116", 3, 4)
+    [p] = load_yaml(b"document:\n  url: a: b\n", "f.yaml")[1]
+    assert (p.code, p.line) == ("E106", 2)
+    assert "double quotes" in p.hint
