@@ -91,7 +91,7 @@ def _ambiguous(text: str, quote: str, starts: list[int]) -> QuoteError:
     choices = "\n".join(f"  - {flow_yaml(shortest_selector(text, quote, s))}" for s in shown)
     return QuoteError(
         "E302",
-        f"Quote {quote!r} occurs {len(starts)} times, at line:column {places}{more}.",
+        f"Quote {quote!r} occurs {len(starts)} times in the text, at line:column {places}{more}.",
         f"Replace it with the selector of the one you mean:\n{choices}",
     )
 
@@ -174,8 +174,11 @@ def _explain_missing(text: str, quote: str) -> QuoteError:
         found = text[where : where + len(quote)] if len(text.casefold()) == len(text) else None
         at = position(text, where)
         reads = f": the text at line {at.line}:{at.column} reads {found!r}" if found else ""
+        hint = None
+        if found:
+            hint = f"Copy the text's capitals: {flow_yaml(shortest_selector(text, found, where))}"
         return QuoteError(
-            "E309", f"Quote {quote!r} not found; it matches only ignoring case{reads}."
+            "E309", f"Quote {quote!r} not found; it matches only ignoring case{reads}.", hint
         )
     for straight, curly in (("'", "\u2019"), ('"', "\u201d")):
         if straight in quote and quote.replace(straight, curly) in text:
