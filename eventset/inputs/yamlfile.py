@@ -431,6 +431,24 @@ def _unclosed_quote(lines: list[str], first: int, last: int) -> tuple[int, int] 
     return None
 
 
+def _wrong_entry_kind(file: str, line: int, at_fault: str, opened: int, opener: str) -> Problem:
+    """E116 for a line at the right column but of the wrong kind: a `- ` item among keys, or a
+    key among `- ` items."""
+    column = _indent(at_fault) + 1
+    if at_fault.lstrip().startswith("-"):
+        message = (
+            f"Line {line} starts a list item (`- `) where the block of line {opened} has keys."
+        )
+        hint = f"Remove the `- `, or indent line {line} under the key whose value is the list."
+    elif opener.lstrip().startswith("-"):
+        message = f"Line {line} is a `key:` where the list of line {opened} has `- ` items."
+        hint = f"Start line {line} with `- `, or indent it under the item it belongs to."
+    else:
+        message = f"Line {line} does not fit the block of line {opened} at column {column}."
+        hint = f"Check the indentation of lines {opened} to {line}; indent with spaces."
+    return problem("E116", file, line, column, message, hint)
+
+
 def syntax_problem(text: str, file: str, err: yaml.MarkedYAMLError) -> Problem:
     """A libyaml error in plain words: the line at fault and, for indentation, the columns the
     blocks above it use (E116); other syntax errors stay E106 with a hint for their cause."""
@@ -467,8 +485,10 @@ def syntax_problem(text: str, file: str, err: yaml.MarkedYAMLError) -> Problem:
             )
     if indentation:
         levels = _open_levels(lines, line - 1)
-        shown = ", ".join(f"{width + 1} (line {number})" for width, number in levels)
+        shown = ", ".join(f"{width + 1} (line {number})" for width, number in levels) or "1"
         nearest = min(levels, key=lambda level: abs(level[0] - _indent(at_fault)), default=(0, 1))
+        if nearest[0] == _indent(at_fault):
+            return _wrong_entry_kind(file, line, at_fault, nearest[1], lines[nearest[1] - 1])
         return problem(
             "E116",
             file,

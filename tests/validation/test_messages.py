@@ -104,3 +104,12 @@ def test_a_deeper_key_line_is_an_indentation_error_and_a_colon_in_a_value_is_not
     [p] = load_yaml(b"document:\n  url: a: b\n", "f.yaml")[1]
     assert (p.code, p.line) == ("E106", 2)
     assert "double quotes" in p.hint
+
+
+def test_an_entry_of_the_wrong_kind_at_the_right_column() -> None:
+    [p] = load_yaml(b"document:\n  id: a\n  - b\n", "f.yaml")[1]
+    assert (p.code, p.line, p.column) == ("E116", 3, 3)
+    assert "list item" in p.message and "line 2 has keys" in p.message
+    [p] = load_yaml(b"items:\n  - a\n  b: c\n", "f.yaml")[1]
+    assert (p.code, p.line) == ("E116", 3)
+    assert "`key:`" in p.message
