@@ -6,10 +6,14 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperCommand
+
+if TYPE_CHECKING:
+    from eventset.inputs.layout import Layout
+    from eventset.inputs.seeds import Seed
 
 # typer 0.29 renders help in two ways. Its Rich panels (rich_utils) print a value type after
 # every option, flags included (`--register <bool>`, `--help <bool>`), so a flag reads as taking
@@ -232,14 +236,8 @@ def check(
     typer.echo(f"ok: {release} checks out (checksums, contracts, cross-table integrity).")
 
 
-@app.command(cls=PlainUsageCommand)
-def new(
-    seed: Annotated[
-        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
-    ],
-    root: RootOption = None,
-) -> None:
-    """Write a starter annotation for a seed document (never overwrites)."""
+def _seed(seed: Path, root: Path | None) -> tuple[Seed, Layout]:
+    """The parsed seed file (a .txt in seeds/) and the layout, or exit with the reason."""
     import re
 
     from eventset.inputs.files import read_inside
@@ -247,7 +245,6 @@ def new(
     from eventset.inputs.seeds import parse_seed
     from eventset.problems import Problem
     from eventset.schema.fields import DOCUMENT_ID_PATTERN
-    from eventset.workbench.starter import starter_annotation
 
     layout = Layout(_root(root))
     path = seed if seed.is_absolute() else Path.cwd() / seed
@@ -268,11 +265,61 @@ def new(
         for p in problems:
             typer.echo(f"error[{p.code}]: {p.file}: {p.message}", err=True)
         raise typer.Exit(1)
+    return parsed, layout
+
+
+class QuoteFormat(StrEnum):
+    human = "human"
+    json = "json"
+
+
+@app.command(cls=PlainUsageCommand)
+def quote(
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
+    phrase: Annotated[str, typer.Argument(metavar="PHRASE", help="The exact words to find.")],
+    output: Annotated[
+        QuoteFormat, typer.Option("--format", help="human (default) or json.")
+    ] = QuoteFormat.human,
+    root: RootOption = None,
+) -> None:
+    """Every occurrence of a phrase in a seed, with line:column, context and the selector that
+    picks it; exits 1 when the exact phrase is absent (near misses ignoring case are listed)."""
+    import json
+
+    from eventset.workbench.quote import find_phrase, render
+
+    parsed, layout = _seed(seed, root)
+    found = find_phrase(parsed.text, phrase)
+    if output is QuoteFormat.json:
+        typer.echo(json.dumps([item.as_json() for item in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render(phrase, found, layout.shown(layout.seeds / f"{parsed.document_id}.txt")))
+    if not found or not found[0].exact:
+        raise typer.Exit(1)
+
+
+@app.command(cls=PlainUsageCommand)
+def new(
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
+    root: RootOption = None,
+) -> None:
+    """Write a starter annotation for a seed document (never overwrites)."""
+    from eventset.workbench.registries import read_registries
+    from eventset.workbench.starter import starter_annotation
+
+    parsed, layout = _seed(seed, root)
+    actors, places, problems = read_registries(layout)
+    for p in problems:
+        typer.echo(f"warning[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
     target = layout.annotation_of(parsed.document_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
-            out.write(starter_annotation(parsed))
+            out.write(starter_annotation(parsed, actors, places))
     except FileExistsError:
         typer.echo(f"error: {layout.shown(target)} already exists; not overwritten.", err=True)
         raise typer.Exit(1) from None

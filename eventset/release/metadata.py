@@ -346,6 +346,23 @@ def engine_reads(directory: str, table: str) -> list[str]:
     return [*imports, "", *reads]
 
 
+def _origin_sentence(docs: pl.DataFrame) -> str:
+    counts = dict(docs.group_by("origin").len().iter_rows())
+    parts = [
+        _count(counts.get(code, 0), noun)
+        for code, noun in (
+            ("published", "published report"),
+            ("original", "contributor's original"),
+            ("synthetic", "synthetic text"),
+        )
+    ]
+    return (
+        f"documents.origin says where each text comes from: {', '.join(parts)}. Originals "
+        "and synthetic texts carry an open licence; to study published reporting only, keep "
+        "the documents whose origin is `published` and the rows their document_id supports."
+    )
+
+
 def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
     """README.md of a release: what it is, counts, coverage, licences, loading, citing."""
     coverage = time_coverage(tables)
@@ -416,6 +433,8 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         "| licence | documents | text may be redistributed | documents with text |",
         "| --- | ---: | --- | ---: |",
         *_licence_rows(tables),
+        "",
+        _origin_sentence(docs),
         "",
         "## Loading",
         "",

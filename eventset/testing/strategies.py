@@ -29,6 +29,13 @@ def _codes(name: str) -> tuple[str, ...]:
     return vocabulary(name).values()
 
 
+_OPEN_LICENCES = tuple(
+    code
+    for code in _codes("licences")
+    if vocabulary("licences")[code].fields.get("redistribute_text") is True
+)
+
+
 @st.composite
 def actor_registries(draw: st.DrawFn, min_size: int = 2, max_size: int = 5) -> ActorRegistry:
     """A valid actor registry: unique ids, parents that exist, typed kinds.
@@ -308,7 +315,10 @@ def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annota
         "published": text.published,
         "title": text.title,
         "language": draw(st.sampled_from(words.LANGUAGES)),
-        "licence": draw(st.sampled_from(_codes("licences"))),
+        # Generated texts report nothing real: they are marked synthetic, which needs an open
+        # licence (E426), so releases built from them always carry the text.
+        "licence": draw(st.sampled_from(_OPEN_LICENCES)),
+        "origin": "synthetic",
     }
     if draw(st.booleans()):
         document["byline"] = "By SYNTHETIC Staff"
@@ -325,6 +335,14 @@ def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annota
             "events": draft.events,
             "claims": draft.claims,
         }
+    )
+
+
+def _disputing(claims: list[Data]) -> bool:
+    """The validator's rule for `disputed` (E428), on draft claims."""
+    return (
+        any(c["kind"] == "denial" or c.get("polarity") == "negated" for c in claims)
+        or len({c["claimant"] for c in claims}) >= 2
     )
 
 
@@ -380,6 +398,11 @@ def corpora(
         least = min_claims if draft.number == 0 else 0
         for number in range(draw(st.integers(least, max(least, max_claims)))):
             draft.claims.append(_claim(draw, draft, number, actor_ids, event_ids))
+        for i, event in enumerate(draft.events):
+            about = [c for c in draft.claims if c.get("about", {}).get("event") == event["id"]]
+            if event["certainty"] == "disputed" and not _disputing(about):
+                # disputed needs the dispute among the claims (E428)
+                draft.events[i] = {**event, "certainty": "reported"}
         registry_names = [(a.id, (a.name, *a.aliases)) for a in actors.actors]
         for actor_id, actor_names in registry_names:
             mentions = _name_mentions(draw, draft.text.text, actor_names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from eventset.schema.hierarchy import MAX_DEPTH, ancestors
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
+from eventset.validation.document_checks import disputing
 
 Path = tuple[str | int, ...]
 
@@ -161,6 +163,16 @@ FILE_DEFECTS: dict[str, Defect] = {
         lambda raw: raw + b"deep: " + b"[" * 40 + b"]" * 40 + b"\n",
         lambda text: (_last_line(text), len("deep: ") + 33),
     ),
+    # A line that lost its indentation after the last block of the file collides with `format`.
+    "E115": _raw_edit(lambda raw: raw + b"format: 1\n", lambda text: (_last_line(text), 1)),
+    "E116": _raw_edit(
+        lambda raw: raw.replace(b"\n  sha256:", b"\n sha256:", 1),
+        lambda text: (
+            text.split("\n").index(next(x for x in text.split("\n") if x.startswith("  sha256:")))
+            + 1,
+            2,
+        ),
+    ),
     "E110": _raw_edit(
         lambda raw: raw.replace(b"format: 1\n", b"format: !custom 1\n"), _at_format(9)
     ),
@@ -271,6 +283,21 @@ def _other_normal_form(selector: str | dict[str, Any], text: str) -> tuple[Any, 
 def _with_hidden_space(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
     quote = _first_quote(selector)
     return quote[:1] + "\u200b" + quote[1:], ()
+
+
+def _cut_word(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    """A word of the text without its first letter, where that part occurs once."""
+    for word in sorted(set(re.findall(r"\b[^\W\d_]{4,}\b", text))):
+        if text.count(word[1:]) == 1:
+            return word[1:], ()
+    reject()
+
+
+def _other_case(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    quote = _first_quote(selector).swapcase()
+    if quote in text or quote.casefold() != _first_quote(selector).casefold():
+        reject()
+    return quote, ()
 
 
 # --- layer 3: references and semantics --------------------------------------------------------
@@ -422,6 +449,24 @@ def _deep_chain(corpus: Corpus, data: st.DataObject) -> Injected:
     return _edited(corpus, "data/actors.yaml", actors, ("actors", deep, "parent"))
 
 
+def _value_on_statement(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim.update(kind="statement", value=3.0)
+    return ("value",)
+
+
+def _undisputed(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An event marked disputed in a document whose claims about it show no dispute."""
+    document = _document(corpus, data, "events")
+    annotation = model_data(document.annotation)
+    i = data.draw(st.integers(0, len(annotation["events"]) - 1))
+    event = annotation["events"][i]
+    about = [c for c in document.annotation.claims if c.about.event == event["id"]]
+    if disputing(about):
+        reject()
+    event["certainty"] = "disputed"
+    return _edited(corpus, annotation_path(document.id), annotation, ("events", i, "certainty"))
+
+
 def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
     claim["via"] = [claim["claimant"]]
     return ("via", 0)
@@ -470,6 +515,8 @@ DEFECTS: dict[str, Defect] = {
     "E305": _evidence(lambda selector, text: (_first_quote(selector) + " ", ())),
     "E306": _evidence(_other_normal_form),
     "E307": _evidence(_with_hidden_space),
+    "E308": _evidence(_cut_word),
+    "E309": _evidence(_other_case),
     "E401": lambda corpus, data: _edit_claim(
         corpus, data, _set("claimant", "synthetic-unknown-actor")
     ),
@@ -505,6 +552,19 @@ DEFECTS: dict[str, Defect] = {
     "E419": _inverted_place,
     "E420": _place_in_another_country,
     "E421": _deep_chain,
+    "E425": _date(
+        lambda d: (
+            {
+                "start": _published(d) - dt.timedelta(days=1),
+                "precision": "day",
+                "evidence": [_published(d).isoformat()],  # the header's date
+            },
+            ("start",),
+        )
+    ),
+    "E426": _document_field("licence", lambda _: "all_rights_reserved"),
+    "E427": lambda corpus, data: _edit_claim(corpus, data, _value_on_statement),
+    "E428": _undisputed,
     "E501": _event_conflict,
 }
 

@@ -125,6 +125,8 @@ def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
     assert "0 of 1 document carry their text" in card
     assert "| `unknown` (Unknown) | 1 | no | 0 |" in card
     assert "offsets and exact words of the" in card
+    assert "1 published report, 0 contributor's originals, 0 synthetic texts" in card
+    assert tables["documents"]["origin"].to_list() == ["published"]
     for needle in ("polars", "pandas", "duckdb", 'eventset.load("0.1.0")', "CC-BY-4.0", "@misc"):
         assert needle in card
 

@@ -26,6 +26,7 @@ EXPECTED_NAMES = {
     "participant_roles",
     "claim_kinds",
     "claim_polarities",
+    "document_origins",
     "claim_modalities",
     "date_precisions",
     "geo_precisions",
