@@ -14,7 +14,7 @@ from eventset.release.manifest import (
     read_manifest,
     verify_file,
 )
-from eventset.schema.contracts import arrow_schema, validate_frame
+from eventset.schema.contracts import arrow_schema, typed_frame, validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.schema.tables import TABLES
 
@@ -51,6 +51,7 @@ def check_release(directory: Path) -> list[str]:
             continue
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)
+        frame = typed_frame(table, frame)
         rows = entries[name].rows
         if rows is not None and frame.height != rows:
             problems.append(f"{name} has {frame.height} rows; the manifest says {rows}.")

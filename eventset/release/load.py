@@ -14,6 +14,7 @@ from typing import Any, Literal
 import polars as pl
 
 from eventset.release.manifest import ReleaseError, manifest_entries, read_manifest, read_verified
+from eventset.schema.contracts import pandas_frame, typed_frame
 from eventset.schema.tables import TABLES
 
 
@@ -47,6 +48,6 @@ def load(
         verified = read_verified(directory, entries[name])
         if isinstance(verified, str):
             raise ReleaseError(verified)
-        frame = pl.read_parquet(io.BytesIO(verified))
-        tables[table.name] = frame.to_pandas() if backend == "pandas" else frame
+        frame = typed_frame(table, pl.read_parquet(io.BytesIO(verified)))
+        tables[table.name] = pandas_frame(table, frame) if backend == "pandas" else frame
     return tables
