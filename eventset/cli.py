@@ -409,5 +409,32 @@ def diff(
         typer.echo(changes.markdown(), nl=False)
 
 
+class ExportFormat(StrEnum):
+    ucdp_ged = "ucdp-ged"
+    acled = "acled"
+    plover = "plover"
+
+
+@app.command()
+def export(
+    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The layout to write.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="File to write: .parquet or .csv; .jsonl for PLOVER."),
+    ],
+) -> None:
+    """Write a release in UCDP GED, ACLED or PLOVER form (see docs/exports.md)."""
+    from eventset.exports.write import ExportError, export_release
+    from eventset.release.manifest import ReleaseError
+
+    try:
+        rows = export_release(release, fmt.value, out)
+    except (ExportError, ReleaseError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {rows} {fmt.value} row(s) to {out}")
+
+
 def main() -> None:
     app()
