@@ -436,5 +436,38 @@ def export(
     typer.echo(f"wrote {rows} {fmt.value} row(s) to {out}")
 
 
+import_app = typer.Typer(help="Turn records of other event formats into a repository folder.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("plover")
+def import_plover(
+    file: Annotated[Path, typer.Argument(help="PLOVER records: a JSON array or JSON Lines.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The repository folder to write.")],
+) -> None:
+    """PLOVER records -> seeds, annotations and registries that validate and build."""
+    import json
+
+    from eventset.imports.plover import import_records, read_records
+
+    if out.exists() and any(out.iterdir()):
+        typer.echo(f"error: {out} is not empty; import into a new folder.", err=True)
+        raise typer.Exit(1)
+    try:
+        records = read_records(file)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        typer.echo(f"error: {file}: cannot read PLOVER records: {err}", err=True)
+        raise typer.Exit(1) from None
+    result = import_records(records, out)
+    for record_id, reason in result.notes:
+        typer.echo(f"note: {record_id}: {reason}")
+    for record_id, reason in result.refused:
+        typer.echo(f"refused: {record_id}: {reason}")
+    typer.echo(
+        f"imported {len(result.documents)} record(s) into {out}; "
+        f"refused {len(result.refused)}, each listed above with the reason."
+    )
+
+
 def main() -> None:
     app()
