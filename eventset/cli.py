@@ -493,5 +493,65 @@ def diff(
         typer.echo(changes.markdown(), nl=False)
 
 
+class ExportFormat(StrEnum):
+    ucdp_ged = "ucdp-ged"
+    acled = "acled"
+    plover = "plover"
+
+
+@app.command()
+def export(
+    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The layout to write.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="File to write: .parquet or .csv; .jsonl for PLOVER."),
+    ],
+) -> None:
+    """Write a release in UCDP GED, ACLED or PLOVER form (see docs/exports.md)."""
+    from eventset.exports.write import ExportError, export_release
+    from eventset.release.manifest import ReleaseError
+
+    try:
+        rows = export_release(release, fmt.value, out)
+    except (ExportError, ReleaseError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {rows} {fmt.value} row(s) to {out}")
+
+
+import_app = typer.Typer(help="Turn records of other event formats into a repository folder.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("plover")
+def import_plover(
+    file: Annotated[Path, typer.Argument(help="PLOVER records: a JSON array or JSON Lines.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The repository folder to write.")],
+) -> None:
+    """PLOVER records -> seeds, annotations and registries that validate and build."""
+    import json
+
+    from eventset.imports.plover import import_records, read_records
+
+    if out.exists() and any(out.iterdir()):
+        typer.echo(f"error: {out} is not empty; import into a new folder.", err=True)
+        raise typer.Exit(1)
+    try:
+        records = read_records(file)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        typer.echo(f"error: {file}: cannot read PLOVER records: {err}", err=True)
+        raise typer.Exit(1) from None
+    result = import_records(records, out)
+    for record_id, reason in result.notes:
+        typer.echo(f"note: {record_id}: {reason}")
+    for record_id, reason in result.refused:
+        typer.echo(f"refused: {record_id}: {reason}")
+    typer.echo(
+        f"imported {len(result.documents)} record(s) into {out}; "
+        f"refused {len(result.refused)}, each listed above with the reason."
+    )
+
+
 def main() -> None:
     app()

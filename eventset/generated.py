@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from eventset.exports.docs import exports_markdown
 from eventset.problems import CODES
 from eventset.schema.codebook import codebook
 from eventset.schema.jsonschema import json_schema_texts
@@ -45,6 +46,7 @@ def generated_files() -> dict[str, str]:
     files |= {f"schema/{name}": text for name, text in table_schema_texts().items()}
     files["docs/error-codes.md"] = error_code_reference()
     files["docs/codebook.md"] = codebook()
+    files["docs/exports.md"] = exports_markdown()
     return files
 
 

@@ -17,7 +17,7 @@ from eventset.release.manifest import (
     table_files,
     verify_file,
 )
-from eventset.schema.contracts import arrow_schema, validate_frame
+from eventset.schema.contracts import arrow_schema, typed_frame, validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
 
@@ -47,8 +47,12 @@ def _table_problems(
         parts.append(arrow)
     if problems:
         return problems, None
-    frame = pl.from_arrow(pa.concat_tables(parts))
-    assert isinstance(frame, pl.DataFrame)
+    typed = []
+    for part in parts:
+        frame = pl.from_arrow(part)
+        assert isinstance(frame, pl.DataFrame)
+        typed.append(typed_frame(table, frame))
+    frame = pl.concat(typed, how="vertical")
     problems += [failure.describe() for failure in validate_frame(table.name, frame)]
     return problems, frame
 

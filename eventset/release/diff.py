@@ -135,7 +135,10 @@ def read_release(directory: Path) -> Release:
 
 def _logical_type(arrow_type: object) -> str:
     """An Arrow type as the schema means it: 32- and 64-bit offsets are one type to a reader
-    (pyarrow writes `string`, polars `large_string`), so they are not reported as a retype."""
+    (pyarrow writes `string`, polars `large_string`), so they are not reported as a retype;
+    nor is the index width of a dictionary-encoded column, which says nothing of its values."""
+    if isinstance(arrow_type, pa.DictionaryType):
+        arrow_type = pa.dictionary(pa.int32(), arrow_type.value_type)
     return str(arrow_type).replace("large_string", "string").replace("large_list", "list")
 
 

@@ -22,6 +22,7 @@ from eventset.release.manifest import (
     read_verified,
     table_files,
 )
+from eventset.schema.contracts import pandas_frame, typed_frame
 from eventset.schema.tables import TABLES, Table
 
 
@@ -38,7 +39,8 @@ def read_table(directory: Path, table: Table, entries: dict[str, FileEntry]) -> 
         verified = read_verified(directory, entries[path])
         if isinstance(verified, str):
             raise ReleaseError(verified)
-        frames.append(pl.read_parquet(io.BytesIO(verified)))
+        # Typed per file: each file's dictionary columns read back as their own categories.
+        frames.append(typed_frame(table, pl.read_parquet(io.BytesIO(verified))))
     if len(frames) == 1:
         return frames[0]
     return pl.concat(frames, how="vertical").sort(list(table.primary_key))
@@ -69,5 +71,5 @@ def load(
     tables: dict[str, Any] = {}
     for table in TABLES:
         frame = read_table(directory, table, entries)
-        tables[table.name] = frame.to_pandas() if backend == "pandas" else frame
+        tables[table.name] = pandas_frame(table, frame) if backend == "pandas" else frame
     return tables

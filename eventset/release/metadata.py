@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from eventset.release.card_sections import analyst_sections
 from eventset.release.manifest import release_paths, sha256_file, table_files
 from eventset.release.published import PROJECT_URL
 from eventset.schema.table_schema import table_schema
@@ -466,6 +467,7 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         f"`eventset check {directory}` re-validates a downloaded release: checksums, table "
         "contracts and cross-table integrity.",
         "",
+        *analyst_sections(tables, directory),
         "## Licence",
         "",
         f"The dataset (annotations, registries and tables) is published under "

@@ -93,4 +93,93 @@ def codebook() -> str:
                 f"| {walk.cameo_code or ''} | {walk.gtd_attacktype or ''} |"
             )
     lines.append("")
+    lines += crosswalk_tables()
     return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _cell(str(value))
+
+
+def _field_table(name: str, fields: tuple[tuple[str, str], ...], intro: str) -> list[str]:
+    lines = [f"### {name}", "", intro, ""]
+    lines.append("| code | " + " | ".join(header for _, header in fields) + " |")
+    lines.append("| --- |" + " --- |" * len(fields))
+    for code in vocabulary(name).codes:
+        cells = " | ".join(_value(code.fields.get(key)) for key, _ in fields)
+        lines.append(f"| `{code.code}` | {cells} |")
+    lines.append("")
+    return lines
+
+
+def crosswalk_tables() -> list[str]:
+    """Each code with its counterparts in ACLED, UCDP GED, GTD, CAMEO and PLOVER."""
+    lines = [
+        "## Crosswalks",
+        "",
+        "Each code with its counterpart in the schemes analysts already use. An empty cell means",
+        "no counterpart exists or the code alone does not decide it; it is never a guess. The",
+        "`events` table carries the crosswalked columns; `eventset export` writes whole rows in",
+        "UCDP GED, ACLED and PLOVER form (`docs/exports.md` lists every export column's source).",
+        "",
+        "### event types and modes",
+        "",
+        "PLOVER is the dataset's own scheme. ACLED's type for violence against civilians and for",
+        "battles, UCDP's type of violence and GTD's target type also depend on who took part; the",
+        "build computes them from the participants' actor kinds (next table), so the defaults",
+        "below are refined or emptied per event (`acled_event_type`, `acled_civilian_targeting`,",
+        "`ucdp_type_of_violence`, `gtd_targtype`).",
+        "",
+        "| PLOVER type | PLOVER mode | CAMEO | ACLED event type | ACLED sub-event type | GTD attacktype |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for event_type in vocabulary("event_types").values():
+        for mode in (None, *event_modes(event_type).values()):
+            walk = event_crosswalk(event_type, mode)
+            lines.append(
+                f"| {event_type} | {f'`{mode}`' if mode else '(none)'} | {_value(walk.cameo_code)} "
+                f"| {_value(walk.acled_event_type)} | {_value(walk.acled_sub_event_type)} "
+                f"| {_value(walk.gtd_attacktype)} |"
+            )
+    lines.append("")
+    lines += _field_table(
+        "actor_kinds",
+        (
+            ("civilian", "civilian (ACLED)"),
+            ("ucdp_party", "UCDP party"),
+            ("acled_inter", "ACLED inter"),
+            ("gtd_targtype", "GTD targtype"),
+        ),
+        "What an actor kind decides: whether targeting it is civilian targeting (ACLED), which "
+        "side it is in UCDP's type of violence (government, non-state, civilian), its ACLED "
+        "inter code (state forces outside their own country are 8 in the ACLED export) and "
+        "its GTD target type.",
+    )
+    lines += _field_table(
+        "participant_roles",
+        (("plover_role", "PLOVER"), ("acled_actor", "ACLED")),
+        "Where a participant's role puts it in PLOVER (actor or recipient) and ACLED.",
+    )
+    lines += _field_table(
+        "date_precisions",
+        (("acled_time_precision", "ACLED time_precision"), ("ucdp_date_prec", "UCDP date_prec")),
+        "Date precision in ACLED and UCDP GED.",
+    )
+    lines += _field_table(
+        "geo_precisions",
+        (("acled_geo_precision", "ACLED geo_precision"), ("ucdp_where_prec", "UCDP where_prec")),
+        "Location precision in ACLED and UCDP GED.",
+    )
+    lines += _field_table(
+        "certainty_levels",
+        (("ucdp_event_clarity", "UCDP event_clarity"),),
+        "Certainty in UCDP GED.",
+    )
+    lines += _field_table(
+        "claim_kinds", (("gtd_claimed", "GTD claimed"),), "Claim kinds in GTD's `claimed`."
+    )
+    return lines

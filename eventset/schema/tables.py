@@ -229,9 +229,53 @@ EVENTS = Table(
         Column(
             "geo_precision",
             "string",
-            "How closely the sources locate it.",
-            nullable=True,
+            "How precisely the location columns place it: the sources' precision, made coarser "
+            "when the coordinates come from an enclosing place; 'unknown' exactly when place_id "
+            "is null.",
             vocabulary="geo_precisions",
+        ),
+        Column(
+            "country",
+            "string",
+            "ISO 3166-1 alpha-2 country of the place; null without a place.",
+            nullable=True,
+            vocabulary="countries",
+            merged=True,
+        ),
+        Column(
+            "admin1",
+            "string",
+            "First-level administrative division of the place, from the place or the nearest "
+            "enclosing admin1 place of the registry.",
+            nullable=True,
+            merged=True,
+        ),
+        Column(
+            "admin2",
+            "string",
+            "Second-level administrative division, found the same way as admin1.",
+            nullable=True,
+            merged=True,
+        ),
+        Column("location", "string", "Name of the place.", nullable=True, merged=True),
+        Column(
+            "latitude",
+            "float64",
+            "WGS84 latitude of the nearest place up the place hierarchy (the place itself first) "
+            "that has coordinates; never estimated.",
+            nullable=True,
+            ge=-90,
+            le=90,
+            merged=True,
+        ),
+        Column(
+            "longitude",
+            "float64",
+            "WGS84 longitude, from the same place as latitude.",
+            nullable=True,
+            ge=-180,
+            le=180,
+            merged=True,
         ),
         Column(
             "fatalities_low",
@@ -331,11 +375,44 @@ EVENTS = Table(
             le=7,
             merged=True,
         ),
+        Column(
+            "acled_civilian_targeting",
+            "bool",
+            "ACLED civilian_targeting, from the participants' actor kinds: true when every "
+            "target and victim is a civilian kind, false when none is; null for a non-violent "
+            "event or when the kinds do not decide it (a person of unstated affiliation).",
+            nullable=True,
+            merged=True,
+        ),
+        Column(
+            "ucdp_type_of_violence",
+            "int32",
+            "UCDP GED type_of_violence from the participants' actor kinds (1 state-based, "
+            "2 non-state, 3 one-sided); null for a non-violent event or when the kinds do not "
+            "decide it (an unidentified perpetrator, a person of unstated affiliation).",
+            nullable=True,
+            ge=1,
+            le=3,
+            merged=True,
+        ),
+        Column(
+            "gtd_targtype",
+            "int32",
+            "GTD targtype1 from the kinds of the targets and victims, when they all give the same "
+            "code; null otherwise or for a non-violent event.",
+            nullable=True,
+            ge=1,
+            le=22,
+            merged=True,
+        ),
     ),
     (
         RowCheck("dates_ordered", "date_start <= date_end when both are given"),
         RowCheck("fatalities_ordered", "fatalities_low <= fatalities_best <= fatalities_high"),
-        RowCheck("place_has_precision", "geo_precision is given exactly when place_id is"),
+        RowCheck(
+            "place_matches_precision", "geo_precision is 'unknown' exactly when place_id is null"
+        ),
+        RowCheck("coordinates_paired", "latitude and longitude are both given or both null"),
     ),
 )
 

@@ -18,9 +18,11 @@ import polars as pl
 from pydantic import BaseModel
 
 from eventset.schema.contracts import polars_schema
+from eventset.schema.crosswalk import participant_crosswalk
 from eventset.schema.registry import REGISTRY_FIELDS, ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
 from eventset.schema.vocab import event_crosswalk, vocabulary
+from eventset.tables.locate import located_events
 
 Tables = dict[str, pl.DataFrame]
 
@@ -39,22 +41,20 @@ def _registry_frame(table: Table, entries: Sequence[BaseModel]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=polars_schema(table), strict=False)
 
 
-def _crosswalk_frame(pairs: pl.DataFrame) -> pl.DataFrame:
+def _crosswalk_frame(keys: pl.DataFrame) -> pl.DataFrame:
     """Crosswalk columns for each distinct (event_type, mode, date_precision, geo_precision)."""
     dates = vocabulary("date_precisions")
     geos = vocabulary("geo_precisions")
     rows = []
-    for event_type, mode, date_precision, geo_precision in pairs.iter_rows():
+    for event_type, mode, date_precision, geo_precision in keys.iter_rows():
         walk = event_crosswalk(event_type, mode)
-        geo = geos[geo_precision].fields if geo_precision is not None else {}
+        geo = geos[geo_precision].fields
         rows.append(
             {
                 "event_type": event_type,
                 "mode": mode,
                 "date_precision": date_precision,
                 "geo_precision": geo_precision,
-                "acled_event_type": walk.acled_event_type,
-                "acled_sub_event_type": walk.acled_sub_event_type,
                 "cameo_code": walk.cameo_code,
                 "gtd_attacktype": walk.gtd_attacktype,
                 "acled_time_precision": dates[date_precision].fields.get("acled_time_precision"),
@@ -63,12 +63,59 @@ def _crosswalk_frame(pairs: pl.DataFrame) -> pl.DataFrame:
                 "ucdp_where_prec": geo.get("ucdp_where_prec"),
             }
         )
+    names = ("event_type", "mode", "date_precision", "geo_precision")
+    return _frame(rows, names, (*names, *_TYPE_CROSSWALKS))
+
+
+_TYPE_CROSSWALKS = (
+    "cameo_code",
+    "gtd_attacktype",
+    "acled_time_precision",
+    "ucdp_date_prec",
+    "acled_geo_precision",
+    "ucdp_where_prec",
+)
+
+
+_PARTICIPANT_COLUMNS = (
+    "acled_event_type",
+    "acled_sub_event_type",
+    "acled_civilian_targeting",
+    "ucdp_type_of_violence",
+    "gtd_targtype",
+)
+
+
+def _frame(rows: list[dict[str, Any]], keys: Sequence[str], names: Any) -> pl.DataFrame:
+    """Rows keyed by plain strings (the per-document columns) with events' types elsewhere."""
     events = polars_schema(TABLES_BY_NAME["events"])
-    keys = ("event_type", "mode", "date_precision", "geo_precision")
-    crosswalks = [col.name for col in TABLES_BY_NAME["events"].columns if col.merged]
-    # Every merged column but the document count is a crosswalk filled here.
-    schema = {name: events[name] for name in (*keys, *crosswalks) if name != "document_count"}
+    schema = {name: pl.String if name in keys else events[name] for name in names}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _participant_frame(
+    events: pl.DataFrame, event_actors: pl.DataFrame, actors: ActorRegistry
+) -> pl.DataFrame:
+    """ACLED, UCDP and GTD columns that depend on who took part, per event (crosswalk.py)."""
+    kinds = {actor.id: actor.kind for actor in actors.actors}
+    taking_part: dict[str, list[tuple[str, str]]] = {}
+    for event_id, actor_id, role in event_actors.select("event_id", "actor_id", "role").iter_rows():
+        if actor_id in kinds:
+            taking_part.setdefault(event_id, []).append((role, kinds[actor_id]))
+    rows = []
+    for event_id, event_type, mode in events.select("event_id", "event_type", "mode").iter_rows():
+        walk = participant_crosswalk(event_type, mode, sorted(taking_part.get(event_id, [])))
+        rows.append(
+            {
+                "event_id": event_id,
+                "acled_event_type": walk.acled_event_type,
+                "acled_sub_event_type": walk.acled_sub_event_type,
+                "acled_civilian_targeting": walk.civilian_targeting,
+                "ucdp_type_of_violence": walk.ucdp_type_of_violence,
+                "gtd_targtype": walk.gtd_targtype,
+            }
+        )
+    return _frame(rows, ("event_id",), ("event_id", *_PARTICIPANT_COLUMNS))
 
 
 def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
@@ -111,9 +158,22 @@ def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
         pl.col("summary").first(),
         pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count"),
     )
+    return merged
+
+
+def events_table(
+    per_document: pl.DataFrame,
+    event_actors: pl.DataFrame,
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+) -> pl.DataFrame:
+    """Merged events, located through the place hierarchy, with every crosswalk."""
+    located = located_events(merge_events(per_document), places.places)
     keys = ["event_type", "mode", "date_precision", "geo_precision"]
-    crosswalk = _crosswalk_frame(merged.select(keys).unique(maintain_order=True))
-    return merged.join(crosswalk, on=keys, how="left", nulls_equal=True)
+    crosswalk = _crosswalk_frame(located.select(keys).unique(maintain_order=True))
+    return located.join(crosswalk, on=keys, how="left", nulls_equal=True).join(
+        _participant_frame(located, event_actors, actors), on="event_id", how="left"
+    )
 
 
 def assemble_tables(
@@ -125,7 +185,7 @@ def assemble_tables(
         "documents": frames["documents"],
         "actors": _registry_frame(TABLES_BY_NAME["actors"], actors.actors),
         "places": _registry_frame(TABLES_BY_NAME["places"], places.places),
-        "events": merge_events(frames["events"]),
+        "events": events_table(frames["events"], frames["event_actors"], actors, places),
         "event_actors": frames["event_actors"]
         .group_by("event_id", "actor_id", "role")
         .agg(pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")),

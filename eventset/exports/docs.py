@@ -1,0 +1,69 @@
+"""`docs/exports.md`, generated from the export modules' column lists."""
+
+from __future__ import annotations
+
+from eventset.exports import acled, plover, ucdp_ged
+from eventset.exports.columns import ExportColumn
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _table(columns: tuple[ExportColumn, ...]) -> list[str]:
+    lines = ["| # | column | type | value |", "| --- | --- | --- | --- |"]
+    for number, col in enumerate(columns, 1):
+        value = col.source if col.source is not None else f"**empty**: {col.empty}"
+        lines.append(f"| {number} | `{col.name}` | {col.dtype} | {_cell(value)} |")
+    return lines
+
+
+def exports_markdown() -> str:
+    empty_ucdp = sum(c.empty is not None for c in ucdp_ged.COLUMNS)
+    empty_acled = sum(c.empty is not None for c in acled.COLUMNS)
+    lines = [
+        "# Exports: the release in UCDP GED, ACLED and PLOVER form",
+        "",
+        "Generated from `eventset/exports/` by `eventset generate`; do not edit by hand.",
+        "",
+        "```",
+        "eventset export dist/eventset-dev --format ucdp-ged --out ged.parquet   # or .csv",
+        "eventset export dist/eventset-dev --format acled --out acled.csv",
+        "eventset export dist/eventset-dev --format plover --out events.jsonl",
+        "```",
+        "",
+        "A column the dataset cannot fill is left empty (null), never invented; the table says",
+        "where each value comes from or why the column is empty. Crosswalked codes come from the",
+        "vocabularies (`eventset/schema/vocabularies/`) and, where they depend on who took part,",
+        "from the participants' actor kinds (`eventset/schema/crosswalk.py`).",
+        "",
+        f"## UCDP GED ({len(ucdp_ged.COLUMNS)} columns, {empty_ucdp} empty)",
+        "",
+        f"Rows: {ucdp_ged.ROWS}. Column names, order and types follow UCDP GED 23.1.",
+        "",
+        *_table(ucdp_ged.COLUMNS),
+        "",
+        f"## ACLED ({len(acled.COLUMNS)} columns, {empty_acled} empty)",
+        "",
+        f"Rows: {acled.ROWS}. Column names, order and types follow ACLED's export layout",
+        "(`inter1`/`inter2` numeric).",
+        "",
+        *_table(acled.COLUMNS),
+        "",
+        "## PLOVER (JSON Lines)",
+        "",
+        f"Rows: {plover.ROWS}; one JSON object per line with the field names of the PLOVER",
+        'manual\'s "Data Fields" chapter (2024).',
+        "",
+        "| field | value |",
+        "| --- | --- |",
+        *(f"| `{name}` | {_cell(text)} |" for name, text in plover.FIELDS),
+        "",
+        "Fields of the manual left out:",
+        "",
+        "| field | why |",
+        "| --- | --- |",
+        *(f"| `{name}` | {_cell(text)} |" for name, text in plover.EMPTY_FIELDS),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""`frictionless validate datapackage.json` says valid, through the shipped plugin, with the
+real `frictionless` command, also where pandas cannot be imported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.release.conftest import Releases
+
+FRICTIONLESS = Path(sys.executable).with_name("frictionless")
+# Runs the frictionless command as if pandas were not installed: importing it fails.
+WITHOUT_PANDAS = """
+import sys
+
+class NoPandas:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not installed")
+        return None
+
+sys.meta_path.insert(0, NoPandas())
+from frictionless.console import console
+sys.argv = ["frictionless", "validate", "--json", sys.argv[1]]
+console()
+"""
+
+
+def _report(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def test_the_frictionless_command_says_valid(releases: Releases) -> None:
+    package = releases.v1 / "datapackage.json"
+    done = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", str(package)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    report = _report(done)
+    assert report["valid"] is True, done.stdout[:3000]
+    assert done.returncode == 0
+    tasks = report["tasks"]
+    assert isinstance(tasks, list)
+    stats = {task["name"]: task["stats"] for task in tasks}
+    assert all(stat["bytes"] > 0 and stat["sha256"] for stat in stats.values()), stats
+
+
+def test_valid_without_pandas_and_invalid_when_a_byte_changes(
+    releases: Releases, tmp_path: Path
+) -> None:
+    copy = tmp_path / "release"
+    shutil.copytree(releases.v1, copy)
+
+    def validate() -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_PANDAS, str(copy / "datapackage.json")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        return _report(done)
+
+    assert validate()["valid"] is True
+    # events.parquet, or events/part-0.parquet with one folder per table
+    events = next(p for p in copy.rglob("*.parquet") if "events" in (p.stem, p.parent.name))
+    raw = bytearray(events.read_bytes())
+    raw[-100] ^= 0x01  # in the footer's metadata: still readable, no longer the published bytes
+    events.write_bytes(bytes(raw))
+    report = validate()
+    assert report["valid"] is False
