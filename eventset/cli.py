@@ -499,9 +499,11 @@ class ExportFormat(StrEnum):
     plover = "plover"
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def export(
-    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+    release: Annotated[
+        Path, typer.Argument(metavar="RELEASE", help="A release directory, e.g. dist/eventset-dev.")
+    ],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The layout to write.")],
     out: Annotated[
         Path,
@@ -520,13 +522,19 @@ def export(
     typer.echo(f"wrote {rows} {fmt.value} row(s) to {out}")
 
 
-import_app = typer.Typer(help="Turn records of other event formats into a repository folder.")
+import_app = typer.Typer(
+    help="Turn records of other event formats into a repository folder.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("plover")
+@import_app.command("plover", cls=PlainUsageCommand)
 def import_plover(
-    file: Annotated[Path, typer.Argument(help="PLOVER records: a JSON array or JSON Lines.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="PLOVER records: a JSON array or JSON Lines.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The repository folder to write.")],
 ) -> None:
     """PLOVER records -> seeds, annotations and registries that validate and build."""
