@@ -102,8 +102,25 @@ def register(directory: Path, registry: Path | None = None) -> dict[str, Any]:
     return entry
 
 
+def _base_url() -> str:
+    return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+
+
+def flat_assets() -> bool:
+    """Whether files are fetched by flat asset name (a `{version}` URL, such as GitHub release
+    assets, which hold no folders) rather than by their path in the release folder."""
+    return "{version}" in _base_url()
+
+
+def asset_name(path: str) -> str:
+    """The name a release file is uploaded under where a host holds no folders: its path with
+    `/` as `--` (`events/part-0.parquet` -> `events--part-0.parquet`). No release path holds
+    `--` in a folder name, so the mapping is one to one."""
+    return path.replace("/", "--")
+
+
 def release_url(version: str) -> str:
-    base = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    base = _base_url()
     if "{version}" in base:
         url = base.replace("{version}", version)
     else:
@@ -142,10 +159,14 @@ def fetch_release(version: str, registry: Path | None = None) -> Path:
             f"the release registry lists {odd[0]!r} for eventset {version}, which is not a path "
             "a release may hold."
         )
+    base = release_url(version)
     fetcher = pooch.create(
         path=cache_root() / f"eventset-{version}",
-        base_url=release_url(version),
+        base_url=base,
         registry=files,
+        # Cached at its path in the release folder either way; fetched by asset name where the
+        # host holds no folders.
+        urls={name: base + asset_name(name) for name in files} if flat_assets() else None,
         retry_if_failed=DOWNLOAD_RETRIES,
     )
     for name in sorted(files):

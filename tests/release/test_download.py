@@ -19,7 +19,7 @@ import eventset
 import eventset.release.published
 from eventset.release.load import load
 from eventset.release.manifest import ReleaseError
-from eventset.release.published import read_registry, register, release_url
+from eventset.release.published import asset_name, read_registry, register, release_url
 from tests.release.conftest import Releases
 
 
@@ -168,3 +168,26 @@ def test_registering_a_different_build_of_a_published_version_is_refused(
     registry.write_text(text, encoding="utf-8")
     with pytest.raises(ReleaseError, match="already registered with different files"):
         register(releases.v1, registry)
+
+
+def test_a_host_without_folders_serves_files_by_asset_name(
+    releases: Releases, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub release assets hold no folders: with a `{version}` URL every file is fetched by
+    its flat asset name, and cached at its path in the release folder."""
+    flat = tmp_path / "assets" / "v0.1.0"
+    flat.mkdir(parents=True)
+    files = read_registry()["0.1.0"]
+    for name in files:
+        shutil.copyfile(published / "eventset-0.1.0" / name, flat / asset_name(name))
+    assert any("/" in name for name in files)
+    running = Server(tmp_path / "assets")
+    try:
+        monkeypatch.setenv("EVENTSET_BASE_URL", running.url + "v{version}/")
+        tables = eventset.load("0.1.0")
+        assert_frame_equal(tables["events"], load(path=releases.v1)["events"])
+        assert sorted(running.requests) == sorted(f"/v0.1.0/{asset_name(n)}" for n in files)
+        assert all("/" not in asset_name(n) for n in files)
+        assert (cached(tmp_path) / "events" / "part-0.parquet").is_file()
+    finally:
+        running.stop()
