@@ -88,7 +88,9 @@ def test_refuses_a_directory_that_is_not_a_site_and_replaces_one_that_is(
 
 def test_the_map_draws_located_events_over_country_outlines(public_site: Path) -> None:
     page = (public_site / "index.html").read_text(encoding="utf-8")
-    svg = page[page.index('<svg class="map"') : page.index("</svg>", page.index('<svg class="map"'))]
+    svg = page[
+        page.index('<svg class="map"') : page.index("</svg>", page.index('<svg class="map"'))
+    ]
     assert svg.count('class="land"') >= 3  # Iraq and its neighbours
     assert '<circle class="dot"' in svg
     assert "places/babil-governorate.html" in svg
