@@ -304,13 +304,17 @@ def site(
             "review annotations locally; such a site must not be published.",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
 ) -> None:
     """Write a static, offline explorer of a release: overview, events, documents, actors, places."""
     from eventset.release.manifest import ReleaseError
     from eventset.site.build import SiteError, build_site
 
     try:
-        result = build_site(release_dir, out, seeds=seeds)
+        result = build_site(release_dir, out, seeds=seeds, jobs=jobs)
     except (ReleaseError, SiteError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1) from None

@@ -10,17 +10,21 @@ into pages so no page grows with the corpus.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import multiprocessing
+import os
 import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from hashlib import sha256
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 import polars.selectors as cs
@@ -28,6 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from eventset.release.load import load
 from eventset.release.manifest import read_manifest
+from eventset.schema.hierarchy import lineage
 from eventset.schema.vocab import vocabulary
 from eventset.site.charts import timeline_svg, type_colours
 from eventset.site.geo import (
@@ -41,6 +46,7 @@ from eventset.site.geo import (
 )
 from eventset.site.text import Span, category, highlighted_html
 
+T = TypeVar("T")
 MARKER = "eventset-site.json"  # written into every site; only a directory with it is replaced
 EVENTS_PER_PART = 2000  # rows per events data file: ~0.5 MB each, whatever the corpus size
 LIST_FIRST_PAGE = 100  # events written into the list's HTML for readers without script
@@ -120,6 +126,7 @@ class _Site:
     documents_by_actor: dict[str, list[str]]
     events_by_place: dict[str, list[str]]
     children: dict[str, list[str]]
+    place_parents: dict[str, str | None]
     claim_page: dict[str, int] = field(default_factory=dict)
 
 
@@ -224,6 +231,7 @@ def _index(tables: Mapping[str, pl.DataFrame], release: Path) -> _Site:
         documents_by_actor=documents_by_actor,
         events_by_place=events_by_place,
         children=children,
+        place_parents={pid: p["parent_id"] for pid, p in places.items()},
         claim_page=claim_page,
     )
 
@@ -301,33 +309,6 @@ def _target_label(site: _Site, kind: str, target_id: str) -> str:
     return f"{_actor_name(site, claim['claimant_id'])} ({claim['kind']}): {claim['summary']}"
 
 
-def _support_text(mention: Mapping[str, Any]) -> str:
-    aspect = str(mention["aspect"])
-    if aspect == "participant" and mention["actor_id"]:
-        return f"participant ({mention['role']})"
-    return aspect
-
-
-def _describe_mentions(
-    site: _Site, links: _Links, mentions: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """For the document page's script: what each mention supports and where that is."""
-    described: dict[str, Any] = {}
-    for m in mentions:
-        kind = str(m["target_kind"])
-        cat = category(kind, str(m["aspect"]))
-        described[m["mention_id"]] = {
-            "category": CATEGORY_LABELS[cat],
-            "kind": kind,
-            "aspect": _support_text(m),
-            "label": _target_label(site, kind, str(m["target_id"])),
-            "href": links.target(kind, str(m["target_id"])),
-            "actor": _actor_name(site, m["actor_id"]) if m["actor_id"] else None,
-            "actor_href": links.actor(m["actor_id"]) if m["actor_id"] else None,
-        }
-    return described
-
-
 class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -364,13 +345,17 @@ def _seed_text(seeds: Path | None, document: Mapping[str, Any]) -> str | None:
     return text if len(text) == document["char_count"] else None
 
 
-def build_site(release: Path, out: Path, *, seeds: Path | None = None) -> SiteResult:
+def build_site(
+    release: Path, out: Path, *, seeds: Path | None = None, jobs: int | None = None
+) -> SiteResult:
     """Write the site for `release` into `out`, whole or not at all.
 
     `out` must be absent, empty, or a site written before (it has eventset-site.json); the new
     site is written beside it and moved into place. `seeds`, a folder of seed files, fills in the
     text of documents whose licence keeps it out of the release, for reviewing annotations
-    locally; such a site says so on every such page and must not be published.
+    locally; such a site says so on every such page and must not be published. `jobs` worker
+    processes (default: one per core, at most 4) each read the release and write every
+    jobs-th page; the pages are the same whatever the number.
     """
     started = time.perf_counter()
     out = out.resolve()
@@ -379,28 +364,39 @@ def build_site(release: Path, out: Path, *, seeds: Path | None = None) -> SiteRe
             f"{out} exists and is not an eventset site (no {MARKER}); "
             "choose an empty or new directory."
         )
-    site = _index(load(path=release), release)
+    manifest = read_manifest(release)  # a missing or broken release fails here, before any work
+    jobs = jobs or min(4, os.cpu_count() or 1)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        writer = _Writer(staging)
-        from_seeds = _write_pages(site, writer, _environment(), seeds)
+        if jobs == 1:
+            tallies = [_write_share(release, staging, seeds, 0, 1)]
+        else:
+            # spawn, not fork: polars' thread pool does not survive a fork.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_write_share, release, staging, seeds, part, jobs)
+                    for part in range(jobs)
+                ]
+                tallies = [future.result() for future in futures]
+        largest = max((t.largest for t in tallies), key=lambda item: item[1])
         result = SiteResult(
             out=out,
-            pages=writer.pages,
-            bytes=writer.bytes,
-            largest_page=writer.largest,
+            pages=sum(t.pages for t in tallies),
+            bytes=sum(t.bytes for t in tallies),
+            largest_page=largest,
             seconds=0.0,
-            texts_from_seeds=from_seeds,
-            counts={name: len(rows) for name, rows in _counts(site).items()},
+            texts_from_seeds=sum(t.from_seeds for t in tallies),
+            counts=tallies[0].counts,
         )
         (staging / MARKER).write_text(
             json.dumps(
                 {
-                    "release": site.manifest.get("version"),
-                    "inputs_sha256": site.manifest.get("inputs_sha256"),
+                    "release": manifest.get("version"),
+                    "inputs_sha256": manifest.get("inputs_sha256"),
                     "pages": result.pages,
-                    "texts_from_seeds": from_seeds,
+                    "texts_from_seeds": result.texts_from_seeds,
                 },
                 indent=2,
             )
@@ -408,13 +404,57 @@ def build_site(release: Path, out: Path, *, seeds: Path | None = None) -> SiteRe
             encoding="utf-8",
         )
         if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+            # Move the old site aside first, so `out` is never half old and half new.
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+            out.rename(old / "site")
+            staging.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass
+class _Tally:
+    pages: int
+    bytes: int
+    largest: tuple[str, int]
+    from_seeds: int
+    counts: dict[str, int]
+
+
+def _write_share(release: Path, staging: Path, seeds: Path | None, part: int, parts: int) -> _Tally:
+    """One worker's share of the site: pages part, part + parts, ... of every kind, and for
+    part 0 the pages there is one of (overview, lists, assets)."""
+    site = _index(load(path=release), release)
+    writer = _Writer(staging)
+    from_seeds = _write_pages(site, writer, _environment(), seeds, _Share(part, parts))
+    return _Tally(
+        writer.pages,
+        writer.bytes,
+        writer.largest,
+        from_seeds,
+        {name: len(rows) for name, rows in _counts(site).items()},
+    )
+
+
+@dataclass(frozen=True)
+class _Share:
+    part: int
+    parts: int
+
+    @property
+    def first(self) -> bool:
+        return self.part == 0
+
+    def mine(self, items: Iterable[T]) -> Iterator[T]:
+        for i, item in enumerate(items):
+            if i % self.parts == self.part:
+                yield item
 
 
 def _counts(site: _Site) -> dict[str, Sequence[object]]:
@@ -434,25 +474,29 @@ def _write_assets(writer: _Writer) -> None:
         writer.write(f"assets/{name}", assets.joinpath(name).read_text(encoding="utf-8"))
 
 
-def _write_pages(site: _Site, writer: _Writer, env: Environment, seeds: Path | None) -> int:
-    _write_assets(writer)
+def _write_pages(
+    site: _Site, writer: _Writer, env: Environment, seeds: Path | None, share: _Share
+) -> int:
     version = str(site.manifest.get("version", ""))
     common = {"version": version, "categories": CATEGORIES, "category_labels": CATEGORY_LABELS}
-    _write_overview(site, writer, env, common)
-    _write_event_list(site, writer, env, common)
+    if share.first:
+        _write_assets(writer)
+        _write_overview(site, writer, env, common)
+        _write_event_list(site, writer, env, common)
     event_page = env.get_template("event.html")
     links = _Links(site, 1)
-    for event_id in site.events:
+    for event_id in share.mine(site.events):
         writer.write(
             f"events/{event_id}.html",
             event_page.render(common, root="../", **_event_context(site, links, event_id)),
         )
-    from_seeds = _write_documents(site, writer, env, common, seeds)
-    _write_actors(site, writer, env, common)
-    _write_places(site, writer, env, common)
+    from_seeds = _write_documents(site, writer, env, common, seeds, share)
+    _write_actors(site, writer, env, common, share)
+    _write_places(site, writer, env, common, share)
     return from_seeds
 
 
+@functools.cache
 def _vocab_descriptions(name: str) -> dict[str, str]:
     vocab = vocabulary(name)
     return {code.code: code.description for code in vocab.codes}
@@ -616,15 +660,13 @@ def _event_context(site: _Site, links: _Links, event_id: str) -> dict[str, Any]:
         )
     place_chain = []
     if event["place_id"] is not None:
-        from eventset.schema.hierarchy import lineage
-
-        parents = {pid: p["parent_id"] for pid, p in site.places.items()}
         place_chain = [
             {"place_id": pid, "name": _place_name(site, pid)}
-            for pid in lineage(event["place_id"], parents)
+            for pid in lineage(event["place_id"], site.place_parents)
             if pid in site.places
         ]
     claims = site.claims_by_event.get(event_id, [])
+    reporting = sorted({m["document_id"] for ms in evidence.values() for m in ms})
     return {
         "title": event["summary"],
         "event": event,
@@ -636,11 +678,9 @@ def _event_context(site: _Site, links: _Links, event_id: str) -> dict[str, Any]:
         "claim_evidence": {
             c["claim_id"]: site.mentions_by_target.get(("claim", c["claim_id"]), []) for c in claims
         },
-        "documents": sorted({m["document_id"] for ms in evidence.values() for m in ms}),
+        "documents": reporting,
         "document_titles": {
-            d: site.documents[d]["title"]
-            for d in site.documents.keys()
-            & {m["document_id"] for ms in evidence.values() for m in ms}
+            d: site.documents[d]["title"] for d in reporting if d in site.documents
         },
         "actor_names": {
             a: _actor_name(site, a)
@@ -654,14 +694,20 @@ def _event_context(site: _Site, links: _Links, event_id: str) -> dict[str, Any]:
 
 
 def _write_documents(
-    site: _Site, writer: _Writer, env: Environment, common: dict[str, Any], seeds: Path | None
+    site: _Site,
+    writer: _Writer,
+    env: Environment,
+    common: dict[str, Any],
+    seeds: Path | None,
+    share: _Share,
 ) -> int:
     licences = vocabulary("licences")
     languages = vocabulary("languages")
     page = env.get_template("document.html")
     links = _Links(site, 1)
     from_seeds = 0
-    for document_id, document in site.documents.items():
+    for document_id in share.mine(site.documents):
+        document = site.documents[document_id]
         mentions = site.mentions_by_document.get(document_id, [])
         text = document["text"]
         text_source = "release"
@@ -693,10 +739,7 @@ def _write_documents(
                 categories_of={
                     m["mention_id"]: category(m["target_kind"], m["aspect"]) for m in mentions
                 },
-                described=json.dumps(
-                    _describe_mentions(site, links, mentions), ensure_ascii=False
-                ).replace("</", "<\\/"),
-                supports={m["mention_id"]: _support_text(m) for m in mentions},
+                actor_names={m["actor_id"]: _actor_name(site, m["actor_id"]) for m in mentions},
                 target_labels={
                     m["mention_id"]: _target_label(site, m["target_kind"], m["target_id"])
                     for m in mentions
@@ -711,6 +754,8 @@ def _write_documents(
                 links=links,
             ),
         )
+    if not share.first:
+        return from_seeds
     ids = list(site.documents)
     pages = max(1, -(-len(ids) // DOCUMENTS_PER_PAGE))
     listing = env.get_template("documents.html")
@@ -732,10 +777,13 @@ def _write_documents(
     return from_seeds
 
 
-def _write_actors(site: _Site, writer: _Writer, env: Environment, common: dict[str, Any]) -> None:
+def _write_actors(
+    site: _Site, writer: _Writer, env: Environment, common: dict[str, Any], share: _Share
+) -> None:
     page = env.get_template("actor.html")
     claims_page = env.get_template("actor_claims.html")
-    for actor_id, actor in site.actors.items():
+    for actor_id in share.mine(site.actors):
+        actor = site.actors[actor_id]
         by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in site.actor_events.get(actor_id, []):
             if row["event_id"] in site.events:
@@ -780,29 +828,41 @@ def _write_actors(site: _Site, writer: _Writer, env: Environment, common: dict[s
             "links": links,
         }
         writer.write(f"actors/{actor_id}.html", page.render(common, root="../", **context))
-        nested = _Links(site, 2)
-        for number in range(2, pages + 1):
-            chunk = made[(number - 1) * CLAIMS_PER_PAGE : number * CLAIMS_PER_PAGE]
-            writer.write(
-                f"actors/{actor_id}/claims-{number}.html",
-                claims_page.render(
-                    common,
-                    root="../../",
-                    title=f"Claims by {actor['name']}, page {number}",
-                    actor=actor,
-                    claims=chunk,
-                    page=number,
-                    pages=pages,
-                    total=len(made),
-                    actor_names={
-                        a: _actor_name(site, a)
-                        for c in chunk
-                        for a in (c["claimant_id"], *c["via"], c["about_actor_id"])
-                        if a
-                    },
-                    links=nested,
-                ),
-            )
+    # Further pages of claims are shared out one by one: one outlet may make most claims.
+    nested = _Links(site, 2)
+    further = [
+        (actor_id, number)
+        for actor_id, made in site.claims_by_claimant.items()
+        if actor_id in site.actors
+        for number in range(2, -(-len(made) // CLAIMS_PER_PAGE) + 1)
+    ]
+    for actor_id, number in share.mine(further):
+        actor = site.actors[actor_id]
+        made = site.claims_by_claimant[actor_id]
+        pages = -(-len(made) // CLAIMS_PER_PAGE)
+        chunk = made[(number - 1) * CLAIMS_PER_PAGE : number * CLAIMS_PER_PAGE]
+        writer.write(
+            f"actors/{actor_id}/claims-{number}.html",
+            claims_page.render(
+                common,
+                root="../../",
+                title=f"Claims by {actor['name']}, page {number}",
+                actor=actor,
+                claims=chunk,
+                page=number,
+                pages=pages,
+                total=len(made),
+                actor_names={
+                    a: _actor_name(site, a)
+                    for c in chunk
+                    for a in (c["claimant_id"], *c["via"], c["about_actor_id"])
+                    if a
+                },
+                links=nested,
+            ),
+        )
+    if not share.first:
+        return
     writer.write(
         "actors/index.html",
         env.get_template("actors.html").render(
@@ -820,13 +880,14 @@ def _write_actors(site: _Site, writer: _Writer, env: Environment, common: dict[s
     )
 
 
-def _write_places(site: _Site, writer: _Writer, env: Environment, common: dict[str, Any]) -> None:
-    from eventset.schema.hierarchy import lineage
-
-    parents = {pid: p["parent_id"] for pid, p in site.places.items()}
+def _write_places(
+    site: _Site, writer: _Writer, env: Environment, common: dict[str, Any], share: _Share
+) -> None:
+    parents = site.place_parents
     page = env.get_template("place.html")
     links = _Links(site, 1)
-    for place_id, place in site.places.items():
+    for place_id in share.mine(site.places):
+        place = site.places[place_id]
         event_ids = site.events_by_place.get(place_id, [])
         writer.write(
             f"places/{place_id}.html",
@@ -851,6 +912,8 @@ def _write_places(site: _Site, writer: _Writer, env: Environment, common: dict[s
                 links=links,
             ),
         )
+    if not share.first:
+        return
     writer.write(
         "places/index.html",
         env.get_template("places.html").render(

@@ -27,7 +27,7 @@ def seed_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def review_site(seed_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site a contributor looks at: withheld texts filled in from the seed files."""
     out = tmp_path_factory.mktemp("site") / "review"
-    build_site(seed_release, out, seeds=REPO / "seeds")
+    build_site(seed_release, out, seeds=REPO / "seeds", jobs=1)
     return out
 
 
@@ -35,5 +35,5 @@ def review_site(seed_release: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def public_site(seed_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as it may be published: only what the release holds."""
     out = tmp_path_factory.mktemp("site") / "public"
-    build_site(seed_release, out)
+    build_site(seed_release, out, jobs=1)
     return out

@@ -62,14 +62,14 @@ def test_a_seed_that_does_not_match_the_release_is_not_shown(
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / f"{SEED_ID}.txt").write_text("not the released text\n", encoding="utf-8")
-    result = build_site(seed_release, tmp_path / "site", seeds=seeds)
+    result = build_site(seed_release, tmp_path / "site", seeds=seeds, jobs=1)
     assert result.texts_from_seeds == 0
     page = (tmp_path / "site" / "documents" / f"{SEED_ID}.html").read_text(encoding="utf-8")
     assert "The text is withheld." in page
 
 
 def test_refuses_a_directory_that_is_not_a_site_and_replaces_one_that_is(
-    seed_release: Path, tmp_path: Path
+    seed_release: Path, public_site: Path, tmp_path: Path
 ) -> None:
     precious = tmp_path / "precious"
     precious.mkdir()
@@ -79,11 +79,17 @@ def test_refuses_a_directory_that_is_not_a_site_and_replaces_one_that_is(
     assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
 
     site = tmp_path / "site"
-    build_site(seed_release, site)
+    build_site(seed_release, site, jobs=1)
     (site / "stale.html").write_text("old", encoding="utf-8")
-    build_site(seed_release, site)
+    build_site(seed_release, site, jobs=2)
     assert not (site / "stale.html").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # Two workers write the same site as one.
+    assert _contents(site) == _contents(public_site)
+
+
+def _contents(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_the_map_draws_located_events_over_country_outlines(public_site: Path) -> None:

@@ -2,17 +2,14 @@
 // mark the mention a link points at (#<mention id>). No library, nothing from the network.
 (function () {
   "use strict";
-  var data = document.getElementById("mention-data");
+  // What each mention supports is in the page's table of mentions (row id "about-<id>"):
+  // the popup shows a copy of that row, so the page carries the facts once.
   var popup = document.getElementById("mention-popup");
-  if (!data || !popup) { return; }
-  var mentions = JSON.parse(data.textContent);
+  if (!popup) { return; }
   var hideTimer = null;
 
-  function text(tag, value, cls) {
-    var node = document.createElement(tag);
-    node.textContent = value;
-    if (cls) { node.className = cls; }
-    return node;
+  function about(id) {
+    return id ? document.getElementById("about-" + id) : null;
   }
 
   function show(mark) {
@@ -20,21 +17,16 @@
     var ids = (mark.getAttribute("data-mention-id") || "").split(" ");
     var list = document.createElement("ul");
     ids.forEach(function (id) {
-      var m = mentions[id];
-      if (!m) { return; }
+      var row = about(id);
+      if (!row) { return; }
       var item = document.createElement("li");
-      item.appendChild(text("span", m.category + ": ", "cat"));
-      item.appendChild(document.createTextNode(m.aspect + " of "));
-      var link = text("a", m.label);
-      link.href = m.href;
-      item.appendChild(link);
-      if (m.actor) {
-        item.appendChild(document.createTextNode(" (actor: "));
-        var actor = text("a", m.actor);
-        actor.href = m.actor_href;
-        item.appendChild(actor);
-        item.appendChild(document.createTextNode(")"));
-      }
+      var category = document.createElement("span");
+      category.className = "cat";
+      category.textContent = row.cells[1].textContent + ": ";
+      item.appendChild(category);
+      Array.prototype.forEach.call(row.cells[2].childNodes, function (node) {
+        item.appendChild(node.cloneNode(true));
+      });
       list.appendChild(item);
     });
     popup.replaceChildren(list);
@@ -79,7 +71,7 @@
       m.classList.remove("current");
     });
     var id = decodeURIComponent(location.hash.slice(1));
-    if (!mentions[id]) { return; }
+    if (!about(id)) { return; }
     Array.prototype.forEach.call(marks, function (mark) {
       if ((mark.getAttribute("data-mention-id") || "").split(" ").indexOf(id) >= 0) {
         mark.classList.add("current");
