@@ -219,3 +219,60 @@ def test_filters_narrow_the_list(
     rows = _listed(page)
     assert 0 < len(rows) < events.height
     assert traffic.errors == []
+
+
+CONTRAST = """(selector) => {
+    const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const luminance = (value) => {
+        const [r, g, b] = rgb(value).map((c) => {
+            c /= 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (node) => {
+        for (; node; node = node.parentElement) {
+            const colour = getComputedStyle(node).backgroundColor;
+            if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') { return colour; }
+        }
+        return 'rgb(255, 255, 255)';
+    };
+    return [...document.querySelectorAll(selector)].map((node) => {
+        const a = luminance(getComputedStyle(node).color);
+        const b = luminance(background(node));
+        return [node.textContent.slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+    });
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(review_site: Path, watched: tuple[Any, Traffic]) -> None:
+    page, _ = watched
+    for path, selector in (
+        (review_site / "documents" / f"{SEED_ID}.html", "mark, a, p, td, dd, dt, h1, h2"),
+        (review_site / "index.html", "a, p, li, figcaption, th, td"),
+        (review_site / "events" / "index.html", "a, label, td, .status"),
+    ):
+        page.goto(path.as_uri())
+        ratios = page.evaluate(CONTRAST, selector)
+        assert ratios
+        low = [(words, round(ratio, 2)) for words, ratio in ratios if ratio < 4.5]
+        assert low == [], f"{path.name}: below 4.5:1"
+
+
+def test_readable_on_a_phone(review_site: Path, browser: Any) -> None:
+    """At a phone's width no page scrolls sideways (wide tables scroll inside their box)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for relative in (
+        f"documents/{SEED_ID}.html",
+        "index.html",
+        "events/index.html",
+        "events/iq-2021-09-06-kalsu-bridge-convoy-bombing.html",
+        "actors/united-states.html",
+    ):
+        page.goto((review_site / relative).as_uri())
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{relative} is {overflow}px wider than the screen"
+    context.close()
