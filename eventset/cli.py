@@ -310,8 +310,8 @@ def site(
     ] = None,
 ) -> None:
     """Write a static, offline explorer of a release: overview, events, documents, actors, places."""
+    from eventset.explorer.build import SiteError, build_site
     from eventset.release.manifest import ReleaseError
-    from eventset.site.build import SiteError, build_site
 
     try:
         result = build_site(release_dir, out, seeds=seeds, jobs=jobs)

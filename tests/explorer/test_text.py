@@ -9,7 +9,7 @@ from html import unescape
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventset.site.text import Span, category, highlighted_html, segments
+from eventset.explorer.text import Span, category, highlighted_html, segments
 
 
 @st.composite

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from eventset.explorer.build import MARKER, SiteError, build_site
 from eventset.release.load import load
-from eventset.site.build import MARKER, SiteError, build_site
 from tests.conftest import SEED_ID
 
 MAX_PAGE_BYTES = 2_000_000

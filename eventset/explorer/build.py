@@ -30,12 +30,8 @@ import polars as pl
 import polars.selectors as cs
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from eventset.release.load import load
-from eventset.release.manifest import read_manifest
-from eventset.schema.hierarchy import lineage
-from eventset.schema.vocab import vocabulary
-from eventset.site.charts import timeline_svg, type_colours
-from eventset.site.geo import (
+from eventset.explorer.charts import timeline_svg, type_colours
+from eventset.explorer.geo import (
     Location,
     MapPoint,
     Place,
@@ -44,7 +40,11 @@ from eventset.site.geo import (
     locations,
     map_svg,
 )
-from eventset.site.text import Span, category, highlighted_html
+from eventset.explorer.text import Span, category, highlighted_html
+from eventset.release.load import load
+from eventset.release.manifest import read_manifest
+from eventset.schema.hierarchy import lineage
+from eventset.schema.vocab import vocabulary
 
 T = TypeVar("T")
 MARKER = "eventset-site.json"  # written into every site; only a directory with it is replaced
@@ -92,7 +92,7 @@ def _date(value: dt.date | None) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("eventset.site", "templates"),
+        loader=PackageLoader("eventset.explorer", "templates"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -469,7 +469,7 @@ def _counts(site: _Site) -> dict[str, Sequence[object]]:
 
 
 def _write_assets(writer: _Writer) -> None:
-    assets = files("eventset.site").joinpath("assets")
+    assets = files("eventset.explorer").joinpath("assets")
     for name in ("site.css", "site.js", "events.js"):
         writer.write(f"assets/{name}", assets.joinpath(name).read_text(encoding="utf-8"))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from eventset.explorer.build import build_site
 from eventset.pipeline import build
-from eventset.site.build import build_site
 from tests.conftest import REPO
 
 
