@@ -359,12 +359,12 @@ def build_site(
     """
     started = time.perf_counter()
     out = out.resolve()
+    manifest = read_manifest(release)  # a missing or broken release fails here, before any work
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise SiteError(
             f"{out} exists and is not an eventset site (no {MARKER}); "
             "choose an empty or new directory."
         )
-    manifest = read_manifest(release)  # a missing or broken release fails here, before any work
     jobs = jobs or min(4, os.cpu_count() or 1)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))

@@ -100,3 +100,22 @@ def test_the_map_draws_located_events_over_country_outlines(public_site: Path) -
     assert svg.count('class="land"') >= 3  # Iraq and its neighbours
     assert '<circle class="dot"' in svg
     assert "places/babil-governorate.html" in svg
+
+
+def test_the_command_writes_the_site_and_refuses_a_missing_release(
+    seed_release: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from eventset.cli import app
+
+    done = CliRunner().invoke(
+        app, ["site", str(seed_release), "--out", str(tmp_path / "s"), "--jobs", "1"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "wrote" in done.output and (tmp_path / "s" / "index.html").is_file()
+    missing = CliRunner().invoke(
+        app, ["site", str(tmp_path / "nope"), "--out", str(tmp_path / "t")]
+    )
+    assert missing.exit_code == 1
+    assert "no manifest.json" in missing.output and "Traceback" not in missing.output
