@@ -14,6 +14,7 @@ import functools
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -47,6 +48,7 @@ from eventset.schema.hierarchy import lineage
 from eventset.schema.vocab import vocabulary
 
 T = TypeVar("T")
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*")
 MARKER = "eventset-site.json"  # written into every site; only a directory with it is replaced
 EVENTS_PER_PART = 2000  # rows per events data file: ~0.5 MB each, whatever the corpus size
 LIST_FIRST_PAGE = 100  # events written into the list's HTML for readers without script
@@ -317,6 +319,11 @@ class _Writer:
         self.largest = ("", 0)
 
     def write(self, relative: str, content: str) -> None:
+        # File names come from row ids: a release that was never checked could hold an id such
+        # as "../x", and the site must not write outside its folder.
+        parts = Path(relative).parts
+        if not SAFE_NAME.fullmatch(relative) or ".." in parts:
+            raise SiteError(f"refusing to write {relative!r}: an id is not a plain slug.")
         data = content.encode("utf-8")
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)

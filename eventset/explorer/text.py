@@ -69,12 +69,12 @@ def highlighted_html(text: str, spans: Sequence[Span]) -> str:
     parts: list[str] = []
     for seg in segments(len(text), spans):
         for mention_id in sorted(starts.pop(seg.start, [])):
-            parts.append(f'<span class="anchor" id="{mention_id}"></span>')
+            parts.append(f'<span class="anchor" id="{escape(mention_id)}"></span>')
         words = escape(text[seg.start : seg.end], quote=False)
         if not seg.spans:
             parts.append(words)
             continue
-        ids = " ".join(s.mention_id for s in seg.spans)
+        ids = escape(" ".join(s.mention_id for s in seg.spans))
         kinds = " ".join(sorted({s.category for s in seg.spans}))
         overlap = " overlap" if len(seg.spans) > 1 else ""
         parts.append(
