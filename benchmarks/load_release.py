@@ -41,7 +41,7 @@ def make_release(rows: int, work: Path) -> Path:
     built = source / "dist" / "eventset-dev"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(built, target)
-    mentions = pl.read_parquet(built / "mentions.parquet")
+    mentions = pl.read_parquet(built / "mentions" / "part-0.parquet")
     copies = rows // mentions.height + 1
     big = (
         pl.concat([mentions] * copies)
@@ -52,12 +52,12 @@ def make_release(rows: int, work: Path) -> Path:
         )
         .drop("i")
     )
-    write_parquet(big, target / "mentions.parquet", "mentions", "bench")
+    write_parquet(big, target / "mentions" / "part-0.parquet", "mentions", "bench")
     manifest = json.loads((target / MANIFEST).read_text())
     for entry in manifest["files"]:
         path = target / entry["path"]
         entry["sha256"], entry["bytes"] = sha256_file(path), path.stat().st_size
-        if entry["path"] == "mentions.parquet":
+        if entry["path"] == "mentions/part-0.parquet":
             entry["rows"] = big.height
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return target

@@ -6,17 +6,45 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
+if TYPE_CHECKING:
+    from eventset.inputs.layout import Layout
+    from eventset.inputs.seeds import Seed
+
+# typer 0.29 renders help in two ways. Its Rich panels (rich_utils) print a value type after
+# every option, flags included (`--register <bool>`, `--help <bool>`), so a flag reads as taking
+# a value; its plain formatter (TyperOption.get_help_record) leaves flags bare, as click does.
+# typer vendors its own click (typer._click), so the installed click's version plays no part.
+# Hence rich_markup_mode=None: the plain formatter, which renders every kind of option right.
 app = typer.Typer(
     name="eventset",
     help="Build, validate and use the eventset dataset of events, actors and claims.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+class PlainUsageCommand(TyperCommand):
+    """A command whose usage line names positional arguments plainly, as click does:
+    `eventset diff [OPTIONS] OLD NEW`. typer 0.29 writes a required argument as `{old}`, which
+    reads like a set of choices to pick from."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.display_name_raw
+                piece = name if param.required else f"[{name}]"
+                pieces.append(piece + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
 
 
 class Format(StrEnum):
@@ -66,10 +94,11 @@ def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
     return lines
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files to report on (default: all).")
+        list[Path] | None,
+        typer.Argument(metavar="PATHS", help="Files to report on (default: all)."),
     ] = None,
     root: RootOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.human,
@@ -121,7 +150,7 @@ def validate(
     raise typer.Exit(0 if result.ok else 1)
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def build(
     root: RootOption = None,
     out: Annotated[
@@ -130,7 +159,9 @@ def build(
     version: Annotated[
         str, typer.Option("--version", help="Dataset version, X.Y.Z; `dev` is a scratch build.")
     ] = "dev",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Format of validation problems.")
     ] = Format.human,
@@ -187,9 +218,11 @@ def _print_tables(tables: dict[str, Any]) -> None:
     Console(stderr=True).print(summary)
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def check(
-    release: Annotated[Path, typer.Argument(help="A release directory, e.g. dist/eventset-dev.")],
+    release: Annotated[
+        Path, typer.Argument(metavar="RELEASE", help="A release directory, e.g. dist/eventset-dev.")
+    ],
 ) -> None:
     """Re-validate a release: checksums, table contracts and cross-table integrity."""
     from eventset.release.check import check_release
@@ -203,12 +236,8 @@ def check(
     typer.echo(f"ok: {release} checks out (checksums, contracts, cross-table integrity).")
 
 
-@app.command()
-def new(
-    seed: Annotated[Path, typer.Argument(help="The seed file, e.g. seeds/<document_id>.txt.")],
-    root: RootOption = None,
-) -> None:
-    """Write a starter annotation for a seed document (never overwrites)."""
+def _seed(seed: Path, root: Path | None) -> tuple[Seed, Layout]:
+    """The parsed seed file (a .txt in seeds/) and the layout, or exit with the reason."""
     import re
 
     from eventset.inputs.files import read_inside
@@ -216,7 +245,6 @@ def new(
     from eventset.inputs.seeds import parse_seed
     from eventset.problems import Problem
     from eventset.schema.fields import DOCUMENT_ID_PATTERN
-    from eventset.workbench.starter import starter_annotation
 
     layout = Layout(_root(root))
     path = seed if seed.is_absolute() else Path.cwd() / seed
@@ -237,23 +265,75 @@ def new(
         for p in problems:
             typer.echo(f"error[{p.code}]: {p.file}: {p.message}", err=True)
         raise typer.Exit(1)
+    return parsed, layout
+
+
+class QuoteFormat(StrEnum):
+    human = "human"
+    json = "json"
+
+
+@app.command(cls=PlainUsageCommand)
+def quote(
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
+    phrase: Annotated[str, typer.Argument(metavar="PHRASE", help="The exact words to find.")],
+    output: Annotated[
+        QuoteFormat, typer.Option("--format", help="human (default) or json.")
+    ] = QuoteFormat.human,
+    root: RootOption = None,
+) -> None:
+    """Every occurrence of a phrase in a seed, with line:column, context and the selector that
+    picks it; exits 1 when the exact phrase is absent (near misses ignoring case are listed)."""
+    import json
+
+    from eventset.workbench.quote import find_phrase, render
+
+    parsed, layout = _seed(seed, root)
+    found = find_phrase(parsed.text, phrase)
+    if output is QuoteFormat.json:
+        typer.echo(json.dumps([item.as_json() for item in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render(phrase, found, layout.shown(layout.seeds / f"{parsed.document_id}.txt")))
+    if not found or not found[0].exact:
+        raise typer.Exit(1)
+
+
+@app.command(cls=PlainUsageCommand)
+def new(
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
+    root: RootOption = None,
+) -> None:
+    """Write a starter annotation for a seed document (never overwrites)."""
+    from eventset.workbench.registries import read_registries
+    from eventset.workbench.starter import starter_annotation
+
+    parsed, layout = _seed(seed, root)
+    actors, places, problems = read_registries(layout)
+    for p in problems:
+        typer.echo(f"warning[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
     target = layout.annotation_of(parsed.document_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
-            out.write(starter_annotation(parsed))
+            out.write(starter_annotation(parsed, actors, places))
     except FileExistsError:
         typer.echo(f"error: {layout.shown(target)} already exists; not overwritten.", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"wrote {layout.shown(target)}")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def synth(
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write the synthetic corpus into.")
     ],
-    docs: Annotated[int, typer.Option("--docs", min=1, help="Number of documents.")] = 1000,
+    docs: Annotated[
+        int, typer.Option("--docs", min=1, metavar="<int>", help="Number of documents.")
+    ] = 1000,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same corpus.")
     ] = 0,
@@ -270,7 +350,7 @@ def synth(
     typer.echo(f"wrote {docs:,} synthetic documents ({written / 1e6:.1f} MB) to {out}")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def generate(
     root: RootOption = None,
     check: Annotated[
@@ -290,7 +370,7 @@ def generate(
         typer.echo(f"wrote {name}")
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def site(
     release_dir: Annotated[
         Path, typer.Argument(metavar="RELEASE", help="A release directory, e.g. dist/eventset-dev.")
@@ -337,9 +417,11 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def release(
-    version: Annotated[str, typer.Argument(help="Dataset version, X.Y.Z (see RELEASING.md).")],
+    version: Annotated[
+        str, typer.Argument(metavar="VERSION", help="Dataset version, X.Y.Z (see RELEASING.md).")
+    ],
     root: RootOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default: <root>/dist).")
@@ -364,7 +446,9 @@ def release(
             "--registry", help="Registry file (default: eventset/release/published.json)."
         ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
 ) -> None:
     """Build release VERSION with datapackage.json, croissant.json, card, CITATION.cff, CHANGELOG.md and a zip."""
     import datetime as dt
@@ -426,10 +510,10 @@ def release(
     typer.echo(json.dumps({entry["version"]: {"files": entry["files"]}}, indent=2))
 
 
-@app.command()
+@app.command(cls=PlainUsageCommand)
 def diff(
-    old: Annotated[Path, typer.Argument(help="The older release directory.")],
-    new: Annotated[Path, typer.Argument(help="The newer release directory.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The older release directory.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The newer release directory.")],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.markdown,

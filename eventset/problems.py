@@ -133,6 +133,21 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "Delete it, or if a quote needs it write it visibly as an escape in a double-quoted "
         'string, e.g. "\\u200c"; see docs/limits.md.',
     ),
+    (
+        "E115",
+        "duplicate-key-indentation",
+        "file",
+        "A key appears twice because one entry lost its indentation and now collides with a key "
+        "of the block around it.",
+        "Indent the line shown to the column of the block it follows; do not delete it.",
+    ),
+    (
+        "E116",
+        "yaml-indentation",
+        "file",
+        "A line is indented to a column that lines up with no block above it.",
+        "Line it up with the keys or `- ` items of the block it belongs to (spaces, two per level).",
+    ),
     # Layer 2: annotation models.
     (
         "E201",
@@ -247,6 +262,20 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "A quote matches the text only if invisible characters are ignored.",
         'Write exactly the invisible characters the text has, as escapes (e.g. "\\u200b"); '
         "quotes are never normalised.",
+    ),
+    (
+        "E308",
+        "quote-inside-word",
+        "semantic",
+        "A quote starts or ends inside a word of the text.",
+        "Extend the quote to whole words; `eventset quote SEED PHRASE` shows the words around it.",
+    ),
+    (
+        "E309",
+        "quote-case-mismatch",
+        "semantic",
+        "A quote differs from the text only in upper and lower case.",
+        "Copy the capitalisation of the text exactly; quotes are matched case-sensitively.",
     ),
     # Layer 3: references and semantics.
     (
@@ -367,6 +396,68 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "semantic",
         "An annotation file is outside data/annotations/.",
         "Annotations live at data/annotations/<document_id>.yaml.",
+    ),
+    # Layer 3, the registries' hierarchies (docs/hierarchy.md).
+    (
+        "E418",
+        "parent-cycle",
+        "semantic",
+        "A registry entry is its own ancestor: its parent chain returns to where it started.",
+        "Break the loop: give the widest entry of the cycle the parent it really has, or none.",
+    ),
+    (
+        "E419",
+        "place-kind-order",
+        "semantic",
+        "A place's kind is not narrower than its parent's kind.",
+        "A parent encloses its child: country > admin1 > admin2 > locality > site "
+        "(docs/hierarchy.md). Fix the parent or the kind.",
+    ),
+    (
+        "E420",
+        "place-country-mismatch",
+        "semantic",
+        "A place's country differs from its parent's country and no reason is given.",
+        "Fix the country or the parent; a place that really lies across a border says why in "
+        "`cross_border`.",
+    ),
+    (
+        "E421",
+        "hierarchy-too-deep",
+        "semantic",
+        "A registry entry has more ancestors than any walk up the hierarchy follows (64).",
+        "Attach the entry higher up: no real chain of places or affiliations is that deep.",
+    ),
+    (
+        "E425",
+        "date-contradicts-evidence",
+        "semantic",
+        "A stated date disagrees with the absolute date written in its own evidence.",
+        "Write the date the evidence gives, or quote the words the date really comes from.",
+    ),
+    (
+        "E426",
+        "licence-not-open",
+        "semantic",
+        "A contributor's original or synthetic text does not carry an open licence.",
+        "Give an open licence (e.g. cc_by_4_0 or cc0_1_0) and a rights_holder; the release "
+        "carries such texts in full.",
+    ),
+    (
+        "E427",
+        "value-not-a-figure",
+        "semantic",
+        "A claim that is not a casualty_figure carries a value.",
+        "Make the claim `kind: casualty_figure`, or remove `value`; a figure of nobody killed is "
+        "0, not missing.",
+    ),
+    (
+        "E428",
+        "disputed-without-claims",
+        "semantic",
+        "An event is `disputed` but the dispute is not recorded as claims.",
+        "Record each side's account as a claim about the event (two claimants, or a denial), "
+        "or use `reported` or `alleged`; see CONTRIBUTING.md, 'Hard cases'.",
     ),
     # Layer 3, across documents.
     (

@@ -312,6 +312,8 @@ def _document(
             '  byline: "By Synthetic Desk"',
             '  language: "en"',
             "  licence: cc0_1_0",
+            "  origin: synthetic",
+            '  rights_holder: "eventset synth (generated; no rights reserved)"',
             "actors:",
             *actor_blocks,
             "events:",

@@ -98,10 +98,10 @@ def test_check_command_exit_codes(repo: Path) -> None:
     assert built.exit_code == 0, built.output
     release = repo / "dist" / "eventset-dev"
     assert runner.invoke(app, ["check", str(release)]).exit_code == 0
-    (release / "claims.parquet").write_bytes(b"not parquet")
+    (release / "claims" / "part-0.parquet").write_bytes(b"not parquet")
     broken = runner.invoke(app, ["check", str(release)])
     assert broken.exit_code == 1
-    assert "claims.parquet" in broken.output
+    assert "claims/part-0.parquet" in broken.output
 
 
 def test_new_escapes_invisible_characters_of_the_title(repo: Path) -> None:
@@ -135,3 +135,56 @@ def test_a_refused_release_says_how_many_files_it_checked(
     assert "error[E203]" in refused.output
     assert "in 3 file(s) checked." in refused.output
     assert not out.exists() or not any(out.glob("eventset-0.1.0*"))
+
+
+def _help(command: str) -> str:
+    result = runner.invoke(app, [command, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_help_of_every_command_shows_flags_as_flags_and_arguments_plainly() -> None:
+    """Boolean flags take no value and say so; options that take one show a placeholder; the
+    usage line names positional arguments in capitals, as click does, never `{name}`."""
+    import re
+
+    from typer.core import TyperArgument, TyperOption
+    from typer.main import get_command
+
+    group = get_command(app)
+    commands = getattr(group, "commands", {})
+    assert set(commands) >= {"validate", "build", "check", "new", "release", "diff", "generate"}
+    flags_seen = 0
+    for name, command in commands.items():
+        text = _help(name)
+        assert "<bool>" not in text and "{" not in text, (name, text)
+        assert re.search(r"^  --help +Show this message", text, re.M), (name, text)
+        usage = text.splitlines()[0]
+        assert usage.startswith(f"Usage: eventset {name} [OPTIONS]"), usage
+        for param in command.params:
+            if isinstance(param, TyperArgument):
+                assert param.metavar is not None and param.metavar.isupper(), (name, param.name)
+                assert re.search(rf" \[?{param.metavar}\]?(\.\.\.)?( |$)", usage), (name, usage)
+                assert re.search(rf"^  {param.metavar} ", text, re.M), (name, param.metavar)
+            elif isinstance(param, TyperOption):
+                option = max(param.opts, key=len)
+                line = next(
+                    ln for ln in text.splitlines() if re.match(rf" +(-\w, )?{option}\b", ln)
+                )
+                if param.is_flag:
+                    flags_seen += 1
+                    assert re.search(rf"{option}( |$)(?! *<)", line), (name, line)
+                    assert "<" not in line.split(option, 1)[1].split("  ", 1)[0], (name, line)
+                else:
+                    assert re.search(rf"{option} <[^>]+>", line), (name, line)
+    assert flags_seen == 3  # --changed, --check and --register
+    top = runner.invoke(app, ["--help"]).output
+    assert "<bool>" not in top and "--help  Show this message" in top
+
+
+def test_a_flag_given_a_value_is_not_mistaken_for_the_version() -> None:
+    """`--register true`: the help shows --register as a flag, so `true` is the positional
+    VERSION, and it is refused as a version rather than silently taken as "register"."""
+    result = runner.invoke(app, ["release", "--register", "true"])
+    assert result.exit_code == 2
+    assert "'true'" in result.output and "X.Y.Z" in result.output

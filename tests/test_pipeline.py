@@ -43,9 +43,9 @@ def seed_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_seven_tables_and_check_passes(seed_release: Path) -> None:
-    assert sorted(p.name for p in seed_release.glob("*.parquet")) == sorted(
-        f"{t.name}.parquet" for t in TABLES
-    )
+    assert sorted(
+        p.relative_to(seed_release).as_posix() for p in seed_release.rglob("*.parquet")
+    ) == sorted(f"{t.name}/part-0.parquet" for t in TABLES)
     assert (seed_release / "CODEBOOK.md").is_file()
     assert check_release(seed_release) == []
 
@@ -68,11 +68,11 @@ def test_every_table_validates_and_dates_are_date32(seed_release: Path) -> None:
     for name, frame in tables.items():
         assert validate_frame(name, frame) == []
     assert (
-        str(pq.read_schema(seed_release / "events.parquet").field("date_start").type)
+        str(pq.read_schema(seed_release / "events" / "part-0.parquet").field("date_start").type)
         == "date32[day]"
     )
     description = (
-        pq.read_schema(seed_release / "mentions.parquet")
+        pq.read_schema(seed_release / "mentions" / "part-0.parquet")
         .field("char_start")
         .metadata[b"description"]
     )
@@ -122,13 +122,13 @@ def test_tampered_manifest_or_corrupt_parquet_fails_check(
 
     shutil.rmtree(copy)
     shutil.copytree(seed_release, copy)
-    events = copy / "events.parquet"
+    events = copy / "events" / "part-0.parquet"
     raw = bytearray(events.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     events.write_bytes(bytes(raw))
     problems = check_release(copy)
-    assert any("events.parquet has checksum" in p for p in problems), problems
-    with pytest.raises(ReleaseError, match=r"events\.parquet has checksum"):
+    assert any("events/part-0.parquet has checksum" in p for p in problems), problems
+    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet has checksum"):
         load(path=copy)
 
 

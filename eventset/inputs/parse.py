@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from eventset.inputs.yamlfile import DEFAULT_LIMITS, Limits, YamlDocument, YamlPath, load_yaml
 from eventset.problems import Problem, problem
-from eventset.schema.fields import FORMAT_VERSION
+from eventset.schema.fields import FORMAT_VERSION, SLUG_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,3 +107,25 @@ def parse_model(
         return model.model_validate(doc.data), doc, []
     except ValidationError as err:
         return None, doc, model_problems(err, doc, file)
+
+
+def parse_items(
+    data: object, section: str, model: type[M]
+) -> tuple[list[tuple[int, M]], list[str | None]]:
+    """Each item of the top-level list `section` checked against `model` on its own, for a file
+    that failed as a whole: (position, model) of the items that pass, and the id at every
+    position (None where it is not a valid slug), so that an item that exists but is invalid
+    still counts as defined. The file's own problems come from `parse_model`."""
+    items = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [], []
+    valid: list[tuple[int, M]] = []
+    ids: list[str | None] = []
+    for i, item in enumerate(items):
+        found = item.get("id") if isinstance(item, dict) else None
+        ids.append(found if isinstance(found, str) and re.fullmatch(SLUG_PATTERN, found) else None)
+        try:
+            valid.append((i, model.model_validate(item)))
+        except ValidationError:
+            continue
+    return valid, ids

@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from eventset.release.manifest import ReleaseError, manifest_entries, read_manifest, verify_file
+from eventset.release.manifest import (
+    ReleaseError,
+    manifest_entries,
+    read_manifest,
+    table_files,
+    verify_file,
+)
 from eventset.release.version import Bump
 from eventset.schema.tables import TABLES_BY_NAME
 
@@ -112,14 +119,15 @@ def read_release(directory: Path) -> Release:
     """A release's tables, each file verified against the manifest; ReleaseError otherwise."""
     manifest = read_manifest(directory)
     entries = manifest_entries(manifest)
-    names = sorted(name for name in entries if name.endswith(".parquet"))
-    for name in names:
-        problem = verify_file(directory, entries[name])
-        if problem is not None:
-            raise ReleaseError(f"{directory}: {problem}")
+    files = table_files(entries)
+    for paths in files.values():
+        for path in paths:
+            problem = verify_file(directory, entries[path])
+            if problem is not None:
+                raise ReleaseError(f"{directory}: {problem}")
     return release_from_files(
         directory,
-        names,
+        files,
         str(manifest.get("version", "?")),
         str(manifest.get("schema_version", "?")),
     )
@@ -132,14 +140,14 @@ def _logical_type(arrow_type: object) -> str:
 
 
 def release_from_files(
-    directory: Path, names: list[str], version: str, schema_version: str
+    directory: Path, files: dict[str, list[str]], version: str, schema_version: str
 ) -> Release:
-    """The named Parquet files of a directory as a Release, unverified (a release being built)."""
+    """The tables of a directory, {table: its Parquet files}, as a Release, unverified (a
+    release being built)."""
     frames: dict[str, pl.DataFrame] = {}
     types: dict[str, dict[str, str]] = {}
-    for name in names:
-        arrow = pq.read_table(directory / name)
-        table = name.removesuffix(".parquet")
+    for table, paths in files.items():
+        arrow = pa.concat_tables([pq.read_table(directory / path) for path in paths])
         types[table] = {f.name: _logical_type(f.type) for f in arrow.schema}
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)
@@ -251,6 +259,13 @@ def _id_list(ids: list[str]) -> str:
 
 def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
     h = "#" * heading_level
+    if all(t.empty for t in diff.tables):
+        renumbered = (
+            f" Schema version {diff.old_schema_version} -> {diff.new_schema_version}."
+            if diff.old_schema_version != diff.new_schema_version
+            else ""
+        )
+        return f"{h} {diff.new_version}\n\nNo changes since {diff.old_version}.{renumbered}\n"
     lines = [
         f"{h} {diff.new_version}",
         "",
@@ -302,6 +317,4 @@ def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
             tail = f"; and {more:,} more (see `eventset diff --format json`)" if more > 0 else ""
             lines.append(f"- changed ({len(items):,}): {shown}{tail}")
         lines.append("")
-    if all(t.empty for t in diff.tables):
-        lines += ["No changes.", ""]
     return "\n".join(lines)

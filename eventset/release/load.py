@@ -1,8 +1,9 @@
 """Reading a release: verified files in, polars (or pandas) frames out.
 
-A release directory holds one Parquet file per table and a `manifest.json` listing every file's
-sha256. The loader checks each table file against the manifest before reading it and refuses a
-file whose checksum does not match: it never returns data it cannot vouch for.
+A release directory holds one folder per table (its Parquet file, or several in hive-style
+partition folders) and a `manifest.json` listing every file's sha256. The loader checks each
+table file against the manifest before reading it and refuses a file whose checksum does not
+match: it never returns data it cannot vouch for.
 """
 
 from __future__ import annotations
@@ -13,8 +14,34 @@ from typing import Any, Literal
 
 import polars as pl
 
-from eventset.release.manifest import ReleaseError, manifest_entries, read_manifest, read_verified
-from eventset.schema.tables import TABLES
+from eventset.release.manifest import (
+    FileEntry,
+    ReleaseError,
+    manifest_entries,
+    read_manifest,
+    read_verified,
+    table_files,
+)
+from eventset.schema.tables import TABLES, Table
+
+
+def read_table(directory: Path, table: Table, entries: dict[str, FileEntry]) -> pl.DataFrame:
+    """One table from its verified files, sorted by primary key when it spans several files.
+
+    Partition folders only place rows; every column of the table is inside each file, so no
+    column is added from the folder names."""
+    paths = table_files(entries).get(table.name)
+    if not paths:
+        raise ReleaseError(f"the manifest lists no file of the {table.name} table.")
+    frames = []
+    for path in paths:
+        verified = read_verified(directory, entries[path])
+        if isinstance(verified, str):
+            raise ReleaseError(verified)
+        frames.append(pl.read_parquet(io.BytesIO(verified)))
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="vertical").sort(list(table.primary_key))
 
 
 def load(
@@ -41,12 +68,6 @@ def load(
     entries = manifest_entries(read_manifest(directory))
     tables: dict[str, Any] = {}
     for table in TABLES:
-        name = f"{table.name}.parquet"
-        if name not in entries:
-            raise ReleaseError(f"the manifest does not list {name}.")
-        verified = read_verified(directory, entries[name])
-        if isinstance(verified, str):
-            raise ReleaseError(verified)
-        frame = pl.read_parquet(io.BytesIO(verified))
+        frame = read_table(directory, table, entries)
         tables[table.name] = frame.to_pandas() if backend == "pandas" else frame
     return tables

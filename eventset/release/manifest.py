@@ -1,15 +1,36 @@
 """The manifest of a release: every file's path, sha256, size and row count, and reading files
-only when they match it."""
+only when they match it.
+
+A release has one folder per table holding only that table's Parquet files, so that any engine
+can read the folder as a dataset: `<table>/<file>.parquet`, or in hive-style partition folders
+`<table>/<key>=<value>/<file>.parquet`. The codebook, the manifest and the metadata sit at the
+top. The manifest names files by these relative paths and by no other shape.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
+# The file of an unpartitioned table, in its folder: `<table>/part-0.parquet`.
+TABLE_PART = "part-0.parquet"
+
+# Names start with a letter, digit or underscore (never a dot), so no component is `.`, `..`
+# or hidden; the value of a partition may also hold `%` (hive escapes) and `-` (dates).
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
+_TOP_FILE = re.compile(_NAME)
+_TABLE_FILE = re.compile(
+    r"(?P<table>[a-z][a-z0-9_]*)/"
+    r"(?:(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[A-Za-z0-9_%+-][A-Za-z0-9_.%+-]*)/)?"
+    rf"(?P<file>{_NAME}\.parquet)"
+)
 
 
 class ReleaseError(Exception):
@@ -45,10 +66,60 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
             )
         except (KeyError, TypeError, ValueError):
             raise ReleaseError(f"manifest entry {item!r} lacks path, sha256 or bytes.") from None
-        if "/" in entry.path or "\\" in entry.path or entry.path.startswith("."):
-            raise ReleaseError(f"manifest names {entry.path!r}, which is not a plain file name.")
+        if _TOP_FILE.fullmatch(entry.path) and entry.path.endswith(".parquet"):
+            raise ReleaseError(
+                f"manifest names {entry.path!r}, a table file at the top of the release: the "
+                "layout before each table had its own folder (<table>/part-0.parquet). Rebuild "
+                "that release with this version of eventset."
+            )
+        if not is_release_path(entry.path):
+            raise ReleaseError(
+                f"manifest names {entry.path!r}, which is neither a file at the top of the release "
+                "nor <table>/<file>.parquet nor <table>/<key>=<value>/<file>.parquet."
+            )
         entries[entry.path] = entry
     return entries
+
+
+def is_release_path(path: str) -> bool:
+    """Whether `path` has a shape a release may hold (which also rules out `..`, absolute
+    paths, backslashes and hidden files). No Parquet file sits at the top, so no engine that
+    reads a folder as one dataset can mix a table into another."""
+    if _TOP_FILE.fullmatch(path):
+        return not path.endswith(".parquet")
+    return _TABLE_FILE.fullmatch(path) is not None
+
+
+def table_of(path: str) -> str | None:
+    """The table a release path belongs to, or None for a file at the top."""
+    found = _TABLE_FILE.fullmatch(path)
+    return found["table"] if found else None
+
+
+def table_files(paths: Iterable[str]) -> dict[str, list[str]]:
+    """{table: its Parquet files, sorted} for the table files among `paths`."""
+    grouped: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        table = table_of(path)
+        if table is not None:
+            grouped.setdefault(table, []).append(path)
+    return grouped
+
+
+def release_paths(directory: Path) -> list[str]:
+    """Every file under `directory` as a sorted relative POSIX path, the manifest excluded.
+
+    A symlink is listed as a file (and then fails the checks), never followed."""
+    found = []
+    for folder, dirs, files in os.walk(directory):
+        base = Path(folder)
+        links = [d for d in dirs if (base / d).is_symlink()]
+        dirs[:] = sorted(d for d in dirs if d not in links)
+        for name in [*files, *links]:
+            relative = (base / name).relative_to(directory).as_posix()
+            if relative != MANIFEST:
+                found.append(relative)
+    return sorted(found)
 
 
 def sha256_file(path: Path) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from eventset.release.manifest import sha256_file
+from eventset.release.manifest import release_paths, sha256_file, table_files
 from eventset.release.published import PROJECT_URL
 from eventset.schema.table_schema import table_schema
 from eventset.schema.tables import SCHEMA_VERSION, TABLES, Column, Table
@@ -52,10 +52,6 @@ CROISSANT_TYPES = {
 }
 
 
-def _hex(sha256: str) -> str:
-    return sha256.removeprefix("sha256:")
-
-
 def _source_licences(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
     licences = vocabulary("licences")
     out = []
@@ -69,23 +65,29 @@ def _source_licences(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
 
 
 def datapackage(directory: Path, tables: dict[str, pl.DataFrame], version: str) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor of the tables already written to `directory`."""
+    """The Frictionless Data Package descriptor of the tables already written to `directory`.
+
+    A table's `path` lists its Parquet files (a multipart resource, one part per file). With
+    one part the resource also carries that file's sha256 and size; with several, each part's
+    are in manifest.json, since a hash of the parts joined together checks nothing."""
+    files = table_files(release_paths(directory))
     resources = []
     for table in TABLES:
-        path = directory / f"{table.name}.parquet"
+        parts = files[table.name]
         resource: dict[str, Any] = {
             "name": table.name,
             "profile": "tabular-data-resource",
-            "path": path.name,
+            "path": parts,
             "scheme": "file",
             "format": "parquet",
             "mediatype": PARQUET_MEDIATYPE,
             "title": table.name,
             "description": table.description,
-            "hash": sha256_file(path),
-            "bytes": path.stat().st_size,
-            "schema": table_schema(table),
         }
+        if len(parts) == 1:
+            resource["hash"] = sha256_file(directory / parts[0])
+            resource["bytes"] = (directory / parts[0]).stat().st_size
+        resource["schema"] = table_schema(table)
         if table.name == "documents":
             # The texts (where present) are under their publishers' licences, not the dataset's.
             resource["licenses"] = _source_licences(tables)
@@ -145,6 +147,15 @@ CROISSANT_CONTEXT: dict[str, Any] = {
 }
 
 
+def _file_set_id(table: Table) -> str:
+    return f"{table.name}-parquet-files"
+
+
+def table_globs(table: Table) -> list[str]:
+    """The table's Parquet files, unpartitioned or in hive partition folders, as globs."""
+    return [f"{table.name}/*.parquet", f"{table.name}/**/*.parquet"]
+
+
 def _croissant_field(table: Table, column: Column) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "@type": "cr:Field",
@@ -153,7 +164,7 @@ def _croissant_field(table: Table, column: Column) -> dict[str, Any]:
         "description": column.description,
         "dataType": CROISSANT_TYPES[column.dtype],
         "source": {
-            "fileObject": {"@id": f"{table.name}.parquet"},
+            "fileSet": {"@id": _file_set_id(table)},
             "extract": {"column": column.name},
         },
     }
@@ -167,28 +178,25 @@ def _croissant_field(table: Table, column: Column) -> dict[str, Any]:
 
 
 def croissant(
-    directory: Path,
     tables: dict[str, pl.DataFrame],
     version: str,
     cite_as: str,
     released: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The MLCommons Croissant 1.0 JSON-LD description of the tables in `directory`."""
-    files = []
-    for table in TABLES:
-        path = directory / f"{table.name}.parquet"
-        files.append(
-            {
-                "@type": "cr:FileObject",
-                "@id": path.name,
-                "name": path.name,
-                "description": f"The {table.name} table (Parquet, zstd).",
-                "contentUrl": path.name,
-                "contentSize": f"{path.stat().st_size} B",
-                "encodingFormat": "application/x-parquet",
-                "sha256": _hex(sha256_file(path)),
-            }
-        )
+    """The MLCommons Croissant 1.0 JSON-LD description of a release: a FileSet per table (the
+    Parquet files of its folder, found by glob beside croissant.json; their checksums are in
+    manifest.json, since a FileSet carries none)."""
+    files = [
+        {
+            "@type": "cr:FileSet",
+            "@id": _file_set_id(table),
+            "name": _file_set_id(table),
+            "description": f"The {table.name} table: the Parquet files (zstd) in {table.name}/.",
+            "encodingFormat": "application/x-parquet",
+            "includes": table_globs(table),
+        }
+        for table in TABLES
+    ]
     record_sets = []
     for table in TABLES:
         record_set: dict[str, Any] = {
@@ -307,6 +315,54 @@ def _licence_rows(tables: dict[str, pl.DataFrame]) -> list[str]:
     return rows
 
 
+# The one-line read of a table in each engine: (engine, import, expression), `{table}` being the
+# table's folder. The dataset card and the README show them; the tests run them for polars,
+# pandas and DuckDB, and benchmarks/engines.py for Dask and Spark.
+ENGINE_READS: tuple[tuple[str, str, str], ...] = (
+    ("polars", "import polars as pl", 'pl.scan_parquet("{table}/**/*.parquet").collect()'),
+    ("pandas", "import pandas as pd", 'pd.read_parquet("{table}", dtype_backend="pyarrow")'),
+    (
+        "DuckDB",
+        "import duckdb",
+        "duckdb.sql(\"SELECT * FROM read_parquet('{table}/**/*.parquet')\")",
+    ),
+    ("Dask", "import dask.dataframe as dd", 'dd.read_parquet("{table}")'),
+    (
+        "Spark",
+        "from pyspark.sql import SparkSession",
+        'SparkSession.builder.getOrCreate().read.parquet("{table}")',
+    ),
+)
+
+
+def engine_reads(directory: str, table: str) -> list[str]:
+    """Python lines that read one table of the release in `directory` with every engine."""
+    folder = f"{directory}/{table}"
+    imports = [imports for _, imports, _ in ENGINE_READS]
+    reads = [
+        f"{table} = {expression.format(table=folder)}  # {engine}"
+        for engine, _, expression in ENGINE_READS
+    ]
+    return [*imports, "", *reads]
+
+
+def _origin_sentence(docs: pl.DataFrame) -> str:
+    counts = dict(docs.group_by("origin").len().iter_rows())
+    parts = [
+        _count(counts.get(code, 0), noun)
+        for code, noun in (
+            ("published", "published report"),
+            ("original", "contributor's original"),
+            ("synthetic", "synthetic text"),
+        )
+    ]
+    return (
+        f"documents.origin says where each text comes from: {', '.join(parts)}. Originals "
+        "and synthetic texts carry an open licence; to study published reporting only, keep "
+        "the documents whose origin is `published` and the rows their document_id supports."
+    )
+
+
 def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
     """README.md of a release: what it is, counts, coverage, licences, loading, citing."""
     coverage = time_coverage(tables)
@@ -378,6 +434,8 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         "| --- | ---: | --- | ---: |",
         *_licence_rows(tables),
         "",
+        _origin_sentence(docs),
+        "",
         "## Loading",
         "",
         "With the eventset package (downloads once, checks every file's sha256, caches):",
@@ -390,21 +448,20 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         'events = tables["events"]',
         "```",
         "",
-        "Or read the Parquet files directly, without eventset:",
+        "Or read the Parquet files directly, without eventset. Each table is a folder of "
+        "Parquet files (`events/part-0.parquet`; a large table may be split into hive-style "
+        "`key=value/` partition folders): give an engine a table's folder or its glob, never the "
+        "release folder, which holds every table and the metadata.",
         "",
         "```python",
-        "import polars as pl",
-        "import pandas as pd",
-        "import duckdb",
-        "",
-        f'events = pl.read_parquet("{directory}/events.parquet")',
-        f'claims = pd.read_parquet("{directory}/claims.parquet")',
-        "duckdb.sql(",
-        '    "SELECT e.event_id, a.actor_id, a.role "',
-        f"    \"FROM '{directory}/events.parquet' e \"",
-        f"    \"JOIN '{directory}/event_actors.parquet' a USING (event_id)\"",
-        ").show()",
+        *engine_reads(directory, "events"),
         "```",
+        "",
+        'In pandas, `dtype_backend="pyarrow"` keeps integer columns with missing values as '
+        "integers (not floats). Engines that read hive partition folders (DuckDB, pandas, Dask, "
+        "Spark) add the partition key as a column; every contract column is inside the files. "
+        "Spark shows every column as nullable because it relaxes file schemas on read; the "
+        "Parquet files mark the columns the contract requires as REQUIRED.",
         "",
         f"`eventset check {directory}` re-validates a downloaded release: checksums, table "
         "contracts and cross-table integrity.",
@@ -444,6 +501,6 @@ def write_metadata(
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     write("datapackage.json", dump(datapackage(directory, tables, version)))
-    write("croissant.json", dump(croissant(directory, tables, version, cite_as(version), released)))
+    write("croissant.json", dump(croissant(tables, version, cite_as(version), released)))
     write("README.md", dataset_card(tables, version))
     write("CITATION.cff", citation_cff(version, released))

@@ -28,7 +28,14 @@ from eventset.release.diff import (
     read_release,
     release_from_files,
 )
-from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.release.manifest import (
+    MANIFEST,
+    manifest_entries,
+    read_manifest,
+    release_paths,
+    sha256_file,
+    table_files,
+)
 from eventset.release.metadata import write_metadata
 from eventset.release.retirements import Retirements, read_retirements, retirement_errors
 from eventset.release.version import BUMP_ORDER, Version
@@ -120,8 +127,8 @@ def release_files(
     def write(staging: Path, tables: dict[str, pl.DataFrame]) -> None:
         diff = None
         if old is not None:
-            names = sorted(f"{t.name}.parquet" for t in TABLES)
-            new = release_from_files(staging, names, version, SCHEMA_VERSION)
+            files = table_files(release_paths(staging))
+            new = release_from_files(staging, files, version, SCHEMA_VERSION)
             diff = diff_releases(old, new)
             errors = retirement_errors(diff, retirements, _new_ids(tables)) + bump_errors(diff)
             if errors:
@@ -145,8 +152,11 @@ def pack_zip(directory: Path) -> Path:
     os.close(handle)
     try:
         with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-            for path in sorted(p for p in directory.iterdir() if p.is_file()):
-                info = zipfile.ZipInfo(f"{directory.name}/{path.name}", date_time=ZIP_TIMESTAMP)
+            # The files the manifest lists and the manifest, at their paths in the release; no
+            # folder entries (unzip creates folders as needed), so the bytes depend on the files.
+            for relative in sorted([*manifest_entries(read_manifest(directory)), MANIFEST]):
+                path = directory / relative
+                info = zipfile.ZipInfo(f"{directory.name}/{relative}", date_time=ZIP_TIMESTAMP)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3  # unix, so external_attr holds the mode
                 info.external_attr = ZIP_FILE_MODE << 16

@@ -7,7 +7,9 @@ never returned. With a warm cache nothing is downloaded, so it works offline.
 
 Where files come from: `EVENTSET_BASE_URL` when set, else `DEFAULT_BASE_URL`. A URL with
 `{version}` in it is filled in; one without it is taken as a folder of release folders, so files
-are fetched from `<base>/eventset-<version>/<file>` (the layout of `dist/`, served as is).
+are fetched from `<base>/eventset-<version>/<path>` (the layout of `dist/`, served as is), where a
+path is a file at the top of the release or a table's file in its folder (`events/part-0.parquet`,
+`events/year=2021/part-0.parquet`).
 Where they are cached: `EVENTSET_DATA_DIR` when set, else the user cache (pooch.os_cache).
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 from eventset.release.manifest import (
     MANIFEST,
     ReleaseError,
+    is_release_path,
     manifest_entries,
     read_manifest,
     verify_file,
@@ -37,7 +40,7 @@ DOWNLOAD_RETRIES = 2  # pooch waits 1 s, then 2 s, between attempts
 
 
 def read_registry(path: Path | None = None) -> dict[str, dict[str, str]]:
-    """version -> {file name: "sha256:<hex>"} for every published release."""
+    """version -> {path in the release: "sha256:<hex>"} for every published release."""
     path = path or REGISTRY_PATH
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -132,6 +135,13 @@ def fetch_release(version: str, registry: Path | None = None) -> Path:
             "Use eventset.versions() to list them, or load(path=...) for a local build."
         )
     files = published[version]
+    odd = sorted(name for name in files if not is_release_path(name))
+    if odd:
+        # pooch writes each file at <cache>/<name>: a name like ../x must never reach it.
+        raise ReleaseError(
+            f"the release registry lists {odd[0]!r} for eventset {version}, which is not a path "
+            "a release may hold."
+        )
     fetcher = pooch.create(
         path=cache_root() / f"eventset-{version}",
         base_url=release_url(version),

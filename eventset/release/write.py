@@ -1,5 +1,8 @@
 """Writing a release directory: Parquet tables, codebook and manifest, atomically.
 
+Each table goes into its own folder (`events/part-0.parquet`, ...), so a table's folder is a
+dataset that any engine reads alone (see manifest.py for the shapes a release may hold).
+
 The directory is assembled under a temporary name beside its destination and renamed into
 place, so a failed or killed build leaves either the previous release or nothing. A numbered
 version is never overwritten; the scratch version `dev` is replaced whole.
@@ -20,7 +23,7 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
-from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.release.manifest import MANIFEST, TABLE_PART, release_paths, sha256_file, table_of
 from eventset.release.version import DEV_VERSION
 from eventset.schema.codebook import codebook
 from eventset.schema.contracts import arrow_schema
@@ -59,18 +62,19 @@ def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str
     )
 
 
-def _manifest(
-    directory: Path, tables: dict[str, pl.DataFrame], version: str, provenance: dict[str, Any]
-) -> dict[str, Any]:
+def manifest_of(directory: Path, version: str, provenance: dict[str, Any]) -> dict[str, Any]:
+    """The manifest of the files under `directory`: path, sha256, bytes, and rows per Parquet
+    file (read from the file's footer, so it holds for a table split into several files)."""
     files = []
-    for path in sorted(p for p in directory.iterdir() if p.name != MANIFEST):
+    for relative in release_paths(directory):
+        path = directory / relative
         entry: dict[str, Any] = {
-            "path": path.name,
+            "path": relative,
             "sha256": sha256_file(path),
             "bytes": path.stat().st_size,
         }
-        if path.suffix == ".parquet":
-            entry["rows"] = tables[path.stem].height
+        if table_of(relative) is not None:
+            entry["rows"] = pq.read_metadata(path).num_rows
         files.append(entry)
     return {
         "name": "eventset",
@@ -79,6 +83,12 @@ def _manifest(
         **provenance,
         "files": files,
     }
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    (directory / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
+    )
 
 
 def _same_release(a: Path, b: Path) -> bool:
@@ -104,16 +114,13 @@ def write_release(
     )
     try:
         for table in TABLES:
-            write_parquet(
-                tables[table.name], staging / f"{table.name}.parquet", table.name, version
-            )
+            folder = staging / table.name
+            folder.mkdir(mode=0o755)
+            write_parquet(tables[table.name], folder / TABLE_PART, table.name, version)
         (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
         if extra_files is not None:
             extra_files(staging, tables)
-        manifest = _manifest(staging, tables, version, provenance)
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        write_manifest(staging, manifest_of(staging, version, provenance))
         staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read
         if final.exists():
             if _same_release(staging, final):

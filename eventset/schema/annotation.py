@@ -21,6 +21,7 @@ from eventset.schema.fields import (
     ClaimPolarity,
     DatePrecision,
     DocumentId,
+    DocumentOrigin,
     EventType,
     Evidence,
     FormatVersion,
@@ -55,6 +56,17 @@ class DocumentBlock(Model):
     )
     licence: Licence = Field(
         description="Licence of the text; decides whether a release may carry the text."
+    )
+    origin: DocumentOrigin = Field(
+        default="published",
+        description="Where the text comes from: a published report, a contributor's original "
+        "or a synthetic text; originals and synthetic texts need an open licence.",
+    )
+    rights_holder: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Who holds the rights to the text (the outlet, or the contributor of an "
+        "original), as they wish to be credited.",
     )
 
 

@@ -99,6 +99,9 @@ ActorKind = Annotated[str, in_vocabulary("actor_kinds"), vocabulary_schema("acto
 PlaceKind = Annotated[str, in_vocabulary("place_kinds"), vocabulary_schema("place_kinds")]
 Language = Annotated[str, in_vocabulary("languages"), vocabulary_schema("languages")]
 Licence = Annotated[str, in_vocabulary("licences"), vocabulary_schema("licences")]
+DocumentOrigin = Annotated[
+    str, in_vocabulary("document_origins"), vocabulary_schema("document_origins")
+]
 Country = Annotated[str, in_vocabulary("countries"), vocabulary_schema("countries")]
 
 

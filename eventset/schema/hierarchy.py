@@ -51,3 +51,41 @@ def cycles(parents: Mapping[str, str | None]) -> Iterator[list[str]]:
             yield loop[first:] + loop[:first]
         for done in walk:
             state[done] = 2
+
+
+def depths(parents: Mapping[str, str | None]) -> dict[str, int]:
+    """How many ancestors each entry has (as `ancestors` would walk them without its bound),
+    for every entry whose chain ends; entries on a cycle, or below one, are left out. Linear in
+    the number of entries, so a registry can be checked against MAX_DEPTH before any walk
+    would silently stop there."""
+    depth: dict[str, int] = {}
+    looped: set[str] = set()
+    for start in parents:
+        walk: list[str] = []
+        on_walk: set[str] = set()
+        node: str | None = start
+        while (
+            node is not None
+            and node in parents
+            and node not in depth
+            and node not in looped
+            and node not in on_walk
+        ):
+            walk.append(node)
+            on_walk.add(node)
+            node = parents[node]
+        if node is not None and (node in looped or node in on_walk):
+            looped.update(walk)
+            continue
+        # The chain ends at no parent, at an entry already measured, or at an id the mapping
+        # does not know (which `ancestors` lists, so it counts).
+        if node is None:
+            below = 0
+        elif node in depth:
+            below = depth[node] + 1
+        else:
+            below = 1
+        for entry in reversed(walk):
+            depth[entry] = below
+            below += 1
+    return depth

@@ -77,6 +77,12 @@ class Place(Model):
     geonames_id: int | None = _column(PLACES, "geonames_id", default=None)
     parent: Slug | None = _column(PLACES, "parent", default=None)
     aliases: list[Alias] = _column(PLACES, "aliases", default_factory=list, max_length=500)
+    # Not a table column: it only tells validation why the parent's country may differ.
+    cross_border: Text | None = Field(
+        default=None,
+        description="Why this place's country differs from its parent's (a border crossing, "
+        "a disputed area); without it the two countries must be equal.",
+    )
 
 
 class ActorRegistry(Model):

@@ -107,6 +107,15 @@ DOCUMENTS = Table(
         Column("url", "string", "Where the document was published, if known.", nullable=True),
         Column("licence", "string", "Licence of the text.", vocabulary="licences"),
         Column(
+            "origin",
+            "string",
+            "Where the text comes from: published (a report), original (written by a "
+            "contributor) or synthetic (invented; reports nothing real). Filter on it to study "
+            "published reporting only.",
+            vocabulary="document_origins",
+        ),
+        Column("rights_holder", "string", "Who holds the rights to the text.", nullable=True),
+        Column(
             "text_sha256",
             "string",
             "SHA-256 of the seed file's bytes ('sha256:<hex>').",

@@ -29,6 +29,7 @@ __all__ = [
     "bbox_contains",
     "event_crosswalk",
     "event_modes",
+    "place_kind_rank",
     "vocabulary",
     "vocabulary_names",
 ]
@@ -278,6 +279,15 @@ def event_crosswalk(event_type: str, mode: str | None) -> EventCrosswalk:
         acled_sub_event_type=acled_sub,
         gtd_attacktype=_int_or_none(entry.fields.get("gtd_attacktype")),
     )
+
+
+def place_kind_rank(kind: str) -> int:
+    """How wide a place kind is, from 1 (a country) to the narrowest (a site): a place's kind
+    must rank higher than its parent's. KeyError for an unknown kind."""
+    rank = vocabulary("place_kinds")[kind].fields.get("rank")
+    if not isinstance(rank, int) or isinstance(rank, bool):
+        raise ValueError(f"place_kinds.yaml: {kind} has no integer rank")
+    return rank
 
 
 def bbox_contains(bbox: Sequence[float], lon: float, lat: float) -> bool:

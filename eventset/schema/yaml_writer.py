@@ -74,3 +74,16 @@ def dump_yaml(data: dict[str, Any], header: str = "") -> str:
 def model_yaml(model: BaseModel, header: str = "") -> str:
     """YAML text of an annotation or registry, readable back unchanged."""
     return dump_yaml(model_data(model), header)
+
+
+def flow_yaml(value: Any) -> str:
+    """One-line YAML of a value (a selector, a date), ready to paste into an annotation."""
+    text = yaml.dump(
+        _compact(value),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        default_flow_style=True,
+    )
+    return text.removesuffix("\n...\n").rstrip("\n")

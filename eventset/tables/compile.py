@@ -104,6 +104,8 @@ def compile_document(
             "language": block.language,
             "url": block.url,
             "licence": block.licence,
+            "origin": block.origin,
+            "rights_holder": block.rights_holder,
             "text_sha256": seed.sha256,
             "char_count": len(seed.text),
             "byte_count": seed.byte_count,

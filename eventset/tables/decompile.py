@@ -41,7 +41,7 @@ from eventset.schema.annotation import (
 )
 from eventset.schema.fields import FORMAT_VERSION, Selector
 from eventset.schema.registry import REGISTRY_FIELDS, Actor, ActorRegistry, Place, PlaceRegistry
-from eventset.schema.selectors import occurrences
+from eventset.schema.selectors import occurrences, shortest_selector
 from eventset.schema.yaml_writer import model_yaml
 from eventset.validation.quotes import QuoteError, Span, find_quote
 
@@ -92,12 +92,9 @@ def read_texts(root: Path, document_ids: list[str]) -> dict[str, str]:
 
 def selector_for(text: str, quote: str, start: int) -> Selector:
     """The selector an annotator would write for the quote at `start`."""
-    starts = occurrences(text, quote)
-    if start not in starts:
+    if start not in occurrences(text, quote):
         raise DecompileError(f"the text has no {quote!r} at offset {start}")
-    selector = Selector(
-        quote=quote, occurrence=starts.index(start) + 1 if len(starts) > 1 else None
-    )
+    selector = Selector.model_validate(shortest_selector(text, quote, start))
     found = find_quote(text, selector)
     if isinstance(found, QuoteError) or found != Span(start, start + len(quote)):
         raise DecompileError(f"{quote!r} at {start} cannot be selected: {found}")
@@ -338,6 +335,8 @@ def decompile(tables: Mapping[str, pl.DataFrame], texts: Mapping[str, str]) -> D
                 language=row["language"],
                 url=row["url"],
                 licence=row["licence"],
+                origin=row["origin"],
+                rights_holder=row["rights_holder"],
             ),
             actors=[ActorMentions(actor=a, mentions=m) for a, m in actor_names[doc]],
             places=[PlaceMentions(place=p, mentions=m) for p, m in place_names[doc]],

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.selectors import occurrences
-from eventset.schema.vocab import event_modes, vocabulary
+from eventset.schema.vocab import event_modes, place_kind_rank, vocabulary
 from eventset.testing import words
 from eventset.testing.corpus import SYNTHETIC_PREFIX, Corpus, SyntheticDocument, sha256_text
 from eventset.testing.texts import SyntheticText, quotes, selector_for, texts
@@ -27,6 +27,13 @@ Data = dict[str, Any]
 
 def _codes(name: str) -> tuple[str, ...]:
     return vocabulary(name).values()
+
+
+_OPEN_LICENCES = tuple(
+    code
+    for code in _codes("licences")
+    if vocabulary("licences")[code].fields.get("redistribute_text") is True
+)
 
 
 @st.composite
@@ -68,7 +75,8 @@ def actor_registries(draw: st.DrawFn, min_size: int = 2, max_size: int = 5) -> A
 
 @st.composite
 def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> PlaceRegistry:
-    """A valid place registry: coordinates, when given, inside the place's country."""
+    """A valid place registry: coordinates, when given, inside the place's country; a parent,
+    when given, of a wider kind and in the same country (docs/hierarchy.md)."""
     picks = draw(
         st.lists(
             st.integers(0, len(words.PLACE_NAMES) - 1),
@@ -79,16 +87,26 @@ def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> P
     )
     countries = vocabulary("countries")
     places: list[Data] = []
-    for i, pick in enumerate(picks):
+    kinds = _codes("place_kinds")
+    narrowest = max(map(place_kind_rank, kinds))
+    for pick in picks:
         slug, name, aliases = words.PLACE_NAMES[pick]
-        country = draw(st.sampled_from(words.COUNTRIES))
+        # A parent must leave a narrower kind for its child.
+        wider = [p for p in places if place_kind_rank(p["kind"]) < narrowest]
+        parent: Data | None = None
+        if draw(st.booleans()) and wider:
+            parent = draw(st.sampled_from(wider))
+        floor = place_kind_rank(parent["kind"]) if parent else 0
+        country = parent["country"] if parent else draw(st.sampled_from(words.COUNTRIES))
         place: Data = {
             "id": slug,
             "name": name,
-            "kind": draw(st.sampled_from(_codes("place_kinds"))),
+            "kind": draw(st.sampled_from([k for k in kinds if place_kind_rank(k) > floor])),
             "country": country,
             "aliases": list(aliases),
         }
+        if parent is not None:
+            place["parent"] = parent["id"]
         if draw(st.booleans()):
             place["admin1"] = "SYNTHETIC Province"
         if draw(st.booleans()):
@@ -99,8 +117,6 @@ def place_registries(draw: st.DrawFn, min_size: int = 1, max_size: int = 3) -> P
             place["longitude"] = round(min_lon + (max_lon - min_lon) * across / 100, 4)
         if draw(st.booleans()):
             place["geonames_id"] = draw(st.integers(1, 99_999_999))
-        if i and draw(st.booleans()):
-            place["parent"] = places[draw(st.integers(0, i - 1))]["id"]
         places.append(place)
     return PlaceRegistry.model_validate({"format": 1, "places": places})
 
@@ -299,7 +315,10 @@ def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annota
         "published": text.published,
         "title": text.title,
         "language": draw(st.sampled_from(words.LANGUAGES)),
-        "licence": draw(st.sampled_from(_codes("licences"))),
+        # Generated texts report nothing real: they are marked synthetic, which needs an open
+        # licence (E426), so releases built from them always carry the text.
+        "licence": draw(st.sampled_from(_OPEN_LICENCES)),
+        "origin": "synthetic",
     }
     if draw(st.booleans()):
         document["byline"] = "By SYNTHETIC Staff"
@@ -316,6 +335,14 @@ def _annotation(draft: _Draft, actors: ActorRegistry, draw: st.DrawFn) -> Annota
             "events": draft.events,
             "claims": draft.claims,
         }
+    )
+
+
+def _disputing(claims: list[Data]) -> bool:
+    """The validator's rule for `disputed` (E428), on draft claims."""
+    return (
+        any(c["kind"] == "denial" or c.get("polarity") == "negated" for c in claims)
+        or len({c["claimant"] for c in claims}) >= 2
     )
 
 
@@ -371,6 +398,11 @@ def corpora(
         least = min_claims if draft.number == 0 else 0
         for number in range(draw(st.integers(least, max(least, max_claims)))):
             draft.claims.append(_claim(draw, draft, number, actor_ids, event_ids))
+        for i, event in enumerate(draft.events):
+            about = [c for c in draft.claims if c.get("about", {}).get("event") == event["id"]]
+            if event["certainty"] == "disputed" and not _disputing(about):
+                # disputed needs the dispute among the claims (E428)
+                draft.events[i] = {**event, "certainty": "reported"}
         registry_names = [(a.id, (a.name, *a.aliases)) for a in actors.actors]
         for actor_id, actor_names in registry_names:
             mentions = _name_mentions(draw, draft.text.text, actor_names)

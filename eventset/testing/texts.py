@@ -38,6 +38,9 @@ class SyntheticText:
         return self.text.encode("utf-8")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def word_spans(text: str, *, avoid_weekdays: bool = False) -> list[tuple[int, int]]:
     """Candidate quotes: runs of one to four whole words on one line."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -47,7 +50,11 @@ def word_spans(text: str, *, avoid_weekdays: bool = False) -> list[tuple[int, in
             end = end_token[1]
             if "\n" in text[start:end] or "\r" in text[start:end]:
                 break
-            if avoid_weekdays and WEEKDAY_WORD.search(text[start:end]):
+            # Date evidence must not name a weekday or a full date the drawn date would
+            # contradict (E411, E425): the header's "2021-09-01" is such a date.
+            if avoid_weekdays and (
+                WEEKDAY_WORD.search(text[start:end]) or _ISO_DATE.search(text[start:end])
+            ):
                 continue
             spans.append((start, end))
     return spans

@@ -8,23 +8,24 @@ cost the same whatever the corpus size in Python objects; only offending rows be
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
 from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import Problem, problem
-from eventset.schema.registry import Actor, Place
 from eventset.validation.ids import did_you_mean
 
 
 @dataclass(frozen=True)
 class Registries:
-    """The registries' entries by id, as references are resolved against them."""
+    """The ids each registry defines, valid entries or not (an invalid entry reports its own
+    problem, never its references). None: the registry could not be read at all, so its
+    references are not checked; every one would be a consequence of that one problem."""
 
-    actors: Mapping[str, Actor]
-    places: Mapping[str, Place]
+    actors: frozenset[str] | None
+    places: frozenset[str] | None
 
 
 # Finds the line and column of a YAML path in a file. Injected, so this module does no I/O and
@@ -41,12 +42,14 @@ def _path(text: str, *more: str) -> YamlPath:
 def _unknown(
     refs: pl.DataFrame,
     kind: str,
-    known: Mapping[str, object],
+    known: frozenset[str] | None,
     code: str,
     what: str,
     registry: str,
     locate: Locate,
 ) -> Iterator[Problem]:
+    if known is None:
+        return
     missing = refs.filter((pl.col("kind") == kind) & ~pl.col("id").is_in(list(known)))
     for file, ref_id, path in missing.select("file", "id", "path").iter_rows():
         guess = did_you_mean(ref_id, known)

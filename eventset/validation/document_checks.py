@@ -16,13 +16,72 @@ from eventset.inputs.parse import Located
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import Problem
-from eventset.schema.annotation import Annotation, DateSpec
+from eventset.schema.annotation import Annotation, Claim, DateSpec
+from eventset.schema.vocab import vocabulary
 from eventset.validation.evidence import EvidenceItem, iter_evidence
 from eventset.validation.ids import duplicate_ids
 from eventset.validation.quotes import QuoteError, Span, find_quote
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_WORD = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH = (
+    r"(?P<{}>"
+    + "|".join(f"{m[:3]}(?:{m[3:]}{'|t' if m == 'september' else ''})?" for m in MONTHS)
+    + r")\.?"
+)
+# Only dates that name day, month and year: "2 March 2022", "March 2, 2022", "2022-03-02".
+# A regex, not a date library, because this runs on every date of every annotation in a build
+# and must not pay a heavy import or a fuzzy parse; partial dates ("March 2") are not compared.
+_ABSOLUTE_DATE = re.compile(
+    r"\b(?:(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH.format("m1")
+    + r",?\s+(?P<y1>\d{4})"
+    + r"|"
+    + _MONTH.format("m2")
+    + r"\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4})"
+    + r"|(?P<y3>\d{4})-(?P<m3>[01]\d)-(?P<d3>[0-3]\d))\b",
+    re.IGNORECASE,
+)
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def absolute_dates(quote: str) -> list[tuple[str, dt.date]]:
+    """The calendar dates a quote writes out in full, with the words that give each."""
+    if _YEAR.search(quote) is None:  # most evidence has no year: skip the long pattern
+        return []
+    return [(quote[start:end], day) for start, end, day in iter_absolute_dates(quote)]
+
+
+def iter_absolute_dates(text: str) -> Iterator[tuple[int, int, dt.date]]:
+    """(start, end, date) of every calendar date written out in full in `text`."""
+    for match in _ABSOLUTE_DATE.finditer(text):
+        parts = match.groupdict()
+        if parts["y3"]:
+            year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
+        else:
+            name = (parts["m1"] or parts["m2"]).lower()[:3]
+            month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name))
+            year, day = int(parts["y1"] or parts["y2"]), int(parts["d1"] or parts["d2"])
+        try:
+            yield match.start(), match.end(), dt.date(year, month, day)
+        except ValueError:
+            continue  # "31 February 2022": not a date to compare against
 
 
 def check_document(
@@ -54,6 +113,18 @@ def check_document(
             ("document", "title"),
             f"title is {block.title!r}, the seed header says {seed.title!r}.",
         )
+    if block.origin != "published" and not open_licence(block.licence):
+        yield where.at(
+            "E426",
+            ("document", "licence"),
+            f"The text is {block.origin!r} (origin) but its licence {block.licence!r} is not "
+            "open; a release must be able to carry it in full and mark it.",
+        )
+
+
+def open_licence(code: str) -> bool:
+    """Whether a licence lets anyone copy and adapt the text, so a release may carry it."""
+    return vocabulary("licences")[code].fields.get("redistribute_text") is True
 
 
 # Where a quote problem points: the selector field the annotator has to change.
@@ -71,7 +142,7 @@ def resolve_evidence(
         found = find_quote(text, item.selector)
         if isinstance(found, QuoteError):
             field = _FIELD_AT_FAULT.get(found.code, "quote")
-            problems.append(where.at(found.code, (*item.path, field), found.message))
+            problems.append(where.at(found.code, (*item.path, field), found.message, found.hint))
             continue
         key = (
             found.start,
@@ -148,6 +219,8 @@ def _check_date(
         yield where.at(
             "E415", (*path, "derived"), "The date is marked derived but has no evidence."
         )
+    if not date.derived and date.start is not None and last is not None and date.start <= last:
+        yield from _check_stated(date.start, last, path, date, where)
     if date.start is None or date.start != last:
         return
     for j, selector in enumerate(date.evidence):
@@ -168,6 +241,27 @@ def _check_date(
                     f"({published}).",
                     f"A bare weekday in a report means the last one: {_weekday_before(published, named)}.",
                 )
+
+
+def _check_stated(
+    start: dt.date, last: dt.date, path: YamlPath, date: DateSpec, where: Located
+) -> Iterator[Problem]:
+    """E425: a stated date must agree with a full date its evidence writes out. Evidence may
+    name other dates too ("approved on 5 January 2020 after the vote of 3 January 2020"), so
+    only evidence none of whose dates fall in the range is a contradiction."""
+    for selector in date.evidence:
+        written = absolute_dates(selector.quote)
+        if written and not any(start <= day <= last for _, day in written):
+            words, day = written[0]
+            span = f"{start}" if start == last else f"{start} to {last}"
+            yield where.at(
+                "E425",
+                (*path, "start"),
+                f"The date is {span}, but its evidence {selector.quote!r} says {words!r} ({day}).",
+                f"Write start: {day} (the evidence's date), or quote the words the date "
+                "really comes from and mark it `derived: true` if it is worked out.",
+            )
+            return
 
 
 def _weekday_before(published: dt.date, weekday: int) -> dt.date:
@@ -204,6 +298,42 @@ def check_fatalities(annotation: Annotation, where: Located) -> Iterator[Problem
                 )
 
 
+def check_claim_values(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    """E427: a figure belongs to a casualty_figure claim; on any other claim it would be read
+    as a count of dead or wounded that nobody gave."""
+    for i, claim in enumerate(annotation.claims):
+        if claim.value is not None and claim.kind != "casualty_figure":
+            yield where.at(
+                "E427",
+                ("claims", i, "value"),
+                f"value {claim.value:g} on a {claim.kind} claim; only casualty_figure claims "
+                "carry a figure.",
+            )
+
+
+def disputing(claims: list[Claim]) -> bool:
+    """Whether claims record a dispute: a denial or negated claim, or two claimants."""
+    return (
+        any(c.kind == "denial" or c.polarity == "negated" for c in claims)
+        or len({c.claimant for c in claims}) >= 2
+    )
+
+
+def check_disputed(annotation: Annotation, where: Located) -> Iterator[Problem]:
+    """E428: `disputed` says sources disagree, so the disagreement must be in the claims."""
+    for i, event in enumerate(annotation.events):
+        if event.certainty != "disputed":
+            continue
+        about = [c for c in annotation.claims if c.about.event == event.id]
+        if not disputing(about):
+            yield where.at(
+                "E428",
+                ("events", i, "certainty"),
+                f"Event {event.id!r} is disputed, but no two claimants (or a denial) about it "
+                f"are recorded here ({len(about)} claim(s) about it).",
+            )
+
+
 def check_annotation(
     annotation: Annotation, seed: Seed, stem: str, where: Located
 ) -> tuple[list[tuple[EvidenceItem, Span]], list[Problem]]:
@@ -217,4 +347,6 @@ def check_annotation(
     problems += check_via(annotation, where)
     problems += check_dates(annotation, where)
     problems += check_fatalities(annotation, where)
+    problems += check_claim_values(annotation, where)
+    problems += check_disputed(annotation, where)
     return resolved, problems

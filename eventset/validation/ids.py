@@ -10,12 +10,15 @@ from eventset.problems import Problem
 
 
 def duplicate_ids(
-    ids: Iterable[str], section: str, what: str, where: Located, context: str = ""
+    ids: Iterable[str | None], section: str, what: str, where: Located, context: str = ""
 ) -> Iterator[Problem]:
     """E404 at every id of `section` (a top-level list of the file) that an earlier entry
-    already defines. `what` names the entry ("Actor"), `context` ends the sentence."""
+    already defines. `what` names the entry ("Actor"), `context` ends the sentence; None
+    stands for an entry without a valid id, which its own model problem reports."""
     seen: dict[str, int] = {}
     for i, item_id in enumerate(ids):
+        if item_id is None:
+            continue
         if item_id in seen:
             yield where.at(
                 "E404",

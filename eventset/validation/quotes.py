@@ -11,9 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from eventset.inputs.yamlfile import INVISIBLE
+from eventset.inputs.yamlfile import INVISIBLE, position
 from eventset.schema.fields import Selector
-from eventset.schema.selectors import occurrences, with_context
+from eventset.schema.selectors import occurrences, shortest_selector, with_context
+from eventset.schema.yaml_writer import flow_yaml
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,9 @@ class Span:
 
 @dataclass(frozen=True)
 class QuoteError:
-    code: str  # a problem code: E301, E302, E303, E305, E306 or E307
+    code: str  # a problem code: E301 to E303, E305 to E309
     message: str
+    hint: str | None = None  # None: the catalogue's hint
 
 
 def find_quote(text: str, selector: Selector) -> Span | QuoteError:
@@ -36,11 +38,10 @@ def find_quote(text: str, selector: Selector) -> Span | QuoteError:
     starts = occurrences(text, quote)
     if not starts:
         return _explain_missing(text, quote)
+    every = starts
     starts = with_context(text, quote, starts, selector.prefix, selector.suffix)
     if not starts:
-        return QuoteError(
-            "E301", f"Quote {quote!r} occurs, but never with the given prefix/suffix."
-        )
+        return _explain_context(text, selector, every)
     if selector.occurrence is not None:
         if selector.occurrence > len(starts):
             return QuoteError(
@@ -49,10 +50,86 @@ def find_quote(text: str, selector: Selector) -> Span | QuoteError:
             )
         start = starts[selector.occurrence - 1]
     elif len(starts) > 1:
-        return QuoteError("E302", f"Quote {quote!r} occurs {len(starts)} times.")
+        return _ambiguous(text, quote, starts)
     else:
         start = starts[0]
-    return Span(start, start + len(quote))
+    return _inside_word(text, quote, start) or Span(start, start + len(quote))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum()
+
+
+def _inside_word(text: str, quote: str, start: int) -> QuoteError | None:
+    """E308 when the span cuts a word of the text in two ("itnesses" out of "witnesses")."""
+    end = start + len(quote)
+    cut_start = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
+    cut_end = end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])
+    if not (cut_start or cut_end):
+        return None
+    begin, stop = start, end
+    while begin > 0 and _is_word(text[begin - 1]):
+        begin -= 1
+    while stop < len(text) and _is_word(text[stop]):
+        stop += 1
+    at = position(text, start)
+    side = "starts" if cut_start else "ends"
+    whole = text[begin:stop]
+    return QuoteError(
+        "E308",
+        f"Quote {quote!r} {side} inside a word: the text at line {at.line}:{at.column} reads "
+        f"{whole!r}.",
+        f"Quote whole words: {flow_yaml(shortest_selector(text, whole, begin))}",
+    )
+
+
+def _ambiguous(text: str, quote: str, starts: list[int]) -> QuoteError:
+    """E302 with every match, where it is and the selector that picks it."""
+    shown = starts[:10]
+    places = "; ".join(f"{position(text, s).line}:{position(text, s).column}" for s in shown)
+    more = f" (and {len(starts) - len(shown)} more)" if len(starts) > len(shown) else ""
+    choices = "\n".join(f"  - {flow_yaml(shortest_selector(text, quote, s))}" for s in shown)
+    return QuoteError(
+        "E302",
+        f"Quote {quote!r} occurs {len(starts)} times in the text, at line:column {places}{more}.",
+        f"Replace it with the selector of the one you mean:\n{choices}",
+    )
+
+
+def _explain_context(text: str, selector: Selector, starts: list[int]) -> QuoteError:
+    """Why a quote that occurs is never surrounded by the given prefix/suffix: E309 when the
+    quote and context match ignoring case, else E301 with what surrounds each match."""
+    quote = selector.quote
+    folded = text.casefold()
+    if len(folded) == len(text):  # casefold can change lengths (ß -> ss); offsets must hold
+        near = with_context(
+            folded,
+            quote.casefold(),
+            occurrences(folded, quote.casefold()),
+            None if selector.prefix is None else selector.prefix.casefold(),
+            None if selector.suffix is None else selector.suffix.casefold(),
+        )
+        if near:
+            start, end = near[0], near[0] + len(quote)
+            found = text[start:end]
+            before = len(selector.prefix or "")
+            after = len(selector.suffix or "")
+            written = (selector.prefix or "") + quote + (selector.suffix or "")
+            at = position(text, start)
+            return QuoteError(
+                "E309",
+                f"Quote {quote!r} with its prefix/suffix matches only ignoring case: you wrote "
+                f"{written!r}, the text at line {at.line}:{at.column} reads "
+                f"{text[start - before : end + after]!r}.",
+                f"Copy the capitalisation of the text: {flow_yaml(shortest_selector(text, found, start))}",
+            )
+    choices = "\n".join(f"  - {flow_yaml(shortest_selector(text, quote, s))}" for s in starts[:10])
+    return QuoteError(
+        "E301",
+        f"Quote {quote!r} occurs {len(starts)} time(s), but never with the given prefix/suffix.",
+        f"The prefix must end right before the quote and the suffix start right after it; "
+        f"the matches are:\n{choices}",
+    )
 
 
 def _invisible_mismatch(text: str, quote: str) -> QuoteError | None:
@@ -93,7 +170,16 @@ def _explain_missing(text: str, quote: str) -> QuoteError:
         )
     folded = quote.casefold()
     if folded in text.casefold():
-        return QuoteError("E301", f"Quote {quote!r} not found; it matches ignoring case.")
+        where = text.casefold().find(folded)
+        found = text[where : where + len(quote)] if len(text.casefold()) == len(text) else None
+        at = position(text, where)
+        reads = f": the text at line {at.line}:{at.column} reads {found!r}" if found else ""
+        hint = None
+        if found:
+            hint = f"Copy the text's capitals: {flow_yaml(shortest_selector(text, found, where))}"
+        return QuoteError(
+            "E309", f"Quote {quote!r} not found; it matches only ignoring case{reads}.", hint
+        )
     for straight, curly in (("'", "\u2019"), ('"', "\u201d")):
         if straight in quote and quote.replace(straight, curly) in text:
             return QuoteError(

@@ -17,17 +17,22 @@ import polars as pl
 
 from eventset.inputs.files import list_folder, read_inside
 from eventset.inputs.layout import Layout
-from eventset.inputs.parse import Located, parse_model
+from eventset.inputs.parse import Located, parse_items, parse_model
 from eventset.inputs.yamlfile import YamlDocument, load_yaml
 from eventset.problems import Problem, problem
-from eventset.schema.fields import DOCUMENT_ID_PATTERN
-from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
+from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
 from eventset.validation.cache import default_cache_dir
 from eventset.validation.corpus_checks import Registries, check_corpus
-from eventset.validation.registry_checks import check_actor_registry, check_place_registry
+from eventset.validation.registry_checks import (
+    Section,
+    check_actor_registry,
+    check_place_registry,
+)
 from eventset.validation.runner import empty_frames, run_documents
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
+E = TypeVar("E", Actor, Place)
 
 
 @dataclass
@@ -76,22 +81,41 @@ def _registry(
     file = layout.shown(path)
     registry, doc, problems = parse_model(raw, file, model)
     result.problems += problems
-    return registry, (Located(file, doc) if doc is not None else None)
+    if doc is None or (registry is None and doc.data.get("format") != FORMAT_VERSION):
+        return None, None  # not YAML, or a format we cannot read: nothing in it is defined
+    return registry, Located(file, doc)
+
+
+def _sections(
+    registry: ActorRegistry | PlaceRegistry | None, where: Located, name: str, model: type[E]
+) -> tuple[Section[E], Section[Retired]]:
+    """The registry's entries and retired ids; when the file failed its model, the entries that
+    pass on their own, so one bad entry neither hides the others' problems nor makes the
+    references to it look unknown."""
+    if registry is not None:
+        entries: list[E] = getattr(registry, name)
+        return Section.whole(entries), Section.whole(registry.retired)
+    valid, ids = parse_items(where.doc.data, name, model)
+    retired, retired_ids = parse_items(where.doc.data, "retired", Retired)
+    return Section(tuple(valid), tuple(ids)), Section(tuple(retired), tuple(retired_ids))
 
 
 def _load_registries(layout: Layout, result: Validation) -> Registries:
+    """Both registries, checked. A registry that cannot be read at all (missing, not YAML, an
+    unknown format) defines nothing, and references to it are not checked: they would all be
+    consequences of that one problem."""
+    actor_ids = place_ids = None
     actors, where = _registry(layout, layout.actors, ActorRegistry, result)
-    if actors is not None and where is not None:
-        result.problems += check_actor_registry(actors, where)
-        result.actors = actors
+    if where is not None:
+        entries, retired = _sections(actors, where, "actors", Actor)
+        result.problems += check_actor_registry(entries, retired, where)
+        result.actors, actor_ids = actors, entries.defined
     places, where = _registry(layout, layout.places, PlaceRegistry, result)
-    if places is not None and where is not None:
-        result.problems += check_place_registry(places, where)
-        result.places = places
-    return Registries(
-        actors={a.id: a for a in actors.actors} if actors else {},
-        places={p.id: p for p in places.places} if places else {},
-    )
+    if where is not None:
+        sites, retired = _sections(places, where, "places", Place)
+        result.problems += check_place_registry(sites, retired, where)
+        result.places, place_ids = places, sites.defined
+    return Registries(actors=actor_ids, places=place_ids)
 
 
 def _tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path | None]]:
@@ -155,14 +179,25 @@ def validate_repository(
     )
     if targets is not None:
         restrict(result, root, targets)
-    result.problems.sort()
+    result.problems = root_causes_first(result.problems, layout)
     return result
+
+
+def root_causes_first(problems: Sequence[Problem], layout: Layout) -> list[Problem]:
+    """The registries' problems first, then by file, line and column. Every annotation is read
+    against the registries, so a registry problem can cause annotation problems (an entry
+    whose id is not a valid slug leaves the references to it unknown), never the other way
+    round; within a registry, a problem is located at its cause (docs/hierarchy.md)."""
+    registries = {layout.shown(layout.actors), layout.shown(layout.places)}
+    return sorted(problems, key=lambda p: (p.file not in registries, p))
 
 
 def restrict(result: Validation, root: Path, targets: Sequence[Path]) -> None:
     """Keep only the problems in `targets` (and every E111: a refused path is always reported)."""
-    wanted = _target_files(Layout(root), targets, result)
-    result.problems = sorted(p for p in result.problems if p.file in wanted or p.code == "E111")
+    layout = Layout(root)
+    wanted = _target_files(layout, targets, result)
+    kept = [p for p in result.problems if p.file in wanted or p.code == "E111"]
+    result.problems = root_causes_first(kept, layout)
 
 
 def _target_files(layout: Layout, targets: Sequence[Path], result: Validation) -> set[str]:

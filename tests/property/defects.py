@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ import yaml
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from eventset.schema.hierarchy import MAX_DEPTH, ancestors
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, dump_yaml, model_data, words
+from eventset.validation.document_checks import disputing
 
 Path = tuple[str | int, ...]
 
@@ -160,6 +163,16 @@ FILE_DEFECTS: dict[str, Defect] = {
         lambda raw: raw + b"deep: " + b"[" * 40 + b"]" * 40 + b"\n",
         lambda text: (_last_line(text), len("deep: ") + 33),
     ),
+    # A line that lost its indentation after the last block of the file collides with `format`.
+    "E115": _raw_edit(lambda raw: raw + b"format: 1\n", lambda text: (_last_line(text), 1)),
+    "E116": _raw_edit(
+        lambda raw: raw.replace(b"\n  sha256:", b"\n sha256:", 1),
+        lambda text: (
+            text.split("\n").index(next(x for x in text.split("\n") if x.startswith("  sha256:")))
+            + 1,
+            2,
+        ),
+    ),
     "E110": _raw_edit(
         lambda raw: raw.replace(b"format: 1\n", b"format: !custom 1\n"), _at_format(9)
     ),
@@ -272,6 +285,21 @@ def _with_hidden_space(selector: str | dict[str, Any], text: str) -> tuple[Any, 
     return quote[:1] + "\u200b" + quote[1:], ()
 
 
+def _cut_word(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    """A word of the text without its first letter, where that part occurs once."""
+    for word in sorted(set(re.findall(r"\b[^\W\d_]{4,}\b", text))):
+        if text.count(word[1:]) == 1:
+            return word[1:], ()
+    reject()
+
+
+def _other_case(selector: str | dict[str, Any], text: str) -> tuple[Any, Path]:
+    quote = _first_quote(selector).swapcase()
+    if quote in text or quote.casefold() != _first_quote(selector).casefold():
+        reject()
+    return quote, ()
+
+
 # --- layer 3: references and semantics --------------------------------------------------------
 
 
@@ -355,6 +383,90 @@ def _unknown_parent(corpus: Corpus, data: st.DataObject) -> Injected:
     return _edited(corpus, "data/actors.yaml", actors, ("actors", i, "parent"))
 
 
+def _cycle(corpus: Corpus, data: st.DataObject) -> Injected:
+    """Some entries of one registry, chained by their parents into a loop (one: its own parent).
+    Reported once, at the parent of the loop's last entry in the file."""
+    section = data.draw(st.sampled_from(["actors", "places"]))
+    registry = model_data(corpus.actors if section == "actors" else corpus.places)
+    entries = registry[section]
+    members = data.draw(st.lists(st.integers(0, len(entries) - 1), min_size=1, unique=True))
+    for child, parent in zip(members, members[1:] + members[:1], strict=True):
+        entries[child]["parent"] = entries[parent]["id"]
+    return _edited(corpus, f"data/{section}.yaml", registry, (section, max(members), "parent"))
+
+
+def _inverted_place(corpus: Corpus, data: st.DataObject) -> Injected:
+    """A place put inside a new site of its country: a site is the narrowest kind there is."""
+    places = model_data(corpus.places)
+    i = data.draw(st.integers(0, len(places["places"]) - 1))
+    child = places["places"][i]
+    site = {"id": "synthetic-site", "name": "SYNTHETIC site", "kind": "site"}
+    places["places"].append({**site, "country": child["country"]})
+    child["parent"] = "synthetic-site"
+    return _edited(corpus, "data/places.yaml", places, ("places", i, "parent"))
+
+
+def _place_in_another_country(corpus: Corpus, data: st.DataObject) -> Injected:
+    """A new site whose parent is a new country of another country code."""
+    places = model_data(corpus.places)
+    home, other = data.draw(
+        st.lists(st.sampled_from(words.COUNTRIES), min_size=2, max_size=2, unique=True)
+    )
+    places["places"] += [
+        {
+            "id": "synthetic-country",
+            "name": "SYNTHETIC country",
+            "kind": "country",
+            "country": home,
+        },
+        {
+            "id": "synthetic-site",
+            "name": "SYNTHETIC site",
+            "kind": "site",
+            "country": other,
+            "parent": "synthetic-country",
+        },
+    ]
+    return _edited(
+        corpus, "data/places.yaml", places, ("places", len(places["places"]) - 1, "country")
+    )
+
+
+def _deep_chain(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An existing actor at the top of a new chain one entry deeper than any walk follows."""
+    actors = model_data(corpus.actors)
+    top = data.draw(st.sampled_from(actors["actors"]))["id"]
+    first = len(actors["actors"])
+    for i in range(MAX_DEPTH + 1):
+        parent = f"synthetic-deep-{i - 1}" if i else top
+        actors["actors"].append(
+            {"id": f"synthetic-deep-{i}", "name": "SYNTHETIC", "kind": "person", "parent": parent}
+        )
+    # synthetic-deep-i has the top's ancestors, the top and i more: the first past the limit
+    # is the one with MAX_DEPTH + 1.
+    parents = {a["id"]: a.get("parent") for a in actors["actors"]}
+    deep = first + MAX_DEPTH - len(ancestors(top, parents))
+    return _edited(corpus, "data/actors.yaml", actors, ("actors", deep, "parent"))
+
+
+def _value_on_statement(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+    claim.update(kind="statement", value=3.0)
+    return ("value",)
+
+
+def _undisputed(corpus: Corpus, data: st.DataObject) -> Injected:
+    """An event marked disputed in a document whose claims about it show no dispute."""
+    document = _document(corpus, data, "events")
+    annotation = model_data(document.annotation)
+    i = data.draw(st.integers(0, len(annotation["events"]) - 1))
+    event = annotation["events"][i]
+    about = [c for c in document.annotation.claims if c.about.event == event["id"]]
+    if disputing(about):
+        reject()
+    event["certainty"] = "disputed"
+    return _edited(corpus, annotation_path(document.id), annotation, ("events", i, "certainty"))
+
+
 def _via_claimant(claim: dict[str, Any], _: SyntheticDocument) -> Path:
     claim["via"] = [claim["claimant"]]
     return ("via", 0)
@@ -403,6 +515,8 @@ DEFECTS: dict[str, Defect] = {
     "E305": _evidence(lambda selector, text: (_first_quote(selector) + " ", ())),
     "E306": _evidence(_other_normal_form),
     "E307": _evidence(_with_hidden_space),
+    "E308": _evidence(_cut_word),
+    "E309": _evidence(_other_case),
     "E401": lambda corpus, data: _edit_claim(
         corpus, data, _set("claimant", "synthetic-unknown-actor")
     ),
@@ -434,6 +548,23 @@ DEFECTS: dict[str, Defect] = {
         lambda d: ({"start": _published(d), "precision": "day", "derived": True}, ("derived",))
     ),
     "E416": lambda corpus, data: _edit_claim(corpus, data, _via_claimant),
+    "E418": _cycle,
+    "E419": _inverted_place,
+    "E420": _place_in_another_country,
+    "E421": _deep_chain,
+    "E425": _date(
+        lambda d: (
+            {
+                "start": _published(d) - dt.timedelta(days=1),
+                "precision": "day",
+                "evidence": [_published(d).isoformat()],  # the header's date
+            },
+            ("start",),
+        )
+    ),
+    "E426": _document_field("licence", lambda _: "all_rights_reserved"),
+    "E427": lambda corpus, data: _edit_claim(corpus, data, _value_on_statement),
+    "E428": _undisputed,
     "E501": _event_conflict,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from eventset.cli import app
@@ -54,6 +55,14 @@ def test_diff_command_markdown_and_json(releases: Releases) -> None:
     assert data["required_bump"] == "minor"
 
 
+def test_diff_of_identical_releases_says_only_that_nothing_changed(releases: Releases) -> None:
+    result = CliRunner().invoke(app, ["diff", str(releases.v1), str(releases.v1)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "## 0.1.0\n\nNo changes since 0.1.0.\n"
+    changed = CliRunner().invoke(app, ["diff", str(releases.v1), str(releases.v2)])
+    assert "No changes" not in changed.output and "version bump" in changed.output
+
+
 def test_the_second_release_changelog_comes_from_the_diff(releases: Releases) -> None:
     changelog = (releases.v2 / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 0.2.0") < changelog.index("## 0.1.0")  # newest first, history kept
@@ -71,15 +80,16 @@ def test_diff_reports_schema_changes(releases: Releases, tmp_path: Path) -> None
 
     copy = tmp_path / "eventset-0.1.0-edited"
     shutil.copytree(releases.v1, copy)
-    events = pl.read_parquet(copy / "events.parquet")
+    part = copy / "events" / "part-0.parquet"
+    events = pl.read_parquet(part)
     events.drop("cameo_code").with_columns(pl.col("document_count").cast(pl.Int64)).write_parquet(
-        copy / "events.parquet"
+        part
     )
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
-        if entry["path"] == "events.parquet":
-            entry["sha256"] = sha256_file(copy / "events.parquet")
-            entry["bytes"] = (copy / "events.parquet").stat().st_size
+        if entry["path"] == "events/part-0.parquet":
+            entry["sha256"] = sha256_file(part)
+            entry["bytes"] = part.stat().st_size
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     diff = diff_directories(releases.v1, copy).table("events")
     assert diff.columns_removed == {"cameo_code": "string"}
@@ -123,3 +133,28 @@ def test_a_bad_retirement_file_is_reported_with_its_location(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "data/retired.yaml:3" in result.output
     assert not (root / "dist").exists()
+
+
+def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
+    releases: Releases, tmp_path: Path
+) -> None:
+    """Tables as top-level files (before one folder per table): a clear error, never a diff
+    that calls every table new."""
+    import shutil
+
+    from eventset.release.check import check_release
+    from eventset.release.manifest import MANIFEST, ReleaseError, read_manifest
+    from eventset.release.write import manifest_of, write_manifest
+    from eventset.schema.tables import TABLES
+
+    flat = tmp_path / "eventset-0.0.9"
+    shutil.copytree(releases.v1, flat)
+    for table in TABLES:
+        (flat / table.name / "part-0.parquet").rename(flat / f"{table.name}.parquet")
+        (flat / table.name).rmdir()
+    old = read_manifest(flat)
+    (flat / MANIFEST).unlink()
+    write_manifest(flat, manifest_of(flat, "0.0.9", {"built_from": old.get("built_from")}))
+    with pytest.raises(ReleaseError, match=r"\.parquet', a table file at the top"):
+        diff_directories(flat, releases.v1)
+    assert "own folder" in check_release(flat)[0]

@@ -98,20 +98,24 @@ def test_download_then_cache_hit_then_offline(
     server.stop()  # offline
     offline = eventset.load("0.1.0")
     assert_frame_equal(offline["claims"], local["claims"])
-    assert {p.name for p in cached(tmp_path).iterdir()} == files
+    assert {
+        p.relative_to(cached(tmp_path)).as_posix()
+        for p in cached(tmp_path).rglob("*")
+        if p.is_file()
+    } == files
 
 
 def test_a_tampered_download_raises_and_is_never_kept(
     published: Path, server: Server, tmp_path: Path
 ) -> None:
-    target = published / "eventset-0.1.0" / "events.parquet"
+    target = published / "eventset-0.1.0" / "events" / "part-0.parquet"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
-    with pytest.raises(ReleaseError, match=r"events\.parquet .*failed its sha256 check"):
+    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet .*failed its sha256 check"):
         eventset.load("0.1.0")
-    assert not (cached(tmp_path) / "events.parquet").exists()
-    leftovers = [p.name for p in cached(tmp_path).iterdir() if not p.name.endswith(".parquet")]
+    assert not (cached(tmp_path) / "events" / "part-0.parquet").exists()
+    leftovers = [p.name for p in cached(tmp_path).rglob("*") if not p.name.endswith(".parquet")]
     assert all(not name.startswith("tmp") for name in leftovers)
 
 
@@ -119,16 +123,16 @@ def test_a_tampered_cache_is_never_returned(
     releases: Releases, server: Server, tmp_path: Path
 ) -> None:
     eventset.load("0.1.0")
-    cached_events = cached(tmp_path) / "events.parquet"
+    cached_events = cached(tmp_path) / "events" / "part-0.parquet"
     cached_events.write_bytes(cached_events.read_bytes() + b"tampered")
     server.stop()
-    with pytest.raises(ReleaseError, match=r"events\.parquet"):
+    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet"):
         eventset.load("0.1.0")  # offline: the bad file cannot be replaced, so nothing is returned
 
 
 def test_a_tampered_cache_is_replaced_when_online(server: Server, tmp_path: Path) -> None:
     eventset.load("0.1.0")
-    cached_events = cached(tmp_path) / "events.parquet"
+    cached_events = cached(tmp_path) / "events" / "part-0.parquet"
     good = cached_events.read_bytes()
     cached_events.write_bytes(b"not parquet")
     assert eventset.load("0.1.0")["events"].height == 5
@@ -159,7 +163,7 @@ def test_registering_a_different_build_of_a_published_version_is_refused(
     register(releases.v1, registry)
     register(releases.v1, registry)  # the same files again: fine
     text = registry.read_text(encoding="utf-8").replace(
-        read_registry(registry)["0.1.0"]["events.parquet"], "sha256:" + "0" * 64
+        read_registry(registry)["0.1.0"]["events/part-0.parquet"], "sha256:" + "0" * 64
     )
     registry.write_text(text, encoding="utf-8")
     with pytest.raises(ReleaseError, match="already registered with different files"):

@@ -3,7 +3,9 @@ validators, a deterministic zip that unpacks into a release `eventset check` acc
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from tests.release.conftest import Releases, copy_repo, ok
 from tests.release.frictionless_parquet import registered
 
 RELEASE_FILES = {
-    *(f"{t.name}.parquet" for t in TABLES),
+    *(f"{t.name}/part-0.parquet" for t in TABLES),
     "CODEBOOK.md",
     "README.md",
     "CITATION.cff",
@@ -34,7 +36,10 @@ RELEASE_FILES = {
 
 
 def test_a_release_holds_every_file_and_the_manifest_checksums_them(releases: Releases) -> None:
-    assert {p.name for p in releases.v1.iterdir()} == RELEASE_FILES
+    found = {p.relative_to(releases.v1).as_posix() for p in releases.v1.rglob("*") if p.is_file()}
+    assert found == RELEASE_FILES
+    # Each table's folder holds that table's Parquet file and nothing else.
+    assert {p.name for p in releases.v1.iterdir() if p.is_dir()} == {t.name for t in TABLES}
     listed = {entry["path"] for entry in read_manifest(releases.v1)["files"]}
     assert listed == RELEASE_FILES - {"manifest.json"}
     assert check_release(releases.v1) == []
@@ -61,8 +66,8 @@ def test_frictionless_catches_a_wrong_hash_and_a_broken_foreign_key(
     event_actors = next(r for r in descriptor["resources"] if r["name"] == "event_actors")
     fk = next(k for k in event_actors["schema"]["foreignKeys"] if k["fields"] == ["actor_id"])
     fk["reference"] = {"resource": "places", "fields": ["place_id"]}
-    for path in releases.v1.glob("*.parquet"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
+    for table in TABLES:
+        shutil.copytree(releases.v1 / table.name, tmp_path / table.name)
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     with registered():
         report = frictionless.validate(str(tmp_path / "datapackage.json"))
@@ -87,8 +92,9 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
         "reference": {"resource": "places", "fields": ["place_id"]},
     } in (events["schema"]["foreignKeys"])
     manifest = {e["path"]: e for e in read_manifest(releases.v1)["files"]}
-    assert events["hash"] == manifest["events.parquet"]["sha256"]
-    assert events["bytes"] == manifest["events.parquet"]["bytes"]
+    assert events["path"] == ["events/part-0.parquet"]
+    assert events["hash"] == manifest["events/part-0.parquet"]["sha256"]
+    assert events["bytes"] == manifest["events/part-0.parquet"]["bytes"]
 
 
 def test_croissant_loads_and_its_records_match_the_tables(releases: Releases) -> None:
@@ -100,9 +106,12 @@ def test_croissant_loads_and_its_records_match_the_tables(releases: Releases) ->
     events = {r["events/event_id"].decode(): r for r in dataset.records(record_set="events")}
     assert events["iq-2021-09-06-kalsu-bridge-convoy-bombing"]["events/event_type"] == b"ASSAULT"
     croissant = json.loads((releases.v1 / "croissant.json").read_text(encoding="utf-8"))
-    manifest = {e["path"]: e["sha256"] for e in read_manifest(releases.v1)["files"]}
-    for file in croissant["distribution"]:
-        assert "sha256:" + file["sha256"] == manifest[file["contentUrl"]]
+    # One FileSet per table, whose globs take exactly that table's files of the manifest.
+    listed = [e["path"] for e in read_manifest(releases.v1)["files"]]
+    for table, file_set in zip(TABLES, croissant["distribution"], strict=True):
+        assert file_set["@type"] == "cr:FileSet"
+        taken = [p for p in listed if any(fnmatch.fnmatchcase(p, g) for g in file_set["includes"])]
+        assert taken == [f"{table.name}/part-0.parquet"]
 
 
 def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
@@ -116,6 +125,8 @@ def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
     assert "0 of 1 document carry their text" in card
     assert "| `unknown` (Unknown) | 1 | no | 0 |" in card
     assert "offsets and exact words of the" in card
+    assert "1 published report, 0 contributor's originals, 0 synthetic texts" in card
+    assert tables["documents"]["origin"].to_list() == ["published"]
     for needle in ("polars", "pandas", "duckdb", 'eventset.load("0.1.0")', "CC-BY-4.0", "@misc"):
         assert needle in card
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventset.schema.hierarchy import MAX_DEPTH, ancestors, cycles, lineage
+from eventset.schema.hierarchy import MAX_DEPTH, ancestors, cycles, depths, lineage
 
 
 def test_ancestors_nearest_first_and_bounded() -> None:
@@ -39,3 +39,23 @@ def test_every_cycle_reported_is_a_real_cycle_and_walks_end(parents: dict[str, s
         # A node is on a cycle exactly when following its parents comes back to it.
         back = parents.get(walked[-1]) == node
         assert (node in in_cycles) == back
+
+
+def test_depths_count_ancestors_and_leave_out_cycles() -> None:
+    parents: dict[str, str | None] = {"site": "town", "town": "country", "country": None}
+    parents |= {"orphan": "nowhere", "a": "b", "b": "a", "below": "a"}
+    assert depths(parents) == {"site": 2, "town": 1, "country": 0, "orphan": 1}
+    chain: dict[str, str | None] = {f"p{i}": f"p{i + 1}" for i in range(100_000)}
+    assert depths(chain)["p0"] == 100_000
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.none() | st.sampled_from("abcdefghz")))
+def test_depths_agree_with_the_walk(parents: dict[str, str | None]) -> None:
+    in_cycles = {node for loop in cycles(parents) for node in loop}
+    found = depths(parents)
+    for node in parents:
+        walked = ancestors(node, parents)
+        ends = not walked or walked[-1] not in parents or parents[walked[-1]] is None
+        assert (node in found) == (ends and node not in in_cycles)
+        if node in found:
+            assert found[node] == len(walked)

@@ -16,6 +16,7 @@ from eventset.schema.vocab import (
     bbox_contains,
     event_crosswalk,
     event_modes,
+    place_kind_rank,
     vocabulary,
     vocabulary_names,
 )
@@ -25,6 +26,7 @@ EXPECTED_NAMES = {
     "participant_roles",
     "claim_kinds",
     "claim_polarities",
+    "document_origins",
     "claim_modalities",
     "date_precisions",
     "geo_precisions",
@@ -566,6 +568,19 @@ def test_actor_place_and_mention_vocabularies() -> None:
         "fatalities",
         "value",
     )
+
+
+def test_place_kinds_rank_from_country_to_site() -> None:
+    """country > admin1 > admin2 > locality > site, every kind placed in that order."""
+    order = ["country", "admin1", "admin2", "town", "site"]
+    assert [place_kind_rank(k) for k in order] == sorted({place_kind_rank(k) for k in order})
+    assert place_kind_rank("city") == place_kind_rank("village") == place_kind_rank("town")
+    assert place_kind_rank("infrastructure") == place_kind_rank("site")
+    assert place_kind_rank("town") < place_kind_rank("neighbourhood") < place_kind_rank("site")
+    for code in vocabulary("place_kinds").values():
+        assert place_kind_rank("country") <= place_kind_rank(code) <= place_kind_rank("site")
+    with pytest.raises(KeyError):
+        place_kind_rank("continent")
 
 
 def test_licences() -> None:

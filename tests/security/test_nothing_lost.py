@@ -25,7 +25,8 @@ KILL_TIMEOUT_S = 120  # only stops a hang
 
 
 def _checksums(directory: Path) -> dict[str, str]:
-    return {p.name: sha256_file(p) for p in sorted(directory.iterdir())}
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in files}
 
 
 def _releases(dist: Path) -> list[str]:
@@ -132,7 +133,7 @@ def test_loader_refuses_a_release_that_does_not_match(
 ) -> None:
     release = tmp_path / "eventset-0.9.0"
     shutil.copytree(corpus / "dist" / "eventset-0.9.0", release)
-    events = release / "events.parquet"
+    events = release / "events" / "part-0.parquet"
     if damage == "flip-byte":
         raw = bytearray(events.read_bytes())
         raw[len(raw) // 2] ^= 0x01
@@ -140,13 +141,15 @@ def test_loader_refuses_a_release_that_does_not_match(
     elif damage == "truncate":
         events.write_bytes(events.read_bytes()[:-10])
     elif damage == "swap-files":
-        shutil.copyfile(release / "places.parquet", events)
+        shutil.copyfile(release / "places" / "part-0.parquet", events)
     else:
         manifest = release / "manifest.json"
         text = manifest.read_text(encoding="utf-8")
-        entry = next(f for f in read_manifest(release)["files"] if f["path"] == "events.parquet")
+        entry = next(
+            f for f in read_manifest(release)["files"] if f["path"] == "events/part-0.parquet"
+        )
         manifest.write_text(text.replace(entry["sha256"], "sha256:" + "0" * 64), "utf-8")
-    with pytest.raises(ReleaseError, match=r"events\.parquet"):
+    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet"):
         load(path=release)
 
 

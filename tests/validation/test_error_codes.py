@@ -36,6 +36,15 @@ CASES = [
     Case("E106", "  url: null", "  url: a: b", ": b"),
     Case("E107", '  language: "en"', '  language: &lang "en"', "&lang"),
     Case("E108", '  language: "en"', '  language: "en"\n  language:  "en"', 'language:  "en"'),
+    Case(
+        "E115",
+        '      evidence: ["The incident took place near the Kalsu Bridge on Monday"]',
+        '    evidence: ["The incident took place near the Kalsu Bridge on Monday"]',
+        'evidence: ["The incident took place near the Kalsu Bridge on Monday"]',
+    ),
+    Case(
+        "E116", '      - "American military"', '     - "American military"', '- "American military"'
+    ),
     Case("E109", "  url: null", "  url: " + "[" * 40 + "]" * 40, "[", offset=31),
     Case("E110", "  url: null", "  url: !!python/object:os.system null", "!!python"),
     Case("E112", '  byline: "By Staff, Agencies"', '  byline: "' + "x" * 20_001 + '"', '"xxx'),
@@ -80,6 +89,14 @@ CASES = [
         '"PMU"]',
     ),
     Case("E305", '"A security source"', '"A security source "', '"A security source "'),
+    Case("E308", '"Daesh", "ISIS/ISIL"', '"aesh", "ISIS/ISIL"', '"aesh"'),
+    Case("E309", 'mentions: ["Kalsu Bridge"]', 'mentions: ["kalsu bridge"]', '"kalsu bridge"'),
+    Case(
+        "E309",
+        '      - quote: "Ashab al-Kahf"\n        prefix: "On Saturday, "',
+        '      - quote: "Ashab al-Kahf"\n        prefix: "on saturday, "',
+        '"Ashab al-Kahf"\n        prefix: "on',
+    ),
     Case("E401", "via: [shafaq-news]", "via: [shafak-news]", "shafak-news"),
     Case("E402", "place: babil-governorate", "place: babil-province", "babil-province"),
     Case(
@@ -118,6 +135,20 @@ CASES = [
         '      start: 2021-09-05\n      precision: day\n      derived: true  # "On Saturday"',
         '["On Saturday"]',
         offset=1,
+    ),
+    Case("E425", "start: 2020-01-05", "start: 2020-01-06", "2020-01-06"),
+    Case("E426", "  licence: unknown", "  licence: unknown\n  origin: original", "unknown"),
+    Case(
+        "E427",
+        "    summary: The incident took place near the Kalsu Bridge on Monday.\n",
+        "    value: 1\n    summary: The incident took place near the Kalsu Bridge on Monday.\n",
+        "1\n    summary: The incident",
+    ),
+    Case(
+        "E428",
+        '        evidence: ["Baghdad"]\n    certainty: reported',
+        '        evidence: ["Baghdad"]\n    certainty: disputed',
+        "disputed",
     ),
     Case(
         "E412",
@@ -311,5 +342,7 @@ def test_every_code_has_a_test() -> None:
         | {"E111", "E405", "E417", "E306", "E501"}
         # tests/security/test_limits.py: invisible characters in files and quotes
         | {"E114", "E307"}
+        # tests/validation/test_hierarchy_codes.py: the registries' hierarchy
+        | {"E418", "E419", "E420", "E421"}
     )
     assert tested == set(CODES)

@@ -119,9 +119,20 @@ def test_a_new_document_added_by_following_the_guide_validates(tmp_path: Path) -
     starter = eventset(root, "validate", "--changed")
     assert starter.returncode == 0, starter.stdout  # the starter alone is valid
 
-    replace_once(annotation, "licence: unknown", "licence: cc0_1_0")
     text = annotation.read_text(encoding="utf-8")
-    text = re.sub(r"(?ms)^actors: \[\].*", BODY, text)
+    # The proposal names the registry's actors and gives the date of "on Thursday".
+    assert (
+        "  - actor: popular-mobilization-units\n    mentions:\n      - Popular Mobilization Units"
+        in text
+    )
+    assert (
+        "#     date: {start: 2021-09-09, precision: day, derived: true, evidence: [on Thursday]}"
+        in text
+    )
+    replace_once(annotation, "licence: unknown", "licence: cc0_1_0")
+    replace_once(annotation, "origin: published", "origin: synthetic")
+    text = annotation.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^# Proposed from the registries.*", BODY, text)
     annotation.write_text(text, encoding="utf-8")
     replace_once(
         root / "data" / "actors.yaml",
