@@ -370,6 +370,48 @@ def generate(
         typer.echo(f"wrote {name}")
 
 
+@app.command(cls=PlainUsageCommand)
+def site(
+    release_dir: Annotated[
+        Path, typer.Argument(metavar="RELEASE", help="A release directory, e.g. dist/eventset-dev.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the site into.")],
+    seeds: Annotated[
+        Path | None,
+        typer.Option(
+            "--seeds",
+            help="Show withheld texts from these seed files (when their sha256 matches) to "
+            "review annotations locally; such a site must not be published.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
+) -> None:
+    """Write a static, offline explorer of a release: overview, events, documents, actors, places."""
+    from eventset.explorer.build import SiteError, build_site
+    from eventset.release.manifest import ReleaseError
+
+    try:
+        result = build_site(release_dir, out, seeds=seeds, jobs=jobs)
+    except (ReleaseError, SiteError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    page, size = result.largest_page
+    typer.echo(
+        f"wrote {result.pages:,} files ({result.bytes / 1e6:.1f} MB; largest {page}, "
+        f"{size / 1e3:.0f} kB) in {result.seconds:.1f} s to {result.out}"
+    )
+    if result.texts_from_seeds:
+        typer.echo(
+            f"note: {result.texts_from_seeds} withheld text(s) shown from {seeds}: "
+            "do not publish this site.",
+            err=True,
+        )
+    typer.echo(f"open {result.out / 'index.html'}")
+
+
 class DiffFormat(StrEnum):
     markdown = "markdown"
     json = "json"

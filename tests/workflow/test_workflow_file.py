@@ -74,3 +74,12 @@ def test_it_validates_in_github_format_then_builds_and_checks() -> None:
     assert "eventset validate --format github" in joined
     assert joined.index("validate --format github") < joined.index("./dev build")
     assert joined.index("./dev build") < joined.index("eventset check dist/eventset-dev")
+
+
+def test_it_builds_the_site_and_uploads_it_for_reviewers() -> None:
+    steps = _load()["jobs"]["validate"]["steps"]
+    runs = "\n".join(step.get("run", "") for step in steps)
+    assert runs.index("eventset check dist/eventset-dev") < runs.index("eventset site")
+    assert "eventset site dist/eventset-dev --out site" in runs
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(uploads) == 1 and uploads[0]["with"]["path"] == "site/"
