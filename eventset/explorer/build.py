@@ -152,11 +152,14 @@ def _index(tables: Mapping[str, pl.DataFrame], release: Path) -> _Site:
     )
     event_location: dict[str, Location] = {}
     for event_id, event in events.items():
-        if located:  # the events table locates its rows itself: trust it
+        if located:  # the events table locates its rows itself: trust its coordinates
+            # The dot is drawn for the place that lent them: the nearest up the chain.
+            lent = place_locations.get(event["place_id"] or "")
+            point = lent.point_place_id if lent is not None else None
             event_location[event_id] = Location(
                 event.get("country"),
                 event["place_id"],
-                event["place_id"] if event["latitude"] is not None else None,
+                (point or event["place_id"]) if event["latitude"] is not None else None,
                 event["latitude"],
                 event["longitude"],
             )
