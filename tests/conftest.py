@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from eventset.pipeline import BuildResult
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Hypothesis profiles: "ci" (the default) keeps the whole suite fast on 2 cores; "thorough"
@@ -56,3 +58,17 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["EVENTSET_CACHE_DIR"] = str(tmp_path_factory.mktemp("eventset-cache"))
+
+
+@pytest.fixture(scope="session")
+def gold_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The repository's annotations built once into a throwaway release directory; tests copy
+    its tables or its directory before breaking them."""
+    from eventset.pipeline import build
+
+    root = tmp_path_factory.mktemp("gold") / "repo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "data", root / "data")
+    result = build(root, root.parent / "dist", "0.1.0", cache=False)
+    assert result.ok, (result.validation.problems, result.failures)
+    return result
