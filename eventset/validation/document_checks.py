@@ -148,7 +148,8 @@ def _check_date(
         yield where.at(
             "E415", (*path, "derived"), "The date is marked derived but has no evidence."
         )
-    if date.start is None or date.start != last:
+    # A weekday names one day: a range, or a month or year written as its first day, has none.
+    if date.start is None or date.start != last or date.precision != "day":
         return
     for j, selector in enumerate(date.evidence):
         for word in _WEEKDAY_WORD.findall(selector.quote):

@@ -96,3 +96,15 @@ def test_figures_out_of_order_name_both(repo: Path, seed_annotation: Path, edit:
     )
     found = [(p.code, p.message) for p in problems(repo)]
     assert found == [("E413", "low 5 is greater than best 3.")]
+
+
+def test_the_weekday_check_leaves_a_month_alone(
+    repo: Path, seed_annotation: Path, edit: Edit
+) -> None:
+    # A month-precision date is written as its first day, which need not be a Monday.
+    edit(
+        seed_annotation,
+        KALSU_DATE,
+        "      start: 2021-09-01\n      precision: month\n      derived: true",
+    )
+    assert problems(repo) == []
