@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from eventset.pipeline import BuildResult
 
@@ -21,6 +21,14 @@ settings.register_profile(
     "ci", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("thorough", settings.get_profile("ci"), max_examples=200)
+# ./dev mutate: a failing example only has to fail, not be shrunk, and no example database is
+# shared between mutants.
+settings.register_profile(
+    "mutate",
+    settings.get_profile("ci"),
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.load_profile(os.environ.get("EVENTSET_HYPOTHESIS_PROFILE", "ci"))
 
 SEED_ID = "000_e3ff97cd28be607c"

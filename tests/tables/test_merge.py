@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventset.schema.vocab import event_crosswalk, vocabulary
 from eventset.tables.assemble import merge_events
 from eventset.tables.compile import row_schema
+from tests.property.helpers import scaled
 
 CERTAINTY = tuple(vocabulary("certainty_levels"))  # most certain first
 Figures = tuple[int | None, int | None, int | None]
@@ -149,6 +150,22 @@ def test_a_best_figure_alone_sets_the_upper_end() -> None:
     assert (got["ev-1"]["fatalities_low"], got["ev-1"]["fatalities_high"]) == (4, 10)
 
 
+def test_partial_figures_of_one_kind_span_the_range() -> None:
+    """Each document gives only one kind of figure: the range still runs from the lowest to the
+    highest figure given, whichever kind it is."""
+    bests = [Report("d0", DAY, (None, 6, None)), Report("d1", DAY, (None, 2, None))]
+    assert _range(bests) == (2, 2, 6)
+    highs = [Report("d0", DAY, (None, None, 10)), Report("d1", DAY, (None, None, 3))]
+    assert _range(highs) == (3, None, 10)
+    lows = [Report("d0", DAY, (10, None, None)), Report("d1", DAY, (2, None, None))]
+    assert _range([*lows, Report("d2", DAY, (None, 4, None))]) == (2, 4, 10)
+
+
+def _range(reports: list[Report]) -> tuple[int | None, int | None, int | None]:
+    got = merged_by_id(reports)["ev-1"]
+    return got["fatalities_low"], got["fatalities_best"], got["fatalities_high"]
+
+
 def test_no_figures_at_all_stay_null() -> None:
     got = merged_by_id([Report(f"d{i}", DAY, MISSING) for i in range(3)])["ev-1"]
     assert [got[f"fatalities_{n}"] for n in ("low", "best", "high")] == [None, None, None]
@@ -232,6 +249,7 @@ def reports(draw: st.DrawFn) -> list[Report]:
     return draw(st.permutations(out))
 
 
+@settings(max_examples=scaled(20))  # a merge takes milliseconds: afford many examples
 @given(reports())
 def test_merge_matches_the_reference(reports: list[Report]) -> None:
     assert merged_by_id(reports) == reference(reports)
