@@ -57,6 +57,7 @@ class Outcome:
     seconds: float = 0.0
     tests: int = 0
     detail: str = ""
+    killer: str = ""  # the (fastest) test that failed
 
 
 @dataclass
@@ -227,9 +228,10 @@ def run_mutant(mutant: Mutant, cov: Coverage, module: str) -> Outcome:
             process.communicate()
             return Outcome(mutant, "timed out", time.perf_counter() - started, len(tests))
         seconds = time.perf_counter() - started
-    tail = output.decode(errors="replace").strip().splitlines()[-1:] if output else []
+    lines = output.decode(errors="replace").strip().splitlines() if output else []
     status = {0: "survived", 1: "killed", 2: "killed"}.get(process.returncode, "error")
-    return Outcome(mutant, status, seconds, len(tests), " ".join(tail))
+    killer = next((line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))), "")
+    return Outcome(mutant, status, seconds, len(tests), " ".join(lines[-1:]), killer)
 
 
 def module_name(path: str) -> str:
@@ -237,7 +239,11 @@ def module_name(path: str) -> str:
 
 
 def mutate_module(
-    path: str, cov: Coverage, equivalent: dict[str, str], workers: int
+    path: str,
+    cov: Coverage,
+    equivalent: dict[str, str],
+    workers: int,
+    killed_before: dict[str, dict[str, Any]],
 ) -> list[Outcome]:
     text = (REPO / path).read_text(encoding="utf-8")
     todo = list(mutants(path, text))
@@ -245,6 +251,15 @@ def mutate_module(
         Outcome(m, "equivalent", detail=equivalent[m.key]) for m in todo if m.key in equivalent
     ]
     pending = [m for m in todo if m.key not in equivalent]
+    # Killed in an earlier run by a test still in play: tests were only added since, so it stays
+    # killed, and only the others run again.
+    for m in pending:
+        if m.key in killed_before:
+            old = killed_before[m.key]
+            outcomes.append(
+                Outcome(m, "killed", old["seconds"], old["tests"], old["detail"], old["killer"])
+            )
+    pending = [m for m in pending if m.key not in killed_before]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes += pool.map(lambda m: run_mutant(m, cov, module_name(path)), pending)
     return sorted(outcomes, key=lambda o: (o.mutant.line, o.mutant.column, o.mutant.description))
@@ -290,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave tests under these paths out (e.g. to score the suite before new tests)",
     )  # fmt: skip
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT)
+    parser.add_argument(
+        "--rerun-from", type=Path, metavar="REPORT",
+        help="keep the mutants this report.json has killed (by a test not left out with "
+        "--without) and run only the others: after adding tests, or to score an older suite",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     files = resolve(args.modules) if args.modules else list(DATA_PATH)
     equivalent = read_equivalent(args.equivalent)
@@ -303,12 +323,21 @@ def main(argv: list[str] | None = None) -> int:
         run_coverage(args.tests)
     cov = load_coverage(files)
     cov.without = tuple(args.without)
+    killed_before: dict[str, dict[str, Any]] = {}
+    if args.rerun_from is not None:
+        previous = json.loads(args.rerun_from.read_text("utf-8"))
+        for module in previous.values():
+            for entry in module["mutants"]:
+                killer = entry.get("killer", "")
+                left_out = cov.without and (not killer or killer.startswith(cov.without))
+                if entry["status"] == "killed" and not left_out:
+                    killed_before[entry["key"]] = entry
     known: set[str] = set()
     results: dict[str, Any] = {}
     total: list[Outcome] = []
     for file in files:
         module_started = time.perf_counter()
-        outcomes = mutate_module(file, cov, equivalent, args.workers)
+        outcomes = mutate_module(file, cov, equivalent, args.workers, killed_before)
         known |= {o.mutant.key for o in outcomes}
         seconds = time.perf_counter() - module_started
         report(file, outcomes, seconds)
@@ -318,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             "score": rate, "seconds": seconds, **counts,
             "mutants": [
                 {"key": o.mutant.key, "status": o.status, "seconds": round(o.seconds, 1),
-                 "tests": o.tests, "detail": o.detail}
+                 "tests": o.tests, "detail": o.detail, "killer": o.killer}
                 for o in outcomes
             ],
         }  # fmt: skip
@@ -331,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
           f"non-equivalent mutants in {elapsed:.0f} s")  # fmt: skip
     OUT.mkdir(parents=True, exist_ok=True)
     name = "report-without.json" if args.without else "report.json"
+    if args.rerun_from is not None and args.rerun_from.resolve() == (OUT / name).resolve():
+        name = name.replace(".json", "-rerun.json")
     (OUT / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 

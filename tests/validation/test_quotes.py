@@ -69,6 +69,7 @@ DIAGNOSES = [
     ("the army said", "E301", "it matches ignoring case"),
     ("The army's convoy", "E301", "the text uses curly quotes (\u2019)"),
     ("a tank", "E301", "does not occur in the text"),
+    ("the army's tank", "E301", "does not occur in the text"),  # an apostrophe, but no match
     ("near the\u200b bridge", "E307", "has invisible U+200B that the text lacks"),
 ]
 
@@ -89,6 +90,15 @@ def test_curly_double_quotes() -> None:
     error = found(text, 'it "anti-terror" operations')
     assert isinstance(error, QuoteError)
     assert "the text uses curly quotes (\u201d)" in error.message
+
+
+def test_each_invisible_character_of_a_quote_is_named_once_in_code_point_order() -> None:
+    quote = "near\u2060 the\u200d\u200b bridge\ufeff\u200c\u200b"
+    error = found(TEXT, quote)
+    assert isinstance(error, QuoteError)
+    assert (
+        "has invisible U+200B, U+200C, U+200D, U+2060, U+FEFF that the text lacks" in error.message
+    )
 
 
 def test_invisible_characters_in_the_text() -> None:
