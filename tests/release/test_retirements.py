@@ -107,3 +107,19 @@ def test_registry_tables_point_at_their_registry() -> None:
     retirements = Retirements({name: {} for name in RETIRABLE_TABLES})
     [error] = retirement_errors(diff(["old-actor"], "actors"), retirements, {"actors": set()})
     assert "data/actors.yaml (retired:)" in error
+
+
+def test_a_chain_as_long_as_the_limit_is_followed_and_a_longer_one_is_not() -> None:
+    def chain(links: int) -> Retirements:
+        return retired({f"ev-{i}": f"ev-{i + 1}" for i in range(links)})
+
+    limit = 100  # MAX_CHAIN: replaced_by chains longer than this are treated as cycles
+    assert retirement_errors(diff(["ev-0"]), chain(limit), {"events": {f"ev-{limit}"}}) == []
+    [error] = retirement_errors(diff(["ev-0"]), chain(limit + 1), {"events": {f"ev-{limit + 1}"}})
+    assert f"in favour of 'ev-{limit}'" in error
+
+
+def test_reused_ids_are_listed_in_order() -> None:
+    again = retired({"ev-c": None, "ev-a": None, "ev-b": None})
+    errors = retirement_errors(diff([]), again, {"events": {"ev-b", "ev-c", "ev-a", "ev-new"}})
+    assert [e.split("'")[1] for e in errors] == ["ev-a", "ev-b", "ev-c"]

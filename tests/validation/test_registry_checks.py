@@ -59,3 +59,68 @@ def test_a_replacement_that_is_not_defined(
     [found] = problems(repo)
     assert found.code == "E414"
     assert found.message == f"Replacement 'nobody-here' is not defined in {registry}."
+
+
+IRAQ = (38.7735, 29.0636, 48.5465, 37.3719)  # min lon, min lat, max lon, max lat (countries.yaml)
+COORDINATES = "latitude: 32.4833\n    longitude: 44.4333"
+
+
+def place_at(repo: Path, latitude: float, longitude: float) -> None:
+    path = repo / "data" / "places.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(COORDINATES) == 1
+    path.write_text(
+        text.replace(COORDINATES, f"latitude: {latitude}\n    longitude: {longitude}"), "utf-8"
+    )
+
+
+def test_the_country_box_is_the_one_in_the_vocabulary() -> None:
+    from eventset.schema.vocab import vocabulary
+
+    assert tuple(vocabulary("countries")["IQ"].fields["bbox"]) == IRAQ  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [
+        (IRAQ[1] + 0.05, 44.0),  # just inside each edge
+        (IRAQ[3] - 0.05, 44.0),
+        (32.0, IRAQ[0] + 0.05),
+        (32.0, IRAQ[2] - 0.05),
+        (IRAQ[1] - 0.05, 44.0),  # just outside: a border town within the margin
+        (32.0, IRAQ[2] + 0.05),
+    ],
+)
+def test_places_near_the_border_pass(repo: Path, latitude: float, longitude: float) -> None:
+    place_at(repo, latitude, longitude)
+    assert problems(repo) == []
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [(IRAQ[1] - 0.2, 44.0), (IRAQ[3] + 0.2, 44.0), (32.0, IRAQ[0] - 0.2), (32.0, IRAQ[2] + 0.2)],
+)
+def test_places_beyond_the_margin_are_outside(
+    repo: Path, latitude: float, longitude: float
+) -> None:
+    place_at(repo, latitude, longitude)
+    [found] = problems(repo)
+    assert found.code == "E412"
+    assert found.message.startswith(f"({latitude}, {longitude}) is outside IQ's bounding box")
+
+
+def test_half_a_coordinate_pair(repo: Path) -> None:
+    path = repo / "data" / "places.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n    longitude: 44.4333", ""), "utf-8")
+    [found] = problems(repo)
+    assert (found.code, found.message) == ("E203", "Give both latitude and longitude, or neither.")
+
+
+def test_an_actor_that_is_its_own_parent(repo: Path) -> None:
+    path = repo / "data" / "actors.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("parent: united-states", "parent: us-armed-forces", 1), "utf-8")
+    found = problems(repo)
+    assert "E414" in {p.code for p in found}
+    assert any("'us-armed-forces' is its own parent" in p.message for p in found)
