@@ -169,3 +169,32 @@ def test_many_failures_are_sampled_and_counted(tables: Tables) -> None:
     assert len(failures) == 21
     assert failures[-1].value == f"... and {many.height - 20} more"
     assert [f.value for f in failures[:20]] == [f"gone-{i}" for i in range(20)]
+
+
+def test_a_dangling_value_is_named_once_however_many_rows_hold_it(tables: Tables) -> None:
+    claims = set_cell(set_cell(tables["claims"], "claimant_id", 0, GONE), "claimant_id", 1, GONE)
+    mentions = tables["mentions"]
+    rows = mentions.with_row_index().filter(pl.col("target_kind") == "actor").get_column("index")
+    for row in rows.head(2).to_list():
+        mentions = set_cell(mentions, "target_id", row, GONE)
+    failures = cross_table_failures({**tables, "claims": claims, "mentions": mentions})
+    assert [(f.table, f.column, f.value) for f in failures] == [
+        ("claims", "claimant_id", GONE),
+        ("mentions", "target_id", GONE),
+    ]
+
+
+def test_dangling_values_are_named_in_row_order(tables: Tables) -> None:
+    mentions = tables["mentions"]
+    actor = pl.col("target_kind") == "actor"
+    count = mentions.filter(actor).height
+    renamed = mentions.with_columns(
+        pl.when(actor)
+        .then(pl.format("gone-{}", pl.int_range(pl.len()).cast(pl.String).str.zfill(3)))
+        .otherwise(pl.col("target_id"))
+        .alias("target_id")
+    )
+    values = renamed.filter(actor).get_column("target_id").to_list()
+    failures = cross_table_failures({**tables, "mentions": renamed})
+    named = [f.value for f in failures if f.check == "actor target in actors"]
+    assert named == [*values[:20], f"... and {count - 20} more"]
