@@ -15,6 +15,7 @@ score. The score is killed / (killed + survived + timed out).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -45,6 +46,7 @@ DATA_PATH = (
     "eventset/schema/integrity.py",
     "eventset/release/retirements.py",
 )
+_RUNNING: set[int] = set()  # process groups of the mutant runs in flight
 TIMEOUT_FACTOR = 3.0
 TIMEOUT_MARGIN = 10.0  # seconds, for process start-up jitter on a busy machine
 HYPOTHESIS_SEED = "0"
@@ -221,12 +223,15 @@ def run_mutant(mutant: Mutant, cov: Coverage, module: str) -> Outcome:
             command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+        _RUNNING.add(process.pid)
         try:
             output, _ = process.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return Outcome(mutant, "timed out", time.perf_counter() - started, len(tests))
+        finally:
+            _RUNNING.discard(process.pid)
         seconds = time.perf_counter() - started
     lines = output.decode(errors="replace").strip().splitlines() if output else []
     status = {0: "survived", 1: "killed", 2: "killed"}.get(process.returncode, "error")
@@ -287,7 +292,17 @@ def report(path: str, outcomes: list[Outcome], seconds: float) -> None:
             print(f"  {o.status:9} {o.mutant.key}  |  {code}{extra}")
 
 
+def _stop(signum: int, frame: object) -> None:
+    """Interrupted: end the mutant runs in flight (each is its own process group), then exit."""
+    for group in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     parser = argparse.ArgumentParser(prog="./dev mutate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "modules", nargs="*", help="paths, dotted names or stems (default: the data path)"
