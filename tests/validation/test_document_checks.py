@@ -108,3 +108,46 @@ def test_the_weekday_check_leaves_a_month_alone(
         "      start: 2021-09-01\n      precision: month\n      derived: true",
     )
     assert problems(repo) == []
+
+
+def _tuesday_report(repo: Path, start: str) -> None:
+    """A test-only document published on Tuesday 2021-09-07 that dates an event "on Tuesday"."""
+    from eventset.inputs.seeds import sha256_of
+
+    seed = repo / "seeds" / "synthetic_test_0002.txt"
+    seed.write_text(
+        " date 2021-09-07 Synthetic test document\n\nThe bridge was closed on Tuesday.\n",
+        encoding="utf-8",
+        newline="",
+    )
+    (repo / "data" / "annotations" / "synthetic_test_0002.yaml").write_text(
+        "format: 1\n"
+        "document:\n"
+        '  id: "synthetic_test_0002"\n'
+        f'  sha256: "{sha256_of(seed.read_bytes())}"\n'
+        "  published: 2021-09-07\n"
+        '  title: "Synthetic test document"\n'
+        '  language: "en"\n'
+        "  licence: cc0_1_0\n"
+        "events:\n"
+        "  - id: iq-2021-synthetic-bridge-closure\n"
+        "    type: COERCE\n"
+        "    date:\n"
+        f"      start: {start}\n"
+        "      precision: day\n"
+        "      derived: true\n"
+        '      evidence: ["on Tuesday"]\n'
+        "    participants: [{actor: us-armed-forces, role: initiator}]\n"
+        "    certainty: reported\n"
+        "    summary: The bridge was closed.\n"
+        '    evidence: ["The bridge was closed on Tuesday."]\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_bare_weekday_may_be_the_publication_day_or_a_week_before(repo: Path) -> None:
+    for start in ("2021-09-07", "2021-08-31"):
+        _tuesday_report(repo, start)
+        assert problems(repo) == [], start
+    _tuesday_report(repo, "2021-08-24")  # two weeks before: not "the last Tuesday"
+    assert [p.code for p in problems(repo)] == ["E411"]
