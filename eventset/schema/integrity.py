@@ -83,6 +83,7 @@ def _span_queries(tables: Mapping[str, pl.DataFrame]) -> list[tuple[str, str, st
             tables["documents"].lazy().select("document_id", "char_count", "text"),
             on="document_id",
             how="inner",
+            maintain_order="left",
         )
     )
     outside = spans.filter(pl.col("char_end") > pl.col("char_count")).select(
