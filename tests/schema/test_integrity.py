@@ -201,3 +201,16 @@ def test_dangling_mention_targets_are_named_in_row_order(tables: Tables) -> None
     named = [f.value for f in failures if f.check == "actor target in actors"]
     first = [f"gone-{i:06d}" for i in range(20)]
     assert named == [*first, f"... and {renamed.height - 20} more"]
+
+
+def test_spans_past_the_end_are_named_in_row_order(tables: Tables) -> None:
+    mentions = pl.concat([tables["mentions"]] * (MANY // tables["mentions"].height + 1))
+    length = tables["documents"].item(0, "char_count")
+    past = mentions.with_columns(
+        pl.lit(0, dtype=mentions.schema["char_start"]).alias("char_start"),
+        (pl.int_range(pl.len()) + length + 1).cast(mentions.schema["char_end"]).alias("char_end"),
+    )
+    failures = cross_table_failures({**tables, "mentions": past})
+    named = [f.value for f in failures if f.column == "char_end"]
+    first = [f"{SEED_ID}:0-{length + 1 + i}" for i in range(20)]
+    assert named == [*first, f"... and {past.height - 20} more"]
