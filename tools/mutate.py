@@ -6,10 +6,12 @@
    a fresh pytest process that imports the mutated text in place of the module
    (tools/mutate_site/sitecustomize.py), with `-x` and a fixed Hypothesis seed.
 3. A mutant is killed when a test fails, survives when they all pass, and times out when its run
-   exceeds 3x the baseline time of its tests plus 10 s: a timeout is never counted as killed.
+   exceeds 3x the baseline time of its tests plus 10 s: a timeout is never counted as killed,
+   nor is a run that errs (e.g. a test id that no longer exists: rerun the coverage after
+   editing tests, do not reuse it).
 
 Mutants listed in tools/equivalent-mutants.txt (reviewed: one reason each) are left out of the
-score. The score is killed / (killed + survived + timed out).
+score. The score is killed / every other mutant.
 """
 
 from __future__ import annotations
@@ -272,7 +274,8 @@ def mutate_module(
 
 def score(outcomes: list[Outcome]) -> tuple[Counter[str], float]:
     counts = Counter(o.status for o in outcomes)
-    scored = counts["killed"] + counts["survived"] + counts["timed out"] + counts["no tests"]
+    # Only a failing test kills: a mutant no test runs, or whose run errs, counts against.
+    scored = sum(n for status, n in counts.items() if status != "equivalent")
     return counts, (counts["killed"] / scored if scored else 1.0)
 
 

@@ -151,3 +151,67 @@ def test_a_bare_weekday_may_be_the_publication_day_or_a_week_before(repo: Path) 
         assert problems(repo) == [], start
     _tuesday_report(repo, "2021-08-24")  # two weeks before: not "the last Tuesday"
     assert [p.code for p in problems(repo)] == ["E411"]
+
+
+def test_a_wrong_weekday_other_than_monday_names_the_right_date(
+    repo: Path, seed_annotation: Path, edit: Edit
+) -> None:
+    edit(
+        seed_annotation,
+        "      start: 2021-09-04\n      precision: day\n      derived: true  # \"On Saturday\"",
+        "      start: 2021-09-02\n      precision: day\n      derived: true  # \"On Saturday\"",
+    )
+    [found] = problems(repo)
+    assert found.message == "The evidence says Saturday, but 2021-09-02 is a Thursday."
+    assert found.hint == "The Saturday nearest before 2021-09-07 is 2021-09-04."
+
+
+def test_an_event_id_twice_in_one_file(repo: Path, seed_annotation: Path, edit: Edit) -> None:
+    edit(
+        seed_annotation,
+        "id: iq-2021-09-04-ashab-al-kahf-karbala-operation-announcement",
+        "id: iq-2021-09-06-kalsu-bridge-convoy-bombing",
+    )
+    found = [(p.code, p.message) for p in problems(repo) if p.code == "E404"]
+    assert len(found) == 1 and "in this file" in found[0][1]
+
+
+def test_an_actor_twice_in_the_same_role(repo: Path, seed_annotation: Path, edit: Edit) -> None:
+    edit(
+        seed_annotation,
+        "      - actor: united-states\n        role: recipient\n",
+        "      - actor: ashab-al-kahf\n        role: initiator\n",
+    )
+    [found] = problems(repo)
+    assert (found.code, found.message) == ("E404", "'ashab-al-kahf' is listed twice as initiator.")
+
+
+def test_fatalities_with_no_figure(repo: Path, seed_annotation: Path, edit: Edit) -> None:
+    edit(
+        seed_annotation,
+        "    fatalities: null  # the text reports no casualties either way",
+        '    fatalities: {evidence: ["A roadside bomb"]}',
+    )
+    [found] = problems(repo)
+    assert found.code == "E201"
+    assert found.message.startswith("fatalities gives none of low, best, high")
+
+
+def test_a_repeated_quote_is_resolved_once(seed_annotation: Path) -> None:
+    from eventset.inputs.parse import Located, parse_model
+    from eventset.schema.annotation import Annotation
+    from eventset.validation.document_checks import resolve_evidence
+    from tests.conftest import REPO, SEED_ID
+
+    raw = seed_annotation.read_bytes().replace(
+        b'["Popular Mobilization Units", "PMU", "Hashd al-Shaabi"]',
+        b'["Popular Mobilization Units", "PMU", "Hashd al-Shaabi", "PMU"]',
+    )
+    annotation, doc, _ = parse_model(raw, "a.yaml", Annotation)
+    assert annotation is not None and doc is not None
+    with (REPO / "seeds" / f"{SEED_ID}.txt").open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    resolved, found = resolve_evidence(annotation, text, Located("a.yaml", doc))
+    assert [p.code for p in found] == ["E304"]
+    spans = [(item.target_id, span) for item, span in resolved]
+    assert len(spans) == len(set(spans))
