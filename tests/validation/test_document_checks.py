@@ -158,8 +158,8 @@ def test_a_wrong_weekday_other_than_monday_names_the_right_date(
 ) -> None:
     edit(
         seed_annotation,
-        "      start: 2021-09-04\n      precision: day\n      derived: true  # \"On Saturday\"",
-        "      start: 2021-09-02\n      precision: day\n      derived: true  # \"On Saturday\"",
+        '      start: 2021-09-04\n      precision: day\n      derived: true  # "On Saturday"',
+        '      start: 2021-09-02\n      precision: day\n      derived: true  # "On Saturday"',
     )
     [found] = problems(repo)
     assert found.message == "The evidence says Saturday, but 2021-09-02 is a Thursday."
