@@ -110,13 +110,13 @@ def test_the_weekday_check_leaves_a_month_alone(
     assert problems(repo) == []
 
 
-def _tuesday_report(repo: Path, start: str) -> None:
-    """A test-only document published on Tuesday 2021-09-07 that dates an event "on Tuesday"."""
+def _tuesday_report(repo: Path, start: str, weekday: str = "Tuesday") -> None:
+    """A test-only document published on Tuesday 2021-09-07 that dates an event "on <weekday>"."""
     from eventset.inputs.seeds import sha256_of
 
     seed = repo / "seeds" / "synthetic_test_0002.txt"
     seed.write_text(
-        " date 2021-09-07 Synthetic test document\n\nThe bridge was closed on Tuesday.\n",
+        f" date 2021-09-07 Synthetic test document\n\nThe bridge was closed on {weekday}.\n",
         encoding="utf-8",
         newline="",
     )
@@ -136,11 +136,11 @@ def _tuesday_report(repo: Path, start: str) -> None:
         f"      start: {start}\n"
         "      precision: day\n"
         "      derived: true\n"
-        '      evidence: ["on Tuesday"]\n'
+        f'      evidence: ["on {weekday}"]\n'
         "    participants: [{actor: us-armed-forces, role: initiator}]\n"
         "    certainty: reported\n"
         "    summary: The bridge was closed.\n"
-        '    evidence: ["The bridge was closed on Tuesday."]\n',
+        f'    evidence: ["The bridge was closed on {weekday}."]\n',
         encoding="utf-8",
     )
 
@@ -215,3 +215,8 @@ def test_a_repeated_quote_is_resolved_once(seed_annotation: Path) -> None:
     assert [p.code for p in found] == ["E304"]
     spans = [(item.target_id, span) for item, span in resolved]
     assert len(spans) == len(set(spans))
+
+
+def test_a_bare_weekday_the_day_after_publication_is_not_the_last_one(repo: Path) -> None:
+    _tuesday_report(repo, "2021-09-08", "Wednesday")
+    assert sorted(p.code for p in problems(repo)) == ["E410", "E411"]
