@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+
+from eventset.pipeline import BuildResult
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,6 +21,14 @@ settings.register_profile(
     "ci", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("thorough", settings.get_profile("ci"), max_examples=200)
+# ./dev mutate: a failing example only has to fail, not be shrunk, and no example database is
+# shared between mutants.
+settings.register_profile(
+    "mutate",
+    settings.get_profile("ci"),
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.load_profile(os.environ.get("EVENTSET_HYPOTHESIS_PROFILE", "ci"))
 
 SEED_ID = "000_e3ff97cd28be607c"
@@ -56,3 +66,17 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["EVENTSET_CACHE_DIR"] = str(tmp_path_factory.mktemp("eventset-cache"))
+
+
+@pytest.fixture(scope="session")
+def gold_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The repository's annotations built once into a throwaway release directory; tests copy
+    its tables or its directory before breaking them."""
+    from eventset.pipeline import build
+
+    root = tmp_path_factory.mktemp("gold") / "repo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "data", root / "data")
+    result = build(root, root.parent / "dist", "0.1.0", cache=False)
+    assert result.ok, (result.validation.problems, result.failures)
+    return result

@@ -14,5 +14,5 @@ def test_dev_help_prints_the_task_list_and_nothing_of_the_script() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Project entry point")
-    assert [line.split()[1] for line in lines[1:]] == ["build", "test", "check", "<cmd>"]
+    assert [line.split()[1] for line in lines[1:]] == ["build", "test", "check", "mutate", "<cmd>"]
     assert "set -euo" not in done.stdout and "#" not in done.stdout

@@ -15,6 +15,8 @@ from eventset.schema.contracts import TableFailure
 from eventset.schema.tables import TABLES
 
 _SAMPLE = 20  # offending values reported per check; the count says how many there are
+# Joins keep the left frame's row order (polars does not by default on large frames), so the
+# sample is the first offending rows and the same on every run.
 
 
 def _foreign_key_queries(
@@ -28,7 +30,9 @@ def _foreign_key_queries(
             target_table, target_col = col.references
             values = tables[table.name].lazy().select(pl.col(col.name).alias("value")).drop_nulls()
             known = tables[target_table].lazy().select(pl.col(target_col).alias("value"))
-            missing = values.join(known, on="value", how="anti").unique(maintain_order=True)
+            missing = values.join(known, on="value", how="anti", maintain_order="left").unique(
+                maintain_order=True
+            )
             queries.append(
                 (table.name, col.name, f"references {target_table}.{target_col}", missing)
             )
@@ -43,7 +47,9 @@ def _foreign_key_queries(
             pl.col("target_id").alias("value")
         )
         known = tables[target_table].lazy().select(pl.col(target_col).alias("value"))
-        missing = values.join(known, on="value", how="anti").unique(maintain_order=True)
+        missing = values.join(known, on="value", how="anti", maintain_order="left").unique(
+            maintain_order=True
+        )
         queries.append(("mentions", "target_id", f"{kind} target in {target_table}", missing))
     return queries
 
@@ -57,7 +63,12 @@ def _support_queries(
         supported = mentions.filter(
             (pl.col("target_kind") == kind) & (pl.col("aspect") == "occurrence")
         ).select(pl.col("target_id").alias(key))
-        unsupported = tables[table].lazy().select(key).join(supported, on=key, how="anti")
+        unsupported = (
+            tables[table]
+            .lazy()
+            .select(key)
+            .join(supported, on=key, how="anti", maintain_order="left")
+        )
         queries.append(
             (table, key, "supported by at least one mention", unsupported.rename({key: "value"}))
         )
@@ -72,6 +83,7 @@ def _span_queries(tables: Mapping[str, pl.DataFrame]) -> list[tuple[str, str, st
             tables["documents"].lazy().select("document_id", "char_count", "text"),
             on="document_id",
             how="inner",
+            maintain_order="left",
         )
     )
     outside = spans.filter(pl.col("char_end") > pl.col("char_count")).select(

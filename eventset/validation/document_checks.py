@@ -221,7 +221,8 @@ def _check_date(
         )
     if not date.derived and date.start is not None and last is not None and date.start <= last:
         yield from _check_stated(date.start, last, path, date, where)
-    if date.start is None or date.start != last:
+    # A weekday names one day: a range, or a month or year written as its first day, has none.
+    if date.start is None or date.start != last or date.precision != "day":
         return
     for j, selector in enumerate(date.evidence):
         for word in _WEEKDAY_WORD.findall(selector.quote):
