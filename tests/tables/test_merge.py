@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventset.schema.vocab import event_crosswalk, vocabulary
-from eventset.tables.assemble import merge_events
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.tables.assemble import events_table, merge_events
 from eventset.tables.compile import row_schema
 from tests.property.helpers import scaled
 
@@ -207,7 +208,18 @@ def test_events_sharing_type_mode_and_precisions_each_get_their_crosswalk_once()
         Report("d2", DAY, event_id="ev-2"),
         Report("d0", DAY, event_id="ev-3", event_type="PROTEST", mode=None, geo_precision=None),
     ]
-    merged = merge_events(rows(reports))
+    # The crosswalk is joined where the events table is finished (after locating the events).
+    per_document = rows(reports)
+    no_one = (
+        per_document.select("event_id")
+        .head(0)
+        .with_columns(
+            pl.lit(None, pl.String).alias("actor_id"), pl.lit(None, pl.String).alias("role")
+        )
+    )
+    merged = events_table(
+        per_document, no_one, ActorRegistry(format=1), PlaceRegistry(format=1)
+    ).sort("event_id")
     assert merged.get_column("event_id").to_list() == ["ev-1", "ev-2", "ev-3"]
     walk = event_crosswalk("ASSAULT", "explosives")
     by_id = {row["event_id"]: row for row in merged.iter_rows(named=True)}

@@ -26,7 +26,11 @@ def test_a_unique_quote_gives_its_span() -> None:
 
 def test_a_repeated_quote_needs_context_or_an_occurrence() -> None:
     error = found(TEXT, "convoy")
-    assert error == QuoteError("E302", "Quote 'convoy' occurs 2 times.")
+    assert isinstance(error, QuoteError) and error.code == "E302"
+    assert error.message == "Quote 'convoy' occurs 2 times in the text, at line:column 1:12; 2:19."
+    # The hint offers one ready selector per match.
+    assert error.hint is not None
+    assert 'prefix: "army\u2019s "' in error.hint and 'prefix: "the "' in error.hint
     second = TEXT.rindex("convoy")
     assert found(TEXT, "convoy", occurrence=2) == Span(second, second + 6)
     assert found(TEXT, "convoy", occurrence=1) == Span(
@@ -52,9 +56,12 @@ def test_an_occurrence_counts_only_the_matches_with_the_context() -> None:
 
 
 def test_context_that_never_surrounds_the_quote() -> None:
-    assert found(TEXT, "convoy", prefix="a ") == QuoteError(
-        "E301", "Quote 'convoy' occurs, but never with the given prefix/suffix."
+    error = found(TEXT, "convoy", prefix="a ")
+    assert isinstance(error, QuoteError) and error.code == "E301"
+    assert (
+        error.message == "Quote 'convoy' occurs 2 time(s), but never with the given prefix/suffix."
     )
+    assert error.hint is not None and 'prefix: "the "' in error.hint
 
 
 @pytest.mark.parametrize("quote", [" near the bridge", "near the bridge\n", "\tnear"])
@@ -66,7 +73,7 @@ def test_whitespace_at_either_end(quote: str) -> None:
 # (quote, code, the diagnosis the message must give)
 DIAGNOSES = [
     ("bridge.  The army", "E301", "it matches if line breaks and spaces are ignored"),
-    ("the army said", "E301", "it matches ignoring case"),
+    ("the army said", "E309", "it matches only ignoring case"),
     ("The army's convoy", "E301", "the text uses curly quotes (\u2019)"),
     ("a tank", "E301", "does not occur in the text"),
     ("the army's tank", "E301", "does not occur in the text"),  # an apostrophe, but no match
