@@ -12,8 +12,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventset.schema.vocab import event_crosswalk, vocabulary
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.vocab import event_crosswalk, vocabulary
 from eventset.tables.assemble import events_table, merge_events
 from eventset.tables.compile import row_schema
 from tests.property.helpers import scaled
