@@ -4,6 +4,12 @@ A file is only valid in context, so checking the changed files alone is not enou
 removed from the registry breaks every annotation that uses it, and an event id shared by two
 annotations can conflict in either. `affected_files` is the pure part (changes + every
 document's references -> files to report on); `changes_since` is the git edge.
+
+Without parsing the corpus: the ids a change touches are looked up with `git grep` (a file that
+uses an id contains it as a word, unless it writes it with an escape, so every file with a
+backslash is read too); only those files are parsed, then the ids of the files to report on are
+looked up once more, so that every corpus check about them sees every file that shares them.
+The result is what a full `validate` reports for the same files (a property test compares them).
 """
 
 from __future__ import annotations
@@ -17,10 +23,19 @@ from typing import Literal, TypeVar
 
 import polars as pl
 
+from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.validation.document import process_document
-from eventset.validation.repository import Validation, restrict, validate_repository
+from eventset.validation.repository import (
+    Validation,
+    add_documents,
+    list_tasks,
+    load_registries,
+    restrict,
+    validate_repository,
+)
+from eventset.validation.runner import Batch, run_documents
 
 Kind = Literal["annotation", "seed", "actors", "places", "data", "code", "other"]
 R = TypeVar("R", ActorRegistry, PlaceRegistry)
@@ -115,22 +130,29 @@ def _deleted(change: Change) -> bool:
     return change.after is None and change.before is not None
 
 
-def affected_files(
-    changes: Iterable[Change],
-    files: Sequence[str],
-    references: pl.DataFrame,
-    event_facts: pl.DataFrame,
-) -> Affected:
-    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+@dataclass
+class Touched:
+    """What the changes themselves touch, read from the changed files alone."""
 
-    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
-    frames of validate_repository (what each annotation uses and defines)."""
-    affected = Affected()
-    actor_ids: set[str] = set()
-    place_ids: set[str] = set()
-    all_actor_users = all_place_users = False
-    event_ids: set[str] = set()
-    claim_ids: set[str] = set()
+    affected: Affected = field(default_factory=Affected)
+    actors: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    all_actor_users: bool = False  # a registry that does not parse: every user is affected
+    all_place_users: bool = False
+    events: set[str] = field(default_factory=set)  # defined or used, before or after
+    claims: set[str] = field(default_factory=set)
+
+    @property
+    def ids(self) -> set[str]:
+        return self.actors | self.places | self.events | self.claims
+
+
+def touched_by(changes: Iterable[Change], files: Sequence[str]) -> Touched:
+    """The changed inputs and the ids their change can affect elsewhere. Pure.
+
+    `files` are the corpus's annotation files (a changed seed affects its annotation)."""
+    touched = Touched()
+    affected = touched.affected
     by_id = {PurePosixPath(file).stem: file for file in files}
     for change in changes:
         kind = kind_of(change.path)
@@ -145,33 +167,63 @@ def affected_files(
                 affected.changed.add(change.path)
             if kind == "actors":
                 ids = changed_registry_ids(change, ActorRegistry)
-                all_actor_users |= ids is None
-                actor_ids |= ids or set()
+                touched.all_actor_users |= ids is None
+                touched.actors |= ids or set()
             else:
                 ids = changed_registry_ids(change, PlaceRegistry)
-                all_place_users |= ids is None
-                place_ids |= ids or set()
+                touched.all_place_users |= ids is None
+                touched.places |= ids or set()
         elif kind in {"annotation", "data"}:
             if not _deleted(change):
                 affected.changed.add(change.path)
             if kind == "annotation":
                 for raw in (change.before, change.after):
                     events, claims = _shared_ids(change.path, raw)
-                    event_ids |= events
-                    claim_ids |= claims
-    ref_kind, ref_id = pl.col("kind"), pl.col("id")
-    touched = references.filter(
-        ((ref_kind == "actor") & (pl.lit(all_actor_users) | ref_id.is_in(list(actor_ids))))
-        | ((ref_kind == "place") & (pl.lit(all_place_users) | ref_id.is_in(list(place_ids))))
-        | ((ref_kind == "event_used") & ref_id.is_in(list(event_ids)))
-        | ((ref_kind == "claim_defined") & ref_id.is_in(list(claim_ids)))
+                    touched.events |= events
+                    touched.claims |= claims
+    return touched
+
+
+def dependents(touched: Touched, references: pl.DataFrame, event_facts: pl.DataFrame) -> Affected:
+    """`touched.affected` plus every annotation in the frames whose verdict the touched ids can
+    alter. Pure; the frames must hold every annotation that uses or defines a touched id."""
+    affected = Affected(
+        set(touched.affected.changed),
+        set(touched.affected.dependents),
+        touched.affected.everything,
     )
-    sharing = event_facts.filter(pl.col("event_id").is_in(list(event_ids)))
-    affected.dependents |= set(touched.get_column("file").to_list()) | set(
+    ref_kind, ref_id = pl.col("kind"), pl.col("id")
+    hit = references.filter(
+        (
+            (ref_kind == "actor")
+            & (pl.lit(touched.all_actor_users) | ref_id.is_in(list(touched.actors)))
+        )
+        | (
+            (ref_kind == "place")
+            & (pl.lit(touched.all_place_users) | ref_id.is_in(list(touched.places)))
+        )
+        | ((ref_kind == "event_used") & ref_id.is_in(list(touched.events)))
+        | ((ref_kind == "claim_defined") & ref_id.is_in(list(touched.claims)))
+    )
+    sharing = event_facts.filter(pl.col("event_id").is_in(list(touched.events)))
+    affected.dependents |= set(hit.get_column("file").to_list()) | set(
         sharing.get_column("file").to_list()
     )
     affected.dependents -= affected.changed
     return affected
+
+
+def affected_files(
+    changes: Iterable[Change],
+    files: Sequence[str],
+    references: pl.DataFrame,
+    event_facts: pl.DataFrame,
+) -> Affected:
+    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+
+    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
+    frames of validate_repository (what each annotation uses and defines)."""
+    return dependents(touched_by(changes, files), references, event_facts)
 
 
 # --- the git edge -------------------------------------------------------------------------------
@@ -181,7 +233,8 @@ class GitError(Exception):
     """git is missing, the root is not in a work tree, or a ref does not name a commit."""
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes | None = None, nothing_found: bool = False) -> bytes:
+    """git's output; with `nothing_found`, exit status 1 (git grep found nothing) is no error."""
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args],
@@ -193,6 +246,8 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         )
     except OSError as err:
         raise GitError(f"cannot run git: {err.strerror}") from None
+    if nothing_found and done.returncode == 1 and not done.stderr:
+        return b""
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -306,6 +361,76 @@ def changes_since(root: Path, base: str, paths: Sequence[Path] = ()) -> list[Cha
     return changes
 
 
+def files_mentioning(root: Path, words: Iterable[str], folder: str) -> set[str]:
+    """Files under `folder` (working tree: tracked, untracked and ignored alike) that contain one
+    of `words` as a whole word, plus every file with a backslash: a YAML escape can spell an id
+    without containing it, so those files are always read."""
+    common = ["grep", "--untracked", "--no-exclude-standard", "-l", "-z", "-F"]
+    found = set(_split(_git(root, *common, "-e", "\\", "--", folder, nothing_found=True)))
+    patterns = sorted(set(words))
+    for at in range(0, len(patterns), 2000):  # bounded command lines
+        args = [arg for word in patterns[at : at + 2000] for arg in ("-e", word)]
+        found |= set(_split(_git(root, *common, "-w", *args, "--", folder, nothing_found=True)))
+    return found
+
+
+def _facts_and_uses(batch: Batch, files: set[str]) -> set[str]:
+    """Event and claim ids that `files` define or use, from their frames."""
+    refs, facts = batch.frames["references"], batch.frames["event_facts"]
+    mine = pl.col("file").is_in(list(files))
+    used = refs.filter(mine & pl.col("kind").is_in(["event_used", "claim_defined"]))
+    return set(used.get_column("id").to_list()) | set(
+        facts.filter(mine).get_column("event_id").to_list()
+    )
+
+
+def _merge(first: Batch, second: Batch) -> Batch:
+    frames = {
+        name: pl.concat([frame, second.frames[name]], how="vertical")
+        for name, frame in first.frames.items()
+    }
+    return Batch(first.problems + second.problems, frames, first.processed + second.processed)
+
+
+def _validate_affected(
+    root: Path, changes: list[Change], jobs: int
+) -> tuple[Validation, Affected] | None:
+    """Validate only the files a change can affect, and the files sharing ids with them; None
+    when every annotation may be affected (then the whole corpus is validated)."""
+    layout = Layout(root)
+    result = Validation()
+    registries = load_registries(layout, result)
+    tasks = list_tasks(layout, result)
+    result.annotation_files = [file for file, _, _ in tasks]
+    touched = touched_by(changes, result.annotation_files)
+    if touched.affected.everything or touched.all_actor_users or touched.all_place_users:
+        return None
+    by_file = {task[0]: task for task in tasks}
+    folder = layout.shown(layout.annotations)
+
+    def run(files: set[str]) -> Batch:
+        # Unreadable files are parsed too: a full validation reports them (E111) wherever they are.
+        chosen = [by_file[file] for file in sorted(files) if file in by_file]
+        return run_documents(chosen, root=layout.root, jobs=jobs, cache_dir=None)
+
+    unreadable = {file for file, path, _ in tasks if not os.access(path, os.R_OK)}
+    candidates = (
+        (files_mentioning(root, touched.ids, folder) if touched.ids else set())
+        | touched.affected.files
+        | unreadable
+    )
+    batch = run(candidates)
+    affected = dependents(touched, batch.frames["references"], batch.frames["event_facts"])
+    # Every file reported on must be checked against every file that shares an id with it.
+    shared = _facts_and_uses(batch, affected.files)
+    more = files_mentioning(root, shared - touched.ids, folder) - candidates if shared else set()
+    if more:
+        batch = _merge(batch, run(more))
+    add_documents(result, layout, registries, batch, len(candidates | more))
+    restrict(result, root, [root / name for name in sorted(affected.files)])
+    return result, affected
+
+
 @dataclass
 class ChangedValidation:
     validation: Validation
@@ -321,9 +446,20 @@ def validate_changed(
     jobs: int = 1,
     cache: bool = True,
 ) -> ChangedValidation:
-    """Validate the corpus (cheap with the cache) and report only on what the changes affect."""
+    """Report on what the changes affect, parsing only the files that share an id with them
+    (or, when the validator itself or a registry's shape changed, the whole corpus)."""
     commit = resolve_commit(root, base) if base is not None else default_base(root)
     changes = changes_since(root, commit, paths)
+    partial = _validate_affected(root, changes, jobs)
+    if partial is not None:
+        return ChangedValidation(partial[0], commit, partial[1])
+    return validate_all_changed(root, commit, changes, jobs=jobs, cache=cache)
+
+
+def validate_all_changed(
+    root: Path, commit: str, changes: list[Change], *, jobs: int = 1, cache: bool = True
+) -> ChangedValidation:
+    """The reference: validate the whole corpus, then report only on what the changes affect."""
     result = validate_repository(root, None, jobs=jobs, cache=cache)
     affected = affected_files(
         changes, result.annotation_files, result.frames["references"], result.frames["event_facts"]
