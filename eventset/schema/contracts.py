@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 
 from eventset.schema.tables import TABLES_BY_NAME, Column, Table
 from eventset.schema.vocab import vocabulary
@@ -27,15 +26,24 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "list[string]": pl.List(pl.String()),
 }
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int32": pa.int32(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "list[string]": pa.list_(pa.string()),
-}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@functools.cache
+def arrow_types() -> dict[str, pa.DataType]:
+    """Imported on first use: pyarrow costs a quarter of a second that validating never needs."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "list[string]": pa.list_(pa.string()),
+    }
 
 
 def _ordered(*names: str) -> pl.Expr:
@@ -73,10 +81,13 @@ def polars_schema(table: Table) -> pl.Schema:
 
 def arrow_schema(table: Table, metadata: dict[str, str] | None = None) -> pa.Schema:
     """Arrow schema whose fields carry their descriptions, so any Parquet reader sees them."""
+    import pyarrow as pa
+
+    types = arrow_types()
     fields = [
         pa.field(
             col.name,
-            ARROW_TYPES[col.dtype],
+            types[col.dtype],
             nullable=col.nullable,
             metadata={"description": col.description},
         )

@@ -14,7 +14,9 @@ The result is what a full `validate` reports for the same files (a property test
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -361,11 +363,19 @@ def changes_since(root: Path, base: str, paths: Sequence[Path] = ()) -> list[Cha
     return changes
 
 
+# git grep over the working tree: tracked, untracked and ignored files alike, as listing sees them.
+_GREP = ("grep", "--untracked", "--no-exclude-standard")
+# The value of an `id` key on its line (plain or quoted, block or flow style), and the files that
+# write one otherwise (on the next line, as a block scalar, with an anchor or a tag).
+_ID_VALUE = r"(^|[[:space:]{,])[\"']?id[\"']?[[:space:]]*:[[:space:]]*[^][:space:],{}#]+"
+_ODD_ID = r"(^|[[:space:]{,])[\"']?id[\"']?[[:space:]]*:[[:space:]]*($|#|[][|>&!*?{}])"
+_ID_KEY = re.compile(r"^[\s{,]*[\"']?id[\"']?\s*:\s*")  # what git grep -o prints before the value
+
+
 def files_mentioning(root: Path, words: Iterable[str], folder: str) -> set[str]:
-    """Files under `folder` (working tree: tracked, untracked and ignored alike) that contain one
-    of `words` as a whole word, plus every file with a backslash: a YAML escape can spell an id
-    without containing it, so those files are always read."""
-    common = ["grep", "--untracked", "--no-exclude-standard", "-l", "-z", "-F"]
+    """Files under `folder` that contain one of `words` as a whole word, plus every file with a
+    backslash: a YAML escape can spell an id without containing it, so those are always read."""
+    common = [*_GREP, "-l", "-z", "-F"]
     found = set(_split(_git(root, *common, "-e", "\\", "--", folder, nothing_found=True)))
     patterns = sorted(set(words))
     for at in range(0, len(patterns), 2000):  # bounded command lines
@@ -392,43 +402,125 @@ def _merge(first: Batch, second: Batch) -> Batch:
     return Batch(first.problems + second.problems, frames, first.processed + second.processed)
 
 
+class _Subset:
+    """Parsing a few of a repository's annotations, and the corpus checks over just those."""
+
+    def __init__(self, root: Path, jobs: int) -> None:
+        self.root, self.jobs = root, jobs
+        self.layout = Layout(root)
+        self.result = Validation()
+        self.registries = load_registries(self.layout, self.result)
+        tasks = list_tasks(self.layout, self.result)
+        self.result.annotation_files = [file for file, _, _ in tasks]
+        self.by_file = {task[0]: task for task in tasks}
+        self.folder = self.layout.shown(self.layout.annotations)
+        self.parsed: set[str] = set()
+        self.batch: Batch | None = None
+        self._ids: set[str] | None = None
+        # Unreadable files are always "parsed": a full validation reports them (E111) wherever
+        # they are.
+        self.unreadable = {file for file, path, _ in tasks if not os.access(path, os.R_OK)}
+
+    def mentioning(self, ids: set[str]) -> set[str]:
+        return files_mentioning(self.root, ids, self.folder) if ids else set()
+
+    def parse(self, files: set[str]) -> Batch:
+        new = sorted(file for file in files - self.parsed if file in self.by_file)
+        self.parsed |= set(new)
+        tasks = [self.by_file[file] for file in new]
+        batch = run_documents(tasks, root=self.layout.root, jobs=self.jobs, cache_dir=None)
+        self.batch = batch if self.batch is None else _merge(self.batch, batch)
+        return self.batch
+
+    def with_sharers(self, reported: set[str], searched: set[str]) -> None:
+        """Parse every file that shares an event or claim id with `reported` (already parsed), so
+        that each corpus check about those files sees every file it compares them with."""
+        assert self.batch is not None
+        shared = _facts_and_uses(self.batch, reported)
+        self.parse(self.mentioning(shared - searched))
+
+    def suggest_event(self, wrong: str, defined: set[str]) -> str | None:
+        """The hint a full validation gives for an undefined event: the closest id that any
+        annotation defines. `defined` holds only the parsed files' ids, so the candidates are
+        every value of an `id` key in the corpus (a superset, found with git grep), plus the
+        ids of files that write one some other way, tried from the closest down until one is
+        an event some file really defines."""
+        found = set(defined) | self._id_values()
+        for guess in difflib.get_close_matches(wrong, list(found), n=len(found)):
+            if guess in defined:
+                return guess
+            facts = self.parse(self.mentioning({guess})).frames["event_facts"]
+            if facts.filter(pl.col("event_id") == guess).height:
+                return guess
+        return None
+
+    def _id_values(self) -> set[str]:
+        if self._ids is None:
+            out = _git(
+                self.root, *_GREP, "-h", "-o", "-E", _ID_VALUE, "--", self.folder,
+                nothing_found=True,
+            )  # fmt: skip
+            values = {
+                _ID_KEY.sub("", line).strip("\"'")
+                for line in out.decode("utf-8", "replace").splitlines()
+            }
+            odd = _split(
+                _git(self.root, *_GREP, "-l", "-z", "-E", _ODD_ID, "--", self.folder,
+                     nothing_found=True)
+            )  # fmt: skip
+            escaped = files_mentioning(self.root, (), self.folder)  # every file with a backslash
+            facts = self.parse(set(odd) | escaped).frames["event_facts"]
+            self._ids = values | set(facts.get_column("event_id").to_list())
+        return self._ids
+
+    def finish(self, targets: Sequence[Path]) -> Validation:
+        batch = self.batch if self.batch is not None else self.parse(set())
+        add_documents(
+            self.result, self.layout, self.registries, batch, len(self.parsed), self.suggest_event
+        )
+        restrict(self.result, self.root, targets)
+        return self.result
+
+
 def _validate_affected(
     root: Path, changes: list[Change], jobs: int
 ) -> tuple[Validation, Affected] | None:
     """Validate only the files a change can affect, and the files sharing ids with them; None
     when every annotation may be affected (then the whole corpus is validated)."""
-    layout = Layout(root)
-    result = Validation()
-    registries = load_registries(layout, result)
-    tasks = list_tasks(layout, result)
-    result.annotation_files = [file for file, _, _ in tasks]
-    touched = touched_by(changes, result.annotation_files)
+    subset = _Subset(root, jobs)
+    touched = touched_by(changes, subset.result.annotation_files)
     if touched.affected.everything or touched.all_actor_users or touched.all_place_users:
         return None
-    by_file = {task[0]: task for task in tasks}
-    folder = layout.shown(layout.annotations)
-
-    def run(files: set[str]) -> Batch:
-        # Unreadable files are parsed too: a full validation reports them (E111) wherever they are.
-        chosen = [by_file[file] for file in sorted(files) if file in by_file]
-        return run_documents(chosen, root=layout.root, jobs=jobs, cache_dir=None)
-
-    unreadable = {file for file, path, _ in tasks if not os.access(path, os.R_OK)}
-    candidates = (
-        (files_mentioning(root, touched.ids, folder) if touched.ids else set())
-        | touched.affected.files
-        | unreadable
+    batch = subset.parse(
+        subset.mentioning(touched.ids) | touched.affected.files | subset.unreadable
     )
-    batch = run(candidates)
     affected = dependents(touched, batch.frames["references"], batch.frames["event_facts"])
-    # Every file reported on must be checked against every file that shares an id with it.
-    shared = _facts_and_uses(batch, affected.files)
-    more = files_mentioning(root, shared - touched.ids, folder) - candidates if shared else set()
-    if more:
-        batch = _merge(batch, run(more))
-    add_documents(result, layout, registries, batch, len(candidates | more))
-    restrict(result, root, [root / name for name in sorted(affected.files)])
+    subset.with_sharers(affected.files, touched.ids)
+    result = subset.finish([root / name for name in sorted(affected.files)])
     return result, affected
+
+
+def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Validation:
+    """`validate FILE...`: what a full validation reports for those files, parsing only them and
+    the files that share an id with them. A directory among the targets, or a root outside a git
+    work tree (git grep finds the sharers), validates the whole corpus with the cache instead."""
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        return validate_repository(root, targets, jobs=jobs, cache=True)
+    layout = Layout(root)
+    wanted: set[str] = set()
+    for target in targets:
+        path = target if target.is_absolute() else Path.cwd() / target
+        if path.is_dir():
+            return validate_repository(root, targets, jobs=jobs, cache=True)
+        if path.parent == layout.seeds:  # a seed stands for its annotation
+            path = layout.annotation_of(path.stem)
+        wanted.add(layout.shown(path))
+    subset = _Subset(root, jobs)
+    subset.parse(wanted | subset.unreadable)
+    subset.with_sharers(wanted, set())
+    return subset.finish(targets)
 
 
 @dataclass

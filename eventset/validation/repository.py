@@ -23,7 +23,8 @@ from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.validation.cache import default_cache_dir
-from eventset.validation.corpus_checks import Registries, check_corpus
+from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
+from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import check_actor_registry, check_place_registry
 from eventset.validation.runner import Batch, empty_frames, run_documents
 
@@ -165,14 +166,20 @@ def validate_repository(
 
 
 def add_documents(
-    result: Validation, layout: Layout, registries: Registries, batch: Batch, checked: int
+    result: Validation,
+    layout: Layout,
+    registries: Registries,
+    batch: Batch,
+    checked: int,
+    suggest_event: SuggestEvent = did_you_mean,
 ) -> None:
     """The `checked` documents' own problems, and the corpus checks over their frames."""
     result.frames, result.processed = batch.frames, batch.processed
     result.files_checked += checked
     result.problems += batch.problems
+    frames = batch.frames
     result.problems += check_corpus(
-        batch.frames["references"], batch.frames["event_facts"], registries, Locator(layout)
+        frames["references"], frames["event_facts"], registries, Locator(layout), suggest_event
     )
 
 

@@ -11,10 +11,8 @@ The snapshot itself (`cache.py`) lives outside the repository and is Arrow, neve
 from __future__ import annotations
 
 import io
-import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,6 +210,10 @@ def _map_chunks(
         _init(known, version)
         yield from map(_process_chunk, chunks)
         return
+    # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(

@@ -25,7 +25,9 @@ from eventset.validation.changed import (
     resolve_commit,
     validate_all_changed,
     validate_changed,
+    validate_files,
 )
+from eventset.validation.repository import validate_repository
 from tests.workflow.helpers import commit_all, git
 
 DOCS, HELD_BACK = 24, 4  # the corpus at the base, and documents kept aside to be added later
@@ -131,6 +133,13 @@ def test_changed_reports_what_a_full_validate_reports(
         assert fast.affected == full.affected
         assert fast.validation.problems == full.validation.problems
         assert fast.validation.processed <= full.validation.processed
+        # `validate FILE`: the same for one annotation, parsing only around it
+        docs = _annotations(root)
+        if docs:
+            target = [docs[len(edits) * 7 % len(docs)]]
+            assert validate_files(root, target).problems == (
+                validate_repository(root, target).problems
+            )
 
 
 def test_one_changed_document_parses_a_few_documents(base_repo: Path, tmp_path: Path) -> None:
