@@ -163,19 +163,20 @@ def run_documents(
         else:
             work.append((file, str(annotation), str(seed) if seed else None, stat_signature))
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
-    results = list(_with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress))
+    # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,
+    # so the parent never holds the whole corpus twice (as bytes and as frames).
+    new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
+    new_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
+    for result in _with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress):
+        for col in (KEY, "signature"):
+            unchanged[col] += result.reused[col]
+        for col in INDEX_SCHEMA:
+            new_rows[col] += result.index[col]
+        for name, data in result.frames.items():
+            new_parts[name].append(pl.read_ipc(io.BytesIO(data)))
 
-    reused = pl.DataFrame(
-        {
-            col: unchanged[col] + [v for r in results for v in r.reused[col]]
-            for col in (KEY, "signature")
-        },
-        schema={KEY: pl.String(), "signature": pl.String()},
-    )
-    new_index = pl.DataFrame(
-        {col: [v for r in results for v in r.index[col]] for col in INDEX_SCHEMA},
-        schema=INDEX_SCHEMA,
-    )
+    reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
+    new_index = pl.DataFrame(new_rows, schema=INDEX_SCHEMA)
     keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
     index_parts = [
         old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
@@ -185,9 +186,8 @@ def run_documents(
     if cached is not None and reused.height:
         for name in FRAME_NAMES:
             frame_parts[name].append(cached[1][name].filter(keep))
-    for r in results:
-        for name, data in r.frames.items():
-            frame_parts[name].append(pl.read_ipc(io.BytesIO(data)))
+    for name in FRAME_NAMES:
+        frame_parts[name] += new_parts[name]
     empty = empty_frames()
     frames = {
         name: pl.concat([empty[name], *frame_parts[name]], how="vertical") for name in FRAME_NAMES
