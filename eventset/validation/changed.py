@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal, TypeVar
@@ -376,12 +377,15 @@ def files_mentioning(root: Path, words: Iterable[str], folder: str) -> set[str]:
     """Files under `folder` that contain one of `words` as a whole word, plus every file with a
     backslash: a YAML escape can spell an id without containing it, so those are always read."""
     common = [*_GREP, "-l", "-z", "-F"]
-    found = set(_split(_git(root, *common, "-e", "\\", "--", folder, nothing_found=True)))
+    searches = [[*common, "-e", "\\", "--", folder]]
     patterns = sorted(set(words))
     for at in range(0, len(patterns), 2000):  # bounded command lines
         args = [arg for word in patterns[at : at + 2000] for arg in ("-e", word)]
-        found |= set(_split(_git(root, *common, "-w", *args, "--", folder, nothing_found=True)))
-    return found
+        searches.append([*common, "-w", *args, "--", folder])
+    # The searches run side by side: each reads the whole folder, and the reads overlap.
+    with ThreadPoolExecutor(len(searches)) as pool:
+        outputs = pool.map(lambda args: _git(root, *args, nothing_found=True), searches)
+        return {name for out in outputs for name in _split(out)}
 
 
 def _facts_and_uses(batch: Batch, files: set[str]) -> set[str]:

@@ -26,7 +26,7 @@ from eventset.validation.cache import default_cache_dir
 from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
 from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import check_actor_registry, check_place_registry
-from eventset.validation.runner import Batch, empty_frames, run_documents
+from eventset.validation.runner import Batch, DocumentTask, empty_frames, run_documents
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 
@@ -95,12 +95,12 @@ def load_registries(layout: Layout, result: Validation) -> Registries:
     )
 
 
-def list_tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path | None]]:
+def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
     """(shown name, annotation, seed or None) for every annotation that may be read, in name order."""
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
     seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
     result.problems += refused + refused_seeds
-    tasks: list[tuple[str, Path, Path | None]] = []
+    tasks: list[DocumentTask] = []
     # Plain strings, not a Path per name: pathlib costs microseconds per file, seconds at 100k.
     folder, seeds_folder = str(layout.annotations), str(layout.seeds)
     shown_folder = layout.shown(layout.annotations)
@@ -125,8 +125,8 @@ def list_tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path
         tasks.append(
             (
                 f"{shown_folder}/{name}",
-                Path(f"{folder}/{name}"),
-                Path(f"{seeds_folder}/{seed}") if seed in seeds else None,
+                f"{folder}/{name}",
+                f"{seeds_folder}/{seed}" if seed in seeds else None,
             )
         )
     return tasks
