@@ -486,11 +486,28 @@ class _Subset:
         return self.result
 
 
+def _greppable(root: Path) -> bool:
+    """Whether git grep sees every annotation: the root is in a work tree and the annotations
+    are not in a repository of their own (git grep does not enter one)."""
+    layout = Layout(root)
+    if any(
+        (folder / ".git").exists() for folder in (layout.annotations, layout.annotations.parent)
+    ):
+        return False
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        return False
+    return True
+
+
 def _validate_affected(
     root: Path, changes: list[Change], jobs: int
 ) -> tuple[Validation, Affected] | None:
     """Validate only the files a change can affect, and the files sharing ids with them; None
     when every annotation may be affected (then the whole corpus is validated)."""
+    if not _greppable(root):
+        return None
     subset = _Subset(root, jobs)
     touched = touched_by(changes, subset.result.annotation_files)
     if touched.affected.everything or touched.all_actor_users or touched.all_place_users:
@@ -508,9 +525,7 @@ def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Val
     """`validate FILE...`: what a full validation reports for those files, parsing only them and
     the files that share an id with them. A directory among the targets, or a root outside a git
     work tree (git grep finds the sharers), validates the whole corpus with the cache instead."""
-    try:
-        _git(root, "rev-parse", "--is-inside-work-tree")
-    except GitError:
+    if not _greppable(root):
         return validate_repository(root, targets, jobs=jobs, cache=True)
     layout = Layout(root)
     wanted: set[str] = set()

@@ -169,3 +169,16 @@ def test_an_id_written_with_an_escape_is_still_found(base_repo: Path, tmp_path: 
     fast = validate_changed(root, "HEAD", cache=False)
     assert f"data/annotations/{doc.name}" in fast.affected.dependents
     assert any(p.code == "E401" and p.file.endswith(doc.name) for p in fast.validation.problems)
+
+
+def test_annotations_in_a_repository_of_their_own_are_validated_whole(
+    base_repo: Path, tmp_path: Path
+) -> None:
+    """git grep does not enter a nested repository: then every annotation is parsed."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    git(root / "data" / "annotations", "init", "-q")
+    target = [_annotations(root)[0]]
+    result = validate_files(root, target)
+    assert result.problems == validate_repository(root, target).problems
+    assert result.files_checked >= DOCS
