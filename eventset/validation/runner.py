@@ -36,6 +36,7 @@ from eventset.validation.document import (
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 _CHUNK = 256
+_RESAVE_EVERY = 100  # save the snapshot once 1/100 of its entries are out of date
 # One document of a corpus: shown name, annotation path, seed path (None when there is no
 # seeds/<document_id>.txt). Strings, not Paths: building 200,000 Paths costs seconds.
 DocumentTask = tuple[str, str, str | None]
@@ -196,7 +197,12 @@ def run_documents(
     }
     index = pl.concat(index_parts, how="vertical")
     processed = new_index.height
-    if snapshot is not None and (work or cached is None or index.height != old_index.height):
+    # Entries the snapshot has wrong: documents processed now, and entries no longer used.
+    drift = processed + old_index.height - index_parts[0].height
+    # Rewriting the snapshot costs as much as writing every row of the corpus (over a gigabyte
+    # at 100,000 documents); until 1% of it is out of date, processing those few documents
+    # again on the next run is cheaper. What a run returns never depends on this.
+    if snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= len(tasks)):
         snapshot.save(index, frames)
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
