@@ -420,14 +420,16 @@ def _longest_string(value: Any) -> int:
     return 0
 
 
-def _parse_quietly(raw: bytes) -> Any:
-    """rapidyaml's tree of `raw`. Its C++ error handler writes to file descriptor 2 before raising;
-    the error is libyaml's to report, so the descriptor points at /dev/null for the call."""
+def _parse_and_emit(raw: bytes) -> tuple[Any, str]:
+    """rapidyaml's tree of `raw` and the tree as JSON. Its C++ error handler writes to file
+    descriptor 2 before raising (a parse error, nesting too deep to emit); the error is libyaml's
+    to report, so the descriptor points at /dev/null meanwhile."""
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        return ryml.parse_in_arena(raw)
+        tree = ryml.parse_in_arena(raw)
+        return tree, ryml.emit_json_malloc(tree, tree.root_id())
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -446,9 +448,8 @@ def _fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
     if "\\" in text:
         return None  # escapes: the two parsers differ on some (lone surrogates), libyaml decides
     try:
-        tree = _parse_quietly(raw)
-        root = tree.root_id()
-        if not tree.is_map(root) or tree.size() > limits.max_nodes:
+        tree, emitted = _parse_and_emit(raw)
+        if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
             return None
         if any(c in text for c in "&*!%"):
             flags = 0
@@ -456,7 +457,6 @@ def _fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
                 flags |= tree.type(node)
             if flags & _REFUSED_FLAGS:
                 return None
-        emitted = ryml.emit_json_malloc(tree, root)
         if _EMPTY_KEY.search(emitted) or _AMBIGUOUS_STRING.search(emitted):
             return None
         data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)

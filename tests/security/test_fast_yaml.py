@@ -126,3 +126,14 @@ def test_arbitrary_text(text: str) -> None:
 def test_synthetic_annotations_take_the_fast_path() -> None:
     documents = list(iter_documents(20, seed=3))
     assert all(_agrees(annotation.encode()) for _, _, annotation in documents)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"a: [x, -]\n", b"a: 'b'c\n", b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"],
+    ids=["flow", "quote", "deep"],
+)
+def test_rapidyaml_errors_never_reach_stderr(raw: bytes, capfd: pytest.CaptureFixture[str]) -> None:
+    """rapidyaml's C++ error handler prints before raising; a user sees only our problems."""
+    load_yaml(raw, "f.yaml")
+    assert capfd.readouterr().err == ""
