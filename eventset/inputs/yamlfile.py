@@ -348,11 +348,25 @@ def _compose(text: str) -> yaml.Node | None:
 
 # --- the fast path ------------------------------------------------------------------------------
 
-# Node flags that send a file to libyaml: anchors, aliases and tags (refused there, with their
-# position), and a stream of several documents or a directive (libyaml decides what they mean).
-_REFUSED_FLAGS = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
 # rapidyaml writes a plain `nan` as ".nan" in JSON; we keep the word as written.
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.?(nan|inf)", re.IGNORECASE)
+
+
+# What the two parsers read differently, so libyaml decides alone: escapes (rapidyaml decodes
+# a lone surrogate pair libyaml refuses), a carriage return without a line feed and the line and
+# paragraph separators (line breaks for libyaml's YAML 1.1, plain characters for rapidyaml's
+# 1.2), and the non-characters U+FFFE and U+FFFF (libyaml refuses them).
+# And a node that would start with a character no plain scalar may start with (a stray `]`,
+# `}` or `,`, or the reserved `@` and backtick) at the start of a line or after `: `, `- ` or
+# `? `: libyaml refuses them, rapidyaml has been seen to read some as text (the differential
+# fuzzer found `a: ]`).
+# Before all of these: any character that can start an anchor, alias, tag or directive, or an
+# escape, wherever it is. rapidyaml never sees such a file: it crashed (a segmentation fault)
+# on tags in the differential fuzzer, and libyaml refuses or locates what they mean anyway. A
+# quote or comment with "!" in it costs the fast path, not correctness.
+_LIBYAML_ONLY = re.compile(
+    "[&*!%\\\\]|\r(?!\n)|[\u2028\u2029\ufffe\uffff]|(?:^|[-:?] )[ ]*[]},@`]", re.MULTILINE
+)
 
 
 class _DisagreeError(Exception):
@@ -440,23 +454,18 @@ def _fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
     """The data of a file through rapidyaml, or None when libyaml must decide.
 
     Accepted only when the result cannot differ from libyaml's: one document whose top is a
-    mapping, no escape, anchor, alias, tag or directive, no duplicate or empty key, every scalar
+    mapping, no escape, lone carriage return, Unicode line separator or non-character, anchor,
+    alias, tag or directive, no duplicate or empty key, every scalar
     rapidyaml writes as a number also a YAML 1.2 core number, no string that a plain scalar
     would have typed (so quoting cannot matter), and within every limit. A differential test
     (tests/security/test_fast_yaml.py) holds the two parsers to that.
     """
-    if "\\" in text:
-        return None  # escapes: the two parsers differ on some (lone surrogates), libyaml decides
+    if _LIBYAML_ONLY.search(text):
+        return None
     try:
         tree, emitted = _parse_and_emit(raw)
         if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
             return None
-        if any(c in text for c in "&*!%"):
-            flags = 0
-            for node in range(tree.size()):
-                flags |= tree.type(node)
-            if flags & _REFUSED_FLAGS:
-                return None
         if _EMPTY_KEY.search(emitted) or _AMBIGUOUS_STRING.search(emitted):
             return None
         data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)

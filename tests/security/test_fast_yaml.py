@@ -83,6 +83,11 @@ def test_every_repository_yaml_file_reads_the_same() -> None:
         b"",
         b"a: " + b"[" * 40 + b"]" * 40 + b"\n",  # deeper than the limit
         b"a: " + b"x" * 20_001 + b"\n",  # longer than the string limit
+        b'a: "x\ry"\n',  # a lone carriage return: a line break for libyaml only
+        b"a: x\r  y\n",
+        "a: x\u2028y\n".encode(),  # line separator: a line break in YAML 1.1 (libyaml) only
+        "a: x\ufffey\n".encode(),  # a non-character libyaml refuses
+        b"]" + ANNOTATION,  # a stray closing bracket rapidyaml accepted before the gate
     ],
 )
 def test_the_fast_path_leaves_the_unusual_to_libyaml(raw: bytes) -> None:
@@ -115,6 +120,20 @@ def test_mutations_of_the_gold_annotation(raw: bytes) -> None:
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "a b"]), _SCALARS), max_size=6))
 def test_odd_scalars(pairs: list[tuple[str, str]]) -> None:
     _agrees("".join(f"{key}: {value}\n" for key, value in pairs).encode("utf-8", "surrogatepass"))
+
+
+# The characters where YAML parsers tend to differ: line breaks, quotes, flow and block
+# indicators, escapes, separators and non-characters.
+_TRICKY = st.text(
+    alphabet=st.sampled_from(list("ab1 :-?|>\n\r\"'[]{},#&*!%.~\\\u2028\u2029\ufffe\x85é")),
+    max_size=60,
+)
+
+
+@FUZZ
+@given(st.lists(_TRICKY, max_size=8))
+def test_tricky_characters(lines: list[str]) -> None:
+    _agrees("\n".join(lines).encode("utf-8", "surrogatepass"))
 
 
 @FUZZ
