@@ -66,14 +66,15 @@ def list_folder(
     problems: list[Problem] = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            shown = layout.shown(folder / entry.name)
             if entry.is_symlink():
+                shown = layout.shown(folder / entry.name)
                 problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
             elif entry.is_file(follow_symlinks=False):
                 files[entry.name] = entry
             elif (
                 Path(entry.name).suffix in suffixes
             ):  # a folder, FIFO or device named like an input
+                shown = layout.shown(folder / entry.name)
                 problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
     return files, problems
 

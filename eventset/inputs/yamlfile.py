@@ -2,20 +2,29 @@
 
 Contributed annotations are untrusted, so this module refuses whatever YAML can do beyond plain
 data: anchors and aliases (alias bombs), explicit tags, duplicate keys, tabs, control characters,
-a byte-order mark, non-UTF-8 bytes and anything over the limits. It parses with libyaml's
-`compose` (nodes with marks, no Python objects) and builds the data itself, so scalars follow
-YAML 1.2 core rules: `no`, `yes`, `on`, `off` stay strings and dates stay strings until the
-models parse them. Nothing the user wrote is changed on the way.
+a byte-order mark, non-UTF-8 bytes and anything over the limits. Scalars follow YAML 1.2 core
+rules: `no`, `yes`, `on`, `off` stay strings and dates stay strings until the models parse them.
+Nothing the user wrote is changed on the way.
+
+Two parsers, one verdict. libyaml's `compose` (nodes with marks) is the reference: it finds and
+locates every problem. Most files have none, so a clean file is read first by rapidyaml (about
+ten times faster), and its data is accepted only when nothing about the file could make the two
+disagree (see `_fast_data`); anything unusual, from an anchor to a quoted "1", goes to libyaml,
+which then decides alone. Positions are always libyaml's, composed on demand when a problem
+needs one.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import ryml
 import yaml
 from yaml._yaml import CParser
 
@@ -79,15 +88,24 @@ class YamlDocument:
     """Plain data plus the node tree it was read from, to find any value's line and column.
 
     Positions are looked up on demand by walking the tree along a path: most files have no
-    problem, so recording a mark for every node up front would be wasted work.
+    problem, so recording a mark for every node up front would be wasted work. A file read by
+    the fast path keeps its text instead, and libyaml composes the tree the first time a
+    position is asked for.
     """
 
     data: Any
     root: yaml.Node | None = None
+    text: str | None = None
+
+    def _tree(self) -> yaml.Node | None:
+        if self.root is None and self.text is not None:
+            self.root = _compose(self.text)
+            self.text = None
+        return self.root
 
     def _walk(self, path: YamlPath) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest existing node on `path` and, if the last step was a mapping key, its key node."""
-        node, key_node = self.root, None
+        node, key_node = self._tree(), None
         for part in path:
             key_node = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
@@ -350,6 +368,151 @@ class _Builder:
         return value  # YAML 1.1 booleans (no, yes, on, off) and dates stay as written
 
 
+def _compose(text: str) -> yaml.Node | None:
+    composer = _ComposeOnly(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
+
+
+# --- the fast path ------------------------------------------------------------------------------
+
+# rapidyaml writes a plain `nan` as ".nan" in JSON; we keep the word as written.
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.?(nan|inf)", re.IGNORECASE)
+
+
+# What the two parsers read differently, so libyaml decides alone: escapes (rapidyaml decodes
+# a lone surrogate pair libyaml refuses), a carriage return without a line feed and the line and
+# paragraph separators (line breaks for libyaml's YAML 1.1, plain characters for rapidyaml's
+# 1.2), and the non-characters U+FFFE and U+FFFF (libyaml refuses them).
+# And a node that would start with a character no plain scalar may start with (a stray `]`,
+# `}` or `,`, or the reserved `@` and backtick) at the start of a line or after `: `, `- ` or
+# `? `: libyaml refuses them, rapidyaml has been seen to read some as text (the differential
+# fuzzer found `a: ]`).
+# Before all of these: any character that can start an anchor, alias, tag or directive, or an
+# escape, wherever it is. rapidyaml never sees such a file: it crashed (a segmentation fault)
+# on tags in the differential fuzzer, and libyaml refuses or locates what they mean anyway. A
+# quote or comment with "!" in it costs the fast path, not correctness.
+_LIBYAML_ONLY = re.compile(
+    "[&*!%\\\\]|\r(?!\n)|[\u2028\u2029\ufffe\uffff]|(?:^|[-:?] )[ ]*[]},@`]", re.MULTILINE
+)
+
+
+class _DisagreeError(Exception):
+    """Internal: the fast path cannot vouch for this file; libyaml decides."""
+
+
+# Longer numbers go to libyaml, which applies the string limit to them as written.
+_MAX_NUMBER = 64
+
+
+def _int(token: str) -> int:
+    if len(token) > _MAX_NUMBER or not _PLAIN_INT.fullmatch(token):
+        raise _DisagreeError
+    return int(token)
+
+
+def _float(token: str) -> float:
+    if len(token) > _MAX_NUMBER or not _PLAIN_FLOAT.fullmatch(token):
+        raise _DisagreeError
+    return float(token)
+
+
+def _constant(token: str) -> Any:
+    raise _DisagreeError  # NaN, Infinity: not JSON, and not YAML 1.2 core either
+
+
+# A JSON string token whose text a plain scalar would have typed (null, booleans, numbers) or
+# rapidyaml would have rewritten (nan): rapidyaml's JSON quotes some of those (`Null`, `True`,
+# `~`), and a quoted "1" looks the same, so only libyaml can tell which the file meant. Strings
+# are found as JSON tokens, so a false match inside a longer string only costs the fast path.
+# The lookahead lets most quotes fail at once.
+_AMBIGUOUS_STRING = re.compile(
+    '"(?=[-+.0-9~nNtTfFiI])(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|'
+    f'{_PLAIN_INT.pattern}|{_PLAIN_FLOAT.pattern}|(?i:{_SPECIAL_FLOAT.pattern}))"'
+)
+# An empty key, which libyaml refuses; inside a JSON string a quote is escaped, so two quotes
+# then a colon appear only there (or after a key ending in a quote: libyaml then decides).
+_EMPTY_KEY = re.compile(r'""\s*:')
+
+
+def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
+    """How deep the data nests, counted as the builder does (the top is 0), up to `max_depth` + 1,
+    and how many values it holds below the top (up to that depth)."""
+    level, depth, nodes = [data], 0, 0
+    while depth <= max_depth:
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                below.extend(value.values())
+            elif isinstance(value, list):
+                below.extend(value)
+        if not below:
+            break
+        depth, nodes, level = depth + 1, nodes + len(below), below
+    return depth, nodes
+
+
+def _longest_string(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return max(map(_longest_string, value), default=0)
+    return 0
+
+
+def _parse_and_emit(raw: bytes) -> tuple[Any, str]:
+    """rapidyaml's tree of `raw` and the tree as JSON. Its C++ error handler writes to file
+    descriptor 2 before raising (a parse error, nesting too deep to emit); the error is libyaml's
+    to report, so the descriptor points at /dev/null meanwhile."""
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        tree = ryml.parse_in_arena(raw)
+        return tree, ryml.emit_json_malloc(tree, tree.root_id())
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
+    """The data of a file through rapidyaml, or None when libyaml must decide.
+
+    Accepted only when the result cannot differ from libyaml's: one document whose top is a
+    mapping, no escape, lone carriage return, Unicode line separator or non-character, anchor,
+    alias, tag or directive, no duplicate or empty key, every scalar
+    rapidyaml writes as a number also a YAML 1.2 core number, no string that a plain scalar
+    would have typed (so quoting cannot matter), and within every limit. A differential test
+    (tests/security/test_fast_yaml.py) holds the two parsers to that.
+    """
+    if _LIBYAML_ONLY.search(text):
+        return None
+    try:
+        tree, emitted = _parse_and_emit(raw)
+        if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
+            return None
+        if _EMPTY_KEY.search(emitted) or _AMBIGUOUS_STRING.search(emitted):
+            return None
+        data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        size = tree.size()
+    except Exception:
+        return None
+    depth, nodes = _depth_and_nodes(data, limits.max_depth)
+    # Every tree node but the top is one value in the data, unless a duplicate key swallowed one
+    # (libyaml locates it, E108).
+    if depth > limits.max_depth or nodes != size - 1:
+        return None
+    # The JSON is at least as long as any string in it: most files need no walk for the limit.
+    if len(emitted) > limits.max_string and _longest_string(data) > limits.max_string:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def load_yaml(
     raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[YamlDocument | None, list[Problem]]:
@@ -357,17 +520,25 @@ def load_yaml(
     text, problems = decode_text(raw, file, limits)
     if text is None:
         return None, problems
+    fast = _fast_data(raw, text, limits)
+    if fast is not None:
+        return YamlDocument(fast, text=text), []
+    return load_with_libyaml(text, file, limits)
+
+
+def load_with_libyaml(
+    text: str, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """The reference reading of decoded text: every refusal, located. `load_yaml` takes it for
+    any file the fast path cannot vouch for; the differential tests compare the two."""
+    problems: list[Problem] = []
     try:
         if "&" in text:
             for at, what in _anchors_and_aliases(text):
                 problems.append(problem("E107", file, at.line, at.column, f"{what} is used."))
             if problems:
                 return None, problems
-        composer = _ComposeOnly(text)
-        try:
-            root = composer.get_single_node()
-        finally:
-            composer.dispose()
+        root = _compose(text)
     except yaml.MarkedYAMLError as err:
         return None, [syntax_problem(text, file, err)]
     except yaml.YAMLError as err:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
-import pyarrow as pa
 
 from eventset.schema.tables import TABLES_BY_NAME, Column, Table
 from eventset.schema.vocab import vocabulary
@@ -27,15 +26,24 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "list[string]": pl.List(pl.String()),
 }
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int32": pa.int32(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "list[string]": pa.list_(pa.string()),
-}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@functools.cache
+def arrow_types() -> dict[str, pa.DataType]:
+    """Imported on first use: pyarrow costs a quarter of a second that validating never needs."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "list[string]": pa.list_(pa.string()),
+    }
 
 
 def _ordered(*names: str) -> pl.Expr:
@@ -85,9 +93,11 @@ def polars_dtype(col: Column) -> pl.DataType:
 def arrow_type(col: Column) -> pa.DataType:
     """Vocabulary columns are stored dictionary-encoded: readers that know dictionaries (polars,
     pandas, R's arrow) get a categorical, DuckDB and plain string readers get the strings."""
+    import pyarrow as pa
+
     if col.vocabulary is not None:
         return pa.dictionary(pa.int32(), pa.string())
-    return ARROW_TYPES[col.dtype]
+    return arrow_types()[col.dtype]
 
 
 def polars_schema(table: Table) -> pl.Schema:
@@ -109,6 +119,7 @@ def pandas_frame(table: Table, frame: pl.DataFrame) -> Any:
     nullable `Int32`/`Int64` (not float64 with NaN once a null appears), booleans are nullable
     `boolean`, and dates stay dates (`date32[pyarrow]`), not timestamps."""
     import pandas as pd
+    import pyarrow as pa
 
     columns: dict[str, Any] = {}
     for col in table.columns:
@@ -131,6 +142,8 @@ def pandas_frame(table: Table, frame: pl.DataFrame) -> Any:
 
 def arrow_schema(table: Table, metadata: dict[str, str] | None = None) -> pa.Schema:
     """Arrow schema whose fields carry their descriptions, so any Parquet reader sees them."""
+    import pyarrow as pa
+
     fields = [
         pa.field(
             col.name,

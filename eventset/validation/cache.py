@@ -91,7 +91,7 @@ def snapshot_for(cache_dir: Path, root: Path, schemas: Mapping[str, pl.Schema]) 
     return Snapshot(cache_dir / "snapshots" / name, schemas)
 
 
-def signature(version: str, annotation: Path, seed: Path | None) -> str:
+def signature(version: str, annotation: str, seed: str | None) -> str:
     """What git's index compares: size, modification time, change time and inode of both files.
     An unchanged signature reuses the snapshot entry without reading the files; any change sends
     the document to the content hash, which decides. The change time is what makes this safe:
@@ -102,7 +102,7 @@ def signature(version: str, annotation: Path, seed: Path | None) -> str:
         try:
             if path is None:
                 raise FileNotFoundError
-            st = path.lstat()
+            st = os.lstat(path)
         except OSError:
             parts.append("missing")
             continue

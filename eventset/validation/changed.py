@@ -4,23 +4,41 @@ A file is only valid in context, so checking the changed files alone is not enou
 removed from the registry breaks every annotation that uses it, and an event id shared by two
 annotations can conflict in either. `affected_files` is the pure part (changes + every
 document's references -> files to report on); `changes_since` is the git edge.
+
+Without parsing the corpus: the ids a change touches are looked up with `git grep` (a file that
+uses an id contains it as a word, unless it writes it with an escape, so every file with a
+backslash is read too); only those files are parsed, then the ids of the files to report on are
+looked up once more, so that every corpus check about them sees every file that shares them.
+The result is what a full `validate` reports for the same files (a property test compares them).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal, TypeVar
 
 import polars as pl
 
+from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.validation.document import process_document
-from eventset.validation.repository import Validation, restrict, validate_repository
+from eventset.validation.repository import (
+    Validation,
+    add_documents,
+    list_tasks,
+    load_registries,
+    restrict,
+    validate_repository,
+)
+from eventset.validation.runner import Batch, run_documents
 
 Kind = Literal["annotation", "seed", "actors", "places", "data", "code", "other"]
 R = TypeVar("R", ActorRegistry, PlaceRegistry)
@@ -115,22 +133,29 @@ def _deleted(change: Change) -> bool:
     return change.after is None and change.before is not None
 
 
-def affected_files(
-    changes: Iterable[Change],
-    files: Sequence[str],
-    references: pl.DataFrame,
-    event_facts: pl.DataFrame,
-) -> Affected:
-    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+@dataclass
+class Touched:
+    """What the changes themselves touch, read from the changed files alone."""
 
-    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
-    frames of validate_repository (what each annotation uses and defines)."""
-    affected = Affected()
-    actor_ids: set[str] = set()
-    place_ids: set[str] = set()
-    all_actor_users = all_place_users = False
-    event_ids: set[str] = set()
-    claim_ids: set[str] = set()
+    affected: Affected = field(default_factory=Affected)
+    actors: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    all_actor_users: bool = False  # a registry that does not parse: every user is affected
+    all_place_users: bool = False
+    events: set[str] = field(default_factory=set)  # defined or used, before or after
+    claims: set[str] = field(default_factory=set)
+
+    @property
+    def ids(self) -> set[str]:
+        return self.actors | self.places | self.events | self.claims
+
+
+def touched_by(changes: Iterable[Change], files: Sequence[str]) -> Touched:
+    """The changed inputs and the ids their change can affect elsewhere. Pure.
+
+    `files` are the corpus's annotation files (a changed seed affects its annotation)."""
+    touched = Touched()
+    affected = touched.affected
     by_id = {PurePosixPath(file).stem: file for file in files}
     for change in changes:
         kind = kind_of(change.path)
@@ -145,33 +170,63 @@ def affected_files(
                 affected.changed.add(change.path)
             if kind == "actors":
                 ids = changed_registry_ids(change, ActorRegistry)
-                all_actor_users |= ids is None
-                actor_ids |= ids or set()
+                touched.all_actor_users |= ids is None
+                touched.actors |= ids or set()
             else:
                 ids = changed_registry_ids(change, PlaceRegistry)
-                all_place_users |= ids is None
-                place_ids |= ids or set()
+                touched.all_place_users |= ids is None
+                touched.places |= ids or set()
         elif kind in {"annotation", "data"}:
             if not _deleted(change):
                 affected.changed.add(change.path)
             if kind == "annotation":
                 for raw in (change.before, change.after):
                     events, claims = _shared_ids(change.path, raw)
-                    event_ids |= events
-                    claim_ids |= claims
-    ref_kind, ref_id = pl.col("kind"), pl.col("id")
-    touched = references.filter(
-        ((ref_kind == "actor") & (pl.lit(all_actor_users) | ref_id.is_in(list(actor_ids))))
-        | ((ref_kind == "place") & (pl.lit(all_place_users) | ref_id.is_in(list(place_ids))))
-        | ((ref_kind == "event_used") & ref_id.is_in(list(event_ids)))
-        | ((ref_kind == "claim_defined") & ref_id.is_in(list(claim_ids)))
+                    touched.events |= events
+                    touched.claims |= claims
+    return touched
+
+
+def dependents(touched: Touched, references: pl.DataFrame, event_facts: pl.DataFrame) -> Affected:
+    """`touched.affected` plus every annotation in the frames whose verdict the touched ids can
+    alter. Pure; the frames must hold every annotation that uses or defines a touched id."""
+    affected = Affected(
+        set(touched.affected.changed),
+        set(touched.affected.dependents),
+        touched.affected.everything,
     )
-    sharing = event_facts.filter(pl.col("event_id").is_in(list(event_ids)))
-    affected.dependents |= set(touched.get_column("file").to_list()) | set(
+    ref_kind, ref_id = pl.col("kind"), pl.col("id")
+    hit = references.filter(
+        (
+            (ref_kind == "actor")
+            & (pl.lit(touched.all_actor_users) | ref_id.is_in(list(touched.actors)))
+        )
+        | (
+            (ref_kind == "place")
+            & (pl.lit(touched.all_place_users) | ref_id.is_in(list(touched.places)))
+        )
+        | ((ref_kind == "event_used") & ref_id.is_in(list(touched.events)))
+        | ((ref_kind == "claim_defined") & ref_id.is_in(list(touched.claims)))
+    )
+    sharing = event_facts.filter(pl.col("event_id").is_in(list(touched.events)))
+    affected.dependents |= set(hit.get_column("file").to_list()) | set(
         sharing.get_column("file").to_list()
     )
     affected.dependents -= affected.changed
     return affected
+
+
+def affected_files(
+    changes: Iterable[Change],
+    files: Sequence[str],
+    references: pl.DataFrame,
+    event_facts: pl.DataFrame,
+) -> Affected:
+    """The changed inputs plus every annotation whose verdict their change can alter. Pure.
+
+    `files` are the corpus's annotation files; `references` and `event_facts` are the corpus
+    frames of validate_repository (what each annotation uses and defines)."""
+    return dependents(touched_by(changes, files), references, event_facts)
 
 
 # --- the git edge -------------------------------------------------------------------------------
@@ -181,7 +236,8 @@ class GitError(Exception):
     """git is missing, the root is not in a work tree, or a ref does not name a commit."""
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes | None = None, nothing_found: bool = False) -> bytes:
+    """git's output; with `nothing_found`, exit status 1 (git grep found nothing) is no error."""
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args],
@@ -193,6 +249,8 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         )
     except OSError as err:
         raise GitError(f"cannot run git: {err.strerror}") from None
+    if nothing_found and done.returncode == 1 and not done.stderr:
+        return b""
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -306,6 +364,184 @@ def changes_since(root: Path, base: str, paths: Sequence[Path] = ()) -> list[Cha
     return changes
 
 
+# git grep over the working tree: tracked, untracked and ignored files alike, as listing sees them.
+_GREP = ("grep", "--untracked", "--no-exclude-standard")
+# The value of an `id` key on its line (plain or quoted, block or flow style), and the files that
+# write one otherwise (on the next line, as a block scalar, with an anchor or a tag).
+_ID_VALUE = r"(^|[[:space:]{,])[\"']?id[\"']?[[:space:]]*:[[:space:]]*[^][:space:],{}#]+"
+_ODD_ID = r"(^|[[:space:]{,])[\"']?id[\"']?[[:space:]]*:[[:space:]]*($|#|[][|>&!*?{}])"
+_ID_KEY = re.compile(r"^[\s{,]*[\"']?id[\"']?\s*:\s*")  # what git grep -o prints before the value
+
+
+def files_mentioning(root: Path, words: Iterable[str], folder: str) -> set[str]:
+    """Files under `folder` that contain one of `words` as a whole word, plus every file with a
+    backslash: a YAML escape can spell an id without containing it, so those are always read."""
+    common = [*_GREP, "-l", "-z", "-F"]
+    searches = [[*common, "-e", "\\", "--", folder]]
+    patterns = sorted(set(words))
+    for at in range(0, len(patterns), 2000):  # bounded command lines
+        args = [arg for word in patterns[at : at + 2000] for arg in ("-e", word)]
+        searches.append([*common, "-w", *args, "--", folder])
+    # The searches run side by side: each reads the whole folder, and the reads overlap.
+    with ThreadPoolExecutor(len(searches)) as pool:
+        outputs = pool.map(lambda args: _git(root, *args, nothing_found=True), searches)
+        return {name for out in outputs for name in _split(out)}
+
+
+def _facts_and_uses(batch: Batch, files: set[str]) -> set[str]:
+    """Event and claim ids that `files` define or use, from their frames."""
+    refs, facts = batch.frames["references"], batch.frames["event_facts"]
+    mine = pl.col("file").is_in(list(files))
+    used = refs.filter(mine & pl.col("kind").is_in(["event_used", "claim_defined"]))
+    return set(used.get_column("id").to_list()) | set(
+        facts.filter(mine).get_column("event_id").to_list()
+    )
+
+
+def _merge(first: Batch, second: Batch) -> Batch:
+    frames = {
+        name: pl.concat([frame, second.frames[name]], how="vertical")
+        for name, frame in first.frames.items()
+    }
+    return Batch(first.problems + second.problems, frames, first.processed + second.processed)
+
+
+class _Subset:
+    """Parsing a few of a repository's annotations, and the corpus checks over just those."""
+
+    def __init__(self, root: Path, jobs: int) -> None:
+        self.root, self.jobs = root, jobs
+        self.layout = Layout(root)
+        self.result = Validation()
+        self.registries = load_registries(self.layout, self.result)
+        tasks = list_tasks(self.layout, self.result)
+        self.result.annotation_files = [file for file, _, _ in tasks]
+        self.by_file = {task[0]: task for task in tasks}
+        self.folder = self.layout.shown(self.layout.annotations)
+        self.parsed: set[str] = set()
+        self.batch: Batch | None = None
+        self._ids: set[str] | None = None
+        # Unreadable files are always "parsed": a full validation reports them (E111) wherever
+        # they are.
+        self.unreadable = {file for file, path, _ in tasks if not os.access(path, os.R_OK)}
+
+    def mentioning(self, ids: set[str]) -> set[str]:
+        return files_mentioning(self.root, ids, self.folder) if ids else set()
+
+    def parse(self, files: set[str]) -> Batch:
+        new = sorted(file for file in files - self.parsed if file in self.by_file)
+        self.parsed |= set(new)
+        tasks = [self.by_file[file] for file in new]
+        batch = run_documents(tasks, root=self.layout.root, jobs=self.jobs, cache_dir=None)
+        self.batch = batch if self.batch is None else _merge(self.batch, batch)
+        return self.batch
+
+    def with_sharers(self, reported: set[str], searched: set[str]) -> None:
+        """Parse every file that shares an event or claim id with `reported` (already parsed), so
+        that each corpus check about those files sees every file it compares them with."""
+        assert self.batch is not None
+        shared = _facts_and_uses(self.batch, reported)
+        self.parse(self.mentioning(shared - searched))
+
+    def suggest_event(self, wrong: str, defined: set[str]) -> str | None:
+        """The hint a full validation gives for an undefined event: the closest id that any
+        annotation defines. `defined` holds only the parsed files' ids, so the candidates are
+        every value of an `id` key in the corpus (a superset, found with git grep), plus the
+        ids of files that write one some other way, tried from the closest down until one is
+        an event some file really defines."""
+        found = set(defined) | self._id_values()
+        for guess in difflib.get_close_matches(wrong, list(found), n=len(found)):
+            if guess in defined:
+                return guess
+            facts = self.parse(self.mentioning({guess})).frames["event_facts"]
+            if facts.filter(pl.col("event_id") == guess).height:
+                return guess
+        return None
+
+    def _id_values(self) -> set[str]:
+        if self._ids is None:
+            out = _git(
+                self.root, *_GREP, "-h", "-o", "-E", _ID_VALUE, "--", self.folder,
+                nothing_found=True,
+            )  # fmt: skip
+            values = {
+                _ID_KEY.sub("", line).strip("\"'")
+                for line in out.decode("utf-8", "replace").splitlines()
+            }
+            odd = _split(
+                _git(self.root, *_GREP, "-l", "-z", "-E", _ODD_ID, "--", self.folder,
+                     nothing_found=True)
+            )  # fmt: skip
+            escaped = files_mentioning(self.root, (), self.folder)  # every file with a backslash
+            facts = self.parse(set(odd) | escaped).frames["event_facts"]
+            self._ids = values | set(facts.get_column("event_id").to_list())
+        return self._ids
+
+    def finish(self, targets: Sequence[Path]) -> Validation:
+        batch = self.batch if self.batch is not None else self.parse(set())
+        add_documents(
+            self.result, self.layout, self.registries, batch, len(self.parsed), self.suggest_event
+        )
+        restrict(self.result, self.root, targets)
+        return self.result
+
+
+def _greppable(root: Path) -> bool:
+    """Whether git grep sees every annotation: the root is in a work tree and the annotations
+    are not in a repository of their own (git grep does not enter one)."""
+    layout = Layout(root)
+    if any(
+        (folder / ".git").exists() for folder in (layout.annotations, layout.annotations.parent)
+    ):
+        return False
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        return False
+    return True
+
+
+def _validate_affected(
+    root: Path, changes: list[Change], jobs: int
+) -> tuple[Validation, Affected] | None:
+    """Validate only the files a change can affect, and the files sharing ids with them; None
+    when every annotation may be affected (then the whole corpus is validated)."""
+    if not _greppable(root):
+        return None
+    subset = _Subset(root, jobs)
+    touched = touched_by(changes, subset.result.annotation_files)
+    if touched.affected.everything or touched.all_actor_users or touched.all_place_users:
+        return None
+    batch = subset.parse(
+        subset.mentioning(touched.ids) | touched.affected.files | subset.unreadable
+    )
+    affected = dependents(touched, batch.frames["references"], batch.frames["event_facts"])
+    subset.with_sharers(affected.files, touched.ids)
+    result = subset.finish([root / name for name in sorted(affected.files)])
+    return result, affected
+
+
+def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Validation:
+    """`validate FILE...`: what a full validation reports for those files, parsing only them and
+    the files that share an id with them. A directory among the targets, or a root outside a git
+    work tree (git grep finds the sharers), validates the whole corpus with the cache instead."""
+    if not _greppable(root):
+        return validate_repository(root, targets, jobs=jobs, cache=True)
+    layout = Layout(root)
+    wanted: set[str] = set()
+    for target in targets:
+        path = target if target.is_absolute() else Path.cwd() / target
+        if path.is_dir():
+            return validate_repository(root, targets, jobs=jobs, cache=True)
+        if path.parent == layout.seeds:  # a seed stands for its annotation
+            path = layout.annotation_of(path.stem)
+        wanted.add(layout.shown(path))
+    subset = _Subset(root, jobs)
+    subset.parse(wanted | subset.unreadable)
+    subset.with_sharers(wanted, set())
+    return subset.finish(targets)
+
+
 @dataclass
 class ChangedValidation:
     validation: Validation
@@ -321,9 +557,20 @@ def validate_changed(
     jobs: int = 1,
     cache: bool = True,
 ) -> ChangedValidation:
-    """Validate the corpus (cheap with the cache) and report only on what the changes affect."""
+    """Report on what the changes affect, parsing only the files that share an id with them
+    (or, when the validator itself or a registry's shape changed, the whole corpus)."""
     commit = resolve_commit(root, base) if base is not None else default_base(root)
     changes = changes_since(root, commit, paths)
+    partial = _validate_affected(root, changes, jobs)
+    if partial is not None:
+        return ChangedValidation(partial[0], commit, partial[1])
+    return validate_all_changed(root, commit, changes, jobs=jobs, cache=cache)
+
+
+def validate_all_changed(
+    root: Path, commit: str, changes: list[Change], *, jobs: int = 1, cache: bool = True
+) -> ChangedValidation:
+    """The reference: validate the whole corpus, then report only on what the changes affect."""
     result = validate_repository(root, None, jobs=jobs, cache=cache)
     affected = affected_files(
         changes, result.annotation_files, result.frames["references"], result.frames["event_facts"]

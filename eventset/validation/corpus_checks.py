@@ -32,6 +32,10 @@ class Registries:
 # only the files with a problem are ever read again.
 Locate = Callable[[str, YamlPath], tuple[int, int]]
 
+# The nearest event id that some annotation defines, for the hint of E403; given the ids the
+# checked frames define. Injected, so a check of part of the corpus can search the rest.
+SuggestEvent = Callable[[str, set[str]], str | None]
+
 _FACTS = ("type", "mode", "date", "place")
 
 
@@ -64,7 +68,11 @@ def _first_file(frame: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def check_corpus(
-    references: pl.DataFrame, event_facts: pl.DataFrame, registries: Registries, locate: Locate
+    references: pl.DataFrame,
+    event_facts: pl.DataFrame,
+    registries: Registries,
+    locate: Locate,
+    suggest_event: SuggestEvent = did_you_mean,
 ) -> Iterator[Problem]:
     refs = references.sort("file", maintain_order=True)
     yield from _unknown(
@@ -104,7 +112,7 @@ def check_corpus(
     defined = set(facts.get_column("event_id").to_list())
     used = refs.filter((pl.col("kind") == "event_used") & ~pl.col("id").is_in(list(defined)))
     for file, event_id, path in used.select("file", "id", "path").iter_rows():
-        guess = did_you_mean(event_id, defined)
+        guess = suggest_event(event_id, defined)
         line, column = locate(file, _path(path))
         yield problem(
             "E403",

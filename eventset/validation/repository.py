@@ -23,13 +23,14 @@ from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
 from eventset.validation.cache import default_cache_dir
-from eventset.validation.corpus_checks import Registries, check_corpus
+from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
+from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import (
     Section,
     check_actor_registry,
     check_place_registry,
 )
-from eventset.validation.runner import empty_frames, run_documents
+from eventset.validation.runner import Batch, DocumentTask, empty_frames, run_documents
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
@@ -100,7 +101,7 @@ def _sections(
     return Section(tuple(valid), tuple(ids)), Section(tuple(retired), tuple(retired_ids))
 
 
-def _load_registries(layout: Layout, result: Validation) -> Registries:
+def load_registries(layout: Layout, result: Validation) -> Registries:
     """Both registries, checked. A registry that cannot be read at all (missing, not YAML, an
     unknown format) defines nothing, and references to it are not checked: they would all be
     consequences of that one problem."""
@@ -118,21 +119,25 @@ def _load_registries(layout: Layout, result: Validation) -> Registries:
     return Registries(actors=actor_ids, places=place_ids)
 
 
-def _tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path | None]]:
+def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
     """(shown name, annotation, seed or None) for every annotation that may be read, in name order."""
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
     seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
     result.problems += refused + refused_seeds
-    tasks: list[tuple[str, Path, Path | None]] = []
+    tasks: list[DocumentTask] = []
+    # Plain strings, not a Path per name: pathlib costs microseconds per file, seconds at 100k.
+    folder, seeds_folder = str(layout.annotations), str(layout.seeds)
+    shown_folder = layout.shown(layout.annotations)
+    valid_id = re.compile(DOCUMENT_ID_PATTERN)
     for name in sorted(annotations):
-        path = layout.annotations / name
-        if path.suffix not in {".yaml", ".yml"}:
+        stem, _, suffix = name.rpartition(".")
+        if not stem or f".{suffix}" not in {".yaml", ".yml"}:  # as Path.suffix reads it
             continue
-        if not re.fullmatch(DOCUMENT_ID_PATTERN, path.stem):
+        if not valid_id.fullmatch(stem):
             result.problems.append(
                 problem(
                     "E205",
-                    layout.shown(path),
+                    f"{shown_folder}/{name}",
                     1,
                     1,
                     f"File name {name!r} is not a valid document id.",
@@ -140,8 +145,14 @@ def _tasks(layout: Layout, result: Validation) -> list[tuple[str, Path, Path | N
             )
             continue
         # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
-        seed = f"{path.stem}.txt"
-        tasks.append((layout.shown(path), path, layout.seeds / seed if seed in seeds else None))
+        seed = f"{stem}.txt"
+        tasks.append(
+            (
+                f"{shown_folder}/{name}",
+                f"{folder}/{name}",
+                f"{seeds_folder}/{seed}" if seed in seeds else None,
+            )
+        )
     return tasks
 
 
@@ -161,8 +172,8 @@ def validate_repository(
     """
     layout = Layout(root)
     result = Validation()
-    registries = _load_registries(layout, result)
-    tasks = _tasks(layout, result)
+    registries = load_registries(layout, result)
+    tasks = list_tasks(layout, result)
     batch = run_documents(
         tasks,
         root=layout.root,
@@ -170,13 +181,8 @@ def validate_repository(
         cache_dir=default_cache_dir() if cache else None,
         progress=progress,
     )
-    result.frames, result.processed = batch.frames, batch.processed
     result.annotation_files = [file for file, _, _ in tasks]
-    result.files_checked += len(tasks)
-    result.problems += batch.problems
-    result.problems += check_corpus(
-        batch.frames["references"], batch.frames["event_facts"], registries, Locator(layout)
-    )
+    add_documents(result, layout, registries, batch, len(tasks))
     if targets is not None:
         restrict(result, root, targets)
     result.problems = root_causes_first(result.problems, layout)
@@ -190,6 +196,24 @@ def root_causes_first(problems: Sequence[Problem], layout: Layout) -> list[Probl
     round; within a registry, a problem is located at its cause (docs/hierarchy.md)."""
     registries = {layout.shown(layout.actors), layout.shown(layout.places)}
     return sorted(problems, key=lambda p: (p.file not in registries, p))
+
+
+def add_documents(
+    result: Validation,
+    layout: Layout,
+    registries: Registries,
+    batch: Batch,
+    checked: int,
+    suggest_event: SuggestEvent = did_you_mean,
+) -> None:
+    """The `checked` documents' own problems, and the corpus checks over their frames."""
+    result.frames, result.processed = batch.frames, batch.processed
+    result.files_checked += checked
+    result.problems += batch.problems
+    frames = batch.frames
+    result.problems += check_corpus(
+        frames["references"], frames["event_facts"], registries, Locator(layout), suggest_event
+    )
 
 
 def restrict(result: Validation, root: Path, targets: Sequence[Path]) -> None:

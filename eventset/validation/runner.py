@@ -11,10 +11,8 @@ The snapshot itself (`cache.py`) lives outside the repository and is Arrow, neve
 from __future__ import annotations
 
 import io
-import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +36,11 @@ from eventset.validation.document import (
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 _CHUNK = 256
-# What a worker gets per document: shown name, annotation path, seed path (None when there is no
-# seeds/<document_id>.txt) and the files' stat signature.
+_RESAVE_EVERY = 100  # save the snapshot once 1/100 of its entries are out of date
+# One document of a corpus: shown name, annotation path, seed path (None when there is no
+# seeds/<document_id>.txt). Strings, not Paths: building 200,000 Paths costs seconds.
+DocumentTask = tuple[str, str, str | None]
+# What a worker gets per document: the same and the files' stat signature.
 Task = tuple[str, str, str | None, str]
 
 
@@ -136,7 +137,7 @@ class Batch:
 
 
 def run_documents(
-    tasks: Sequence[tuple[str, Path, Path | None]],
+    tasks: Sequence[DocumentTask],
     *,
     root: Path,
     jobs: int = 1,
@@ -163,21 +164,22 @@ def run_documents(
             unchanged[KEY].append(previous[1])
             unchanged["signature"].append(stat_signature)
         else:
-            work.append((file, str(annotation), str(seed) if seed else None, stat_signature))
+            work.append((file, annotation, seed, stat_signature))
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
-    results = list(_with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress))
+    # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,
+    # so the parent never holds the whole corpus twice (as bytes and as frames).
+    new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
+    new_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
+    for result in _with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress):
+        for col in (KEY, "signature"):
+            unchanged[col] += result.reused[col]
+        for col in INDEX_SCHEMA:
+            new_rows[col] += result.index[col]
+        for name, data in result.frames.items():
+            new_parts[name].append(pl.read_ipc(io.BytesIO(data)))
 
-    reused = pl.DataFrame(
-        {
-            col: unchanged[col] + [v for r in results for v in r.reused[col]]
-            for col in (KEY, "signature")
-        },
-        schema={KEY: pl.String(), "signature": pl.String()},
-    )
-    new_index = pl.DataFrame(
-        {col: [v for r in results for v in r.index[col]] for col in INDEX_SCHEMA},
-        schema=INDEX_SCHEMA,
-    )
+    reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
+    new_index = pl.DataFrame(new_rows, schema=INDEX_SCHEMA)
     keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
     index_parts = [
         old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
@@ -187,16 +189,20 @@ def run_documents(
     if cached is not None and reused.height:
         for name in FRAME_NAMES:
             frame_parts[name].append(cached[1][name].filter(keep))
-    for r in results:
-        for name, data in r.frames.items():
-            frame_parts[name].append(pl.read_ipc(io.BytesIO(data)))
+    for name in FRAME_NAMES:
+        frame_parts[name] += new_parts[name]
     empty = empty_frames()
     frames = {
         name: pl.concat([empty[name], *frame_parts[name]], how="vertical") for name in FRAME_NAMES
     }
     index = pl.concat(index_parts, how="vertical")
     processed = new_index.height
-    if snapshot is not None and (work or cached is None or index.height != old_index.height):
+    # Entries the snapshot has wrong: documents processed now, and entries no longer used.
+    drift = processed + old_index.height - index_parts[0].height
+    # Rewriting the snapshot costs as much as writing every row of the corpus (over a gigabyte
+    # at 100,000 documents); until 1% of it is out of date, processing those few documents
+    # again on the next run is cheaper. What a run returns never depends on this.
+    if snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= len(tasks)):
         snapshot.save(index, frames)
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
@@ -212,6 +218,10 @@ def _map_chunks(
         _init(known, version)
         yield from map(_process_chunk, chunks)
         return
+    # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from eventset.validation.repository import validate_repository
 from tests.conftest import SEED_ID
 
@@ -43,3 +45,31 @@ def test_an_in_place_edit_that_keeps_size_and_mtime_is_not_served_from_the_cache
     result = validate_repository(repo, cache=True)
     assert [p.code for p in result.problems] == ["E207"]
     assert result.processed == 1
+
+
+def test_a_snapshot_a_little_out_of_date_is_not_rewritten_and_still_right(
+    repo: Path, seed_annotation: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below the drift threshold the snapshot stays as it was: the edited document is processed
+    again on every run, and every run still reports what the files say."""
+    import eventset.validation.runner as runner
+
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(repo.parent / "cache"))
+    assert validate_repository(repo, cache=True).ok
+    [index] = (repo.parent / "cache" / "snapshots").glob("*/index.arrow")
+    saved = index.stat().st_mtime_ns
+    monkeypatch.setattr(runner, "_RESAVE_EVERY", 0)  # never out of date enough to rewrite
+    text = seed_annotation.read_text(encoding="utf-8")
+    seed_annotation.write_text(text.replace("\nformat: 1\n", "\nformat: 2\n"), encoding="utf-8")
+    for _ in range(2):
+        result = validate_repository(repo, cache=True)
+        assert [p.code for p in result.problems] == ["E207"] and result.processed == 1
+    assert index.stat().st_mtime_ns == saved
+    seed_annotation.write_text(text, encoding="utf-8")  # back to the bytes the snapshot has
+    result = validate_repository(repo, cache=True)
+    assert result.ok and result.processed == 0
+    monkeypatch.setattr(runner, "_RESAVE_EVERY", 100)
+    seed_annotation.write_text(text.replace("\nformat: 1\n", "\nformat: 3\n"), "utf-8")
+    assert validate_repository(repo, cache=True).processed == 1  # 1 of 1 out of date: saved
+    assert index.stat().st_mtime_ns != saved
+    assert validate_repository(repo, cache=True).processed == 0

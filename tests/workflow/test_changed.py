@@ -260,7 +260,7 @@ def test_not_a_repository_or_a_bad_ref_raises(repo: Path, tmp_path: Path) -> Non
         validate_changed(root, "main~5")
 
 
-def test_a_rerun_on_unchanged_files_comes_from_the_cache(
+def test_changed_parses_only_what_shares_an_id_with_the_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from eventset.synth import write_corpus
@@ -269,7 +269,7 @@ def test_a_rerun_on_unchanged_files_comes_from_the_cache(
     write_corpus(root, 40, 7)  # SYNTHETIC documents (eventset synth), test-only
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "synthetic corpus")
-    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))  # empty, as on CI
     calls: list[str] = []
     real = process_document
 
@@ -282,13 +282,10 @@ def test_a_rerun_on_unchanged_files_comes_from_the_cache(
     edited = annotations[3]
     edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     first = validate_changed(root)
-    assert len(calls) == len(annotations) and first.validation.ok
-    assert f"data/annotations/{edited.name}" in first.affected.changed
-    calls.clear()
-    again = validate_changed(root)
-    assert calls == []  # every document came from the cache
-    assert again.validation.problems == first.validation.problems
-    assert again.affected == first.affected
+    assert first.validation.ok and f"data/annotations/{edited.name}" in first.affected.changed
+    assert f"data/annotations/{edited.name}" in calls
+    assert len(calls) < len(annotations) // 2  # never the whole corpus
+    assert len(calls) == len(set(calls)) == first.validation.processed
 
 
 def test_cache_never_lives_in_the_checkout() -> None:

@@ -1,32 +1,38 @@
-"""The pull-request workflow: valid for GitHub (check-jsonschema) and safe (zizmor), offline."""
+"""The pull-request workflow (and the main-branch one that saves the document cache it restores):
+valid for GitHub (check-jsonschema) and safe (zizmor), offline."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.workflow.helpers import BIN, REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "validate.yml"
+CACHE_WORKFLOW = REPO / ".github" / "workflows" / "document-cache.yml"
+BOTH = pytest.mark.parametrize("workflow", [WORKFLOW, CACHE_WORKFLOW], ids=lambda p: p.name)
 
 
-def _load() -> dict[Any, Any]:
-    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def _load(workflow: Path = WORKFLOW) -> dict[Any, Any]:
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-def test_structure_matches_the_github_workflow_schema() -> None:
+@BOTH
+def test_structure_matches_the_github_workflow_schema(workflow: Path) -> None:
     done = subprocess.run(
         [
             str(BIN / "check-jsonschema"),
             "--builtin-schema",
             "vendor.github-workflows",
-            str(WORKFLOW),
+            str(workflow),
         ],
         capture_output=True,
         text=True,
@@ -35,9 +41,10 @@ def test_structure_matches_the_github_workflow_schema() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_zizmor_finds_nothing_offline() -> None:
+@BOTH
+def test_zizmor_finds_nothing_offline(workflow: Path) -> None:
     done = subprocess.run(
-        [str(BIN / "zizmor"), "--offline", "--pedantic", "--format", "json", str(WORKFLOW)],
+        [str(BIN / "zizmor"), "--offline", "--pedantic", "--format", "json", str(workflow)],
         capture_output=True,
         text=True,
         check=False,
@@ -59,7 +66,7 @@ def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), step  # no template expansion in scripts
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40}", step["uses"])
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False
     for line in text.splitlines():
@@ -68,12 +75,31 @@ def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
     assert "concurrency" in data
 
 
-def test_it_validates_in_github_format_then_builds_and_checks() -> None:
-    runs = [step.get("run", "") for step in _load()["jobs"]["validate"]["steps"]]
-    joined = "\n".join(runs)
-    assert "eventset validate --format github" in joined
-    assert joined.index("validate --format github") < joined.index("./dev build")
+def test_it_validates_the_changes_in_github_format_then_builds_and_checks() -> None:
+    steps = _load()["jobs"]["validate"]["steps"]
+    joined = "\n".join(step.get("run", "") for step in steps)
+    changed = "eventset validate --changed --base HEAD^1 --format github"
+    assert changed in joined
+    assert joined.index(changed) < joined.index("./dev build")
     assert joined.index("./dev build") < joined.index("eventset check dist/eventset-dev")
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 2  # HEAD^1, the base branch, must be there
+
+
+def test_a_pull_request_only_restores_the_cache_that_main_saves() -> None:
+    uses = [step.get("uses", "") for step in _load()["jobs"]["validate"]["steps"]]
+    assert any(u.startswith("actions/cache/restore@") for u in uses)
+    assert not any(u.startswith(("actions/cache@", "actions/cache/save@")) for u in uses)
+    saver = _load(CACHE_WORKFLOW)
+    assert saver.get("on", saver.get(True)) == {"push": {"branches": ["main"]}}
+    assert saver["permissions"] == {"contents": "read"}
+    steps = saver["jobs"]["cache"]["steps"]
+    save = [s for s in steps if s.get("uses", "").startswith("actions/cache/save@")]
+    assert len(save) == 1 and save[0]["with"]["path"] == "~/.cache/eventset"
+    for step in steps:
+        assert "${{" not in step.get("run", ""), step
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
 
 
 def test_it_builds_the_site_and_uploads_it_for_reviewers() -> None:
