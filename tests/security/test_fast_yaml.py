@@ -156,3 +156,28 @@ def test_rapidyaml_errors_never_reach_stderr(raw: bytes, capfd: pytest.CaptureFi
     """rapidyaml's C++ error handler prints before raising; a user sees only our problems."""
     load_yaml(raw, "f.yaml")
     assert capfd.readouterr().err == ""
+
+
+def test_eventset_yaml_libyaml_keeps_every_file_from_rapidyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Untrusted files (a pull request) can be kept to libyaml alone, with the same data."""
+    import eventset.inputs.yamlfile as yamlfile
+
+    fast_doc, _ = load_yaml(ANNOTATION, "f.yaml")
+    asked: list[bytes] = []
+    parse = yamlfile._parse_and_emit
+
+    def counted(raw: bytes) -> tuple[Any, str]:
+        asked.append(raw)
+        return parse(raw)
+
+    monkeypatch.setattr(yamlfile, "_parse_and_emit", counted)
+    monkeypatch.setenv(yamlfile.PARSER_ENV, "libyaml")
+    doc, problems = load_yaml(ANNOTATION, "f.yaml")
+    assert problems == [] and doc is not None and fast_doc is not None
+    assert _exact(doc.data) == _exact(fast_doc.data)
+    assert asked == []
+    monkeypatch.delenv(yamlfile.PARSER_ENV)
+    load_yaml(ANNOTATION, "f.yaml")
+    assert asked == [ANNOTATION]

@@ -109,3 +109,7 @@ def test_it_builds_the_site_and_uploads_it_for_reviewers() -> None:
     assert "eventset site dist/eventset-dev --out site" in runs
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(uploads) == 1 and uploads[0]["with"]["path"] == "site/"
+
+
+def test_a_pull_request_is_parsed_by_libyaml_alone() -> None:
+    assert _load()["jobs"]["validate"]["env"]["EVENTSET_YAML"] == "libyaml"
