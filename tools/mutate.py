@@ -248,6 +248,8 @@ def run_mutant(mutant: Mutant, cov: Coverage, module: str) -> Outcome:
         seconds = time.perf_counter() - started
     lines = output.decode(errors="replace").strip().splitlines() if output else []
     status = {0: "survived", 1: "killed", 2: "killed"}.get(process.returncode, "error")
+    if status == "error" and any("while loading conftest" in line for line in lines):
+        status = "killed"  # the mutant breaks importing the package: every test would fail
     killer = next((line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))), "")
     return Outcome(mutant, status, seconds, len(tests), " ".join(lines[-1:]), killer)
 

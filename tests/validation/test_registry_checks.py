@@ -125,3 +125,21 @@ def test_an_actor_that_is_its_own_parent(repo: Path) -> None:
     # A self-parent is a cycle of one (E418), named as such.
     assert [p.code for p in found] == ["E418"]
     assert "us-armed-forces" in found[0].message
+
+
+def test_a_place_id_twice(repo: Path) -> None:
+    path = repo / "data" / "places.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  - id: babil-governorate\n") == 1
+    path.write_text(text.replace("  - id: babil-governorate\n", "  - id: iraq\n"), "utf-8")
+    found = problems(repo)
+    assert "E404" in {p.code for p in found}
+    assert any("'iraq'" in p.message for p in found if p.code == "E404")
+
+
+def test_a_place_whose_parent_is_not_defined(repo: Path) -> None:
+    path = repo / "data" / "places.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    parent: iraq\n", "    parent: irak\n", 1), "utf-8")
+    found = [(p.code, p.message) for p in problems(repo)]
+    assert ("E414", "Parent place 'irak' is not defined.") in found
