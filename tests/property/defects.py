@@ -314,7 +314,12 @@ def _unknown_place(corpus: Corpus, data: st.DataObject) -> Injected:
     return _edited(corpus, annotation_path(document.id), annotation, at)
 
 
-def _about_unknown_event(claim: dict[str, Any], _: SyntheticDocument) -> Path:
+def _about_unknown_event(claim: dict[str, Any], document: SyntheticDocument) -> Path:
+    # A disputed event needs its dispute among the claims about it (E428): moving one of those
+    # claims away would be a second defect.
+    event = claim.get("about", {}).get("event")
+    if any(e.id == event and e.certainty == "disputed" for e in document.annotation.events):
+        reject()
     claim["about"] = {**claim.get("about", {}), "event": "synthetic-event-999"}
     return ("about", "event")
 
