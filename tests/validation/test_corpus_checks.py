@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from eventset.validation.repository import validate_repository
 from tests.validation.test_error_codes import ANNOTATION, _synthetic_document
 
@@ -46,3 +48,49 @@ def test_unknown_ids_get_a_suggestion(repo: Path) -> None:
         found["E401"].hint == "Did you mean 'united-states'? Otherwise add it to data/actors.yaml."
     )
     assert found["E402"].message == "Place 'kalsu-bridg' is not in data/places.yaml."
+
+
+def test_the_first_file_in_path_order_is_the_reference_whatever_order_frames_come_in() -> None:
+    """check_corpus gets frames in any order (a cache, a pool, a partial check): the file that
+    is first by path defines an event or claim, and later ones are reported against it."""
+    from eventset.validation.corpus_checks import Registries, check_corpus
+
+    def refs(rows: list[tuple[str, str, str, str]]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema=["file", "kind", "id", "path"], orient="row")
+
+    def facts(rows: list[tuple[str, ...]]) -> pl.DataFrame:
+        columns = ["file", "event_id", "type", "mode", "date", "place", "path"]
+        return pl.DataFrame(rows, schema=columns, orient="row")
+
+    a, b = "data/annotations/a.yaml", "data/annotations/b.yaml"
+    references = refs(
+        [
+            (b, "claim_defined", "c-1", '["claims",0,"id"]'),
+            (b, "actor", "ghost", '["actors",0,"actor"]'),
+            (a, "claim_defined", "c-1", '["claims",0,"id"]'),
+            (a, "actor", "ghost", '["actors",0,"actor"]'),
+        ]
+    )
+    event_facts = facts(
+        [
+            (b, "ev", "ASSAULT", "none", "2021-01-02/2021-01-02/day", "none", '["events",0]'),
+            (a, "ev", "ASSAULT", "none", "2021-01-01/2021-01-01/day", "none", '["events",0]'),
+        ]
+    )
+    for order in (references, references.reverse()):
+        for fact_order in (event_facts, event_facts.reverse()):
+            found = list(
+                check_corpus(
+                    order,
+                    fact_order,
+                    Registries(frozenset(), frozenset()),
+                    lambda file, path: (1, 1),
+                )
+            )
+            by_code = {(p.code, p.file): p.message for p in found}
+            assert ("E404", b) in by_code and ("E404", a) not in by_code
+            assert f"already used in {a}" in by_code[("E404", b)]
+            assert ("E501", b) in by_code and ("E501", a) not in by_code
+            assert by_code[("E501", b)].endswith(f"but 2021-01-01/2021-01-01/day in {a}.")
+            # Unknown ids are reported in path order, a before b.
+            assert [p.file for p in found if p.code == "E401"] == [a, b]
