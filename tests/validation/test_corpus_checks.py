@@ -94,3 +94,24 @@ def test_the_first_file_in_path_order_is_the_reference_whatever_order_frames_com
             assert by_code[("E501", b)].endswith(f"but 2021-01-01/2021-01-01/day in {a}.")
             # Unknown ids are reported in path order, a before b.
             assert [p.file for p in found if p.code == "E401"] == [a, b]
+
+
+def test_an_event_defined_twice_in_one_file_is_not_also_a_conflict_with_itself() -> None:
+    """Two entries of one event in one file are E404 (document checks); the corpus check compares
+    other files with the first, and never a file with itself."""
+    from eventset.validation.corpus_checks import Registries, check_corpus
+
+    a = "data/annotations/a.yaml"
+    facts = pl.DataFrame(
+        [
+            (a, "ev", "ASSAULT", "none", "open/open/interval", "none", '["events",0]'),
+            (a, "ev", "PROTEST", "none", "open/open/interval", "none", '["events",1]'),
+        ],
+        schema=["file", "event_id", "type", "mode", "date", "place", "path"],
+        orient="row",
+    )
+    references = pl.DataFrame(schema=dict.fromkeys(["file", "kind", "id", "path"], pl.String))
+    found = list(
+        check_corpus(references, facts, Registries(frozenset(), frozenset()), lambda f, p: (1, 1))
+    )
+    assert found == []
