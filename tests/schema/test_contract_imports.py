@@ -1,0 +1,52 @@
+"""What checking a table imports: pandera's polars backend without pandas (a second and more of
+start-up on every build), with the same verdicts as an import that loaded pandas first."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+_PROBE = """
+import json, sys
+import polars as pl
+{before}
+from eventset.schema.contracts import validate_frame
+bad = pl.DataFrame({{"actor_id": ["a", "a", "Not A Slug"]}})
+failures = validate_frame("actors", bad)
+print(json.dumps({{
+    "pandas": "pandas" in sys.modules,
+    "failures": sorted(f.describe() for f in failures),
+}}))
+"""
+
+
+def _probe(before: str = "") -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(before=before)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_checking_a_table_does_not_import_pandas() -> None:
+    result = _probe()
+    assert result["pandas"] is False
+    assert result["failures"], "the bad frame must fail its contract"
+
+
+def test_the_verdicts_are_those_of_pandera_with_pandas_loaded() -> None:
+    without = _probe()
+    with_pandas = _probe("import pandas")
+    assert with_pandas["pandas"] is True
+    assert without["failures"] == with_pandas["failures"]
+
+
+def test_pandas_imports_normally_afterwards() -> None:
+    result = _probe("")
+    assert result["pandas"] is False
+    code = "from eventset.schema.contracts import dataframe_schema as d; d('events'); import pandas"
+    subprocess.run([sys.executable, "-c", code], check=True)
