@@ -31,10 +31,15 @@ EVENTSET = [sys.executable, "-m", "eventset"]
 def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MB, stdout) of one subprocess; wait4 gives that child's own rusage
     (its largest process, pool workers included once they are waited for)."""
+    # Python as users run it: bytecode is cached after the first run (pip compiles it at install).
+    # A machine that sets PYTHONDONTWRITEBYTECODE would recompile every module on every command,
+    # about 0.4 s of each start-up, and measure that instead of eventset.
+    environment = {**os.environ, **(env or {})}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen(
-            args, stdout=out, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}
+            args, stdout=out, stderr=subprocess.PIPE, text=True, env=environment
         )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start

@@ -70,6 +70,18 @@ class Snapshot:
             return None
         return index, frames
 
+    def load_index(self) -> pl.DataFrame | None:
+        """The index alone (key, file, problems, signature): what a few files are checked
+        against, without reading a gigabyte of frames."""
+        try:
+            return pl.read_ipc(self.directory / "index.arrow").cast(pl.Schema(INDEX_SCHEMA))
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        """One cached frame, read lazily: a filter reads only what it keeps."""
+        return pl.scan_ipc(self.directory / f"{name}.arrow")
+
     def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))

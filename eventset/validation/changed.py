@@ -30,6 +30,7 @@ from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.validation.document import process_document
+from eventset.validation.indexed import validate_with_index
 from eventset.validation.repository import (
     Validation,
     add_documents,
@@ -536,6 +537,9 @@ def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Val
         if path.parent == layout.seeds:  # a seed stands for its annotation
             path = layout.annotation_of(path.stem)
         wanted.add(layout.shown(path))
+    indexed = validate_with_index(root, wanted, targets)
+    if indexed is not None:
+        return indexed
     subset = _Subset(root, jobs)
     subset.parse(wanted | subset.unreadable)
     subset.with_sharers(wanted, set())

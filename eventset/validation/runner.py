@@ -136,6 +136,28 @@ class Batch:
     processed: int  # documents parsed this time (the rest came from the cache)
 
 
+def split_by_signature(
+    tasks: Sequence[DocumentTask], index: pl.DataFrame, version: str, *, use_signatures: bool
+) -> tuple[dict[str, list[str]], list[Task]]:
+    """The snapshot entries of the documents whose files' stat signatures are unchanged
+    ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
+    signature, "" when signatures are not used)."""
+    by_file = {
+        file: (sig, key) for key, file, sig in index.select(KEY, "file", "signature").iter_rows()
+    }
+    unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
+    work: list[Task] = []
+    for file, annotation, seed in tasks:
+        stat_signature = cache.signature(version, annotation, seed) if use_signatures else ""
+        previous = by_file.get(file)
+        if previous is not None and stat_signature and previous[0] == stat_signature:
+            unchanged[KEY].append(previous[1])
+            unchanged["signature"].append(stat_signature)
+        else:
+            work.append((file, annotation, seed, stat_signature))
+    return unchanged, work
+
+
 def run_documents(
     tasks: Sequence[DocumentTask],
     *,
@@ -151,20 +173,9 @@ def run_documents(
     cached = snapshot.load() if snapshot is not None else None
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
     known = frozenset(old_index.get_column(KEY).to_list())
-    by_file = {
-        file: (sig, key)
-        for key, file, sig in old_index.select(KEY, "file", "signature").iter_rows()
-    }
-    unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
-    work: list[Task] = []
-    for file, annotation, seed in tasks:
-        stat_signature = cache.signature(version, annotation, seed) if snapshot is not None else ""
-        previous = by_file.get(file)
-        if previous is not None and stat_signature and previous[0] == stat_signature:
-            unchanged[KEY].append(previous[1])
-            unchanged["signature"].append(stat_signature)
-        else:
-            work.append((file, annotation, seed, stat_signature))
+    unchanged, work = split_by_signature(
+        tasks, old_index, version, use_signatures=snapshot is not None
+    )
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,
     # so the parent never holds the whole corpus twice (as bytes and as frames).

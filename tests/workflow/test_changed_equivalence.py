@@ -9,16 +9,19 @@ the same set of affected files from both.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eventset.problems import Problem
 from eventset.synth import write_corpus
 from eventset.validation.changed import (
     changes_since,
@@ -27,6 +30,7 @@ from eventset.validation.changed import (
     validate_changed,
     validate_files,
 )
+from eventset.validation.indexed import validate_with_index
 from eventset.validation.repository import validate_repository
 from tests.workflow.helpers import commit_all, git
 
@@ -140,6 +144,103 @@ def test_changed_reports_what_a_full_validate_reports(
             assert validate_files(root, target).problems == (
                 validate_repository(root, target).problems
             )
+
+
+@given(latent=EDITS, edits=EDITS, pick=st.integers(min_value=0, max_value=10_000))
+def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
+    base_repo: Path, latent: list[tuple[str, int]], edits: list[tuple[str, int]], pick: int
+) -> None:
+    """`validate FILE` with a warm cache checks the file against the snapshot's index; files
+    changed since the snapshot (added, edited, deleted, registries too) are parsed again."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "repo"
+        shutil.copytree(base_repo, root)
+        with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": f"{scratch}/cache"}):
+            for kind, at in latent:
+                _edit(root, base_repo.parent / "held", kind, at)
+            validate_repository(root, cache=True)  # the snapshot
+            for kind, at in edits:
+                _edit(root, base_repo.parent / "held", kind, at)
+            docs = _annotations(root)
+            target = docs[pick % len(docs)] if docs else root / "data" / "annotations" / "x.yaml"
+            wanted = {f"data/annotations/{target.name}"}
+            indexed = validate_with_index(root, wanted, [target])
+            assert indexed is not None
+            assert indexed.problems == validate_repository(root, [target]).problems
+            assert indexed.processed <= 1 + len(edits)
+
+
+def _events_by_file(root: Path) -> dict[str, list[str]]:
+    return {
+        doc.name: re.findall(r"- id: (synthetic-event-\d+)\n", doc.read_text(encoding="utf-8"))
+        for doc in _annotations(root)
+    }
+
+
+def _check_with_index(root: Path, target: Path) -> list[Problem]:
+    indexed = validate_with_index(root, {f"data/annotations/{target.name}"}, [target])
+    assert indexed is not None
+    assert indexed.problems == validate_repository(root, [target]).problems
+    return list(indexed.problems)
+
+
+def test_a_deleted_document_no_longer_disagrees(base_repo: Path, tmp_path: Path) -> None:
+    """The snapshot's rows of a file deleted since are not compared with the target."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    events = _events_by_file(root)
+    shared = next(
+        (first, later, event)
+        for first in sorted(events)
+        for later in sorted(events)
+        if first < later
+        for event in set(events[first]) & set(events[later])
+    )
+    first_doc, later_doc = (root / "data" / "annotations" / name for name in shared[:2])
+    event = shared[2]
+    _replace_first(
+        first_doc,
+        rf"(- id: {event}\n(?:    .*\n)*?      start: )\d{{4}}",
+        lambda m: f"{m[1]}1999",
+    )
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        before = validate_repository(root, [later_doc], cache=True)
+        assert any(p.code == "E501" for p in before.problems)
+        first_doc.unlink()
+        assert not any(p.code == "E501" for p in _check_with_index(root, later_doc))
+
+
+def test_the_hint_for_an_unknown_event_searches_every_document(
+    base_repo: Path, tmp_path: Path
+) -> None:
+    """E403's hint names the nearest event any annotation defines, not only the target's."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    events = _events_by_file(root)
+    target = next(doc for doc in _annotations(root) if "event: synthetic-event-" in doc.read_text())
+    elsewhere = sorted(
+        {e for name, ids in events.items() if name != target.name for e in ids}
+        - set(events[target.name])
+    )[0]
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        validate_repository(root, cache=True)
+        _replace_first(target, r"event: synthetic-event-\d+", lambda m: f"event: {elsewhere}x")
+        problems = _check_with_index(root, target)
+    assert any(p.code == "E403" and elsewhere in str(p.hint) for p in problems)
+
+
+def test_validate_file_declines_a_cache_of_another_corpus(base_repo: Path, tmp_path: Path) -> None:
+    """A snapshot out of date for many files (a restored cache, another checkout) is not used."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        target = _annotations(root)[0]
+        assert validate_with_index(root, {f"data/annotations/{target.name}"}, [target]) is None
+        validate_repository(root, cache=True)
+        for doc in _annotations(root):
+            doc.write_bytes(doc.read_bytes())  # same bytes, every signature changed
+        with mock.patch("eventset.validation.indexed.MAX_STALE", 3):
+            assert validate_with_index(root, {"data/annotations/x.yaml"}, [target]) is None
 
 
 def test_one_changed_document_parses_a_few_documents(base_repo: Path, tmp_path: Path) -> None:
