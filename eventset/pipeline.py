@@ -73,7 +73,13 @@ def build(
     result = BuildResult(validation)
     if not validation.ok or validation.actors is None or validation.places is None:
         return result
-    result.tables = assemble_tables(validation.frames, validation.actors, validation.places)
+    # The corpus checks are done: their frames (a quarter of the corpus in memory) are let go
+    # before the tables are assembled, and the per-document frames once the tables hold them.
+    frames, validation.frames = validation.frames, {}
+    for name in ("references", "event_facts"):
+        frames.pop(name)
+    result.tables = assemble_tables(frames, validation.actors, validation.places)
+    del frames
     for name, frame in result.tables.items():
         result.failures += validate_frame(name, frame)
     result.failures += cross_table_failures(result.tables)

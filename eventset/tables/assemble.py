@@ -18,7 +18,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from eventset.schema.contracts import polars_schema
-from eventset.schema.crosswalk import participant_crosswalk
+from eventset.schema.crosswalk import ParticipantCrosswalk, participant_crosswalk
 from eventset.schema.registry import REGISTRY_FIELDS, ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
 from eventset.schema.vocab import event_crosswalk, vocabulary
@@ -103,8 +103,13 @@ def _participant_frame(
         if actor_id in kinds:
             taking_part.setdefault(event_id, []).append((role, kinds[actor_id]))
     rows = []
+    # Events share a few shapes (type, mode, who took part as what): each is worked out once.
+    walks: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], ParticipantCrosswalk] = {}
     for event_id, event_type, mode in events.select("event_id", "event_type", "mode").iter_rows():
-        walk = participant_crosswalk(event_type, mode, sorted(taking_part.get(event_id, [])))
+        shape = (event_type, mode, tuple(sorted(taking_part.get(event_id, []))))
+        walk = walks.get(shape)
+        if walk is None:
+            walk = walks[shape] = participant_crosswalk(*shape)
         rows.append(
             {
                 "event_id": event_id,

@@ -44,8 +44,12 @@ def _admin(chain: Sequence[Place], level: str) -> str | None:
     return None
 
 
-def locate(place_id: str, places: dict[str, Place]) -> Location:
-    parents = {pid: place.parent for pid, place in places.items()}
+def locate(
+    place_id: str, places: dict[str, Place], parents: dict[str, str | None] | None = None
+) -> Location:
+    """Where a place is; `parents` (place id -> parent id) may be passed to save rebuilding it."""
+    if parents is None:
+        parents = {pid: place.parent for pid, place in places.items()}
     chain = [places[pid] for pid in lineage(place_id, parents) if pid in places]
     place = chain[0]
     source = next((p for p in chain if p.latitude is not None and p.longitude is not None), None)
@@ -78,6 +82,7 @@ def located_events(events: pl.DataFrame, places: Sequence[Place]) -> pl.DataFram
     """`events` (place_id, geo_precision as the sources give it) with the location columns and a
     geo_precision that is coherent with them: 'unknown' without a place."""
     by_id = {place.id: place for place in places}
+    parents = {pid: place.parent for pid, place in by_id.items()}
     rows = []
     for place_id, precision in events.select("place_id", "geo_precision").unique().iter_rows():
         if place_id is None or place_id not in by_id:
@@ -91,7 +96,7 @@ def located_events(events: pl.DataFrame, places: Sequence[Place]) -> pl.DataFram
                 )
             )
             continue
-        where = locate(place_id, by_id)
+        where = locate(place_id, by_id, parents)
         rows.append(
             (
                 place_id,
