@@ -1,7 +1,8 @@
 """Writing a release directory: Parquet tables, codebook and manifest, atomically.
 
-Each table goes into its own folder (`events/part-0.parquet`, ...), so a table's folder is a
-dataset that any engine reads alone (see manifest.py for the shapes a release may hold).
+Each table goes into its own folder, one file per year for the tables that grow with the corpus
+(`events/part-2021.parquet`, see partitions.py), so a table's folder is a dataset that any engine
+reads alone (see manifest.py for the shapes a release may hold).
 
 The directory is assembled under a temporary name beside its destination and renamed into
 place, so a failed or killed build leaves either the previous release or nothing. A numbered
@@ -23,7 +24,8 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
-from eventset.release.manifest import MANIFEST, TABLE_PART, release_paths, sha256_file, table_of
+from eventset.release.manifest import MANIFEST, release_paths, sha256_file, table_of
+from eventset.release.partitions import table_parts
 from eventset.release.version import DEV_VERSION
 from eventset.schema.codebook import codebook
 from eventset.schema.contracts import arrow_schema
@@ -113,10 +115,11 @@ def write_release(
         tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
     )
     try:
-        for table in TABLES:
-            folder = staging / table.name
+        for name, parts in table_parts(tables).items():
+            folder = staging / name
             folder.mkdir(mode=0o755)
-            write_parquet(tables[table.name], folder / TABLE_PART, table.name, version)
+            for file, rows in parts.items():
+                write_parquet(rows, folder / file, name, version)
         (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
         if extra_files is not None:
             extra_files(staging, tables)
