@@ -44,16 +44,12 @@ def source_commit(root: Path) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-def inputs_sha256(layout: Layout, tables: dict[str, pl.DataFrame]) -> str:
+def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:
     """One hash over every input file, so a release names exactly what it was built from."""
     digest = hashlib.sha256()
     for path in (layout.actors, layout.places):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    docs = (
-        tables["documents"]
-        .select("document_id", "text_sha256", "annotation_sha256")
-        .sort("document_id")
-    )
+    docs = documents.select("document_id", "text_sha256", "annotation_sha256").sort("document_id")
     for doc_id, text_sha, annotation_sha in docs.iter_rows():
         digest.update(f"{doc_id}\0{text_sha}\0{annotation_sha}\n".encode())
     return "sha256:" + digest.hexdigest()
@@ -87,7 +83,7 @@ def build(
         return result
     provenance = {
         "source_commit": source_commit(root),
-        "inputs_sha256": inputs_sha256(Layout(root), result.tables),
+        "inputs_sha256": inputs_sha256(Layout(root), result.tables["documents"]),
     }
     result.written = write_release(result.tables, out, version, provenance, extra_files)
     return result

@@ -191,14 +191,21 @@ def assemble_tables(
         "actors": _registry_frame(TABLES_BY_NAME["actors"], actors.actors),
         "places": _registry_frame(TABLES_BY_NAME["places"], places.places),
         "events": events_table(frames["events"], frames["event_actors"], actors, places),
-        "event_actors": frames["event_actors"]
-        .group_by("event_id", "actor_id", "role")
-        .agg(pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")),
+        "event_actors": event_actors_table(frames["event_actors"]),
         "claims": frames["claims"],
         "mentions": frames["mentions"],
     }
-    out: Tables = {}
-    for table in TABLES:
-        frame = tables[table.name].select(table.column_names).cast(polars_schema(table))
-        out[table.name] = frame.sort(list(table.primary_key))
-    return out
+    return {table.name: typed_table(table.name, tables[table.name]) for table in TABLES}
+
+
+def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a release table with exactly its columns and types, sorted by primary key."""
+    table = TABLES_BY_NAME[name]
+    return frame.select(table.column_names).cast(polars_schema(table)).sort(list(table.primary_key))
+
+
+def event_actors_table(per_document: pl.DataFrame) -> pl.DataFrame:
+    """One row per event, actor and role, with the number of documents that say so."""
+    return per_document.group_by("event_id", "actor_id", "role").agg(
+        pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")
+    )

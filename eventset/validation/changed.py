@@ -404,7 +404,10 @@ def _merge(first: Batch, second: Batch) -> Batch:
         name: pl.concat([frame, second.frames[name]], how="vertical")
         for name, frame in first.frames.items()
     }
-    return Batch(first.problems + second.problems, frames, first.processed + second.processed)
+    files = pl.concat([first.files, second.files], how="vertical")
+    return Batch(
+        first.problems + second.problems, frames, first.processed + second.processed, files
+    )
 
 
 class _Subset:

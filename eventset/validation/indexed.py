@@ -15,14 +15,15 @@ caller checks the files through the repository instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import polars as pl
 
 from eventset.inputs.layout import Layout
-from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
-from eventset.validation.corpus_checks import check_corpus
+from eventset.problems import Problem
+from eventset.validation.cache import KEY, Snapshot, code_version, default_cache_dir, snapshot_for
+from eventset.validation.corpus_checks import Registries, check_corpus
 from eventset.validation.document import problems_from_json
 from eventset.validation.ids import did_you_mean
 from eventset.validation.repository import (
@@ -33,6 +34,7 @@ from eventset.validation.repository import (
     restrict,
 )
 from eventset.validation.runner import (
+    Batch,
     DocumentTask,
     empty_frames,
     run_documents,
@@ -42,7 +44,54 @@ from eventset.validation.runner import (
 # Beyond this many files changed since the snapshot, parsing them costs more than the search
 # through the repository that replaces the index.
 MAX_STALE = 64
-_SHARED_KINDS = ("event_used", "claim_defined")
+SHARED_KINDS = ("event_used", "claim_defined")
+
+
+class CorpusView:
+    """The corpus's per-document rows as of now: the snapshot's rows of the documents whose
+    files are unchanged since it (`kept`, their keys), and the rows of the documents parsed
+    now (`fresh`) in place of their snapshot rows."""
+
+    def __init__(self, snapshot: Snapshot, kept: Sequence[str], fresh: Batch) -> None:
+        self.snapshot, self.fresh = snapshot, fresh
+        self.kept = pl.Series(kept, dtype=pl.String).implode()
+        fresh_keys = fresh.files.get_column(KEY).implode()
+        self._current = pl.col(KEY).is_in(self.kept) & ~pl.col(KEY).is_in(fresh_keys)
+
+    def rows(self, name: str, where: pl.Expr) -> pl.DataFrame:
+        """Every current row of frame `name` for which `where` holds, the fresh ones first.
+        Raises OSError or PolarsError when the snapshot cannot be read."""
+        fresh = self.fresh.frames[name].filter(where)
+        cached = self.snapshot.scan(name).filter(self._current & where).collect()
+        return pl.concat([fresh, cached.select(fresh.columns)], how="vertical")
+
+    def corpus_problems(
+        self, registries: Registries, layout: Layout, also: Iterable[str] = ()
+    ) -> list[Problem]:
+        """The corpus checks over the fresh documents and every document that shares an event or
+        claim id with them (or one of the ids in `also`): complete for every problem about those
+        ids and about the fresh documents' references to the registries."""
+        refs, facts = self.fresh.frames["references"], self.fresh.frames["event_facts"]
+        ids = set(also) | set(facts.get_column("event_id").to_list())
+        ids |= set(refs.filter(pl.col("kind").is_in(SHARED_KINDS)).get_column("id").to_list())
+        id_list = sorted(ids)
+        shared = pl.col("kind").is_in(SHARED_KINDS) & pl.col("id").is_in(id_list)
+        refs = self.rows("references", pl.col("file").is_in(self.fresh_files()) | shared)
+        facts = self.rows("event_facts", pl.col("event_id").is_in(id_list))
+        every_event = set(self.rows("event_facts", pl.lit(True))["event_id"].unique().to_list())
+        return list(
+            check_corpus(
+                refs,
+                facts,
+                registries,
+                Locator(layout),
+                # The hint of a full validation: the nearest id that any annotation defines.
+                lambda wrong, _defined: did_you_mean(wrong, every_event),
+            )
+        )
+
+    def fresh_files(self) -> list[str]:
+        return self.fresh.files.get_column("file").to_list()
 
 
 def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -> Validation | None:
@@ -65,48 +114,20 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     # The files asked about are always parsed: their own problems come from their bytes.
     parse = {task[0] for task in stale} | (wanted & by_file.keys())
     batch = run_documents([by_file[file] for file in sorted(parse)], root=layout.root)
-    kept = pl.Series(unchanged[KEY], dtype=pl.String).implode()
-    reparsed = sorted(parse)
-    fresh_refs, fresh_facts = batch.frames["references"], batch.frames["event_facts"]
-    mine = fresh_refs.filter(pl.col("file").is_in(sorted(wanted)))
-    ids = set(mine.filter(pl.col("kind").is_in(_SHARED_KINDS)).get_column("id").to_list())
-    ids |= set(fresh_facts.filter(pl.col("file").is_in(sorted(wanted)))["event_id"].to_list())
-    id_list = sorted(ids)
-    # Rows of the unchanged documents only: a changed or deleted file's rows are out of date.
-    current = pl.col(KEY).is_in(kept) & ~pl.col("file").is_in(reparsed)
+    view = CorpusView(snapshot, unchanged[KEY], batch)
     try:
-        cached_refs, cached_facts, defined = pl.collect_all(
-            [
-                snapshot.scan("references").filter(
-                    current & pl.col("kind").is_in(_SHARED_KINDS) & pl.col("id").is_in(id_list)
-                ),
-                snapshot.scan("event_facts").filter(current & pl.col("event_id").is_in(id_list)),
-                snapshot.scan("event_facts").filter(current).select("event_id").unique(),
-            ]
-        )
+        corpus = view.corpus_problems(registries, layout)
     except (OSError, pl.exceptions.PolarsError):
         return None  # a damaged snapshot is never trusted
-    refs = pl.concat([fresh_refs, cached_refs.select(fresh_refs.columns)], how="vertical")
-    facts = pl.concat([fresh_facts, cached_facts.select(fresh_facts.columns)], how="vertical")
-    every_event = set(defined.get_column("event_id").to_list()) | set(
-        fresh_facts.get_column("event_id").to_list()
-    )
     result.files_checked += len(parse)
     result.processed = batch.processed
     result.problems += batch.problems
     # A file that cannot be read is reported wherever it is, as a full validation does.
     unreadable = index.filter(
-        pl.col(KEY).is_in(kept) & pl.col("problems").str.contains('"E111"', literal=True)
+        pl.col(KEY).is_in(view.kept) & pl.col("problems").str.contains('"E111"', literal=True)
     )
     for text in unreadable.get_column("problems").to_list():
         result.problems += [p for p in problems_from_json(text) if p.code == "E111"]
-    result.problems += check_corpus(
-        refs,
-        facts,
-        registries,
-        Locator(layout),
-        # The hint of a full validation: the nearest id that any annotation defines.
-        lambda wrong, _defined: did_you_mean(wrong, every_event),
-    )
+    result.problems += corpus
     restrict(result, root, targets)
     return result

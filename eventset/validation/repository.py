@@ -30,7 +30,13 @@ from eventset.validation.registry_checks import (
     check_actor_registry,
     check_place_registry,
 )
-from eventset.validation.runner import Batch, DocumentTask, empty_frames, run_documents
+from eventset.validation.runner import (
+    FILES_SCHEMA,
+    Batch,
+    DocumentTask,
+    empty_frames,
+    run_documents,
+)
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
@@ -44,6 +50,8 @@ class Validation:
     # Per-document rows, plus `references` and `event_facts`, over the whole corpus (runner.py).
     frames: dict[str, pl.DataFrame] = field(default_factory=empty_frames)
     annotation_files: list[str] = field(default_factory=list)
+    # The annotation file of each document key in `frames` (KEY, file).
+    files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
     files_checked: int = 0
     processed: int = 0  # documents parsed this run; the others came from the cache
 
@@ -207,7 +215,7 @@ def add_documents(
     suggest_event: SuggestEvent = did_you_mean,
 ) -> None:
     """The `checked` documents' own problems, and the corpus checks over their frames."""
-    result.frames, result.processed = batch.frames, batch.processed
+    result.frames, result.processed, result.files = batch.frames, batch.processed, batch.files
     result.files_checked += checked
     result.problems += batch.problems
     frames = batch.frames

@@ -35,6 +35,7 @@ from eventset.validation.document import (
 )
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
+FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 _CHUNK = 256
 _RESAVE_EVERY = 100  # save the snapshot once 1/100 of its entries are out of date
 # One document of a corpus: shown name, annotation path, seed path (None when there is no
@@ -134,6 +135,8 @@ class Batch:
     problems: list[Problem]
     frames: dict[str, pl.DataFrame]
     processed: int  # documents parsed this time (the rest came from the cache)
+    # The annotation file of each document key in the frames (KEY, file).
+    files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
 
 
 def split_by_signature(
@@ -218,7 +221,7 @@ def run_documents(
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]
-    return Batch(problems, frames, processed)
+    return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)))
 
 
 def _decode(data: bytes) -> pl.DataFrame:
