@@ -210,18 +210,28 @@ def build(
         )
         raise typer.Exit(1)
     assert result.written is not None
-    _print_tables(result.tables)
+    _print_tables(result.rows)
+    if result.changed == 0:
+        typer.echo("No document changed since the last build.", err=True)
+    elif result.changed is not None:
+        typer.echo(
+            f"{result.changed} document(s) changed since the last build: only the years they "
+            "touch were rewritten.",
+            err=True,
+        )
     state = "unchanged" if result.written.unchanged else "written"
     typer.echo(f"{state}: {result.written.path}")
 
 
-def _print_tables(tables: dict[str, Any]) -> None:
+def _print_tables(rows: dict[str, int]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from eventset.schema.tables import TABLES_BY_NAME
+
     summary = Table("table", "rows", "columns", title="eventset release")
-    for name, frame in tables.items():
-        summary.add_row(name, f"{frame.height:,}", str(frame.width))
+    for name, count in rows.items():
+        summary.add_row(name, f"{count:,}", str(len(TABLES_BY_NAME[name].columns)))
     Console(stderr=True).print(summary)
 
 
@@ -504,7 +514,7 @@ def release(
             typer.echo(f"error: {failure.describe()}", err=True)
         typer.echo("Release refused: the tables break their contracts.", err=True)
         raise typer.Exit(1)
-    _print_tables(result.build.tables)
+    _print_tables(result.build.rows)
     written = result.build.written
     typer.echo(f"{'unchanged' if written.unchanged else 'written'}: {written.path}")
     typer.echo(f"zip: {result.zip_path}")

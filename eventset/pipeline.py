@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from eventset.inputs.layout import Layout
+from eventset.rebuild import forget, rebuild, state_directory, state_of
+from eventset.release.provenance import inputs_sha256, source_commit
+from eventset.release.version import DEV_VERSION
 from eventset.release.write import ExtraFiles, Written, write_release
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.tables.assemble import assemble_tables
+from eventset.validation.cache import KEY
 from eventset.validation.repository import Validation, validate_repository
 
 
@@ -23,36 +25,14 @@ class BuildResult:
     failures: list[TableFailure] = field(default_factory=list)
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     written: Written | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # rows per table of the release
+    # Documents changed since the last build when the release was updated in place of a full
+    # build (rebuild.py); None after a full build.
+    changed: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.validation.ok and not self.failures and self.written is not None
-
-
-def source_commit(root: Path) -> str | None:
-    """The git commit the inputs come from, or None outside a git checkout."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:
-    """One hash over every input file, so a release names exactly what it was built from."""
-    digest = hashlib.sha256()
-    for path in (layout.actors, layout.places):
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    docs = documents.select("document_id", "text_sha256", "annotation_sha256").sort("document_id")
-    for doc_id, text_sha, annotation_sha in docs.iter_rows():
-        digest.update(f"{doc_id}\0{text_sha}\0{annotation_sha}\n".encode())
-    return "sha256:" + digest.hexdigest()
 
 
 def build(
@@ -65,6 +45,16 @@ def build(
     progress: bool = False,
     extra_files: ExtraFiles | None = None,
 ) -> BuildResult:
+    incremental = cache and extra_files is None and version == DEV_VERSION
+    if incremental:
+        rebuilt = rebuild(root, out, version)
+        if rebuilt is not None:
+            return BuildResult(
+                rebuilt.validation,
+                written=rebuilt.written,
+                rows=rebuilt.rows,
+                changed=rebuilt.changed,
+            )
     validation = validate_repository(root, jobs=jobs, cache=cache, progress=progress)
     result = BuildResult(validation)
     if not validation.ok or validation.actors is None or validation.places is None:
@@ -74,6 +64,8 @@ def build(
     frames, validation.frames = validation.frames, {}
     for name in ("references", "event_facts"):
         frames.pop(name)
+    keys = frames["documents"].select(KEY, "document_id").join(validation.files, on=KEY)
+    reports = frames["events"].select("document_id", "event_id")
     result.tables = assemble_tables(frames, validation.actors, validation.places)
     del frames
     for name, frame in result.tables.items():
@@ -85,5 +77,14 @@ def build(
         "source_commit": source_commit(root),
         "inputs_sha256": inputs_sha256(Layout(root), result.tables["documents"]),
     }
+    final = out / f"eventset-{version}"
+    where = state_directory(Layout(root).root, final)
+    forget(where)  # no state outlives the release it describes
     result.written = write_release(result.tables, out, version, provenance, extra_files)
+    result.rows = {name: frame.height for name, frame in result.tables.items()}
+    if incremental:
+        tables = result.tables
+        state_of(Layout(root), final, keys, tables["documents"], tables["events"], reports).save(
+            where
+        )
     return result

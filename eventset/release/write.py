@@ -64,11 +64,21 @@ def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str
     )
 
 
-def manifest_of(directory: Path, version: str, provenance: dict[str, Any]) -> dict[str, Any]:
+def manifest_of(
+    directory: Path,
+    version: str,
+    provenance: dict[str, Any],
+    known: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The manifest of the files under `directory`: path, sha256, bytes, and rows per Parquet
-    file (read from the file's footer, so it holds for a table split into several files)."""
+    file (read from the file's footer, so it holds for a table split into several files).
+    `known` holds entries already computed for some paths (files linked unchanged from the
+    previous release), which are taken as they are."""
     files = []
     for relative in release_paths(directory):
+        if known is not None and relative in known:
+            files.append(known[relative])
+            continue
         path = directory / relative
         entry: dict[str, Any] = {
             "path": relative,
@@ -133,7 +143,7 @@ def write_release(
                     f"{final} exists with different content; releases are never overwritten. "
                     "Build a new version (--version X.Y.Z) or remove the old directory yourself."
                 )
-            _swap(staging, final)
+            swap(staging, final)
         else:
             staging.rename(final)
         return Written(final, unchanged=False)
@@ -171,7 +181,7 @@ def remove_stale_staging(out: Path) -> list[Path]:
     return removed
 
 
-def _swap(staging: Path, final: Path) -> None:
+def swap(staging: Path, final: Path) -> None:
     """Replace a dev release: move the old one aside, the new one in, then delete the old."""
     retired = final.with_name(final.name + ".old")
     if retired.exists():

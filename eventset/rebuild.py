@@ -1,0 +1,427 @@
+"""The build after an edit: the last build's release, updated for the documents changed since.
+
+A full build assembles, checks and writes every table of the corpus. After an edit to a few
+annotations nearly all of that is what the last build did, so `build` first tries this path,
+which touches only what the changed documents can reach:
+
+1. load: the documents whose files changed since the cache's snapshot are parsed again; those
+   whose content differs from what the last release was built from are the changed ones;
+2. check: their own problems, and the corpus checks over every document that shares an event or
+   claim id with them, old or new (validation.indexed.CorpusView);
+3. compile: their documents, claims and mentions rows, and every event they report or used to
+   report, merged again from every document that reports it;
+4. validate: each rewritten file against its table's Pandera contract;
+5. write: a new release directory in which the files of untouched years are hard links to the
+   last release's, and the manifest reuses their checksums.
+
+What the last build wrote is kept beside the cache (the build's state: each document's key,
+document id and year; each event's year; which document reports which event; the stat
+signature of every release file). Anything this path cannot vouch for returns None and the
+full build runs instead: no state, another version of the code, a registry changed (it reaches
+every event), the release directory touched since, many documents changed, or any problem at
+all (the full build reports problems with their context). A property test holds this path to
+the full build: the same edits give byte-identical releases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from eventset.inputs.layout import Layout
+from eventset.release.manifest import (
+    MANIFEST,
+    TABLE_PART,
+    read_manifest,
+    release_paths,
+    table_of,
+)
+from eventset.release.partitions import (
+    BY_DOCUMENT,
+    BY_EVENT,
+    PART,
+    document_parts,
+    event_parts,
+    labelled,
+    part_file,
+)
+from eventset.release.provenance import inputs_sha256, source_commit
+from eventset.release.version import DEV_VERSION
+from eventset.release.write import (
+    Written,
+    manifest_of,
+    remove_stale_staging,
+    swap,
+    write_manifest,
+    write_parquet,
+)
+from eventset.schema.contracts import TableFailure, typed_frame, validate_frame
+from eventset.schema.tables import TABLES, TABLES_BY_NAME
+from eventset.tables.assemble import event_actors_table, events_table, typed_table
+from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
+from eventset.validation.indexed import CorpusView
+from eventset.validation.repository import Validation, list_tasks, load_registries
+from eventset.validation.runner import Batch, empty_frames, run_documents, split_by_signature
+
+# Beyond this many documents changed, the full build (with its worker processes) is as fast.
+MAX_CHANGED = 500
+_STATE_FORMAT = 1
+_DOCUMENTS = pl.Schema(
+    {
+        "file": pl.String(),
+        KEY: pl.String(),
+        "document_id": pl.String(),
+        PART: pl.String(),
+        "text_sha256": pl.String(),
+        "annotation_sha256": pl.String(),
+    }
+)
+
+
+def state_directory(root: Path, final: Path) -> Path:
+    """Where the state of the builds of `root` into `final` lives (outside the repository, as the
+    document cache does, so a pull request cannot plant one)."""
+    key = f"{os.path.realpath(root)}\0{os.path.realpath(final)}".encode()
+    return default_cache_dir() / "builds" / hashlib.sha256(key).hexdigest()[:16]
+
+
+def _signatures(final: Path) -> dict[str, str]:
+    """The stat signature of every file of a release directory, the manifest included."""
+    found = {}
+    for relative in [*release_paths(final), MANIFEST]:
+        st = os.lstat(final / relative)
+        found[relative] = f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+    return found
+
+
+def registries_digest(layout: Layout) -> str:
+    digest = hashlib.sha256()
+    for path in (layout.actors, layout.places):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildState:
+    """What the last build of a repository into a release directory wrote."""
+
+    meta: dict[str, Any]  # code version, registries digest, release file signatures
+    documents: pl.DataFrame  # _DOCUMENTS: one row per document of the release
+    events: pl.DataFrame  # event_id, _part
+    reports: pl.DataFrame  # document_id, event_id: which document reports which event
+
+    def save(self, directory: Path) -> None:
+        """Written beside, then renamed into place: a state is whole or absent."""
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".state.", dir=directory.parent))
+        try:
+            (staging / "state.json").write_text(json.dumps(self.meta), encoding="utf-8")
+            self.documents.write_ipc(staging / "documents.arrow")
+            self.events.write_ipc(staging / "events.arrow")
+            self.reports.write_ipc(staging / "reports.arrow")
+            forget(directory)
+            staging.rename(directory)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def load(directory: Path) -> BuildState | None:
+        try:
+            meta = json.loads((directory / "state.json").read_text(encoding="utf-8"))
+            documents = pl.read_ipc(directory / "documents.arrow")
+            events = pl.read_ipc(directory / "events.arrow")
+            reports = pl.read_ipc(directory / "reports.arrow")
+        except (OSError, ValueError, pl.exceptions.PolarsError):
+            return None
+        if not isinstance(meta, dict) or meta.get("format") != _STATE_FORMAT:
+            return None
+        if documents.schema != _DOCUMENTS:
+            return None
+        return BuildState(meta, documents, events, reports)
+
+
+def forget(directory: Path) -> None:
+    """Drop a state: done before a release is replaced, so no state outlives its release."""
+    if directory.exists():
+        retired = directory.with_name(directory.name + f".old.{os.getpid()}")
+        directory.rename(retired)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def state_of(
+    layout: Layout,
+    final: Path,
+    files: pl.DataFrame,
+    documents: pl.DataFrame,
+    events: pl.DataFrame,
+    reports: pl.DataFrame,
+) -> BuildState:
+    """The state of a release just written. `files`: KEY, file, document_id of each document;
+    `documents` and `events`: the release's tables (or the rows needed of them); `reports`:
+    document_id, event_id."""
+    docs = files.join(
+        documents.select("document_id", "published", "text_sha256", "annotation_sha256"),
+        on="document_id",
+        how="inner",
+    ).join(document_parts(documents), on="document_id", how="left")
+    meta = {
+        "format": _STATE_FORMAT,
+        "code_version": code_version(),
+        "registries": registries_digest(layout),
+        "release": _signatures(final),
+    }
+    return BuildState(
+        meta,
+        docs.select(list(_DOCUMENTS)).sort("file"),
+        event_parts(events).sort("event_id"),
+        reports.select("document_id", "event_id").unique().sort("document_id", "event_id"),
+    )
+
+
+@dataclass
+class Rebuilt:
+    validation: Validation
+    written: Written
+    rows: dict[str, int]  # rows per table of the release
+    changed: int  # documents changed since the last build
+    failures: list[TableFailure]
+
+
+def _merge(first: Batch, second: Batch) -> Batch:
+    frames = {
+        name: pl.concat([frame, second.frames[name]], how="vertical")
+        for name, frame in first.frames.items()
+    }
+    files = pl.concat([first.files, second.files], how="vertical")
+    return Batch(
+        first.problems + second.problems, frames, first.processed + second.processed, files
+    )
+
+
+def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
+    """The release of `root` in `out`, updated for what changed since the last build; None when
+    only a full build can say (see the module's docstring)."""
+    if version != DEV_VERSION:
+        return None  # a numbered release is written once, whole
+    layout = Layout(root)
+    final = out / f"eventset-{version}"
+    where = state_directory(layout.root, final)
+    state = BuildState.load(where)
+    if state is None or state.meta.get("code_version") != code_version():
+        return None
+    try:
+        if state.meta.get("registries") != registries_digest(layout):
+            return None
+        if state.meta.get("release") != _signatures(final):
+            return None  # the release directory was touched since: it cannot be the base
+    except OSError:
+        return None
+    validation = Validation()
+    registries = load_registries(layout, validation)
+    tasks = list_tasks(layout, validation)
+    actors, places = validation.actors, validation.places
+    if not validation.ok or actors is None or places is None:
+        return None
+    schemas = {name: frame.schema for name, frame in empty_frames().items()}
+    snapshot = snapshot_for(default_cache_dir(), layout.root, schemas)
+    index = snapshot.load_index()
+    if index is None:
+        return None
+    unchanged, stale = split_by_signature(tasks, index, code_version(), use_signatures=True)
+    if len(stale) > MAX_CHANGED:
+        return None
+    batch = run_documents([(file, ann, seed) for file, ann, seed, _ in stale], root=layout.root)
+
+    # The documents whose content differs from the release's: by key, file by file.
+    kept = index.filter(pl.col(KEY).is_in(pl.Series(unchanged[KEY], dtype=pl.String).implode()))
+    now = pl.concat([kept.select(KEY, "file"), batch.files], how="vertical").unique("file")
+    compared = state.documents.select("file", KEY).join(
+        now, on="file", how="full", suffix="_now", coalesce=True
+    )
+    differs = compared.filter(pl.col(KEY).ne_missing(pl.col(f"{KEY}_now")))
+    if differs.height > MAX_CHANGED:
+        return None
+    # A changed document whose snapshot entry is current (the snapshot was saved after the last
+    # build) is parsed too: its rows are needed, and the fresh ones are at hand.
+    fresh_files = set(batch.files.get_column("file").to_list())
+    by_file = {task[0]: task for task in tasks}
+    missing = [
+        by_file[file]
+        for file in differs.drop_nulls(f"{KEY}_now").get_column("file").to_list()
+        if file not in fresh_files
+    ]
+    if missing:
+        batch = _merge(batch, run_documents(missing, root=layout.root))
+    validation.problems += batch.problems
+    validation.files_checked += batch.processed + 2
+    validation.processed = batch.processed
+    view = CorpusView(snapshot, unchanged[KEY], batch)
+    gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
+    old_ids = gone.get_column("document_id")
+    old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))
+    try:
+        validation.problems += view.corpus_problems(
+            registries, layout, old_events.get_column("event_id").to_list()
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    if validation.problems:
+        return None  # the full build reports them, each with its context
+    if differs.is_empty():
+        return Rebuilt(validation, Written(final, unchanged=True), _rows_per_table(final), 0, [])
+
+    changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
+    mine = pl.col(KEY).is_in(changed_keys)
+    new: dict[str, pl.DataFrame] = {
+        name: typed_table(name, batch.frames[name].filter(mine)) for name in BY_DOCUMENT
+    }
+    reported = batch.frames["events"].filter(mine).select("document_id", "event_id")
+    touched = set(old_events.get_column("event_id").to_list())
+    touched |= set(reported.get_column("event_id").to_list())
+    event_list = pl.Series(sorted(touched), dtype=pl.String).implode()
+    try:
+        per_document = view.rows("events", pl.col("event_id").is_in(event_list)).drop(KEY)
+        taking_part = view.rows("event_actors", pl.col("event_id").is_in(event_list)).drop(KEY)
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    new["events"] = typed_table("events", events_table(per_document, taking_part, actors, places))
+    new["event_actors"] = typed_table("event_actors", event_actors_table(taking_part))
+
+    # Which files each table loses rows from, and which it gains rows in.
+    removed_docs = pl.concat([old_ids, new["documents"].get_column("document_id")]).implode()
+    old_parts = {name: set(gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
+        name: set(
+            state.events.filter(pl.col("event_id").is_in(event_list)).get_column(PART).to_list()
+        )
+        for name in BY_EVENT
+    }
+    failures: list[TableFailure] = []
+    parts: dict[str, dict[str, pl.DataFrame]] = {}
+    for name in (*BY_DOCUMENT, *BY_EVENT):
+        key, ids = (
+            ("document_id", removed_docs) if name in BY_DOCUMENT else ("event_id", event_list)
+        )
+        rows = labelled(name, new[name], new["documents"], new["events"])
+        labels = old_parts[name] | set(rows.get_column(PART).to_list())
+        table = TABLES_BY_NAME[name]
+        files: dict[str, pl.DataFrame] = {}
+        for label in sorted(labels):
+            file = part_file(label)
+            previous = final / name / file
+            old = (
+                typed_frame(table, pl.read_parquet(previous))
+                if previous.is_file()
+                else pl.DataFrame(schema=new[name].schema)
+            )
+            part = pl.concat(
+                [
+                    old.filter(~pl.col(key).is_in(ids)),
+                    rows.filter(pl.col(PART) == label).drop(PART),
+                ],
+                how="vertical",
+            ).sort(list(table.primary_key))
+            failures += validate_frame(name, part)
+            files[file] = part
+        parts[name] = files
+    if failures:
+        return None
+
+    documents = pl.concat(
+        [
+            state.documents.filter(~pl.col("file").is_in(differs.get_column("file").implode())),
+            _document_rows(batch.files, batch.frames["documents"].filter(mine)),
+        ],
+        how="vertical",
+    ).sort("file")
+    provenance = {
+        "source_commit": source_commit(layout.root),
+        "inputs_sha256": inputs_sha256(layout, documents),
+    }
+    forget(where)
+    written = _write(final, out, version, parts, provenance)
+    events = pl.concat(
+        [
+            state.events.filter(~pl.col("event_id").is_in(event_list)),
+            event_parts(new["events"]),
+        ],
+        how="vertical",
+    ).sort("event_id")
+    reports = (
+        pl.concat(
+            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), reported],
+            how="vertical",
+        )
+        .unique()
+        .sort("document_id", "event_id")
+    )
+    meta = {**state.meta, "release": _signatures(final)}
+    BuildState(meta, documents, events, reports).save(where)
+    return Rebuilt(validation, written, _rows_per_table(final), differs.height, [])
+
+
+def _document_rows(files: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The state's rows (_DOCUMENTS) of documents given with their KEY column."""
+    return (
+        documents.join(files, on=KEY, how="inner")
+        .with_columns(document_parts(documents).get_column(PART))
+        .select(list(_DOCUMENTS))
+    )
+
+
+def _write(
+    final: Path,
+    out: Path,
+    version: str,
+    parts: dict[str, dict[str, pl.DataFrame]],
+    provenance: dict[str, Any],
+) -> Written:
+    """A new release directory: `parts` written (an empty part is a file no longer needed),
+    every other file of `final` linked in unchanged, the manifest reusing their entries."""
+    remove_stale_staging(out)
+    previous = {str(entry["path"]): entry for entry in read_manifest(final)["files"]}
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
+    )
+    try:
+        linked: dict[str, dict[str, Any]] = {}
+        for table in TABLES:
+            (staging / table.name).mkdir(mode=0o755)
+        for path, entry in previous.items():
+            name = table_of(path)
+            placeholder = name in parts and path == f"{name}/{TABLE_PART}"
+            if name in parts and (path.split("/", 1)[1] in parts[name] or placeholder):
+                continue
+            os.link(final / path, staging / path)
+            linked[path] = entry
+        for name, files in parts.items():
+            table = TABLES_BY_NAME[name]
+            for file, rows in files.items():
+                if rows.height:
+                    write_parquet(rows, staging / name / file, name, version)
+            if not any(p.startswith(f"{name}/") for p in release_paths(staging)):
+                empty = pl.DataFrame(schema=typed_frame(table, next(iter(files.values()))).schema)
+                write_parquet(empty, staging / name / TABLE_PART, name, version)
+        write_manifest(staging, manifest_of(staging, version, provenance, linked))
+        staging.chmod(0o755)
+        swap(staging, final)
+        return Written(final, unchanged=False)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _rows_per_table(final: Path) -> dict[str, int]:
+    rows = {table.name: 0 for table in TABLES}
+    for entry in read_manifest(final)["files"]:
+        table = table_of(str(entry["path"]))
+        if table is not None:
+            rows[table] += int(entry.get("rows") or 0)
+    return rows

@@ -1,0 +1,37 @@
+"""Where a release comes from: the commit and a hash over every input file."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import polars as pl
+
+from eventset.inputs.layout import Layout
+
+
+def source_commit(root: Path) -> str | None:
+    """The git commit the inputs come from, or None outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:
+    """One hash over every input file, so a release names exactly what it was built from."""
+    digest = hashlib.sha256()
+    for path in (layout.actors, layout.places):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    docs = documents.select("document_id", "text_sha256", "annotation_sha256").sort("document_id")
+    for doc_id, text_sha, annotation_sha in docs.iter_rows():
+        digest.update(f"{doc_id}\0{text_sha}\0{annotation_sha}\n".encode())
+    return "sha256:" + digest.hexdigest()
