@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from eventset.inputs import files
 from eventset.inputs.files import read_bounded
 
 
@@ -39,7 +38,7 @@ def test_read_bounded_reads_on_past_the_size_seen_at_open(
         fields[6] = 1  # st_size: the file had one byte when it was opened
         return os.stat_result(fields)
 
-    monkeypatch.setattr(files.os, "fstat", shrunk)
+    monkeypatch.setattr(os, "fstat", shrunk)
     assert read_bounded(path, 10**6) == data
     assert read_bounded(path, 100_000) == data[:100_001]
     assert read_bounded(path, 2) == data[:3]
