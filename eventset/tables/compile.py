@@ -54,20 +54,10 @@ def row_schema(name: str) -> pl.Schema:
 
 def mention_id(document_id: str, item: EvidenceItem, span: Span) -> str:
     """Stable across builds and releases as long as the span and what it supports stay the same."""
-    key = "\x1f".join(
-        map(
-            str,
-            (
-                document_id,
-                span.start,
-                span.end,
-                item.target_kind,
-                item.target_id,
-                item.aspect,
-                item.actor_id,
-                item.role,
-            ),
-        )
+    # An f-string writes each part as str() does ("None" for a missing actor or role).
+    key = (
+        f"{document_id}\x1f{span.start}\x1f{span.end}\x1f{item.target_kind}\x1f"
+        f"{item.target_id}\x1f{item.aspect}\x1f{item.actor_id}\x1f{item.role}"
     )
     return "m" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
@@ -157,8 +147,11 @@ _MENTION_FIELDS = _fields(
 def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Columns:
     """Rows written as tuples in `fields` order, as column lists in the table's order. A tuple
     per row and one transpose cost a third of a dict per row filled column by column."""
-    by_field = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
-    return {name: by_field.get(name, []) for name in COLUMNS[table]}
+    names = COLUMNS[table]
+    if not rows:
+        return {name: [] for name in names}
+    by_field = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+    return by_field if fields == names else {name: by_field[name] for name in names}
 
 
 def compile_document(

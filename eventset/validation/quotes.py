@@ -63,8 +63,9 @@ def _is_word(char: str) -> bool:
 def _inside_word(text: str, quote: str, start: int) -> QuoteError | None:
     """E308 when the span cuts a word of the text in two ("itnesses" out of "witnesses")."""
     end = start + len(quote)
-    cut_start = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
-    cut_end = end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])
+    # _is_word written out: this runs for every quote, and four calls were most of its time.
+    cut_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    cut_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
     if not (cut_start or cut_end):
         return None
     begin, stop = start, end
