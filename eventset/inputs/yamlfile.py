@@ -148,6 +148,16 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u061c\u202a-\u202e\u2066-\u2069]")
 # Any character of CONTROL, INVISIBLE or a tab: one scan clears a clean file, instead of three.
 _REFUSED_CHAR = re.compile(f"[{CONTROL.pattern[1:-1]}\t{INVISIBLE.pattern[1:-1]}]")
+# The ASCII characters that are none of those. An ASCII file with nothing left after deleting
+# them is clean, found by a byte translation that costs a seventh of the scan above.
+PLAIN_ASCII = bytes([0x0A, 0x0D, *range(0x20, 0x7F)])
+
+
+def clean_ascii(raw: bytes, allowed: bytes = PLAIN_ASCII) -> bool:
+    """Whether `raw` is ASCII made only of `allowed` bytes."""
+    return raw.isascii() and not raw.translate(None, allowed)
+
+
 # YAML 1.2 core schema, decimal only: `017`, `0x1f`, `1_000`, `.inf` stay strings.
 _PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
 _PLAIN_TRUE = {"true", "True", "TRUE"}
@@ -201,7 +211,7 @@ def decode_text(
     )
     if text is None:
         return None, [refused] if refused else []
-    if _REFUSED_CHAR.search(text) is None:
+    if clean_ascii(raw) or _REFUSED_CHAR.search(text) is None:
         return text, []
     problems: list[Problem] = []
     bad = CONTROL.search(text)
@@ -455,6 +465,8 @@ _AMBIGUOUS_STRING = re.compile(
 # An empty key, which libyaml refuses; inside a JSON string a quote is escaped, so two quotes
 # then a colon appear only there (or after a key ending in a quote: libyaml then decides).
 _EMPTY_KEY = re.compile(r'""\s*:')
+# Both in one scan of the JSON (either found sends the file to libyaml).
+_EMPTY_OR_AMBIGUOUS = re.compile(f"{_EMPTY_KEY.pattern}|{_AMBIGUOUS_STRING.pattern}")
 
 
 def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
@@ -525,7 +537,7 @@ def _fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
         tree, emitted = _parse_and_emit(raw)
         if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
             return None
-        if _EMPTY_KEY.search(emitted) or _AMBIGUOUS_STRING.search(emitted):
+        if _EMPTY_OR_AMBIGUOUS.search(emitted):
             return None
         data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)
         size = tree.size()

@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from eventset.inputs.yamlfile import INVISIBLE, position
 from eventset.schema.fields import Selector
@@ -17,8 +18,10 @@ from eventset.schema.selectors import occurrences, shortest_selector, with_conte
 from eventset.schema.yaml_writer import flow_yaml
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A named tuple rather than a frozen dataclass: one is made per quote of every document,
+    and a frozen dataclass sets each field through object.__setattr__."""
+
     start: int
     end: int
 
@@ -194,7 +197,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d\]\)]*\s+|\n\s*")
 
 def sentence_starts(text: str) -> list[int]:
     """Start offsets of sentences: after terminal punctuation plus space, or after a line break."""
-    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    return [0, *map(re.Match.end, _SENTENCE_END.finditer(text))]
 
 
 def sentence_index(starts: list[int], offset: int) -> int:

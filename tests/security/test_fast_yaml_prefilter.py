@@ -11,12 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eventset.inputs.seeds import _SEED_ASCII
 from eventset.inputs.yamlfile import (
+    _AMBIGUOUS_STRING,
+    _EMPTY_KEY,
+    _EMPTY_OR_AMBIGUOUS,
     _LIBYAML_ONLY,
     _REFUSED_CHAR,
     CONTROL,
     INVISIBLE,
     _libyaml_only,
+    clean_ascii,
 )
 from eventset.synth import iter_documents
 from tests.security.test_fuzz import FUZZ, _mutated
@@ -81,3 +86,37 @@ def test_refused_char_is_the_union_of_the_file_rules() -> None:
         char = chr(code)
         either = bool(CONTROL.match(char) or INVISIBLE.match(char) or char == "\t")
         assert (_REFUSED_CHAR.match(char) is not None) == either, hex(code)
+
+
+def test_clean_ascii_is_the_refused_char_scan_on_ascii() -> None:
+    """Deleting allowed bytes works character by character, so agreeing on every single ASCII
+    character is agreeing on every ASCII text; non-ASCII input is never called clean."""
+    for code in range(0x80):
+        refused = _REFUSED_CHAR.search(chr(code)) is not None
+        assert clean_ascii(bytes([code])) is not refused, hex(code)
+        control = CONTROL.search(chr(code)) is not None
+        assert clean_ascii(bytes([code]), _SEED_ASCII) is not control, hex(code)
+    assert clean_ascii(b"")
+    assert not clean_ascii("a: é\n".encode())
+    assert not clean_ascii("\u200b".encode(), _SEED_ASCII)
+
+
+@FUZZ
+@given(st.binary(max_size=60))
+def test_clean_ascii_never_hides_a_refused_character(raw: bytes) -> None:
+    if clean_ascii(raw):
+        assert _REFUSED_CHAR.search(raw.decode("utf-8")) is None
+    if clean_ascii(raw, _SEED_ASCII):
+        assert CONTROL.search(raw.decode("utf-8")) is None
+
+
+@FUZZ
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('"":, \n\t1-+.eE~nNtTfFiIaluserx[]{}\\')),
+        max_size=40,
+    )
+)
+def test_empty_or_ambiguous_is_either_pattern(emitted: str) -> None:
+    either = bool(_EMPTY_KEY.search(emitted) or _AMBIGUOUS_STRING.search(emitted))
+    assert (_EMPTY_OR_AMBIGUOUS.search(emitted) is not None) == either
