@@ -81,9 +81,12 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
             kinds.append("actor")
             ids.append(part.actor)
             paths.append(f'["events",{i},"participants",{k},"actor"]')
-        date = "/".join(
-            "open" if v is None else str(v)
-            for v in (event.date.start, event.date.last_day, event.date.precision)
+        # A date formats in an f-string exactly as str() writes it (date.__format__ with no
+        # spec is str), without a generator per event.
+        start, last, precision = event.date.start, event.date.last_day, event.date.precision
+        date = (
+            f"{'open' if start is None else start}/{'open' if last is None else last}/"
+            f"{'open' if precision is None else precision}"
         )
         row = (
             file,

@@ -102,7 +102,20 @@ def test_collect_references_with_an_outlet_and_claims_about_actors() -> None:
             claim.model_copy(update={"about": claim.about.model_copy(update={"actor": "an-actor"})})
             for claim in annotation.claims
         ]
-        changed = annotation.model_copy(update={"document": block, "claims": claims})
+        # Open dates ("open" in event_facts) and an event without a place or mode.
+        events = [
+            event.model_copy(
+                update={
+                    "date": event.date.model_copy(update={"start": None, "end": None}),
+                    "place": None,
+                    "mode": None,
+                }
+            )
+            for event in annotation.events[:1]
+        ] + annotation.events[1:]
+        changed = annotation.model_copy(
+            update={"document": block, "claims": claims, "events": events}
+        )
         file = f"data/annotations/{document_id}.yaml"
         assert collect_references(file, changed) == _plain_references(file, changed)
 
