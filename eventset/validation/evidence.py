@@ -7,15 +7,18 @@ One walk over the annotation serves both the checks (is each quote found?) and t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from eventset.inputs.yamlfile import YamlPath
 from eventset.schema.annotation import Annotation, DateSpec
 from eventset.schema.fields import Selector
 
 
-@dataclass(frozen=True)
-class EvidenceItem:
+class EvidenceItem(NamedTuple):
+    """One quote and what it supports. A named tuple rather than a frozen dataclass: one is
+    made per quote of every document, and a frozen dataclass sets each field through
+    object.__setattr__ (three times the cost)."""
+
     path: YamlPath  # where the selector sits in the YAML, for locating problems
     selector: Selector
     target_kind: str  # actor | place | event | claim

@@ -1,0 +1,44 @@
+"""`read_bounded` reads what `read(limit + 1)` on the open file would: up to the end of the
+file or limit + 1 bytes, whichever comes first, also when the file is larger than it was when
+opened (its first read asks only for the size it had then)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from eventset.inputs.files import read_bounded
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 1002, 5000])
+def test_read_bounded_at_and_around_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "f"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    with path.open("rb") as handle:
+        expected = handle.read(1001)
+    assert read_bounded(path, 1000) == expected
+
+
+@pytest.mark.parametrize("size", [3, 200_000])
+def test_read_bounded_reads_on_past_the_size_seen_at_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """A file that grew after the size was taken: the reads go on to the end or the limit."""
+    path = tmp_path / "f"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    real_fstat = os.fstat
+
+    def shrunk(fd: int) -> os.stat_result:
+        status = real_fstat(fd)
+        fields = list(status)
+        fields[6] = 1  # st_size: the file had one byte when it was opened
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", shrunk)
+    assert read_bounded(path, 10**6) == data
+    assert read_bounded(path, 100_000) == data[:100_001]
+    assert read_bounded(path, 2) == data[:3]
