@@ -75,8 +75,12 @@ def iter_absolute_dates(text: str) -> Iterator[tuple[int, int, dt.date]]:
         if parts["y3"]:
             year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
         else:
-            name = (parts["m1"] or parts["m2"]).lower()[:3]
-            month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name))
+            # casefold, as the pattern's IGNORECASE matches: the long s of "ſep" is an "s".
+            name = (parts["m1"] or parts["m2"]).casefold()[:3]
+            found = next((i for i, m in enumerate(MONTHS, 1) if m.startswith(name)), None)
+            if found is None:
+                continue  # a letter the pattern matched that no month name spells
+            month = found
             year, day = int(parts["y1"] or parts["y2"]), int(parts["d1"] or parts["d2"])
         try:
             yield match.start(), match.end(), dt.date(year, month, day)
