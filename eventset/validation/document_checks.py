@@ -75,7 +75,7 @@ def iter_absolute_dates(text: str) -> Iterator[tuple[int, int, dt.date]]:
         if parts["y3"]:
             year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
         else:
-            # casefold, as the pattern's IGNORECASE matches: the long s of "ſep" is an "s".
+            # casefold, as the pattern's IGNORECASE matches: the long s (U+017F) is an "s".
             name = (parts["m1"] or parts["m2"]).casefold()[:3]
             found = next((i for i, m in enumerate(MONTHS, 1) if m.startswith(name)), None)
             if found is None:

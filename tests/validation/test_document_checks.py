@@ -224,12 +224,13 @@ def test_a_bare_weekday_the_day_after_publication_is_not_the_last_one(repo: Path
 
 def test_a_month_spelt_with_letters_that_only_fold_to_it_is_read_not_a_crash() -> None:
     """IGNORECASE matches the long s (U+017F) and the Kelvin sign as "s" and "k": a quote with
-    "2 ſep 2022" in hostile input once raised StopIteration inside the generator."""
+    "2 <long s>ep 2022" in hostile input once raised StopIteration inside the generator."""
     import datetime as dt
 
     from eventset.validation.document_checks import absolute_dates
 
-    assert absolute_dates("on 2 ſep 2022 and 3 Oct 2022") == [
-        ("2 ſep 2022", dt.date(2022, 9, 2)),
+    sep = "\u017fep"
+    assert absolute_dates(f"on 2 {sep} 2022 and 3 Oct 2022") == [
+        (f"2 {sep} 2022", dt.date(2022, 9, 2)),
         ("3 Oct 2022", dt.date(2022, 10, 3)),
     ]
