@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -22,7 +21,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.problems import Problem
-from eventset.synth import write_corpus
 from eventset.validation.changed import (
     changes_since,
     resolve_commit,
@@ -32,88 +30,17 @@ from eventset.validation.changed import (
 )
 from eventset.validation.indexed import validate_with_index
 from eventset.validation.repository import validate_repository
+from tests.workflow.edits import DOCS, EDITS, annotations, edit, replace_first, write_base
 from tests.workflow.helpers import commit_all, git
-
-DOCS, HELD_BACK = 24, 4  # the corpus at the base, and documents kept aside to be added later
 
 
 @pytest.fixture(scope="module")
 def base_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("changed") / "repo"
-    write_corpus(root, DOCS + HELD_BACK, 11)
-    held = root.parent / "held"
-    for folder, suffix in (("data/annotations", ".yaml"), ("seeds", ".txt")):
-        (held / folder).mkdir(parents=True)
-        for path in sorted((root / folder).glob(f"*{suffix}"))[DOCS:]:
-            path.rename(held / folder / path.name)
+    write_base(root)
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "synthetic corpus")
     return root
-
-
-def _annotations(root: Path) -> list[Path]:
-    return sorted((root / "data" / "annotations").glob("*.yaml"))
-
-
-def _ids(root: Path, pattern: str) -> list[str]:
-    found: set[str] = set()
-    for path in _annotations(root):
-        found |= set(re.findall(pattern, path.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def _replace_first(path: Path, pattern: str, new: Callable[[re.Match[str]], str]) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(pattern, new, text, count=1), encoding="utf-8")
-
-
-def _edit(root: Path, held: Path, kind: str, pick: int) -> None:
-    docs = _annotations(root)
-    doc = docs[pick % len(docs)]
-    if kind == "add":
-        extra = sorted((held / "data" / "annotations").glob("*.yaml"))
-        new = extra[pick % len(extra)]
-        shutil.copy(new, root / "data" / "annotations" / new.name)
-        shutil.copy(held / "seeds" / f"{new.stem}.txt", root / "seeds" / f"{new.stem}.txt")
-    elif kind == "delete":
-        doc.unlink()
-    elif kind == "event_date":  # now disagrees with every other report of the event
-        _replace_first(doc, r"start: \d{4}-", lambda m: "start: 1999-")
-    elif kind == "event_id":  # defines a new event; claims about the old one lose it
-        _replace_first(doc, r"- id: (synthetic-event-\d+)", lambda m: f"- id: {m[1]}x")
-    elif kind == "claim_id":  # takes another document's claim id
-        claims = _ids(root, r"synthetic-claim-[\d-]+")
-        _replace_first(
-            doc, r"- id: synthetic-claim-[\d-]+", lambda m: f"- id: {claims[pick % len(claims)]}"
-        )
-    elif kind == "unknown_actor":
-        _replace_first(doc, r"actor: synthetic-actor-\d+", lambda m: "actor: synthetic-actor-x")
-    elif kind == "broken_yaml":
-        doc.write_text(doc.read_text(encoding="utf-8") + "events: [\n", encoding="utf-8")
-    elif kind in {"rename_actor", "remove_actor", "rename_place", "remove_place"}:
-        what = "actor" if kind.endswith("actor") else "place"
-        registry = root / "data" / f"{what}s.yaml"
-        used = _ids(root, rf"synthetic-{what}-\d+")
-        target = used[pick % len(used)]
-        if kind.startswith("rename"):
-            _replace_first(registry, rf"- id: {target}\n", lambda m: f"- id: {target}-renamed\n")
-        else:  # the entry: its id line and the indented lines under it
-            _replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
-
-
-EDITS = st.lists(
-    st.tuples(
-        st.sampled_from(
-            [
-                "add", "delete", "event_date", "event_id", "claim_id", "unknown_actor",
-                "broken_yaml", "rename_actor", "remove_actor", "rename_place", "remove_place",
-            ]
-        ),
-        st.integers(min_value=0, max_value=10_000),
-    ),
-    min_size=0,
-    max_size=3,
-)  # fmt: skip
 
 
 @given(latent=EDITS, edits=EDITS)
@@ -126,11 +53,11 @@ def test_changed_reports_what_a_full_validate_reports(
         # Problems already on main: a file the change affects must still be checked against
         # every file it shares an id with, changed or not.
         for kind, pick in latent:
-            _edit(root, base_repo.parent / "held", kind, pick)
+            edit(root, base_repo.parent / "held", kind, pick)
         git(root, "add", "-A")
         git(root, "commit", "-q", "--allow-empty", "-m", "latent problems")
         for kind, pick in edits:
-            _edit(root, base_repo.parent / "held", kind, pick)
+            edit(root, base_repo.parent / "held", kind, pick)
         fast = validate_changed(root, "HEAD", cache=False)
         commit = resolve_commit(root, "HEAD")
         full = validate_all_changed(root, commit, changes_since(root, commit), cache=False)
@@ -138,7 +65,7 @@ def test_changed_reports_what_a_full_validate_reports(
         assert fast.validation.problems == full.validation.problems
         assert fast.validation.processed <= full.validation.processed
         # `validate FILE`: the same for one annotation, parsing only around it
-        docs = _annotations(root)
+        docs = annotations(root)
         if docs:
             target = [docs[len(edits) * 7 % len(docs)]]
             assert validate_files(root, target).problems == (
@@ -157,11 +84,11 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
         shutil.copytree(base_repo, root)
         with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": f"{scratch}/cache"}):
             for kind, at in latent:
-                _edit(root, base_repo.parent / "held", kind, at)
+                edit(root, base_repo.parent / "held", kind, at)
             validate_repository(root, cache=True)  # the snapshot
             for kind, at in edits:
-                _edit(root, base_repo.parent / "held", kind, at)
-            docs = _annotations(root)
+                edit(root, base_repo.parent / "held", kind, at)
+            docs = annotations(root)
             target = docs[pick % len(docs)] if docs else root / "data" / "annotations" / "x.yaml"
             wanted = {f"data/annotations/{target.name}"}
             indexed = validate_with_index(root, wanted, [target])
@@ -173,7 +100,7 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
 def _events_by_file(root: Path) -> dict[str, list[str]]:
     return {
         doc.name: re.findall(r"- id: (synthetic-event-\d+)\n", doc.read_text(encoding="utf-8"))
-        for doc in _annotations(root)
+        for doc in annotations(root)
     }
 
 
@@ -198,7 +125,7 @@ def test_a_deleted_document_no_longer_disagrees(base_repo: Path, tmp_path: Path)
     )
     first_doc, later_doc = (root / "data" / "annotations" / name for name in shared[:2])
     event = shared[2]
-    _replace_first(
+    replace_first(
         first_doc,
         rf"(- id: {event}\n(?:    .*\n)*?      start: )\d{{4}}",
         lambda m: f"{m[1]}1999",
@@ -217,14 +144,14 @@ def test_the_hint_for_an_unknown_event_searches_every_document(
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     events = _events_by_file(root)
-    target = next(doc for doc in _annotations(root) if "event: synthetic-event-" in doc.read_text())
+    target = next(doc for doc in annotations(root) if "event: synthetic-event-" in doc.read_text())
     elsewhere = sorted(
         {e for name, ids in events.items() if name != target.name for e in ids}
         - set(events[target.name])
     )[0]
     with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
         validate_repository(root, cache=True)
-        _replace_first(target, r"event: synthetic-event-\d+", lambda m: f"event: {elsewhere}x")
+        replace_first(target, r"event: synthetic-event-\d+", lambda m: f"event: {elsewhere}x")
         problems = _check_with_index(root, target)
     assert any(p.code == "E403" and elsewhere in str(p.hint) for p in problems)
 
@@ -234,10 +161,10 @@ def test_validate_file_declines_a_cache_of_another_corpus(base_repo: Path, tmp_p
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        target = _annotations(root)[0]
+        target = annotations(root)[0]
         assert validate_with_index(root, {f"data/annotations/{target.name}"}, [target]) is None
         validate_repository(root, cache=True)
-        for doc in _annotations(root):
+        for doc in annotations(root):
             doc.write_bytes(doc.read_bytes())  # same bytes, every signature changed
         with mock.patch("eventset.validation.indexed.MAX_STALE", 3):
             assert validate_with_index(root, {"data/annotations/x.yaml"}, [target]) is None
@@ -246,7 +173,7 @@ def test_validate_file_declines_a_cache_of_another_corpus(base_repo: Path, tmp_p
 def test_one_changed_document_parses_a_few_documents(base_repo: Path, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
-    _edit(root, base_repo.parent / "held", "event_date", 3)
+    edit(root, base_repo.parent / "held", "event_date", 3)
     run = validate_changed(root, "HEAD", cache=False)
     assert run.affected.changed and not run.validation.ok
     assert 0 < run.validation.processed < DOCS // 2
@@ -257,7 +184,7 @@ def test_an_id_written_with_an_escape_is_still_found(base_repo: Path, tmp_path: 
     are always read, so renaming the actor still reports the annotation that uses it."""
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
-    doc = _annotations(root)[0]
+    doc = annotations(root)[0]
     actor = re.findall(r"actor: (synthetic-actor-\d+)", doc.read_text(encoding="utf-8"))[0]
     escaped = '"' + actor.replace("-", "\\x2d", 1) + '"'
     text = re.sub(rf"(?<![\w-]){actor}(?![\w-])", lambda m: escaped, doc.read_text("utf-8"))
@@ -266,7 +193,7 @@ def test_an_id_written_with_an_escape_is_still_found(base_repo: Path, tmp_path: 
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "an escaped reference")
     registry = root / "data" / "actors.yaml"
-    _replace_first(registry, rf"- id: {actor}\n", lambda m: f"- id: {actor}-renamed\n")
+    replace_first(registry, rf"- id: {actor}\n", lambda m: f"- id: {actor}-renamed\n")
     fast = validate_changed(root, "HEAD", cache=False)
     assert f"data/annotations/{doc.name}" in fast.affected.dependents
     assert any(p.code == "E401" and p.file.endswith(doc.name) for p in fast.validation.problems)
@@ -279,7 +206,7 @@ def test_annotations_in_a_repository_of_their_own_are_validated_whole(
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     git(root / "data" / "annotations", "init", "-q")
-    target = [_annotations(root)[0]]
+    target = [annotations(root)[0]]
     result = validate_files(root, target)
     assert result.problems == validate_repository(root, target).problems
     assert result.files_checked >= DOCS

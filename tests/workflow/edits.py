@@ -1,0 +1,98 @@
+"""Edits to a generated corpus (SYNTHETIC documents, test-only) for the tests that compare a
+partial run with a whole one: documents added, edited or deleted; registry entries renamed or
+removed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from eventset.synth import write_corpus
+
+DOCS, HELD_BACK = 24, 4  # the corpus at the base, and documents kept aside to be added later
+
+
+def write_base(root: Path) -> None:
+    """The corpus at the base in `root`, and documents kept aside in `root.parent / "held"`."""
+    write_corpus(root, DOCS + HELD_BACK, 11)
+    held = root.parent / "held"
+    for folder, suffix in (("data/annotations", ".yaml"), ("seeds", ".txt")):
+        (held / folder).mkdir(parents=True)
+        for path in sorted((root / folder).glob(f"*{suffix}"))[DOCS:]:
+            path.rename(held / folder / path.name)
+
+
+def annotations(root: Path) -> list[Path]:
+    return sorted((root / "data" / "annotations").glob("*.yaml"))
+
+
+def ids_in(root: Path, pattern: str) -> list[str]:
+    found: set[str] = set()
+    for path in annotations(root):
+        found |= set(re.findall(pattern, path.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def replace_first(path: Path, pattern: str, new: Callable[[re.Match[str]], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, new, text, count=1), encoding="utf-8")
+
+
+def edit(root: Path, held: Path, kind: str, pick: int) -> None:
+    docs = annotations(root)
+    doc = docs[pick % len(docs)]
+    if kind == "add":
+        extra = sorted((held / "data" / "annotations").glob("*.yaml"))
+        new = extra[pick % len(extra)]
+        shutil.copy(new, root / "data" / "annotations" / new.name)
+        shutil.copy(held / "seeds" / f"{new.stem}.txt", root / "seeds" / f"{new.stem}.txt")
+    elif kind == "delete":
+        doc.unlink()
+    elif kind == "event_date":  # now disagrees with every other report of the event
+        replace_first(doc, r"start: \d{4}-", lambda m: "start: 1999-")
+    elif kind == "event_id":  # defines a new event; claims about the old one lose it
+        replace_first(doc, r"- id: (synthetic-event-\d+)", lambda m: f"- id: {m[1]}x")
+    elif kind == "claim_id":  # takes another document's claim id
+        claims = ids_in(root, r"synthetic-claim-[\d-]+")
+        replace_first(
+            doc, r"- id: synthetic-claim-[\d-]+", lambda m: f"- id: {claims[pick % len(claims)]}"
+        )
+    elif kind == "unknown_actor":
+        replace_first(doc, r"actor: synthetic-actor-\d+", lambda m: "actor: synthetic-actor-x")
+    elif kind == "summary":  # what only the events table says
+        replace_first(doc, r'summary: "', lambda m: 'summary: "Edited. ')
+    elif kind == "published":  # the document, its claims and mentions move to another year
+        replace_first(doc, r"published: (\d{4})", lambda m: f"published: {int(m[1]) - 1}")
+    elif kind == "touch":  # the same bytes written again: nothing changed
+        doc.write_bytes(doc.read_bytes())
+    elif kind == "broken_yaml":
+        doc.write_text(doc.read_text(encoding="utf-8") + "events: [\n", encoding="utf-8")
+    elif kind in {"rename_actor", "remove_actor", "rename_place", "remove_place"}:
+        what = "actor" if kind.endswith("actor") else "place"
+        registry = root / "data" / f"{what}s.yaml"
+        used = ids_in(root, rf"synthetic-{what}-\d+")
+        target = used[pick % len(used)]
+        if kind.startswith("rename"):
+            replace_first(registry, rf"- id: {target}\n", lambda m: f"- id: {target}-renamed\n")
+        else:  # the entry: its id line and the indented lines under it
+            replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "add", "delete", "event_date", "event_id", "claim_id", "unknown_actor",
+                "broken_yaml", "rename_actor", "remove_actor", "rename_place", "remove_place",
+                "summary", "published", "touch",
+            ]
+        ),
+        st.integers(min_value=0, max_value=10_000),
+    ),
+    min_size=0,
+    max_size=3,
+)  # fmt: skip

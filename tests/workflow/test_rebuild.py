@@ -1,0 +1,147 @@
+"""A build after an edit updates the last release in place of a full build (eventset/rebuild.py):
+it must write byte for byte what a full build writes, or decline and let the full build run.
+
+On a generated corpus (SYNTHETIC documents, test-only), random edits (documents added, edited,
+deleted or moved to another year; registry entries renamed or removed; broken YAML) are made
+after a first build; the second build, from the cache, is compared with a full build of the
+same inputs into another directory without any cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventset.pipeline import BuildResult, build
+from eventset.rebuild import state_directory
+from eventset.release.manifest import MANIFEST
+from tests.workflow.edits import EDITS, annotations, edit, replace_first, write_base
+
+REGISTRY_EDITS = {"rename_actor", "remove_actor", "rename_place", "remove_place"}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rebuild") / "repo"
+    write_base(root)
+    return root
+
+
+def _release_bytes(result: BuildResult) -> dict[str, bytes]:
+    assert result.written is not None
+    final = result.written.path
+    return {
+        path.relative_to(final).as_posix(): path.read_bytes()
+        for path in sorted(final.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _builds(root: Path, scratch: Path) -> tuple[BuildResult, BuildResult]:
+    """The build from the cache after the edits, and a full build of the same inputs."""
+    again = build(root, scratch / "out", "dev")
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(scratch / "no-cache")}):
+        full = build(root, scratch / "full", "dev", cache=False)
+    return again, full
+
+
+@given(rounds=st.lists(EDITS, min_size=1, max_size=2))
+def test_a_build_after_edits_writes_what_a_full_build_writes(
+    base: Path, rounds: list[list[tuple[str, int]]]
+) -> None:
+    """Each round of edits is followed by a build from the cache (so a second round builds on
+    an updated release and the state it left), compared with a full build."""
+    with tempfile.TemporaryDirectory() as temporary:
+        scratch = Path(temporary)
+        root = scratch / "repo"
+        shutil.copytree(base, root)
+        with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(scratch / "cache")}):
+            first = build(root, scratch / "out", "dev")
+            assert first.ok and first.changed is None
+            for edits in rounds:
+                for kind, pick in edits:
+                    edit(root, base.parent / "held", kind, pick)
+                again, full = _builds(root, scratch)
+                assert again.ok == full.ok
+                assert again.validation.problems == full.validation.problems
+                if not full.ok:
+                    return
+                assert _release_bytes(again) == _release_bytes(full)
+                assert again.rows == full.rows
+                if first.ok and not REGISTRY_EDITS & {kind for kind, _ in edits}:
+                    assert again.changed is not None  # the release was updated, not rebuilt
+                first = again
+
+
+def test_a_deleted_document_no_longer_reports_its_events(base: Path, tmp_path: Path) -> None:
+    """Every event the document reported is merged again from the documents left (or goes)."""
+    for pick in range(len(annotations(base))):
+        root = tmp_path / f"repo-{pick}"
+        shutil.copytree(base, root)
+        with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / f"cache-{pick}")}):
+            build(root, tmp_path / f"out-{pick}", "dev")
+            annotations(root)[pick].unlink()
+            again = build(root, tmp_path / f"out-{pick}", "dev")
+            if not again.ok:
+                continue  # another document used one of its events
+            with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "none")}):
+                full = build(root, tmp_path / f"full-{pick}", "dev", cache=False)
+            assert again.changed == 1
+            assert _release_bytes(again) == _release_bytes(full)
+            return
+    pytest.fail("no document of the corpus can be deleted without a problem")
+
+
+def test_only_the_years_an_edit_touches_are_written(base: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        first = build(root, tmp_path / "out", "dev")
+        assert first.written is not None
+        final = first.written.path
+        before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+        replace_first(annotations(root)[3], r'summary: "', lambda m: 'summary: "Edited. ')
+        again = build(root, tmp_path / "out", "dev")
+        assert again.changed == 1
+        after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    kept = [p for p in after if before.get(p) == after[p]]
+    rewritten = [p for p in after if before.get(p) != after[p]]
+    assert rewritten and kept  # some files linked unchanged, the edited year's files new
+    assert {p.parent.name for p in rewritten} <= {"documents", "claims", "mentions", "events",
+                                                  "event_actors"}  # fmt: skip
+
+
+def test_a_touched_release_is_built_again_whole(base: Path, tmp_path: Path) -> None:
+    """The last release is the base of an update only while nobody has changed it."""
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        first = build(root, tmp_path / "out", "dev")
+        assert first.written is not None
+        manifest = first.written.path / MANIFEST
+        manifest.write_text(manifest.read_text(encoding="utf-8"), encoding="utf-8")
+        replace_first(annotations(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+        again, full = _builds(root, tmp_path)
+        assert again.changed is None  # a full build
+        assert _release_bytes(again) == _release_bytes(full)
+
+
+def test_nothing_changed_writes_nothing(base: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        first = build(root, tmp_path / "out", "dev")
+        assert first.written is not None
+        for doc in annotations(root):
+            doc.write_bytes(doc.read_bytes())  # new signatures, the same bytes
+        again = build(root, tmp_path / "out", "dev")
+        assert again.changed == 0
+        assert again.written is not None and again.written.unchanged
+        assert state_directory(root, first.written.path).is_dir()
