@@ -215,7 +215,7 @@ def build(
         typer.echo("No document changed since the last build.", err=True)
     elif result.changed is not None:
         typer.echo(
-            f"{result.changed} document(s) changed since the last build: only the years they "
+            f"{result.changed} document(s) changed since the last build: only the months they "
             "touch were rewritten.",
             err=True,
         )

@@ -11,11 +11,11 @@ which touches only what the changed documents can reach:
 3. compile: their documents, claims and mentions rows, and every event they report or used to
    report, merged again from every document that reports it;
 4. validate: each rewritten file against its table's Pandera contract;
-5. write: a new release directory in which the files of untouched years are hard links to the
+5. write: a new release directory in which the files of untouched months are hard links to the
    last release's, and the manifest reuses their checksums.
 
 What the last build wrote is kept beside the cache (the build's state: each document's key,
-document id and year; each event's year; which document reports which event; the stat
+document id and month; each event's month; which document reports which event; the stat
 signature of every release file). Anything this path cannot vouch for returns None and the
 full build runs instead: no state, another version of the code, a registry changed (it reaches
 every event), the release directory touched since, many documents changed, or any problem at

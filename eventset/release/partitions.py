@@ -1,12 +1,14 @@
-"""Which file of its table a row goes in: one file per year, so an edit rewrites only its years.
+"""Which file of its table a row goes in: one file per month, so an edit rewrites only its months.
 
 A release keeps each table in its own folder. The tables that grow with the corpus are split by
-year, in plain files (`events/part-2021.parquet`), not hive `year=` folders: every column stays
-inside the files and no engine adds a column of its own, while each file's row-group statistics
-still let an engine that filters on a date skip the files outside it.
+month, in plain files (`events/part-2021-09.parquet`), not hive `year=` folders: every column
+stays inside the files and no engine adds a column of its own, while each file's row-group
+statistics still let an engine that filters on a date skip the files outside it. Months, not
+years: a corpus's documents crowd into its recent years, and rewriting a year of 100,000
+documents after one edit costs a second where a month costs a tenth of that.
 
-- documents, claims, mentions: the year the document was published;
-- events, event_actors: the year the event started (`part-undated.parquet` when no date);
+- documents, claims, mentions: the month the document was published;
+- events, event_actors: the month the event started (`part-undated.parquet` when no date);
 - actors, places: one file (`part-0.parquet`), as they come from the registries.
 
 Within a file rows are sorted by primary key; `eventset.load` sorts the whole table.
@@ -26,12 +28,12 @@ BY_EVENT = ("events", "event_actors")
 
 
 def part_file(label: str) -> str:
-    """`part-2021.parquet`; the registries' tables keep `part-0.parquet`."""
+    """`part-2021-09.parquet`; the registries' tables keep `part-0.parquet`."""
     return f"part-{label}.parquet"
 
 
 def _label(dates: pl.Expr) -> pl.Expr:
-    return dates.dt.year().cast(pl.String).fill_null(UNDATED).alias(PART)
+    return dates.dt.strftime("%Y-%m").fill_null(UNDATED).alias(PART)
 
 
 def document_parts(documents: pl.DataFrame) -> pl.DataFrame:
