@@ -68,7 +68,7 @@ from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import event_actors_table, events_table, typed_table
 from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
 from eventset.validation.indexed import CorpusView
-from eventset.validation.repository import Validation, list_tasks, load_registries
+from eventset.validation.repository import Validation, list_inputs, load_registries
 from eventset.validation.runner import Batch, empty_frames, run_documents, split_by_signature
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
@@ -226,7 +226,8 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
         return None
     validation = Validation()
     registries = load_registries(layout, validation)
-    tasks = list_tasks(layout, validation)
+    listing = list_inputs(layout, validation)
+    tasks = listing.tasks
     actors, places = validation.actors, validation.places
     if not validation.ok or actors is None or places is None:
         return None
@@ -235,7 +236,9 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     index = snapshot.load_index()
     if index is None:
         return None
-    unchanged, stale = split_by_signature(tasks, index, code_version(), use_signatures=True)
+    unchanged, stale = split_by_signature(
+        tasks, index, code_version(), use_signatures=True, stats=listing.stats
+    )
     if len(stale) > MAX_CHANGED:
         return None
     batch = run_documents([(file, ann, seed) for file, ann, seed, _ in stale], root=layout.root)

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 from eventset.inputs.layout import Layout
+from eventset.inputs.scan import walk
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
 
@@ -73,30 +74,27 @@ def refusal(layout: Layout, path: Path) -> Problem | None:
 
 def list_folder(
     layout: Layout, folder: Path, suffixes: set[str]
-) -> tuple[dict[str, os.DirEntry[str]], list[Problem]]:
-    """Regular files of a folder by name, and the entries refused. The folder is vetted once and
-    each entry's symlink flag comes from the directory listing itself, so a large corpus costs
-    no stat per file."""
+) -> tuple[dict[str, str], list[Problem]]:
+    """Regular files of a folder by name, with their stat signatures, and the entries refused.
+    The folder is vetted once and each entry's type and signature come from one walk of it
+    (scan.py), so a large corpus costs no separate stat per file."""
     if not folder.is_dir() and not folder.is_symlink():
         return {}, []
     refused = leaves_repository(layout, folder)
     if refused is not None:
         return {}, [refused]
-    files: dict[str, os.DirEntry[str]] = {}
+    files: dict[str, str] = {}
     problems: list[Problem] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_symlink():
-                shown = layout.shown(folder / entry.name)
-                problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
-            elif entry.is_file(follow_symlinks=False):
-                files[entry.name] = entry
-            elif (
-                Path(entry.name).suffix in suffixes
-            ):  # a folder, FIFO or device named like an input
-                shown = layout.shown(folder / entry.name)
-                problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
-    return files, problems
+    for name, entry in walk(folder).items():
+        if entry.kind == "l":
+            shown = layout.shown(folder / name)
+            problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
+        elif entry.kind == "f":
+            files[name] = entry.signature
+        elif Path(name).suffix in suffixes:  # a folder, FIFO or device named like an input
+            shown = layout.shown(folder / name)
+            problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
+    return files, sorted(problems)
 
 
 def read_inside(

@@ -29,7 +29,7 @@ from eventset.validation.ids import did_you_mean
 from eventset.validation.repository import (
     Locator,
     Validation,
-    list_tasks,
+    list_inputs,
     load_registries,
     restrict,
 )
@@ -105,9 +105,12 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
         return None
     result = Validation()
     registries = load_registries(layout, result)
-    tasks = list_tasks(layout, result)
+    listing = list_inputs(layout, result)
+    tasks = listing.tasks
     result.annotation_files = [file for file, _, _ in tasks]
-    unchanged, stale = split_by_signature(tasks, index, code_version(), use_signatures=True)
+    unchanged, stale = split_by_signature(
+        tasks, index, code_version(), use_signatures=True, stats=listing.stats
+    )
     if len(stale) > MAX_STALE:
         return None
     by_file: dict[str, DocumentTask] = {task[0]: task for task in tasks}

@@ -127,12 +127,27 @@ def load_registries(layout: Layout, result: Validation) -> Registries:
     return Registries(actors=actor_ids, places=place_ids)
 
 
+@dataclass
+class Listing:
+    """The annotations that may be read, in name order, and the stat signature of every listed
+    input file by its path (as the tasks name it)."""
+
+    tasks: list[DocumentTask]
+    stats: dict[str, str]
+
+
 def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
     """(shown name, annotation, seed or None) for every annotation that may be read, in name order."""
+    return list_inputs(layout, result).tasks
+
+
+def list_inputs(layout: Layout, result: Validation) -> Listing:
+    """Every annotation that may be read, with its seed, and the files' stat signatures."""
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
     seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
     result.problems += refused + refused_seeds
     tasks: list[DocumentTask] = []
+    stats: dict[str, str] = {}
     # Plain strings, not a Path per name: pathlib costs microseconds per file, seconds at 100k.
     folder, seeds_folder = str(layout.annotations), str(layout.seeds)
     shown_folder = layout.shown(layout.annotations)
@@ -154,14 +169,14 @@ def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
             continue
         # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
         seed = f"{stem}.txt"
-        tasks.append(
-            (
-                f"{shown_folder}/{name}",
-                f"{folder}/{name}",
-                f"{seeds_folder}/{seed}" if seed in seeds else None,
-            )
-        )
-    return tasks
+        annotation = f"{folder}/{name}"
+        stats[annotation] = annotations[name]
+        seed_path = None
+        if seed in seeds:
+            seed_path = f"{seeds_folder}/{seed}"
+            stats[seed_path] = seeds[seed]
+        tasks.append((f"{shown_folder}/{name}", annotation, seed_path))
+    return Listing(tasks, stats)
 
 
 def validate_repository(
@@ -181,13 +196,15 @@ def validate_repository(
     layout = Layout(root)
     result = Validation()
     registries = load_registries(layout, result)
-    tasks = list_tasks(layout, result)
+    listing = list_inputs(layout, result)
+    tasks = listing.tasks
     batch = run_documents(
         tasks,
         root=layout.root,
         jobs=jobs,
         cache_dir=default_cache_dir() if cache else None,
         progress=progress,
+        stats=listing.stats,
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,18 +140,24 @@ class Batch:
 
 
 def split_by_signature(
-    tasks: Sequence[DocumentTask], index: pl.DataFrame, version: str, *, use_signatures: bool
+    tasks: Sequence[DocumentTask],
+    index: pl.DataFrame,
+    version: str,
+    *,
+    use_signatures: bool,
+    stats: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, list[str]], list[Task]]:
     """The snapshot entries of the documents whose files' stat signatures are unchanged
     ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
-    signature, "" when signatures are not used)."""
+    signature, "" when signatures are not used). `stats`: the files' signatures as the listing
+    took them (a file missing there is looked at now)."""
     by_file = {
         file: (sig, key) for key, file, sig in index.select(KEY, "file", "signature").iter_rows()
     }
     unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
     work: list[Task] = []
     for file, annotation, seed in tasks:
-        stat_signature = cache.signature(version, annotation, seed) if use_signatures else ""
+        stat_signature = cache.signature(version, annotation, seed, stats) if use_signatures else ""
         previous = by_file.get(file)
         if previous is not None and stat_signature and previous[0] == stat_signature:
             unchanged[KEY].append(previous[1])
@@ -168,6 +174,7 @@ def run_documents(
     jobs: int = 1,
     cache_dir: Path | None = None,
     progress: bool = False,
+    stats: Mapping[str, str] | None = None,
 ) -> Batch:
     """Process (shown name, annotation path, seed path or None) tasks into problems and frames."""
     version = code_version()
@@ -177,7 +184,7 @@ def run_documents(
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
     known = frozenset(old_index.get_column(KEY).to_list())
     unchanged, work = split_by_signature(
-        tasks, old_index, version, use_signatures=snapshot is not None
+        tasks, old_index, version, use_signatures=snapshot is not None, stats=stats
     )
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,

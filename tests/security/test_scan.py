@@ -1,0 +1,83 @@
+"""Listing an input folder through GNU find gives exactly what Python's own walk gives: the same
+entries, kinds and stat signatures, whatever the names hold (eventset/inputs/scan.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventset.inputs import scan
+
+pytestmark = pytest.mark.skipif(
+    scan._gnu_find() is None, reason="GNU find is not installed: Python walks every folder"
+)
+
+# Names a file system accepts: no "/" or NUL; "." and ".." are not entries.
+NAMES = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_characters="/\x00"),
+    min_size=1,
+    max_size=40,
+).filter(lambda name: name not in {".", ".."} and len(name.encode()) < 200)
+
+
+def _by_find(folder: Path) -> dict[str, scan.Entry]:
+    process = scan._start(folder)
+    assert process is not None
+    out, _ = process.communicate()
+    parsed = scan._parse(out)
+    assert parsed is not None
+    return parsed
+
+
+@given(names=st.sets(NAMES, max_size=12))
+def test_find_and_python_list_the_same_entries(tmp_path_factory: pytest.TempPathFactory,
+                                               names: set[str]) -> None:  # fmt: skip
+    folder = tmp_path_factory.mktemp("scan")
+    for at, name in enumerate(sorted(names)):
+        path = folder / name
+        if at % 4 == 1:
+            path.mkdir()
+        elif at % 4 == 2:
+            path.symlink_to(folder / "elsewhere")
+        else:
+            path.write_bytes(b"x" * at)
+    assert _by_find(folder) == scan.walk_in_python(folder)
+    assert set(scan.walk_in_python(folder)) == names
+
+
+def test_odd_names_and_kinds(tmp_path: Path) -> None:
+    (tmp_path / "line\nbreak.yaml").write_text("a")
+    (tmp_path / "-rf.yaml").write_text("bb")
+    (tmp_path / "tab\there.txt").write_text("")
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.yaml").symlink_to("/etc/passwd")
+    if sys.platform == "linux":  # Linux names are bytes: one that is not UTF-8
+        os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
+    found = _by_find(tmp_path)
+    assert found == scan.walk_in_python(tmp_path)
+    assert found["fifo.yaml"].kind == "o" and found["sub"].kind == "d"
+    assert found["link.yaml"].kind == "l" and found["link.yaml"].signature == ""
+    st = os.lstat(tmp_path / "-rf.yaml")
+    assert found["-rf.yaml"].signature == (
+        f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+    )
+
+
+def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a")
+    scan.prefetch(tmp_path)
+    assert os.path.realpath(tmp_path) in scan._started
+    assert set(scan.walk(tmp_path)) == {"a.yaml"}
+    assert os.path.realpath(tmp_path) not in scan._started
+    (tmp_path / "b.yaml").write_text("b")
+    assert set(scan.walk(tmp_path)) == {"a.yaml", "b.yaml"}  # walked again, not the old result
+
+
+def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
+    assert scan.walk(tmp_path / "absent") == {}
