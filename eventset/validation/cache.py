@@ -19,6 +19,10 @@ from pathlib import Path
 import polars as pl
 
 KEY = "_key"  # the document key column every cached frame carries
+# The references one document can share with another (the rest name registry entries): kept
+# apart in the snapshot too, a fifth of all references, for checking a few files against it.
+SHARED_KINDS = ("event_used", "claim_defined")
+SHARED_REFERENCES = "shared_references"
 
 
 def default_cache_dir() -> Path:
@@ -78,6 +82,9 @@ class Snapshot:
         except (OSError, pl.exceptions.PolarsError):
             return None
 
+    def has(self, name: str) -> bool:
+        return (self.directory / f"{name}.arrow").is_file()
+
     def scan(self, name: str) -> pl.LazyFrame:
         """One cached frame, read lazily: a filter reads only what it keeps."""
         return pl.scan_ipc(self.directory / f"{name}.arrow")
@@ -89,6 +96,9 @@ class Snapshot:
             index.write_ipc(staging / "index.arrow")
             for name, frame in frames.items():
                 frame.write_ipc(staging / f"{name}.arrow")
+            if "references" in frames:
+                shared = frames["references"].filter(pl.col("kind").is_in(SHARED_KINDS))
+                shared.write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
             retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
             if self.directory.exists():
                 self.directory.rename(retired)

@@ -22,7 +22,15 @@ import polars as pl
 
 from eventset.inputs.layout import Layout
 from eventset.problems import Problem
-from eventset.validation.cache import KEY, Snapshot, code_version, default_cache_dir, snapshot_for
+from eventset.validation.cache import (
+    KEY,
+    SHARED_KINDS,
+    SHARED_REFERENCES,
+    Snapshot,
+    code_version,
+    default_cache_dir,
+    snapshot_for,
+)
 from eventset.validation.corpus_checks import Registries, check_corpus
 from eventset.validation.document import problems_from_json
 from eventset.validation.ids import did_you_mean
@@ -44,7 +52,6 @@ from eventset.validation.runner import (
 # Beyond this many files changed since the snapshot, parsing them costs more than the search
 # through the repository that replaces the index.
 MAX_STALE = 64
-SHARED_KINDS = ("event_used", "claim_defined")
 
 
 class CorpusView:
@@ -57,12 +64,14 @@ class CorpusView:
         self.kept = pl.Series(kept, dtype=pl.String).implode()
         fresh_keys = fresh.files.get_column(KEY).implode()
         self._current = pl.col(KEY).is_in(self.kept) & ~pl.col(KEY).is_in(fresh_keys)
+        self._every_event: set[str] | None = None
 
-    def rows(self, name: str, where: pl.Expr) -> pl.DataFrame:
-        """Every current row of frame `name` for which `where` holds, the fresh ones first.
-        Raises OSError or PolarsError when the snapshot cannot be read."""
+    def rows(self, name: str, where: pl.Expr, cached_in: str | None = None) -> pl.DataFrame:
+        """Every current row of frame `name` for which `where` holds, the fresh ones first; the
+        snapshot's are read from its frame `cached_in` (a part of `name`) when given. Raises
+        OSError or PolarsError when the snapshot cannot be read."""
         fresh = self.fresh.frames[name].filter(where)
-        cached = self.snapshot.scan(name).filter(self._current & where).collect()
+        cached = self.snapshot.scan(cached_in or name).filter(self._current & where).collect()
         return pl.concat([fresh, cached.select(fresh.columns)], how="vertical")
 
     def corpus_problems(
@@ -76,19 +85,22 @@ class CorpusView:
         ids |= set(refs.filter(pl.col("kind").is_in(SHARED_KINDS)).get_column("id").to_list())
         id_list = sorted(ids)
         shared = pl.col("kind").is_in(SHARED_KINDS) & pl.col("id").is_in(id_list)
-        refs = self.rows("references", pl.col("file").is_in(self.fresh_files()) | shared)
-        facts = self.rows("event_facts", pl.col("event_id").is_in(id_list))
-        every_event = set(self.rows("event_facts", pl.lit(True))["event_id"].unique().to_list())
-        return list(
-            check_corpus(
-                refs,
-                facts,
-                registries,
-                Locator(layout),
-                # The hint of a full validation: the nearest id that any annotation defines.
-                lambda wrong, _defined: did_you_mean(wrong, every_event),
-            )
+        refs = self.rows(
+            "references",
+            pl.col("file").is_in(self.fresh_files()) | shared,
+            # Older snapshots lack the shared part: then every reference is read.
+            SHARED_REFERENCES if self.snapshot.has(SHARED_REFERENCES) else None,
         )
+        facts = self.rows("event_facts", pl.col("event_id").is_in(id_list))
+        return list(check_corpus(refs, facts, registries, Locator(layout), self.suggest_event))
+
+    def suggest_event(self, wrong: str, _defined: set[str]) -> str | None:
+        """The hint of a full validation for an unknown event: the nearest id any annotation
+        defines (read only when an annotation uses an unknown event)."""
+        if self._every_event is None:
+            facts = self.rows("event_facts", pl.lit(True))
+            self._every_event = set(facts.get_column("event_id").unique().to_list())
+        return did_you_mean(wrong, self._every_event)
 
     def fresh_files(self) -> list[str]:
         return self.fresh.files.get_column("file").to_list()
