@@ -149,6 +149,10 @@ def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
     assert tables["documents"]["origin"].to_list() == ["published"]
     for needle in ("polars", "pandas", "duckdb", 'eventset.load("0.1.0")', "CC-BY-4.0", "@misc"):
         assert needle in card
+    # The layout it describes is the one it ships: files named by year, and `part-0` ones.
+    for needle in ("events/part-2021.parquet", "events/part-undated.parquet", "part-0.parquet"):
+        assert needle in card
+        assert needle.split("/")[-1] in {p.split("/")[-1] for p in RELEASE_FILES}
 
 
 def test_citation_and_first_changelog(releases: Releases) -> None:
