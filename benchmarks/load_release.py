@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from eventset.release.load import load
-from eventset.release.manifest import MANIFEST, sha256_file
+from eventset.release.manifest import MANIFEST, sha256_file, table_files
 from eventset.release.write import write_parquet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,7 +41,10 @@ def make_release(rows: int, work: Path) -> Path:
     built = source / "dist" / "eventset-dev"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(built, target)
-    mentions = pl.read_parquet(built / "mentions" / "part-0.parquet")
+    # The seed's mentions are one file (its document's year); the big table replaces it.
+    listed = [entry["path"] for entry in json.loads((built / MANIFEST).read_text())["files"]]
+    (part,) = table_files(listed)["mentions"]
+    mentions = pl.read_parquet(built / part)
     copies = rows // mentions.height + 1
     big = (
         pl.concat([mentions] * copies)
@@ -52,12 +55,12 @@ def make_release(rows: int, work: Path) -> Path:
         )
         .drop("i")
     )
-    write_parquet(big, target / "mentions" / "part-0.parquet", "mentions", "bench")
+    write_parquet(big, target / part, "mentions", "bench")
     manifest = json.loads((target / MANIFEST).read_text())
     for entry in manifest["files"]:
         path = target / entry["path"]
         entry["sha256"], entry["bytes"] = sha256_file(path), path.stat().st_size
-        if entry["path"] == "mentions/part-0.parquet":
+        if entry["path"] == part:
             entry["rows"] = big.height
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return target

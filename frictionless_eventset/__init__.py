@@ -9,16 +9,21 @@ such plugins before its own formats. This parser reads the bytes through frictio
 loader (so `bytes` and `hash` are really checked) and the cells with pyarrow (None stays None,
 lists stay lists, dates stay dates, dictionary-encoded columns give their strings); types,
 constraints, primary and foreign keys are then checked by frictionless itself.
+
+A table split into several files is a multipart resource (`"path": [...]`), whose bytes
+frictionless's loader hands over joined together; the parser cuts them back into the files, by
+the size of each part, and reads each one as the Parquet file it is.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow.parquet as pq
-from frictionless import Parser, Plugin, Resource
+from frictionless import FrictionlessException, Parser, Plugin, Resource
 
 __all__ = ["ArrowParquetParser", "EventsetPlugin"]
 
@@ -38,10 +43,36 @@ class ArrowParquetParser(Parser):  # type: ignore[misc]
         # read1 is what frictionless's stats wrapper measures (bytes, md5, sha256) as it goes.
         stream: Any = self.loader.byte_stream
         data = b"".join(iter(lambda: stream.read1(1 << 20), b""))
-        table = pq.read_table(io.BytesIO(data))
-        yield list(table.column_names)
-        columns = [table.column(name).to_pylist() for name in table.column_names]
-        yield from (list(row) for row in zip(*columns, strict=True))
+        tables = [pq.read_table(io.BytesIO(part)) for part in _parts(self.resource, data)]
+        header = list(tables[0].column_names)
+        yield header
+        for table in tables:
+            if list(table.column_names) != header:
+                raise FrictionlessException(
+                    f"the parts of {self.resource.name} have different columns: "
+                    f"{header} and {list(table.column_names)}"
+                )
+            columns = [table.column(name).to_pylist() for name in table.column_names]
+            yield from (list(row) for row in zip(*columns, strict=True))
+
+
+def _parts(resource: Resource, data: bytes) -> list[bytes]:
+    """The bytes of each file of the resource: `data` itself, or for a multipart resource its
+    parts' bytes joined in the order of its paths, cut back at each part's size."""
+    if not resource.multipart:
+        return [data]
+    if resource.remote:
+        raise FrictionlessException(
+            f"{resource.name}: a Parquet resource of several files is read from local files only"
+        )
+    sizes = [Path(path).stat().st_size for path in resource.normpaths]
+    if sum(sizes) != len(data):
+        raise FrictionlessException(
+            f"{resource.name}: read {len(data):,} bytes from files of {sum(sizes):,} bytes; "
+            "a file changed while it was read"
+        )
+    ends = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+    return [data[end - size : end] for end, size in zip(ends, sizes, strict=True)]
 
 
 class EventsetPlugin(Plugin):  # type: ignore[misc]

@@ -32,6 +32,22 @@ settings.register_profile(
 settings.load_profile(os.environ.get("EVENTSET_HYPOTHESIS_PROFILE", "ci"))
 
 SEED_ID = "000_e3ff97cd28be607c"
+# The Parquet files of a release built from the repository: the seed document was published in
+# 2021 (its documents, claims and mentions), its events started in 2020, in 2021 or on no date
+# (events and event_actors), and the registries' tables are one file each.
+SEED_TABLE_FILES = (
+    "actors/part-0.parquet",
+    "claims/part-2021.parquet",
+    "documents/part-2021.parquet",
+    "event_actors/part-2020.parquet",
+    "event_actors/part-2021.parquet",
+    "event_actors/part-undated.parquet",
+    "events/part-2020.parquet",
+    "events/part-2021.parquet",
+    "events/part-undated.parquet",
+    "mentions/part-2021.parquet",
+    "places/part-0.parquet",
+)
 
 
 @pytest.fixture

@@ -98,10 +98,12 @@ def test_check_command_exit_codes(repo: Path) -> None:
     assert built.exit_code == 0, built.output
     release = repo / "dist" / "eventset-dev"
     assert runner.invoke(app, ["check", str(release)]).exit_code == 0
-    (release / "claims" / "part-0.parquet").write_bytes(b"not parquet")
+    claims = sorted((release / "claims").glob("*.parquet"))[0]  # a real file of the table
+    claims.write_bytes(b"not parquet")
     broken = runner.invoke(app, ["check", str(release)])
     assert broken.exit_code == 1
-    assert "claims/part-0.parquet" in broken.output
+    assert f"claims/{claims.name}" in broken.output
+    assert "not in the manifest" not in broken.output
 
 
 def test_new_escapes_invisible_characters_of_the_title(repo: Path) -> None:

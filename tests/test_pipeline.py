@@ -19,7 +19,7 @@ from eventset.release.manifest import ReleaseError
 from eventset.release.write import ReleaseExistsError
 from eventset.schema.contracts import validate_frame
 from eventset.schema.tables import TABLES
-from tests.conftest import REPO, SEED_ID
+from tests.conftest import REPO, SEED_ID, SEED_TABLE_FILES
 
 BOMBING = "iq-2021-09-06-kalsu-bridge-convoy-bombing"
 
@@ -45,7 +45,8 @@ def seed_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_seven_tables_and_check_passes(seed_release: Path) -> None:
     assert sorted(
         p.relative_to(seed_release).as_posix() for p in seed_release.rglob("*.parquet")
-    ) == sorted(f"{t.name}/part-0.parquet" for t in TABLES)
+    ) == list(SEED_TABLE_FILES)
+    assert {path.split("/")[0] for path in SEED_TABLE_FILES} == {t.name for t in TABLES}
     assert (seed_release / "CODEBOOK.md").is_file()
     assert check_release(seed_release) == []
 
@@ -69,16 +70,14 @@ def test_every_table_validates_and_dates_are_date32(seed_release: Path) -> None:
     tables = load(path=seed_release)
     for name, frame in tables.items():
         assert validate_frame(name, frame) == []
-    assert (
-        str(pq.read_schema(seed_release / "events" / "part-0.parquet").field("date_start").type)
-        == "date32[day]"
-    )
-    description = (
-        pq.read_schema(seed_release / "mentions" / "part-0.parquet")
-        .field("char_start")
-        .metadata[b"description"]
-    )
-    assert b"code points" in description
+    events_files = sorted((seed_release / "events").glob("*.parquet"))
+    mentions_files = sorted((seed_release / "mentions").glob("*.parquet"))
+    assert events_files and mentions_files
+    for events in events_files:
+        assert str(pq.read_schema(events).field("date_start").type) == "date32[day]", events
+    for mentions in mentions_files:
+        description = pq.read_schema(mentions).field("char_start").metadata[b"description"]
+        assert b"code points" in description, mentions
 
 
 def test_every_mention_quotes_its_span(seed_release: Path) -> None:
@@ -124,13 +123,13 @@ def test_tampered_manifest_or_corrupt_parquet_fails_check(
 
     shutil.rmtree(copy)
     shutil.copytree(seed_release, copy)
-    events = copy / "events" / "part-0.parquet"
+    events = copy / "events" / "part-2021.parquet"
     raw = bytearray(events.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     events.write_bytes(bytes(raw))
     problems = check_release(copy)
-    assert any("events/part-0.parquet has checksum" in p for p in problems), problems
-    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet has checksum"):
+    assert any("events/part-2021.parquet has checksum" in p for p in problems), problems
+    with pytest.raises(ReleaseError, match=r"events/part-2021\.parquet has checksum"):
         load(path=copy)
 
 

@@ -2,8 +2,9 @@
 only when they match it.
 
 A release has one folder per table holding only that table's Parquet files, so that any engine
-can read the folder as a dataset: `<table>/<file>.parquet`, or in hive-style partition folders
-`<table>/<key>=<value>/<file>.parquet`. The codebook, the manifest and the metadata sit at the
+can read the folder as a dataset: `<table>/<file>.parquet` (a build writes one file per year for
+the tables that grow with the corpus, `events/part-2021.parquet`, see partitions.py), or in
+hive-style partition folders `<table>/<key>=<value>/<file>.parquet`. The codebook, the manifest and the metadata sit at the
 top. The manifest names files by these relative paths and by no other shape.
 """
 
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
-# The file of an unpartitioned table, in its folder: `<table>/part-0.parquet`.
+# The one file of a table not split by year (actors, places, any empty table), in its folder:
+# `<table>/part-0.parquet`.
 TABLE_PART = "part-0.parquet"
 
 # Names start with a letter, digit or underscore (never a dot), so no component is `.`, `..`
@@ -69,7 +71,7 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
         if _TOP_FILE.fullmatch(entry.path) and entry.path.endswith(".parquet"):
             raise ReleaseError(
                 f"manifest names {entry.path!r}, a table file at the top of the release: the "
-                "layout before each table had its own folder (<table>/part-0.parquet). Rebuild "
+                "layout before each table had its own folder (<table>/<file>.parquet). Rebuild "
                 "that release with this version of eventset."
             )
         if not is_release_path(entry.path):

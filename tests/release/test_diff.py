@@ -76,18 +76,20 @@ def test_diff_reports_schema_changes(releases: Releases, tmp_path: Path) -> None
 
     import polars as pl
 
-    from eventset.release.manifest import sha256_file
+    from eventset.release.manifest import sha256_file, table_files
 
     copy = tmp_path / "eventset-0.1.0-edited"
     shutil.copytree(releases.v1, copy)
-    part = copy / "events" / "part-0.parquet"
-    events = pl.read_parquet(part)
-    events.drop("cameo_code").with_columns(pl.col("document_count").cast(pl.Int64)).write_parquet(
-        part
-    )
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    parts = table_files(e["path"] for e in manifest["files"])["events"]
+    assert len(parts) > 1  # every file of the table is edited alike
     for entry in manifest["files"]:
-        if entry["path"] == "events/part-0.parquet":
+        if entry["path"] in parts:
+            part = copy / entry["path"]
+            events = pl.read_parquet(part)
+            events.drop("cameo_code").with_columns(
+                pl.col("document_count").cast(pl.Int64)
+            ).write_parquet(part)
             entry["sha256"] = sha256_file(part)
             entry["bytes"] = part.stat().st_size
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -142,6 +144,9 @@ def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
     that calls every table new."""
     import shutil
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from eventset.release.check import check_release
     from eventset.release.manifest import MANIFEST, ReleaseError, read_manifest
     from eventset.release.write import manifest_of, write_manifest
@@ -150,8 +155,11 @@ def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
     flat = tmp_path / "eventset-0.0.9"
     shutil.copytree(releases.v1, flat)
     for table in TABLES:
-        (flat / table.name / "part-0.parquet").rename(flat / f"{table.name}.parquet")
-        (flat / table.name).rmdir()
+        parts = sorted((flat / table.name).glob("*.parquet"))
+        assert parts
+        joined = pa.concat_tables([pq.read_table(part) for part in parts])
+        pq.write_table(joined, flat / f"{table.name}.parquet")
+        shutil.rmtree(flat / table.name)
     old = read_manifest(flat)
     (flat / MANIFEST).unlink()
     write_manifest(flat, manifest_of(flat, "0.0.9", {"built_from": old.get("built_from")}))

@@ -3,6 +3,7 @@ offline reuse and tampered files, with pooch and the registry of published relea
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from eventset.release.load import load
 from eventset.release.manifest import ReleaseError
 from eventset.release.published import asset_name, read_registry, register, release_url
 from tests.release.conftest import Releases
+
+# A file of the events table in 0.1.0 (the events that started in 2021).
+EVENTS_FILE = "events/part-2021.parquet"
 
 
 class Server:
@@ -108,13 +112,13 @@ def test_download_then_cache_hit_then_offline(
 def test_a_tampered_download_raises_and_is_never_kept(
     published: Path, server: Server, tmp_path: Path
 ) -> None:
-    target = published / "eventset-0.1.0" / "events" / "part-0.parquet"
+    target = published / "eventset-0.1.0" / EVENTS_FILE
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
-    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet .*failed its sha256 check"):
+    with pytest.raises(ReleaseError, match=rf"{re.escape(EVENTS_FILE)} .*failed its sha256 check"):
         eventset.load("0.1.0")
-    assert not (cached(tmp_path) / "events" / "part-0.parquet").exists()
+    assert not (cached(tmp_path) / EVENTS_FILE).exists()
     leftovers = [p.name for p in cached(tmp_path).rglob("*") if not p.name.endswith(".parquet")]
     assert all(not name.startswith("tmp") for name in leftovers)
 
@@ -123,16 +127,16 @@ def test_a_tampered_cache_is_never_returned(
     releases: Releases, server: Server, tmp_path: Path
 ) -> None:
     eventset.load("0.1.0")
-    cached_events = cached(tmp_path) / "events" / "part-0.parquet"
+    cached_events = cached(tmp_path) / EVENTS_FILE
     cached_events.write_bytes(cached_events.read_bytes() + b"tampered")
     server.stop()
-    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet"):
+    with pytest.raises(ReleaseError, match=re.escape(EVENTS_FILE)):
         eventset.load("0.1.0")  # offline: the bad file cannot be replaced, so nothing is returned
 
 
 def test_a_tampered_cache_is_replaced_when_online(server: Server, tmp_path: Path) -> None:
     eventset.load("0.1.0")
-    cached_events = cached(tmp_path) / "events" / "part-0.parquet"
+    cached_events = cached(tmp_path) / EVENTS_FILE
     good = cached_events.read_bytes()
     cached_events.write_bytes(b"not parquet")
     assert eventset.load("0.1.0")["events"].height == 5
@@ -163,7 +167,7 @@ def test_registering_a_different_build_of_a_published_version_is_refused(
     register(releases.v1, registry)
     register(releases.v1, registry)  # the same files again: fine
     text = registry.read_text(encoding="utf-8").replace(
-        read_registry(registry)["0.1.0"]["events/part-0.parquet"], "sha256:" + "0" * 64
+        read_registry(registry)["0.1.0"][EVENTS_FILE], "sha256:" + "0" * 64
     )
     registry.write_text(text, encoding="utf-8")
     with pytest.raises(ReleaseError, match="already registered with different files"):
@@ -188,6 +192,7 @@ def test_a_host_without_folders_serves_files_by_asset_name(
         assert_frame_equal(tables["events"], load(path=releases.v1)["events"])
         assert sorted(running.requests) == sorted(f"/v0.1.0/{asset_name(n)}" for n in files)
         assert all("/" not in asset_name(n) for n in files)
-        assert (cached(tmp_path) / "events" / "part-0.parquet").is_file()
+        assert all((cached(tmp_path) / name).is_file() for name in files)
+        assert (cached(tmp_path) / EVENTS_FILE).is_file()
     finally:
         running.stop()

@@ -1,8 +1,10 @@
 """One folder per table: every engine reads a table's folder as exactly that table.
 
-The built release has one file per table; a hand-made release splits `events` into hive-style
-`year=YYYY/` partition folders and `mentions` into two files, as a large release may, and the
-loader, `eventset check`, the metadata, the zip and the download all follow.
+The built release has one file per year for the tables that grow with the corpus
+(`events/part-2021.parquet`) and one file for the registries' tables; a hand-made release puts
+`events` into hive-style `year=YYYY/` partition folders instead and splits `mentions` into two
+files of no year, as another build may, and the loader, `eventset check`, the metadata, the zip
+and the download all follow.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import frictionless
 import mlcroissant as mlc
 import polars as pl
 import pyarrow.dataset as ds
@@ -38,6 +41,7 @@ from eventset.release.write import manifest_of, write_manifest, write_parquet
 from eventset.schema.tables import TABLES
 from tests.conftest import REPO
 from tests.release.conftest import Releases
+from tests.release.frictionless_parquet import registered
 from tests.release.test_download import Server
 
 PARTITION = "year"
@@ -134,10 +138,20 @@ def test_the_engine_lines_of_the_card_and_readme_run(releases: Releases) -> None
 # --- a partitioned release ---------------------------------------------------------------------
 
 
+def read_folder(release: Path, table: str) -> pl.DataFrame:
+    """All of a table's files, concatenated, then its folder removed."""
+    files = sorted((release / table).rglob("*.parquet"))
+    assert files, table
+    frame = pl.concat([pl.read_parquet(path) for path in files])
+    shutil.rmtree(release / table)
+    (release / table).mkdir()
+    return frame
+
+
 def partition(release: Path) -> None:
-    """Split events into year=YYYY/ folders and mentions into two files, then rewrite the
-    metadata and the manifest, as a build that partitions would."""
-    events = pl.read_parquet(release / "events" / "part-0.parquet")
+    """Move events from their per-year files into year=YYYY/ folders and put mentions in two
+    files, then rewrite the metadata and the manifest, as a build that partitions so would."""
+    events = read_folder(release, "events")
     shutil.rmtree(release / "events")
     years = events.with_columns(pl.col("date_start").dt.year().alias(PARTITION))
     for (year,), rows in years.group_by(PARTITION, maintain_order=True):
@@ -145,7 +159,7 @@ def partition(release: Path) -> None:
         folder = release / "events" / f"{PARTITION}={value}"
         folder.mkdir(parents=True)
         write_parquet(rows.drop(PARTITION), folder / "part-0.parquet", "events", "0.1.0")
-    mentions = pl.read_parquet(release / "mentions" / "part-0.parquet")
+    mentions = read_folder(release, "mentions")
     half = mentions.height // 2
     write_parquet(mentions.head(half), release / "mentions" / "part-0.parquet", "mentions", "x")
     write_parquet(mentions.tail(-half), release / "mentions" / "part-1.parquet", "mentions", "x")
@@ -275,3 +289,12 @@ def test_the_manifest_refuses_any_other_shape_of_path(path: str) -> None:
 def test_the_manifest_accepts_the_three_shapes(path: str) -> None:
     entry = {"path": path, "sha256": "sha256:" + "0" * 64, "bytes": 1}
     assert list(manifest_entries({"files": [entry]})) == [path]
+
+
+def test_frictionless_validates_every_part_of_a_partitioned_release(partitioned: Path) -> None:
+    """A table of several files is a multipart resource: the plugin reads each file as the
+    Parquet file it is (not their bytes joined together) and frictionless checks every row."""
+    with registered():
+        report = frictionless.validate(str(partitioned / "datapackage.json"))
+    assert report.valid, report.flatten(["title", "message"])
+    assert {task.name: task.stats["rows"] for task in report.tasks} == manifest_rows(partitioned)

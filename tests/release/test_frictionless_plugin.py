@@ -69,10 +69,19 @@ def test_valid_without_pandas_and_invalid_when_a_byte_changes(
         return _report(done)
 
     assert validate()["valid"] is True
-    # events.parquet, or events/part-0.parquet with one folder per table
-    events = next(p for p in copy.rglob("*.parquet") if "events" in (p.stem, p.parent.name))
-    raw = bytearray(events.read_bytes())
-    raw[-100] ^= 0x01  # in the footer's metadata: still readable, no longer the published bytes
-    events.write_bytes(bytes(raw))
+    # A table of one file, whose resource carries that file's hash and size (a table split into
+    # several files has its checksums in manifest.json only).
+    package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    documents = next(r for r in package["resources"] if r["name"] == "documents")
+    assert documents["path"] == ["documents/part-2021.parquet"] and "hash" in documents
+    target = copy / documents["path"][0]
+    raw = bytearray(target.read_bytes())
+    # One letter of a metadata key in the footer: still readable, no longer the published bytes.
+    raw[raw.rindex(b"eventset_version")] ^= 0x20
+    target.write_bytes(bytes(raw))
     report = validate()
     assert report["valid"] is False
+    tasks = report["tasks"]
+    assert isinstance(tasks, list)
+    errors = {(t["name"], e["type"]) for t in tasks for e in t["errors"]}
+    assert ("documents", "hash-count") in errors, errors

@@ -17,14 +17,15 @@ from typer.testing import CliRunner
 from eventset.cli import app
 from eventset.release.check import check_release
 from eventset.release.load import load
-from eventset.release.manifest import read_manifest
+from eventset.release.manifest import read_manifest, table_files
 from eventset.release.publish import publish
 from eventset.schema.tables import TABLES
+from tests.conftest import SEED_TABLE_FILES
 from tests.release.conftest import Releases, copy_repo, ok
 from tests.release.frictionless_parquet import registered
 
 RELEASE_FILES = {
-    *(f"{t.name}/part-0.parquet" for t in TABLES),
+    *SEED_TABLE_FILES,
     "CODEBOOK.md",
     "README.md",
     "CITATION.cff",
@@ -38,7 +39,7 @@ RELEASE_FILES = {
 def test_a_release_holds_every_file_and_the_manifest_checksums_them(releases: Releases) -> None:
     found = {p.relative_to(releases.v1).as_posix() for p in releases.v1.rglob("*") if p.is_file()}
     assert found == RELEASE_FILES
-    # Each table's folder holds that table's Parquet file and nothing else.
+    # Each table's folder holds that table's Parquet files and nothing else.
     assert {p.name for p in releases.v1.iterdir() if p.is_dir()} == {t.name for t in TABLES}
     listed = {entry["path"] for entry in read_manifest(releases.v1)["files"]}
     assert listed == RELEASE_FILES - {"manifest.json"}
@@ -61,8 +62,11 @@ def test_frictionless_catches_a_wrong_hash_and_a_broken_foreign_key(
 ) -> None:
     """The validation above can fail: the same validator rejects a doctored descriptor."""
     descriptor = json.loads((releases.v1 / "datapackage.json").read_text(encoding="utf-8"))
-    events = next(r for r in descriptor["resources"] if r["name"] == "events")
-    events["hash"] = "sha256:" + "0" * 64
+    # documents is one file, so its resource carries that file's hash (a table of several
+    # files has its checksums in manifest.json only).
+    documents = next(r for r in descriptor["resources"] if r["name"] == "documents")
+    assert documents["hash"].startswith("sha256:")
+    documents["hash"] = "sha256:" + "0" * 64
     event_actors = next(r for r in descriptor["resources"] if r["name"] == "event_actors")
     fk = next(k for k in event_actors["schema"]["foreignKeys"] if k["fields"] == ["actor_id"])
     fk["reference"] = {"resource": "places", "fields": ["place_id"]}
@@ -92,9 +96,23 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
         "reference": {"resource": "places", "fields": ["place_id"]},
     } in (events["schema"]["foreignKeys"])
     manifest = {e["path"]: e for e in read_manifest(releases.v1)["files"]}
-    assert events["path"] == ["events/part-0.parquet"]
-    assert events["hash"] == manifest["events/part-0.parquet"]["sha256"]
-    assert events["bytes"] == manifest["events/part-0.parquet"]["bytes"]
+    files = table_files(manifest)
+    assert (
+        events["path"]
+        == files["events"]
+        == [
+            "events/part-2020.parquet",
+            "events/part-2021.parquet",
+            "events/part-undated.parquet",
+        ]
+    )
+    # Several files: their checksums and sizes are in the manifest, not in the resource.
+    assert "hash" not in events and "bytes" not in events
+    # One file: the resource carries its checksum and size.
+    documents = next(r for r in package["resources"] if r["name"] == "documents")
+    assert documents["path"] == files["documents"] == ["documents/part-2021.parquet"]
+    assert documents["hash"] == manifest["documents/part-2021.parquet"]["sha256"]
+    assert documents["bytes"] == manifest["documents/part-2021.parquet"]["bytes"]
 
 
 def test_croissant_loads_and_its_records_match_the_tables(releases: Releases) -> None:
@@ -108,10 +126,12 @@ def test_croissant_loads_and_its_records_match_the_tables(releases: Releases) ->
     croissant = json.loads((releases.v1 / "croissant.json").read_text(encoding="utf-8"))
     # One FileSet per table, whose globs take exactly that table's files of the manifest.
     listed = [e["path"] for e in read_manifest(releases.v1)["files"]]
+    files = table_files(listed)
     for table, file_set in zip(TABLES, croissant["distribution"], strict=True):
         assert file_set["@type"] == "cr:FileSet"
         taken = [p for p in listed if any(fnmatch.fnmatchcase(p, g) for g in file_set["includes"])]
-        assert taken == [f"{table.name}/part-0.parquet"]
+        assert taken == files[table.name]
+        assert taken == [p for p in SEED_TABLE_FILES if p.startswith(f"{table.name}/")]
 
 
 def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
@@ -129,6 +149,10 @@ def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
     assert tables["documents"]["origin"].to_list() == ["published"]
     for needle in ("polars", "pandas", "duckdb", 'eventset.load("0.1.0")', "CC-BY-4.0", "@misc"):
         assert needle in card
+    # The layout it describes is the one it ships: files named by year, and `part-0` ones.
+    for needle in ("events/part-2021.parquet", "events/part-undated.parquet", "part-0.parquet"):
+        assert needle in card
+        assert needle.split("/")[-1] in {p.split("/")[-1] for p in RELEASE_FILES}
 
 
 def test_citation_and_first_changelog(releases: Releases) -> None:

@@ -30,11 +30,11 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.written.path
 
 
-def _file(release: Path, table: str) -> Path:
-    """The table's Parquet file, whether the release keeps one file or one folder per table."""
-    found = [p for p in release.rglob("*.parquet") if table in (p.stem, p.parent.name)]
-    assert len(found) == 1, found
-    return found[0]
+def _files(release: Path, table: str) -> list[Path]:
+    """The table's Parquet files (its folder holds one per year for a table that grows)."""
+    found = sorted((release / table).rglob("*.parquet"))
+    assert found, table
+    return found
 
 
 def test_vocabulary_columns_load_as_enums_of_the_whole_vocabulary(release: Path) -> None:
@@ -54,10 +54,11 @@ def test_vocabulary_columns_load_as_enums_of_the_whole_vocabulary(release: Path)
 
 def test_vocabulary_columns_are_stored_dictionary_encoded(release: Path) -> None:
     for table in TABLES:
-        schema = pq.read_schema(_file(release, table.name))
-        for col in table.columns:
-            dictionary = pa.types.is_dictionary(schema.field(col.name).type)
-            assert dictionary == (col.vocabulary is not None), (table.name, col.name)
+        for path in _files(release, table.name):
+            schema = pq.read_schema(path)
+            for col in table.columns:
+                dictionary = pa.types.is_dictionary(schema.field(col.name).type)
+                assert dictionary == (col.vocabulary is not None), (path, col.name)
 
 
 def test_pandas_dtypes_depend_on_the_table_not_the_data(release: Path) -> None:
@@ -81,18 +82,30 @@ def test_pandas_dtypes_depend_on_the_table_not_the_data(release: Path) -> None:
 def test_duckdb_and_pyarrow_read_the_files(release: Path) -> None:
     import duckdb
 
-    path = _file(release, "events")
-    relation = duckdb.sql(
-        f"SELECT event_id FROM '{path}' WHERE event_type = 'ASSAULT' ORDER BY event_id"
-    )
-    assert relation is not None
-    rows = relation.fetchall()
-    assert [r[0] for r in rows] == [
+    assaults = [
         "iq-2020-01-03-soleimani-muhandis-killing",
         "iq-2021-09-06-kalsu-bridge-convoy-bombing",
     ]
-    table = pq.read_table(path)
-    assert "ASSAULT" in table.column("event_type").to_pylist()
+    relation = duckdb.sql(
+        f"SELECT event_id FROM read_parquet('{release / 'events'}/*.parquet') "
+        "WHERE event_type = 'ASSAULT' ORDER BY event_id"
+    )
+    assert relation is not None
+    rows = relation.fetchall()
+    assert [r[0] for r in rows] == assaults
+    found = []
+    for path in _files(release, "events"):
+        table = pq.read_table(path)
+        found += [
+            event_id
+            for event_id, event_type in zip(
+                table.column("event_id").to_pylist(),
+                table.column("event_type").to_pylist(),
+                strict=True,
+            )
+            if event_type == "ASSAULT"
+        ]
+    assert sorted(found) == assaults
 
 
 def test_the_seed_events_are_located_and_crosswalked_from_their_participants(

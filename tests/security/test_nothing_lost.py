@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from eventset.cli import app
 from eventset.pipeline import build
 from eventset.release.load import load
-from eventset.release.manifest import ReleaseError, read_manifest, sha256_file
+from eventset.release.manifest import ReleaseError, read_manifest, sha256_file, table_files
 from eventset.release.write import remove_stale_staging
 from tests.conftest import REPO, SEED_ID
 from tests.security.corpus import add_synthetic_corpus
@@ -133,7 +134,9 @@ def test_loader_refuses_a_release_that_does_not_match(
 ) -> None:
     release = tmp_path / "eventset-0.9.0"
     shutil.copytree(corpus / "dist" / "eventset-0.9.0", release)
-    events = release / "events" / "part-0.parquet"
+    # One of the events table's files (one per year), named by the manifest.
+    name = table_files(f["path"] for f in read_manifest(release)["files"])["events"][-1]
+    events = release / name
     if damage == "flip-byte":
         raw = bytearray(events.read_bytes())
         raw[len(raw) // 2] ^= 0x01
@@ -145,11 +148,9 @@ def test_loader_refuses_a_release_that_does_not_match(
     else:
         manifest = release / "manifest.json"
         text = manifest.read_text(encoding="utf-8")
-        entry = next(
-            f for f in read_manifest(release)["files"] if f["path"] == "events/part-0.parquet"
-        )
+        entry = next(f for f in read_manifest(release)["files"] if f["path"] == name)
         manifest.write_text(text.replace(entry["sha256"], "sha256:" + "0" * 64), "utf-8")
-    with pytest.raises(ReleaseError, match=r"events/part-0\.parquet"):
+    with pytest.raises(ReleaseError, match=re.escape(name)):
         load(path=release)
 
 
