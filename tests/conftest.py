@@ -37,15 +37,15 @@ SEED_ID = "000_e3ff97cd28be607c"
 # (events and event_actors), and the registries' tables are one file each.
 SEED_TABLE_FILES = (
     "actors/part-0.parquet",
-    "claims/part-2021.parquet",
-    "documents/part-2021.parquet",
-    "event_actors/part-2020.parquet",
-    "event_actors/part-2021.parquet",
+    "claims/part-2021-09.parquet",
+    "documents/part-2021-09.parquet",
+    "event_actors/part-2020-01.parquet",
+    "event_actors/part-2021-09.parquet",
     "event_actors/part-undated.parquet",
-    "events/part-2020.parquet",
-    "events/part-2021.parquet",
+    "events/part-2020-01.parquet",
+    "events/part-2021-09.parquet",
     "events/part-undated.parquet",
-    "mentions/part-2021.parquet",
+    "mentions/part-2021-09.parquet",
     "places/part-0.parquet",
 )
 

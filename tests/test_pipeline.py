@@ -123,13 +123,13 @@ def test_tampered_manifest_or_corrupt_parquet_fails_check(
 
     shutil.rmtree(copy)
     shutil.copytree(seed_release, copy)
-    events = copy / "events" / "part-2021.parquet"
+    events = copy / "events" / "part-2021-09.parquet"
     raw = bytearray(events.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     events.write_bytes(bytes(raw))
     problems = check_release(copy)
-    assert any("events/part-2021.parquet has checksum" in p for p in problems), problems
-    with pytest.raises(ReleaseError, match=r"events/part-2021\.parquet has checksum"):
+    assert any("events/part-2021-09.parquet has checksum" in p for p in problems), problems
+    with pytest.raises(ReleaseError, match=r"events/part-2021-09\.parquet has checksum"):
         load(path=copy)
 
 

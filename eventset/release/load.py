@@ -1,9 +1,10 @@
 """Reading a release: verified files in, polars (or pandas) frames out.
 
-A release directory holds one folder per table (its Parquet files: one per year for the tables
-that grow with the corpus, possibly in hive-style partition folders) and a `manifest.json` listing every file's sha256. The loader checks each
-table file against the manifest before reading it and refuses a file whose checksum does not
-match: it never returns data it cannot vouch for.
+A release directory holds one folder per table (its Parquet files: one per month for the tables
+that grow with the corpus, possibly in hive-style partition folders) and a `manifest.json`
+listing every file's sha256. The loader checks each table file against the manifest before
+reading it and refuses a file whose checksum does not match: it never returns data it cannot
+vouch for.
 """
 
 from __future__ import annotations

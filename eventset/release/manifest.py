@@ -2,8 +2,8 @@
 only when they match it.
 
 A release has one folder per table holding only that table's Parquet files, so that any engine
-can read the folder as a dataset: `<table>/<file>.parquet` (a build writes one file per year for
-the tables that grow with the corpus, `events/part-2021.parquet`, see partitions.py), or in
+can read the folder as a dataset: `<table>/<file>.parquet` (a build writes one file per month for
+the tables that grow with the corpus, `events/part-2021-09.parquet`, see partitions.py), or in
 hive-style partition folders `<table>/<key>=<value>/<file>.parquet`. The codebook, the manifest and the metadata sit at the
 top. The manifest names files by these relative paths and by no other shape.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
-# The one file of a table not split by year (actors, places, any empty table), in its folder:
+# The one file of a table not split by month (actors, places, any empty table), in its folder:
 # `<table>/part-0.parquet`.
 TABLE_PART = "part-0.parquet"
 

@@ -450,10 +450,10 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         "```",
         "",
         "Or read the Parquet files directly, without eventset. Each table is a folder of "
-        "Parquet files, one per year for the tables that grow with the corpus: documents, "
-        "claims and mentions by the year the document was published "
-        "(`documents/part-2021.parquet`), events and event_actors by the year the event "
-        "started (`events/part-2021.parquet`; `events/part-undated.parquet` for events with "
+        "Parquet files, one per month for the tables that grow with the corpus: documents, "
+        "claims and mentions by the month the document was published "
+        "(`documents/part-2021-09.parquet`), events and event_actors by the month the event "
+        "started (`events/part-2021-09.parquet`; `events/part-undated.parquet` for events with "
         "no start date); actors and places are one `part-0.parquet` each. A table may also be "
         "split into hive-style `key=value/` partition folders. Give an engine a table's folder "
         "or its glob, never the release folder, which holds every table and the metadata.",

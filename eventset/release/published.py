@@ -9,7 +9,7 @@ Where files come from: `EVENTSET_BASE_URL` when set, else `DEFAULT_BASE_URL`. A 
 `{version}` in it is filled in; one without it is taken as a folder of release folders, so files
 are fetched from `<base>/eventset-<version>/<path>` (the layout of `dist/`, served as is), where a
 path is a file at the top of the release or a table's file in its folder
-(`events/part-2021.parquet`, `actors/part-0.parquet`, or in a hive folder
+(`events/part-2021-09.parquet`, `actors/part-0.parquet`, or in a hive folder
 `events/year=2021/part-0.parquet`).
 Where they are cached: `EVENTSET_DATA_DIR` when set, else the user cache (pooch.os_cache).
 """
@@ -115,7 +115,7 @@ def flat_assets() -> bool:
 
 def asset_name(path: str) -> str:
     """The name a release file is uploaded under where a host holds no folders: its path with
-    `/` as `--` (`events/part-2021.parquet` -> `events--part-2021.parquet`). No release path holds
+    `/` as `--` (`events/part-2021-09.parquet` -> `events--part-2021-09.parquet`). No release path holds
     `--` in a folder name, so the mapping is one to one."""
     return path.replace("/", "--")
 

@@ -1,7 +1,7 @@
 """Writing a release directory: Parquet tables, codebook and manifest, atomically.
 
-Each table goes into its own folder, one file per year for the tables that grow with the corpus
-(`events/part-2021.parquet`, see partitions.py), so a table's folder is a dataset that any engine
+Each table goes into its own folder, one file per month for the tables that grow with the corpus
+(`events/part-2021-09.parquet`, see partitions.py), so a table's folder is a dataset that any engine
 reads alone (see manifest.py for the shapes a release may hold).
 
 The directory is assembled under a temporary name beside its destination and renamed into

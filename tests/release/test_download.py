@@ -24,7 +24,7 @@ from eventset.release.published import asset_name, read_registry, register, rele
 from tests.release.conftest import Releases
 
 # A file of the events table in 0.1.0 (the events that started in 2021).
-EVENTS_FILE = "events/part-2021.parquet"
+EVENTS_FILE = "events/part-2021-09.parquet"
 
 
 class Server:

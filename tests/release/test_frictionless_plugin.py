@@ -73,7 +73,7 @@ def test_valid_without_pandas_and_invalid_when_a_byte_changes(
     # several files has its checksums in manifest.json only).
     package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
     documents = next(r for r in package["resources"] if r["name"] == "documents")
-    assert documents["path"] == ["documents/part-2021.parquet"] and "hash" in documents
+    assert documents["path"] == ["documents/part-2021-09.parquet"] and "hash" in documents
     target = copy / documents["path"][0]
     raw = bytearray(target.read_bytes())
     # One letter of a metadata key in the footer: still readable, no longer the published bytes.

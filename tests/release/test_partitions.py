@@ -1,7 +1,7 @@
 """eventset/release/partitions.py: which file of its table each row of a release goes in.
 
-documents, claims and mentions go by the year their document was published; events and
-event_actors by the year the event started (`undated` without a start date); actors and places
+documents, claims and mentions go by the month their document was published; events and
+event_actors by the month the event started (`undated` without a start date); actors and places
 are one `part-0.parquet`, as is any empty table. Every row lands in exactly one file, rows keep
 the primary-key order of the assembled tables, and `eventset.load` gives the tables back.
 
@@ -48,10 +48,10 @@ def expected_file(
 ) -> str:
     """The file a row of table `name` belongs in."""
     if name in BY_DOCUMENT:
-        return f"part-{published[str(row['document_id'])].year}.parquet"
+        return f"part-{published[str(row['document_id'])]:%Y-%m}.parquet"
     if name in BY_EVENT:
         start = started[str(row["event_id"])]
-        return "part-undated.parquet" if start is None else f"part-{start.year}.parquet"
+        return "part-undated.parquet" if start is None else f"part-{start:%Y-%m}.parquet"
     assert name in REGISTRIES, name
     return "part-0.parquet"
 
@@ -183,7 +183,7 @@ def test_an_empty_table_is_one_empty_part_0() -> None:
         schema={"claim_id": pl.String, "document_id": pl.String},
     )
     parts = table_parts({"documents": documents, "events": events, "claims": claims})
-    assert list(parts["documents"]) == ["part-2019.parquet", "part-2021.parquet"]
+    assert list(parts["documents"]) == ["part-2019-05.parquet", "part-2021-01.parquet"]
     for name in ("events", "claims"):
         assert list(parts[name]) == ["part-0.parquet"]
         assert parts[name]["part-0.parquet"].is_empty()
@@ -246,7 +246,7 @@ def test_a_release_over_several_years_with_an_empty_table(
     gold_build: BuildResult, tmp_path: Path
 ) -> None:
     """The seed's tables with their document moved to 2019 and no claims: the document's rows
-    follow it to part-2019, and the empty claims table is one part-0 file with no rows."""
+    follow it to part-2019-09, and the empty claims table is one part-0 file with no rows."""
     tables = dict(gold_build.tables)
     tables["documents"] = tables["documents"].with_columns(pl.col("published").dt.offset_by("-2y"))
     tables["claims"] = tables["claims"].clear()
@@ -254,11 +254,11 @@ def test_a_release_over_several_years_with_an_empty_table(
     files = table_files(entry["path"] for entry in read_manifest(release)["files"])
     assert files["claims"] == ["claims/part-0.parquet"]
     assert pq.read_metadata(release / "claims" / "part-0.parquet").num_rows == 0
-    assert files["documents"] == ["documents/part-2019.parquet"]
-    assert files["mentions"] == ["mentions/part-2019.parquet"]
+    assert files["documents"] == ["documents/part-2019-09.parquet"]
+    assert files["mentions"] == ["mentions/part-2019-09.parquet"]
     assert files["events"] == [
-        "events/part-2020.parquet",
-        "events/part-2021.parquet",
+        "events/part-2020-01.parquet",
+        "events/part-2021-09.parquet",
         "events/part-undated.parquet",
     ]
     assert_release_files(release, tables)

@@ -101,8 +101,8 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
         events["path"]
         == files["events"]
         == [
-            "events/part-2020.parquet",
-            "events/part-2021.parquet",
+            "events/part-2020-01.parquet",
+            "events/part-2021-09.parquet",
             "events/part-undated.parquet",
         ]
     )
@@ -110,9 +110,9 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
     assert "hash" not in events and "bytes" not in events
     # One file: the resource carries its checksum and size.
     documents = next(r for r in package["resources"] if r["name"] == "documents")
-    assert documents["path"] == files["documents"] == ["documents/part-2021.parquet"]
-    assert documents["hash"] == manifest["documents/part-2021.parquet"]["sha256"]
-    assert documents["bytes"] == manifest["documents/part-2021.parquet"]["bytes"]
+    assert documents["path"] == files["documents"] == ["documents/part-2021-09.parquet"]
+    assert documents["hash"] == manifest["documents/part-2021-09.parquet"]["sha256"]
+    assert documents["bytes"] == manifest["documents/part-2021-09.parquet"]["bytes"]
 
 
 def test_croissant_loads_and_its_records_match_the_tables(releases: Releases) -> None:
@@ -149,8 +149,8 @@ def test_the_dataset_card_says_what_is_in_it(releases: Releases) -> None:
     assert tables["documents"]["origin"].to_list() == ["published"]
     for needle in ("polars", "pandas", "duckdb", 'eventset.load("0.1.0")', "CC-BY-4.0", "@misc"):
         assert needle in card
-    # The layout it describes is the one it ships: files named by year, and `part-0` ones.
-    for needle in ("events/part-2021.parquet", "events/part-undated.parquet", "part-0.parquet"):
+    # The layout it describes is the one it ships: files named by month, and `part-0` ones.
+    for needle in ("events/part-2021-09.parquet", "events/part-undated.parquet", "part-0.parquet"):
         assert needle in card
         assert needle.split("/")[-1] in {p.split("/")[-1] for p in RELEASE_FILES}
 

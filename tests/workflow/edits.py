@@ -26,13 +26,13 @@ def write_base(root: Path) -> None:
             path.rename(held / folder / path.name)
 
 
-def annotations(root: Path) -> list[Path]:
+def annotation_files(root: Path) -> list[Path]:
     return sorted((root / "data" / "annotations").glob("*.yaml"))
 
 
 def ids_in(root: Path, pattern: str) -> list[str]:
     found: set[str] = set()
-    for path in annotations(root):
+    for path in annotation_files(root):
         found |= set(re.findall(pattern, path.read_text(encoding="utf-8")))
     return sorted(found)
 
@@ -43,7 +43,7 @@ def replace_first(path: Path, pattern: str, new: Callable[[re.Match[str]], str])
 
 
 def edit(root: Path, held: Path, kind: str, pick: int) -> None:
-    docs = annotations(root)
+    docs = annotation_files(root)
     doc = docs[pick % len(docs)]
     if kind == "add":
         extra = sorted((held / "data" / "annotations").glob("*.yaml"))

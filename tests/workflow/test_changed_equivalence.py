@@ -30,7 +30,7 @@ from eventset.validation.changed import (
 )
 from eventset.validation.indexed import validate_with_index
 from eventset.validation.repository import validate_repository
-from tests.workflow.edits import DOCS, EDITS, annotations, edit, replace_first, write_base
+from tests.workflow.edits import DOCS, EDITS, annotation_files, edit, replace_first, write_base
 from tests.workflow.helpers import commit_all, git
 
 
@@ -65,7 +65,7 @@ def test_changed_reports_what_a_full_validate_reports(
         assert fast.validation.problems == full.validation.problems
         assert fast.validation.processed <= full.validation.processed
         # `validate FILE`: the same for one annotation, parsing only around it
-        docs = annotations(root)
+        docs = annotation_files(root)
         if docs:
             target = [docs[len(edits) * 7 % len(docs)]]
             assert validate_files(root, target).problems == (
@@ -88,7 +88,7 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
             validate_repository(root, cache=True)  # the snapshot
             for kind, at in edits:
                 edit(root, base_repo.parent / "held", kind, at)
-            docs = annotations(root)
+            docs = annotation_files(root)
             target = docs[pick % len(docs)] if docs else root / "data" / "annotations" / "x.yaml"
             wanted = {f"data/annotations/{target.name}"}
             indexed = validate_with_index(root, wanted, [target])
@@ -100,7 +100,7 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
 def _events_by_file(root: Path) -> dict[str, list[str]]:
     return {
         doc.name: re.findall(r"- id: (synthetic-event-\d+)\n", doc.read_text(encoding="utf-8"))
-        for doc in annotations(root)
+        for doc in annotation_files(root)
     }
 
 
@@ -144,7 +144,9 @@ def test_the_hint_for_an_unknown_event_searches_every_document(
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     events = _events_by_file(root)
-    target = next(doc for doc in annotations(root) if "event: synthetic-event-" in doc.read_text())
+    target = next(
+        doc for doc in annotation_files(root) if "event: synthetic-event-" in doc.read_text()
+    )
     elsewhere = sorted(
         {e for name, ids in events.items() if name != target.name for e in ids}
         - set(events[target.name])
@@ -161,10 +163,10 @@ def test_validate_file_declines_a_cache_of_another_corpus(base_repo: Path, tmp_p
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        target = annotations(root)[0]
+        target = annotation_files(root)[0]
         assert validate_with_index(root, {f"data/annotations/{target.name}"}, [target]) is None
         validate_repository(root, cache=True)
-        for doc in annotations(root):
+        for doc in annotation_files(root):
             doc.write_bytes(doc.read_bytes())  # same bytes, every signature changed
         with mock.patch("eventset.validation.indexed.MAX_STALE", 3):
             assert validate_with_index(root, {"data/annotations/x.yaml"}, [target]) is None
@@ -184,7 +186,7 @@ def test_an_id_written_with_an_escape_is_still_found(base_repo: Path, tmp_path: 
     are always read, so renaming the actor still reports the annotation that uses it."""
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
-    doc = annotations(root)[0]
+    doc = annotation_files(root)[0]
     actor = re.findall(r"actor: (synthetic-actor-\d+)", doc.read_text(encoding="utf-8"))[0]
     escaped = '"' + actor.replace("-", "\\x2d", 1) + '"'
     text = re.sub(rf"(?<![\w-]){actor}(?![\w-])", lambda m: escaped, doc.read_text("utf-8"))
@@ -206,7 +208,7 @@ def test_annotations_in_a_repository_of_their_own_are_validated_whole(
     root = tmp_path / "repo"
     shutil.copytree(base_repo, root)
     git(root / "data" / "annotations", "init", "-q")
-    target = [annotations(root)[0]]
+    target = [annotation_files(root)[0]]
     result = validate_files(root, target)
     assert result.problems == validate_repository(root, target).problems
     assert result.files_checked >= DOCS

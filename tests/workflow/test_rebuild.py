@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from eventset.pipeline import BuildResult, build
 from eventset.rebuild import state_directory
 from eventset.release.manifest import MANIFEST
-from tests.workflow.edits import EDITS, annotations, edit, replace_first, write_base
+from tests.workflow.edits import EDITS, annotation_files, edit, replace_first, write_base
 
 REGISTRY_EDITS = {"rename_actor", "remove_actor", "rename_place", "remove_place"}
 
@@ -82,12 +82,12 @@ def test_a_build_after_edits_writes_what_a_full_build_writes(
 
 def test_a_deleted_document_no_longer_reports_its_events(base: Path, tmp_path: Path) -> None:
     """Every event the document reported is merged again from the documents left (or goes)."""
-    for pick in range(len(annotations(base))):
+    for pick in range(len(annotation_files(base))):
         root = tmp_path / f"repo-{pick}"
         shutil.copytree(base, root)
         with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / f"cache-{pick}")}):
             build(root, tmp_path / f"out-{pick}", "dev")
-            annotations(root)[pick].unlink()
+            annotation_files(root)[pick].unlink()
             again = build(root, tmp_path / f"out-{pick}", "dev")
             if not again.ok:
                 continue  # another document used one of its events
@@ -107,7 +107,7 @@ def test_only_the_years_an_edit_touches_are_written(base: Path, tmp_path: Path) 
         assert first.written is not None
         final = first.written.path
         before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
-        replace_first(annotations(root)[3], r'summary: "', lambda m: 'summary: "Edited. ')
+        replace_first(annotation_files(root)[3], r'summary: "', lambda m: 'summary: "Edited. ')
         again = build(root, tmp_path / "out", "dev")
         assert again.changed == 1
         after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
@@ -127,7 +127,7 @@ def test_a_touched_release_is_built_again_whole(base: Path, tmp_path: Path) -> N
         assert first.written is not None
         manifest = first.written.path / MANIFEST
         manifest.write_text(manifest.read_text(encoding="utf-8"), encoding="utf-8")
-        replace_first(annotations(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+        replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
         again, full = _builds(root, tmp_path)
         assert again.changed is None  # a full build
         assert _release_bytes(again) == _release_bytes(full)
@@ -139,7 +139,7 @@ def test_nothing_changed_writes_nothing(base: Path, tmp_path: Path) -> None:
     with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
         first = build(root, tmp_path / "out", "dev")
         assert first.written is not None
-        for doc in annotations(root):
+        for doc in annotation_files(root):
             doc.write_bytes(doc.read_bytes())  # new signatures, the same bytes
         again = build(root, tmp_path / "out", "dev")
         assert again.changed == 0
