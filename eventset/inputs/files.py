@@ -83,18 +83,16 @@ def list_folder(
     refused = leaves_repository(layout, folder)
     if refused is not None:
         return {}, [refused]
-    files: dict[str, str] = {}
+    entries = walk(folder)
     problems: list[Problem] = []
-    for name, entry in walk(folder).items():
-        if entry.kind == "l":
+    for name, kind in entries.others.items():
+        if kind == "l":
             shown = layout.shown(folder / name)
             problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
-        elif entry.kind == "f":
-            files[name] = entry.signature
         elif Path(name).suffix in suffixes:  # a folder, FIFO or device named like an input
             shown = layout.shown(folder / name)
             problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
-    return files, sorted(problems)
+    return entries.files, sorted(problems)
 
 
 def read_inside(

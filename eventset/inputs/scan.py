@@ -20,31 +20,28 @@ from pathlib import Path
 
 # One record per entry, every field ended by NUL (a file name may hold any other byte): the name,
 # the type (f regular, l symlink, d folder, p/s/c/b others), size, modification and change time
-# (seconds with a ten-digit fraction: nanoseconds and a trailing 0) and the inode.
+# and the inode.
 _FORMAT = r"%f\0%y\0%s\0%T@\0%C@\0%i\0"
 _FIELDS = 6
 
 
 @dataclass(frozen=True)
-class Entry:
-    kind: str  # "f" regular file, "l" symlink, "d" folder, anything else another kind
-    signature: str  # size.mtime_ns.ctime_ns.inode (cache.signature's form); "" unless a file
+class Entries:
+    """A folder's entries: regular files by name with their stat signature (size, modification
+    and change time in nanoseconds, inode: cache.signature's form), and the rest by name with
+    their kind ("l" symlink, "d" folder, "o" anything else)."""
+
+    files: dict[str, str]
+    others: dict[str, str]
 
 
 def signature_of(st: os.stat_result) -> str:
     return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISREG(mode):
-        return "f"
-    if stat.S_ISLNK(mode):
-        return "l"
-    return "d" if stat.S_ISDIR(mode) else "o"
-
-
-def walk_in_python(folder: Path) -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
+def walk_in_python(folder: Path) -> Entries:
+    files: dict[str, str] = {}
+    others: dict[str, str] = {}
     try:
         with os.scandir(folder) as found:
             for entry in found:
@@ -52,38 +49,40 @@ def walk_in_python(folder: Path) -> dict[str, Entry]:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue  # gone since it was listed
-                kind = _kind(st.st_mode)
-                entries[entry.name] = Entry(kind, signature_of(st) if kind == "f" else "")
+                if stat.S_ISREG(st.st_mode):
+                    files[entry.name] = signature_of(st)
+                elif stat.S_ISLNK(st.st_mode):
+                    others[entry.name] = "l"
+                else:
+                    others[entry.name] = "d" if stat.S_ISDIR(st.st_mode) else "o"
     except OSError:
-        return {}
-    return entries
+        return Entries({}, {})
+    return Entries(files, others)
 
 
-def _nanoseconds(seconds: str) -> int:
-    whole, _, fraction = seconds.partition(".")
-    return int(whole) * 1_000_000_000 + int((fraction + "000000000")[:9])
-
-
-def _parse(out: bytes) -> dict[str, Entry] | None:
-    fields = out.split(b"\0")
+def _parse(out: bytes) -> Entries | None:
+    """find's records as entries; None when they are not what _FORMAT asks for. Column-wise
+    (each field a list slice): 200,000 records parse in a tenth of a second."""
+    fields = out.decode("utf-8", "surrogateescape").split("\0")  # names as os.scandir gives them
     if len(fields) % _FIELDS != 1 or fields[-1]:
-        return None  # not find's records: let Python walk instead
-    entries: dict[str, Entry] = {}
-    try:
-        for at in range(0, len(fields) - 1, _FIELDS):
-            name, kind, size, mtime, ctime, inode = fields[at : at + _FIELDS]
-            text = name.decode("utf-8", "surrogateescape")  # as os.scandir names it
-            if kind == b"f":
-                signature = (
-                    f"{int(size)}.{_nanoseconds(mtime.decode())}."
-                    f"{_nanoseconds(ctime.decode())}.{int(inode)}"
-                )
-                entries[text] = Entry("f", signature)
-            else:
-                entries[text] = Entry(kind.decode() if kind in (b"l", b"d") else "o", "")
-    except ValueError:
         return None
-    return entries
+    names, kinds, sizes, mtimes, ctimes, inodes = (fields[at:-1:_FIELDS] for at in range(_FIELDS))
+    # %T@ and %C@ print seconds, a dot and ten digits (nanoseconds, then a 0): without the dot
+    # and the last digit they are nanoseconds as st_mtime_ns writes them.
+    if not all(len(t) > 11 and t[-11] == "." for t in (*mtimes, *ctimes)):
+        return None
+    files: dict[str, str] = {}
+    others: dict[str, str] = {}
+    for name, kind, size, mtime, ctime, inode in zip(
+        names, kinds, sizes, mtimes, ctimes, inodes, strict=True
+    ):
+        if kind == "f":
+            files[name] = (
+                f"{size}.{mtime[:-11]}{mtime[-10:-1]}.{ctime[:-11]}{ctime[-10:-1]}.{inode}"
+            )
+        else:
+            others[name] = kind if kind in ("l", "d") else "o"
+    return Entries(files, others)
 
 
 def _gnu_find() -> str | None:
@@ -128,9 +127,8 @@ def prefetch(*folders: Path) -> None:
                 _started[key] = process
 
 
-def walk(folder: Path) -> dict[str, Entry]:
-    """Every entry of `folder` (not below it) by name, with its kind and, for a regular file,
-    its stat signature; {} when the folder cannot be listed."""
+def walk(folder: Path) -> Entries:
+    """Every entry of `folder` (not below it); none when the folder cannot be listed."""
     process = _started.pop(os.path.realpath(folder), None) or _start(folder)
     if process is not None:
         out, _ = process.communicate()

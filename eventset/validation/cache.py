@@ -18,6 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
+from eventset.inputs.scan import signature_of
+
 KEY = "_key"  # the document key column every cached frame carries
 # The references one document can share with another (the rest name registry entries): kept
 # apart in the snapshot too, a fifth of all references, for checking a few files against it.
@@ -134,5 +136,5 @@ def signature(
         except OSError:
             parts.append("missing")
             continue
-        parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
+        parts.append(signature_of(st))
     return ":".join(parts)

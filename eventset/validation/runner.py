@@ -152,16 +152,22 @@ def split_by_signature(
     ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
     signature, "" when signatures are not used). `stats`: the files' signatures as the listing
     took them (a file missing there is looked at now)."""
-    by_file = {
-        file: (sig, key) for key, file, sig in index.select(KEY, "file", "signature").iter_rows()
-    }
     unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
+    if not use_signatures:
+        return unchanged, [(file, annotation, seed, "") for file, annotation, seed in tasks]
+    # Whole columns, not rows: at 100,000 documents a row at a time costs a third of a second.
+    previous = dict(
+        zip(
+            index.get_column("file").to_list(),
+            zip(index.get_column("signature").to_list(), index.get_column(KEY).to_list()),
+        )
+    )
     work: list[Task] = []
     for file, annotation, seed in tasks:
-        stat_signature = cache.signature(version, annotation, seed, stats) if use_signatures else ""
-        previous = by_file.get(file)
-        if previous is not None and stat_signature and previous[0] == stat_signature:
-            unchanged[KEY].append(previous[1])
+        stat_signature = cache.signature(version, annotation, seed, stats)
+        known = previous.get(file)
+        if known is not None and known[0] == stat_signature:
+            unchanged[KEY].append(known[1])
             unchanged["signature"].append(stat_signature)
         else:
             work.append((file, annotation, seed, stat_signature))

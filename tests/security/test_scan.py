@@ -25,7 +25,7 @@ NAMES = st.text(
 ).filter(lambda name: name not in {".", ".."} and len(name.encode()) < 200)
 
 
-def _by_find(folder: Path) -> dict[str, scan.Entry]:
+def _by_find(folder: Path) -> scan.Entries:
     process = scan._start(folder)
     assert process is not None
     out, _ = process.communicate()
@@ -47,7 +47,8 @@ def test_find_and_python_list_the_same_entries(tmp_path_factory: pytest.TempPath
         else:
             path.write_bytes(b"x" * at)
     assert _by_find(folder) == scan.walk_in_python(folder)
-    assert set(scan.walk_in_python(folder)) == names
+    python = scan.walk_in_python(folder)
+    assert set(python.files) | set(python.others) == names
 
 
 def test_odd_names_and_kinds(tmp_path: Path) -> None:
@@ -61,10 +62,9 @@ def test_odd_names_and_kinds(tmp_path: Path) -> None:
         os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
     found = _by_find(tmp_path)
     assert found == scan.walk_in_python(tmp_path)
-    assert found["fifo.yaml"].kind == "o" and found["sub"].kind == "d"
-    assert found["link.yaml"].kind == "l" and found["link.yaml"].signature == ""
+    assert found.others == {"fifo.yaml": "o", "sub": "d", "link.yaml": "l"}
     st = os.lstat(tmp_path / "-rf.yaml")
-    assert found["-rf.yaml"].signature == (
+    assert found.files["-rf.yaml"] == (
         f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
     )
 
@@ -73,11 +73,11 @@ def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("a")
     scan.prefetch(tmp_path)
     assert os.path.realpath(tmp_path) in scan._started
-    assert set(scan.walk(tmp_path)) == {"a.yaml"}
+    assert set(scan.walk(tmp_path).files) == {"a.yaml"}
     assert os.path.realpath(tmp_path) not in scan._started
     (tmp_path / "b.yaml").write_text("b")
-    assert set(scan.walk(tmp_path)) == {"a.yaml", "b.yaml"}  # walked again, not the old result
+    assert set(scan.walk(tmp_path).files) == {"a.yaml", "b.yaml"}  # walked again, not reused
 
 
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
-    assert scan.walk(tmp_path / "absent") == {}
+    assert scan.walk(tmp_path / "absent") == scan.Entries({}, {})
