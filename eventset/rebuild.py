@@ -237,7 +237,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     if index is None:
         return None
     unchanged, stale = split_by_signature(
-        tasks, index, code_version(), use_signatures=True, stats=listing.stats
+        tasks, index, code_version(), use_signatures=True, signatures=listing.signatures
     )
     if len(stale) > MAX_CHANGED:
         return None

@@ -115,9 +115,10 @@ def snapshot_for(cache_dir: Path, root: Path, schemas: Mapping[str, pl.Schema]) 
     return Snapshot(cache_dir / "snapshots" / name, schemas)
 
 
-def signature(
-    version: str, annotation: str, seed: str | None, stats: Mapping[str, str] | None = None
-) -> str:
+MISSING = "missing"  # the signature of a file that is not there
+
+
+def signature(version: str, annotation: str, seed: str | None) -> str:
     """What git's index compares: size, modification time, change time and inode of both files.
     An unchanged signature reuses the snapshot entry without reading the files; any change sends
     the document to the content hash, which decides. The change time is what makes this safe:
@@ -125,16 +126,12 @@ def signature(
     st_ctime, and nothing short of the system clock can set it back."""
     parts = [version]
     for path in (annotation, seed):
-        listed = stats.get(path) if stats is not None and path is not None else None
-        if listed is not None:  # taken when the folder was listed (inputs/scan.py)
-            parts.append(listed)
-            continue
         try:
             if path is None:
                 raise FileNotFoundError
             st = os.lstat(path)
         except OSError:
-            parts.append("missing")
+            parts.append(MISSING)
             continue
         parts.append(signature_of(st))
     return ":".join(parts)

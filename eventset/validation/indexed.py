@@ -121,7 +121,7 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     tasks = listing.tasks
     result.annotation_files = [file for file, _, _ in tasks]
     unchanged, stale = split_by_signature(
-        tasks, index, code_version(), use_signatures=True, stats=listing.stats
+        tasks, index, code_version(), use_signatures=True, signatures=listing.signatures
     )
     if len(stale) > MAX_STALE:
         return None

@@ -22,7 +22,7 @@ from eventset.inputs.yamlfile import YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
-from eventset.validation.cache import default_cache_dir
+from eventset.validation.cache import MISSING, code_version, default_cache_dir
 from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
 from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import (
@@ -129,11 +129,11 @@ def load_registries(layout: Layout, result: Validation) -> Registries:
 
 @dataclass
 class Listing:
-    """The annotations that may be read, in name order, and the stat signature of every listed
-    input file by its path (as the tasks name it)."""
+    """The annotations that may be read, in name order, and each one's stat signature
+    (cache.signature: the code version and both files' stat signatures as the listing saw them)."""
 
     tasks: list[DocumentTask]
-    stats: dict[str, str]
+    signatures: list[str]
 
 
 def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
@@ -142,19 +142,20 @@ def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
 
 
 def list_inputs(layout: Layout, result: Validation) -> Listing:
-    """Every annotation that may be read, with its seed, and the files' stat signatures."""
+    """Every annotation that may be read, with its seed and their stat signature."""
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
     seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
     result.problems += refused + refused_seeds
     tasks: list[DocumentTask] = []
-    stats: dict[str, str] = {}
+    signatures: list[str] = []
+    version = code_version()
     # Plain strings, not a Path per name: pathlib costs microseconds per file, seconds at 100k.
     folder, seeds_folder = str(layout.annotations), str(layout.seeds)
     shown_folder = layout.shown(layout.annotations)
     valid_id = re.compile(DOCUMENT_ID_PATTERN)
     for name in sorted(annotations):
         stem, _, suffix = name.rpartition(".")
-        if not stem or f".{suffix}" not in {".yaml", ".yml"}:  # as Path.suffix reads it
+        if not stem or (suffix != "yaml" and suffix != "yml"):  # as Path.suffix reads it
             continue
         if not valid_id.fullmatch(stem):
             result.problems.append(
@@ -168,15 +169,16 @@ def list_inputs(layout: Layout, result: Validation) -> Listing:
             )
             continue
         # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
-        seed = f"{stem}.txt"
-        annotation = f"{folder}/{name}"
-        stats[annotation] = annotations[name]
-        seed_path = None
-        if seed in seeds:
-            seed_path = f"{seeds_folder}/{seed}"
-            stats[seed_path] = seeds[seed]
-        tasks.append((f"{shown_folder}/{name}", annotation, seed_path))
-    return Listing(tasks, stats)
+        seed = seeds.get(f"{stem}.txt")
+        tasks.append(
+            (
+                f"{shown_folder}/{name}",
+                f"{folder}/{name}",
+                None if seed is None else f"{seeds_folder}/{stem}.txt",
+            )
+        )
+        signatures.append(f"{version}:{annotations[name]}:{seed or MISSING}")
+    return Listing(tasks, signatures)
 
 
 def validate_repository(
@@ -204,7 +206,7 @@ def validate_repository(
         jobs=jobs,
         cache_dir=default_cache_dir() if cache else None,
         progress=progress,
-        stats=listing.stats,
+        signatures=listing.signatures,
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,12 +146,12 @@ def split_by_signature(
     version: str,
     *,
     use_signatures: bool,
-    stats: Mapping[str, str] | None = None,
+    signatures: Sequence[str] | None = None,
 ) -> tuple[dict[str, list[str]], list[Task]]:
     """The snapshot entries of the documents whose files' stat signatures are unchanged
     ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
-    signature, "" when signatures are not used). `stats`: the files' signatures as the listing
-    took them (a file missing there is looked at now)."""
+    signature, "" when signatures are not used). `signatures`: the tasks' signatures as the
+    listing took them (repository.list_inputs); otherwise the files are looked at now."""
     unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
     if not use_signatures:
         return unchanged, [(file, annotation, seed, "") for file, annotation, seed in tasks]
@@ -162,9 +162,10 @@ def split_by_signature(
             zip(index.get_column("signature").to_list(), index.get_column(KEY).to_list()),
         )
     )
+    if signatures is None:
+        signatures = [cache.signature(version, annotation, seed) for _, annotation, seed in tasks]
     work: list[Task] = []
-    for file, annotation, seed in tasks:
-        stat_signature = cache.signature(version, annotation, seed, stats)
+    for (file, annotation, seed), stat_signature in zip(tasks, signatures, strict=True):
         known = previous.get(file)
         if known is not None and known[0] == stat_signature:
             unchanged[KEY].append(known[1])
@@ -181,7 +182,7 @@ def run_documents(
     jobs: int = 1,
     cache_dir: Path | None = None,
     progress: bool = False,
-    stats: Mapping[str, str] | None = None,
+    signatures: Sequence[str] | None = None,
 ) -> Batch:
     """Process (shown name, annotation path, seed path or None) tasks into problems and frames."""
     version = code_version()
@@ -191,7 +192,7 @@ def run_documents(
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
     known = frozenset(old_index.get_column(KEY).to_list())
     unchanged, work = split_by_signature(
-        tasks, old_index, version, use_signatures=snapshot is not None, stats=stats
+        tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,
