@@ -156,10 +156,13 @@ def split_by_signature(
     if not use_signatures:
         return unchanged, [(file, annotation, seed, "") for file, annotation, seed in tasks]
     # Whole columns, not rows: at 100,000 documents a row at a time costs a third of a second.
+    known_signatures = index.get_column("signature").to_list()
+    keys = index.get_column(KEY).to_list()
     previous = dict(
         zip(
             index.get_column("file").to_list(),
-            zip(index.get_column("signature").to_list(), index.get_column(KEY).to_list()),
+            zip(known_signatures, keys, strict=True),
+            strict=True,
         )
     )
     if signatures is None:

@@ -26,12 +26,11 @@ NAMES = st.text(
 
 
 def _by_find(folder: Path) -> scan.Entries:
-    process = scan._start(folder)
-    assert process is not None
-    out, _ = process.communicate()
-    parsed = scan._parse(out)
-    assert parsed is not None
-    return parsed
+    started = scan._find([folder])
+    assert started is not None
+    entries = started.entries(folder)
+    assert entries is not None
+    return entries
 
 
 @given(names=st.sets(NAMES, max_size=12))
@@ -81,3 +80,22 @@ def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
 
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
     assert scan.walk(tmp_path / "absent") == scan.Entries({}, {})
+
+
+def test_one_walk_of_two_folders_gives_each_its_own(tmp_path: Path) -> None:
+    for folder, names in (("a", ["x.yaml", "y.yaml"]), ("b", []), ("c", ["x.yaml"])):
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_text(folder)
+    scan.prefetch(tmp_path / "a", tmp_path / "b", tmp_path / "c")
+    walked = {folder: scan.walk(tmp_path / folder) for folder in "abc"}
+    assert walked == {folder: scan.walk_in_python(tmp_path / folder) for folder in "abc"}
+    assert set(walked["a"].files) == {"x.yaml", "y.yaml"} and walked["b"] == scan.Entries({}, {})
+
+
+def test_times_in_another_form_are_not_used() -> None:
+    """Nanoseconds are read off find's ten-digit fraction; any other form is refused, not cut."""
+    record = "\x00".join(["/f", "a.yaml", "f", "3", "{t}", "{t}", "7", ""])
+    assert scan._parse(record.format(t="1700000000.1234567890").encode()) is not None
+    for odd in ("1700000000", "1700000000.123456789", "1700000000.12345678901", "x.1234567890"):
+        assert scan._parse(record.format(t=odd).encode()) is None
