@@ -26,9 +26,9 @@ NAMES = st.text(
 
 
 def _by_find(folder: Path) -> scan.Entries:
-    started = scan._find([folder])
+    started = scan._find(folder)
     assert started is not None
-    entries = started.entries(folder)
+    entries = started.entries()
     assert entries is not None
     return entries
 
@@ -57,8 +57,6 @@ def test_odd_names_and_kinds(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.yaml")
     (tmp_path / "sub").mkdir()
     (tmp_path / "link.yaml").symlink_to("/etc/passwd")
-    if sys.platform == "linux":  # Linux names are bytes: one that is not UTF-8
-        os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
     found = _by_find(tmp_path)
     assert found == scan.walk_in_python(tmp_path)
     assert found.others == {"fifo.yaml": "o", "sub": "d", "link.yaml": "l"}
@@ -66,6 +64,14 @@ def test_odd_names_and_kinds(tmp_path: Path) -> None:
     assert found.files["-rf.yaml"] == (
         f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
     )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux names are bytes")
+def test_a_name_that_is_not_utf8_is_named_as_python_names_it(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text("a")
+    os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
+    assert _by_find(tmp_path) == scan.walk_in_python(tmp_path)
+    assert "bad-\udcff.yaml" in scan.walk(tmp_path).files
 
 
 def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
@@ -82,7 +88,7 @@ def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
     assert scan.walk(tmp_path / "absent") == scan.Entries({}, {})
 
 
-def test_one_walk_of_two_folders_gives_each_its_own(tmp_path: Path) -> None:
+def test_walks_started_together_give_each_folder_its_own(tmp_path: Path) -> None:
     for folder, names in (("a", ["x.yaml", "y.yaml"]), ("b", []), ("c", ["x.yaml"])):
         (tmp_path / folder).mkdir()
         for name in names:
@@ -95,7 +101,7 @@ def test_one_walk_of_two_folders_gives_each_its_own(tmp_path: Path) -> None:
 
 def test_times_in_another_form_are_not_used() -> None:
     """Nanoseconds are read off find's ten-digit fraction; any other form is refused, not cut."""
-    record = "\x00".join(["/f", "a.yaml", "f", "3", "{t}", "{t}", "7", ""])
+    record = "\x00".join(["a.yaml", "f", "3", "{t}", "{t}", "7", ""])
     assert scan._parse(record.format(t="1700000000.1234567890").encode()) is not None
     for odd in ("1700000000", "1700000000.123456789", "1700000000.12345678901", "x.1234567890"):
         assert scan._parse(record.format(t=odd).encode()) is None
