@@ -68,8 +68,8 @@ from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import event_actors_table, events_table, typed_table
 from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
 from eventset.validation.indexed import CorpusView
-from eventset.validation.repository import Validation, list_inputs, load_registries
-from eventset.validation.runner import Batch, empty_frames, run_documents, split_by_signature
+from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
+from eventset.validation.runner import Batch, empty_frames, run_documents, split_listing
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
 MAX_CHANGED = 500
@@ -227,7 +227,6 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     validation = Validation()
     registries = load_registries(layout, validation)
     listing = list_inputs(layout, validation)
-    tasks = listing.tasks
     actors, places = validation.actors, validation.places
     if not validation.ok or actors is None or places is None:
         return None
@@ -236,15 +235,13 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     index = snapshot.load_index()
     if index is None:
         return None
-    unchanged, stale = split_by_signature(
-        tasks, index, code_version(), use_signatures=True, signatures=listing.signatures
-    )
+    unchanged, stale = split_listing(listing, index)
     if len(stale) > MAX_CHANGED:
         return None
     batch = run_documents([(file, ann, seed) for file, ann, seed, _ in stale], root=layout.root)
 
     # The documents whose content differs from the release's: by key, file by file.
-    kept = index.filter(pl.col(KEY).is_in(pl.Series(unchanged[KEY], dtype=pl.String).implode()))
+    kept = index.filter(pl.col(KEY).is_in(pl.Series(unchanged, dtype=pl.String).implode()))
     now = pl.concat([kept.select(KEY, "file"), batch.files], how="vertical").unique("file")
     compared = state.documents.select("file", KEY).join(
         now, on="file", how="full", suffix="_now", coalesce=True
@@ -255,18 +252,14 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     # A changed document whose snapshot entry is current (the snapshot was saved after the last
     # build) is parsed too: its rows are needed, and the fresh ones are at hand.
     fresh_files = set(batch.files.get_column("file").to_list())
-    by_file = {task[0]: task for task in tasks}
-    missing = [
-        by_file[file]
-        for file in differs.drop_nulls(f"{KEY}_now").get_column("file").to_list()
-        if file not in fresh_files
-    ]
+    needed = set(differs.drop_nulls(f"{KEY}_now").get_column("file").to_list()) - fresh_files
+    missing = tasks_of(listing.filter(pl.col("file").is_in(sorted(needed))))
     if missing:
         batch = _merge(batch, run_documents(missing, root=layout.root))
     validation.problems += batch.problems
     validation.files_checked += batch.processed + 2
     validation.processed = batch.processed
-    view = CorpusView(snapshot, unchanged[KEY], batch)
+    view = CorpusView(snapshot, unchanged, batch)
     gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
     old_ids = gone.get_column("document_id")
     old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))

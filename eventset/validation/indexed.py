@@ -27,7 +27,6 @@ from eventset.validation.cache import (
     SHARED_KINDS,
     SHARED_REFERENCES,
     Snapshot,
-    code_version,
     default_cache_dir,
     snapshot_for,
 )
@@ -40,13 +39,13 @@ from eventset.validation.repository import (
     list_inputs,
     load_registries,
     restrict,
+    tasks_of,
 )
 from eventset.validation.runner import (
     Batch,
-    DocumentTask,
     empty_frames,
     run_documents,
-    split_by_signature,
+    split_listing,
 )
 
 # Beyond this many files changed since the snapshot, parsing them costs more than the search
@@ -118,23 +117,20 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     result = Validation()
     registries = load_registries(layout, result)
     listing = list_inputs(layout, result)
-    tasks = listing.tasks
-    result.annotation_files = [file for file, _, _ in tasks]
-    unchanged, stale = split_by_signature(
-        tasks, index, code_version(), use_signatures=True, signatures=listing.signatures
-    )
+    result.annotation_files = listing.get_column("file").to_list()
+    unchanged, stale = split_listing(listing, index)
     if len(stale) > MAX_STALE:
         return None
-    by_file: dict[str, DocumentTask] = {task[0]: task for task in tasks}
     # The files asked about are always parsed: their own problems come from their bytes.
-    parse = {task[0] for task in stale} | (wanted & by_file.keys())
-    batch = run_documents([by_file[file] for file in sorted(parse)], root=layout.root)
-    view = CorpusView(snapshot, unchanged[KEY], batch)
+    parse = {task[0] for task in stale} | wanted
+    tasks = tasks_of(listing.filter(pl.col("file").is_in(sorted(parse))))
+    batch = run_documents(tasks, root=layout.root)
+    view = CorpusView(snapshot, unchanged, batch)
     try:
         corpus = view.corpus_problems(registries, layout)
     except (OSError, pl.exceptions.PolarsError):
         return None  # a damaged snapshot is never trusted
-    result.files_checked += len(parse)
+    result.files_checked += len(tasks)
     result.processed = batch.processed
     result.problems += batch.problems
     # A file that cannot be read is reported wherever it is, as a full validation does.

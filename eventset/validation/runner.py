@@ -178,6 +178,17 @@ def split_by_signature(
     return unchanged, work
 
 
+def split_listing(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[list[str], list[Task]]:
+    """split_by_signature for a listing frame (repository.LISTING_SCHEMA), column-wise: the keys
+    of the snapshot entries whose files' signatures are unchanged, and the rest as tasks."""
+    known = index.select("file", KEY, pl.col("signature").alias("_known"))
+    joined = listing.join(known, on="file", how="left", maintain_order="left")
+    same = pl.col("signature") == pl.col("_known")
+    unchanged = joined.filter(same).get_column(KEY).to_list()
+    stale = joined.filter(~same.fill_null(False)).select("file", "annotation", "seed", "signature")
+    return unchanged, stale.rows()
+
+
 def run_documents(
     tasks: Sequence[DocumentTask],
     *,
