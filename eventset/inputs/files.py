@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from eventset.inputs.layout import Layout
-from eventset.inputs.scan import walk
+from eventset.inputs.scan import Entries, walk
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
 
@@ -72,17 +72,15 @@ def refusal(layout: Layout, path: Path) -> Problem | None:
     return refused
 
 
-def list_folder(
-    layout: Layout, folder: Path, suffixes: set[str]
-) -> tuple[dict[str, str], list[Problem]]:
-    """Regular files of a folder by name, with their stat signatures, and the entries refused.
-    The folder is vetted once and each entry's type and signature come from one walk of it
-    (scan.py), so a large corpus costs no separate stat per file."""
+def list_folder(layout: Layout, folder: Path, suffixes: set[str]) -> tuple[Entries, list[Problem]]:
+    """The folder's entries (its regular files with their stat signatures, see scan.py), and
+    the entries refused. The folder is vetted once and each entry's type and signature come
+    from one walk of it, so a large corpus costs no separate stat per file."""
     if not folder.is_dir() and not folder.is_symlink():
-        return {}, []
+        return Entries.none(), []
     refused = leaves_repository(layout, folder)
     if refused is not None:
-        return {}, [refused]
+        return Entries.none(), [refused]
     entries = walk(folder)
     problems: list[Problem] = []
     for name, kind in entries.others.items():
@@ -92,7 +90,7 @@ def list_folder(
         elif Path(name).suffix in suffixes:  # a folder, FIFO or device named like an input
             shown = layout.shown(folder / name)
             problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
-    return entries.files, sorted(problems)
+    return entries, sorted(problems)
 
 
 def read_inside(

@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 # One record per entry, every field ended by NUL (a file name may hold any other byte): the name,
 # the type (f regular, l symlink, d folder, p/s/c/b others), size, modification and change time,
 # and the inode.
@@ -29,22 +31,50 @@ _FIELDS = 6
 _TIME = r"^[0-9]+\.[0-9]{10}$"
 
 
+FILES_SCHEMA = {"name": pl.String(), "signature": pl.String()}
+
+
 @dataclass(frozen=True)
 class Entries:
-    """A folder's entries: regular files by name with their stat signature (size, modification
-    and change time in nanoseconds, inode: cache.signature's form), and the rest by name with
-    their kind ("l" symlink, "d" folder, "o" anything else)."""
+    """A folder's entries: its regular files with their stat signatures (size, modification and
+    change time in nanoseconds, inode: cache.signature's form), the regular files whose names
+    are not UTF-8 (they read back with lone surrogates, which a polars string cannot hold), and
+    the rest by name with their kind ("l" symlink, "d" folder, "o" anything else)."""
 
-    files: dict[str, str]
+    files: pl.DataFrame  # FILES_SCHEMA
+    unencodable: dict[str, str]
     others: dict[str, str]
+
+    @staticmethod
+    def none() -> Entries:
+        return Entries(pl.DataFrame(schema=FILES_SCHEMA), {}, {})
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Entries)
+            and self.files.sort("name").equals(other.files.sort("name"))
+            and (self.unencodable, self.others) == (other.unencodable, other.others)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def signature_of(st: os.stat_result) -> str:
     return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
 
 
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def walk_in_python(folder: Path) -> Entries:
-    files: dict[str, str] = {}
+    names: list[str] = []
+    signatures: list[str] = []
+    unencodable: dict[str, str] = {}
     others: dict[str, str] = {}
     try:
         with os.scandir(folder) as found:
@@ -54,35 +84,44 @@ def walk_in_python(folder: Path) -> Entries:
                 except OSError:
                     continue  # gone since it was listed
                 if stat.S_ISREG(st.st_mode):
-                    files[entry.name] = signature_of(st)
+                    if entry.name.isascii() or _encodable(entry.name):
+                        names.append(entry.name)
+                        signatures.append(signature_of(st))
+                    else:
+                        unencodable[entry.name] = signature_of(st)
                 elif stat.S_ISLNK(st.st_mode):
                     others[entry.name] = "l"
                 else:
                     others[entry.name] = "d" if stat.S_ISDIR(st.st_mode) else "o"
     except OSError:
-        return Entries({}, {})
-    return Entries(files, others)
+        return Entries.none()
+    files = pl.DataFrame({"name": names, "signature": signatures}, schema=FILES_SCHEMA)
+    return Entries(files, unencodable, others)
+
+
+_COLUMNS = ("name", "kind", "size", "mtime", "ctime", "inode")
 
 
 def _parse(out: bytes) -> Entries | None:
-    """find's records as entries; None when they are not what _FORMAT asks for. Names stay
-    Python's (as os.scandir gives them, whatever their bytes); the numbers are put together by
-    polars, a column at a time: 100,000 records in well under a tenth of a second."""
-    import polars as pl
-
-    fields = out.decode("utf-8", "surrogateescape").split("\0")
-    if len(fields) % _FIELDS != 1 or fields[-1]:
-        return None
-    names, kinds, sizes, mtimes, ctimes, inodes = (fields[at:-1:_FIELDS] for at in range(_FIELDS))
+    """find's records as entries; None when they are not what _FORMAT asks for, or when a name
+    is not UTF-8 (then Python walks the folder). Split and put together by polars: 100,000
+    records in 0.07 s, where Python takes twice that and more."""
+    if not out:
+        return Entries.none()
     try:
-        numbers = pl.DataFrame(
-            {"kind": kinds, "size": sizes, "mtime": mtimes, "ctime": ctimes, "inode": inodes},
-            schema=dict.fromkeys(("kind", "size", "mtime", "ctime", "inode"), pl.String),
-        )
-    except (pl.exceptions.PolarsError, UnicodeError):
-        return None  # not text: not find's numbers
-    regular = pl.col("kind") == "f"
-    valid = numbers.filter(regular).select(
+        text = out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.endswith("\0"):
+        return None
+    fields = pl.Series([text[:-1]]).str.split("\0").explode()
+    if fields.len() % _FIELDS:
+        return None
+    frame = pl.DataFrame(
+        {key: fields.gather_every(_FIELDS, offset=at) for at, key in enumerate(_COLUMNS)}
+    )
+    regular = frame.filter(pl.col("kind") == "f")
+    valid = regular.select(
         pl.col("mtime").str.contains(_TIME).all(),
         pl.col("ctime").str.contains(_TIME).all(),
         pl.col("size").str.contains("^[0-9]+$").all(),
@@ -93,21 +132,16 @@ def _parse(out: bytes) -> Entries | None:
     nanoseconds = [
         pl.col(c).str.head(-11) + pl.col(c).str.slice(-10, 9) for c in ("mtime", "ctime")
     ]
-    signatures = numbers.select(
-        pl.when(regular).then(
-            pl.concat_str(pl.col("size"), *nanoseconds, pl.col("inode"), separator=".")
-        )
-    ).to_series()
-    if signatures.null_count() == 0:  # the usual folder: regular files only
-        return Entries(dict(zip(names, signatures.to_list(), strict=True)), {})
-    files: dict[str, str] = {}
-    others: dict[str, str] = {}
-    for name, kind, signature in zip(names, kinds, signatures.to_list(), strict=True):
-        if signature is not None:
-            files[name] = signature
-        else:
-            others[name] = kind if kind in ("l", "d") else "o"
-    return Entries(files, others)
+    files = regular.select(
+        "name",
+        pl.concat_str(pl.col("size"), *nanoseconds, pl.col("inode"), separator=".").alias(
+            "signature"
+        ),
+    )
+    others = frame.filter(pl.col("kind") != "f").select(
+        "name", pl.when(pl.col("kind").is_in(["l", "d"])).then("kind").otherwise(pl.lit("o"))
+    )
+    return Entries(files, {}, dict(others.iter_rows()))
 
 
 def _gnu_find() -> str | None:

@@ -70,7 +70,8 @@ class CorpusView:
         snapshot's are read from its frame `cached_in` (a part of `name`) when given. Raises
         OSError or PolarsError when the snapshot cannot be read."""
         fresh = self.fresh.frames[name].filter(where)
-        cached = self.snapshot.scan(cached_in or name).filter(self._current & where).collect()
+        # `where` first: it keeps a few rows, and the test of each row's key is the dear one.
+        cached = self.snapshot.scan(cached_in or name).filter(where).filter(self._current).collect()
         return pl.concat([fresh, cached.select(fresh.columns)], how="vertical")
 
     def corpus_problems(

@@ -143,32 +143,6 @@ def tasks_of(listing: pl.DataFrame) -> list[DocumentTask]:
     return listing.select("file", "annotation", "seed").rows()
 
 
-def _frame_of(files: dict[str, str], name: str, signature: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        {name: list(files), signature: list(files.values())},
-        schema={name: pl.String(), signature: pl.String()},
-    )
-
-
-def _text_names(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """The names polars can hold (valid Unicode), and the others (a file name that is not UTF-8
-    reads back with lone surrogates; it is never a valid document id)."""
-    try:
-        "\0".join(files).encode("utf-8")
-    except UnicodeEncodeError:
-        odd = [name for name in files if not name.isascii() and _unencodable(name)]
-        return {n: s for n, s in files.items() if n not in set(odd)}, odd
-    return files, []
-
-
-def _unencodable(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
     """Every annotation that may be read, with its seed and their stat signature (LISTING_SCHEMA).
 
@@ -176,8 +150,6 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
     seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
     result.problems += refused + refused_seeds
-    annotations, odd = _text_names(annotations)
-    seeds, _ = _text_names(seeds)  # a seed that is not UTF-8 has no document to belong to
     shown_folder = layout.shown(layout.annotations)
     name = pl.col("name")
     # As Path.suffix reads it: the part after the last dot, and something before that dot.
@@ -188,15 +160,18 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
         .then(name.str.head(-len(".yml")))
     )
     listed = (
-        _frame_of(annotations, "name", "annotation_signature")
+        annotations.files.rename({"signature": "annotation_signature"})
         .with_columns(stem.alias("stem"))
         .drop_nulls("stem")
         .sort("name")
     )
     valid = pl.col("stem").str.contains(DOCUMENT_ID_PATTERN)
     refused_names = listed.filter(~valid).get_column("name").to_list()
+    # A name that is not UTF-8 is never a valid id (and a seed so named belongs to no document).
     refused_names += [
-        n for n in odd if n.rpartition(".")[0] and n.rpartition(".")[2] in ("yaml", "yml")
+        odd
+        for odd in annotations.unencodable
+        if odd.rpartition(".")[0] and odd.rpartition(".")[2] in ("yaml", "yml")
     ]
     for refused_name in sorted(refused_names):
         result.problems.append(
@@ -212,7 +187,11 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
     return (
         listed.filter(valid)
         .with_columns((pl.col("stem") + ".txt").alias("seed_name"))
-        .join(_frame_of(seeds, "seed_name", "seed_signature"), on="seed_name", how="left")
+        .join(
+            seeds.files.rename({"name": "seed_name", "signature": "seed_signature"}),
+            on="seed_name",
+            how="left",
+        )
         .select(
             (pl.lit(f"{shown_folder}/") + name).alias("file"),
             (pl.lit(f"{layout.annotations}/") + name).alias("annotation"),
