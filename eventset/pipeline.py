@@ -64,7 +64,11 @@ def build(
     frames, validation.frames = validation.frames, {}
     for name in ("references", "event_facts"):
         frames.pop(name)
-    keys = frames["documents"].select(KEY, "document_id").join(validation.files, on=KEY)
+    keys = (
+        frames["documents"]
+        .select(pl.col(KEY).cast(pl.String), "document_id")
+        .join(validation.files, on=KEY)
+    )
     reports = frames["events"].select("document_id", "event_id")
     result.tables = assemble_tables(frames, validation.actors, validation.places)
     del frames

@@ -366,7 +366,8 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
 def _document_rows(files: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """The state's rows (_DOCUMENTS) of documents given with their KEY column."""
     return (
-        documents.join(files, on=KEY, how="inner")
+        documents.with_columns(pl.col(KEY).cast(pl.String))
+        .join(files, on=KEY, how="inner")
         .with_columns(document_parts(documents).get_column(PART))
         .select(list(_DOCUMENTS))
     )

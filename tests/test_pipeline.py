@@ -164,6 +164,38 @@ def test_builds_are_byte_identical_across_order_and_jobs(repo: Path, tmp_path: P
         assert (first.path / name).read_bytes() == (second.path / name).read_bytes()
 
 
+def test_worker_processes_spool_their_chunks_to_disk(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool's workers write their chunks' frames to files the parent reads once (runner.py):
+    the same release as one process gives, and no spooled file left behind."""
+    from eventset.validation import runner
+
+    _add_second_document(repo)
+    other = tmp_path / "other"
+    shutil.copytree(repo, other)
+    alone = _build(repo, "1.0.0", jobs=1).written
+    monkeypatch.setattr(runner, "_CHUNK", 1)  # one document a chunk: a pool for two
+    monkeypatch.setattr(runner, "_POOL_CHUNKS", 2)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(cache))
+    spooled: list[str] = []
+    real_collect = runner._collect
+
+    def collect(*args: object, **kwargs: object) -> object:
+        found = real_collect(*args, **kwargs)  # type: ignore[arg-type]
+        spooled.extend(str(p) for p in Path(str(args[4])).iterdir())
+        return found
+
+    monkeypatch.setattr(runner, "_collect", collect)
+    pooled = _build(other, "1.0.0", jobs=2).written
+    assert alone is not None and pooled is not None
+    assert _hashes(alone.path) == _hashes(pooled.path)
+    assert spooled and all(name.endswith(".arrow") for name in spooled)
+    assert not [p for p in cache.iterdir() if p.name.startswith(".spool.")]
+
+
 def test_numbered_release_is_never_overwritten(repo: Path, edit: object) -> None:
     written = _build(repo, "1.0.0").written
     assert written is not None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +56,14 @@ def _schema(name: str) -> pl.Schema:
     return row_schema(name)
 
 
+# The document key on every row of every frame is a Categorical: each key repeats on all of its
+# document's rows, and as a string it was a quarter of the corpus's memory (300 MB at 100,000
+# documents); as a category it is four bytes a row.
+KEY_TYPE = pl.Categorical()
+
+
 def frame_of(name: str, columns: Columns) -> pl.DataFrame:
-    return pl.DataFrame(columns, schema={**_schema(name), KEY: pl.String()}, strict=False)
+    return pl.DataFrame(columns, schema={**_schema(name), KEY: KEY_TYPE}, strict=False)
 
 
 def empty_frames() -> dict[str, pl.DataFrame]:
@@ -74,11 +82,12 @@ def _read(path: str | None, limit: int) -> bytes | None:
 # Per-worker state, set once by the pool initializer rather than sent with every chunk.
 _known: frozenset[str] = frozenset()
 _version = ""
+_spool: str | None = None  # where a worker writes its chunks' frames; None: sent back as bytes
 
 
-def _init(known: frozenset[str], version: str) -> None:
-    global _known, _version
-    _known, _version = known, version
+def _init(known: frozenset[str], version: str, spool: str | None = None) -> None:
+    global _known, _version, _spool
+    _known, _version, _spool = known, version, spool
 
 
 @dataclass
@@ -88,6 +97,7 @@ class _ChunkResult:
     )  # in the snapshot
     index: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in INDEX_SCHEMA})
     frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
+    spooled: dict[str, str] = field(default_factory=dict)  # or the files they were written to
 
 
 def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
@@ -121,8 +131,15 @@ def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
             for col, values in columns.items():
                 joined[name][col].extend(values)
             joined[name][KEY].extend([key] * rows)
+    chunk_id = uuid.uuid4().hex
     for name, columns in joined.items():
-        if columns[KEY]:
+        if not columns[KEY]:
+            continue
+        if _spool is not None:
+            path = f"{_spool}/{chunk_id}.{name}.arrow"
+            frame_of(name, columns).write_ipc(path)
+            out.spooled[name] = path
+        else:
             buffer = io.BytesIO()
             frame_of(name, columns).write_ipc(buffer)
             out.frames[name] = buffer.getvalue()
@@ -209,39 +226,16 @@ def run_documents(
         tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
-    # Streamed: each chunk's Arrow bytes become frames as soon as they arrive and are dropped,
-    # so the parent never holds the whole corpus twice (as bytes and as frames).
-    new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
-    new_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
-    for result in _with_progress(_map_chunks(chunks, jobs, known, version), len(work), progress):
-        for col in (KEY, "signature"):
-            unchanged[col] += result.reused[col]
-        for col in INDEX_SCHEMA:
-            new_rows[col] += result.index[col]
-        for name, data in result.frames.items():
-            new_parts[name].append(_decode(data, many=len(chunks) >= _POOL_CHUNKS))
+    with tempfile.TemporaryDirectory(
+        prefix=".spool.",
+        dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
+        ignore_cleanup_errors=True,  # a frame may still map a file (Windows refuses to delete it)
+    ) as spool:
+        new_rows, new_parts = _collect(chunks, jobs, known, version, spool, unchanged, progress)
+        frames, index, processed, drift = _merge_with_snapshot(
+            cached, old_index, unchanged, new_rows, new_parts
+        )
 
-    reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
-    new_index = pl.DataFrame(new_rows, schema=INDEX_SCHEMA)
-    keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
-    index_parts = [
-        old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
-        new_index,
-    ]
-    frame_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in FRAME_NAMES}
-    if cached is not None and reused.height:
-        for name in FRAME_NAMES:
-            frame_parts[name].append(cached[1][name].filter(keep))
-    for name in FRAME_NAMES:
-        frame_parts[name] += new_parts[name]
-    empty = empty_frames()
-    frames = {
-        name: pl.concat([empty[name], *frame_parts[name]], how="vertical") for name in FRAME_NAMES
-    }
-    index = pl.concat(index_parts, how="vertical")
-    processed = new_index.height
-    # Entries the snapshot has wrong: documents processed now, and entries no longer used.
-    drift = processed + old_index.height - index_parts[0].height
     # Rewriting the snapshot costs as much as writing every row of the corpus (over a gigabyte
     # at 100,000 documents); until 1% of it is out of date, processing those few documents
     # again on the next run is cheaper. What a run returns never depends on this.
@@ -253,27 +247,69 @@ def run_documents(
     return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)))
 
 
-def _decode(data: bytes, *, many: bool) -> pl.DataFrame:
-    """A chunk's Arrow IPC bytes as a frame. pyarrow's reader maps the buffers it is given (no
-    copy, 0.06 ms a frame) where polars' copies them (0.9 ms): over the thousands of frames of a
-    large corpus, seconds of the parent's CPU that the workers would otherwise have. For a few
-    chunks polars is quicker than importing pyarrow (0.12 s)."""
-    if not many:
-        return pl.read_ipc(io.BytesIO(data))
-    import pyarrow as pa
-    import pyarrow.ipc
+def _collect(
+    chunks: list[list[Task]],
+    jobs: int,
+    known: frozenset[str],
+    version: str,
+    spool: str,
+    unchanged: dict[str, list[str]],
+    progress: bool,
+) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]]]:
+    """The index rows of the documents processed now, and their frames as parts. A pool's
+    workers write their chunks' frames to files in `spool` and send back only their names: the
+    parent reads each frame once, whole, at the end, instead of holding thousands of chunks'
+    bytes (at 100,000 documents, twice the memory of the frames themselves)."""
+    new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
+    new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
+    results = _map_chunks(chunks, jobs, known, version, spool)
+    for result in _with_progress(results, sum(map(len, chunks)), progress):
+        for col in (KEY, "signature"):
+            unchanged[col] += result.reused[col]
+        for col in INDEX_SCHEMA:
+            new_rows[col] += result.index[col]
+        for name, data in result.frames.items():
+            new_parts[name].append(pl.read_ipc(io.BytesIO(data)).lazy())
+        for name, path in result.spooled.items():
+            new_parts[name].append(pl.scan_ipc(path))
+    return new_rows, new_parts
 
-    frame = pl.from_arrow(pyarrow.ipc.open_file(pa.BufferReader(data)).read_all())
-    assert isinstance(frame, pl.DataFrame)
-    return frame
+
+def _merge_with_snapshot(
+    cached: tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None,
+    old_index: pl.DataFrame,
+    unchanged: dict[str, list[str]],
+    new_rows: dict[str, list[str]],
+    new_parts: dict[str, list[pl.LazyFrame]],
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int, int]:
+    """The corpus's frames and index: the snapshot's entries still current, and the new ones.
+    Also the number of documents processed now, and of snapshot entries now out of date."""
+    reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
+    new_index = pl.DataFrame(new_rows, schema=INDEX_SCHEMA)
+    keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
+    index_parts = [
+        old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
+        new_index,
+    ]
+    empty = empty_frames()
+    frames = {}
+    for name in FRAME_NAMES:
+        parts = [empty[name].lazy(), *new_parts[name]]
+        if cached is not None and reused.height:
+            parts.insert(1, cached[1][name].lazy().filter(keep))
+        frames[name] = pl.concat(parts, how="vertical", rechunk=False).collect()
+    index = pl.concat(index_parts, how="vertical")
+    processed = new_index.height
+    # Entries the snapshot has wrong: documents processed now, and entries no longer used.
+    return frames, index, processed, processed + old_index.height - index_parts[0].height
 
 
 def _map_chunks(
-    chunks: list[list[Task]], jobs: int, known: frozenset[str], version: str
+    chunks: list[list[Task]], jobs: int, known: frozenset[str], version: str, spool: str
 ) -> Iterator[_ChunkResult]:
     # Starting workers costs about a second (spawn + imports): only worth it for real work.
     if jobs <= 1 or len(chunks) < _POOL_CHUNKS:
-        _init(known, version)
+        _init(known, version)  # in this process: the frames stay in memory
         yield from map(_process_chunk, chunks)
         return
     # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
@@ -283,7 +319,7 @@ def _map_chunks(
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init, initargs=(known, version)
+        jobs, mp_context=context, initializer=_init, initargs=(known, version, spool)
     ) as pool:
         yield from pool.map(_process_chunk, chunks)
 
