@@ -69,7 +69,7 @@ from eventset.tables.assemble import event_actors_table, events_table, typed_tab
 from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
 from eventset.validation.indexed import CorpusView
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
-from eventset.validation.runner import Batch, empty_frames, run_documents, split_listing
+from eventset.validation.runner import empty_frames, merge_batches, run_documents, split_listing
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
 MAX_CHANGED = 500
@@ -195,17 +195,6 @@ class Rebuilt:
     failures: list[TableFailure]
 
 
-def _merge(first: Batch, second: Batch) -> Batch:
-    frames = {
-        name: pl.concat([frame, second.frames[name]], how="vertical")
-        for name, frame in first.frames.items()
-    }
-    files = pl.concat([first.files, second.files], how="vertical")
-    return Batch(
-        first.problems + second.problems, frames, first.processed + second.processed, files
-    )
-
-
 def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     """The release of `root` in `out`, updated for what changed since the last build; None when
     only a full build can say (see the module's docstring)."""
@@ -255,7 +244,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     needed = set(differs.drop_nulls(f"{KEY}_now").get_column("file").to_list()) - fresh_files
     missing = tasks_of(listing.filter(pl.col("file").is_in(sorted(needed))))
     if missing:
-        batch = _merge(batch, run_documents(missing, root=layout.root))
+        batch = merge_batches(batch, run_documents(missing, root=layout.root))
     validation.problems += batch.problems
     validation.files_checked += batch.processed + 2
     validation.processed = batch.processed

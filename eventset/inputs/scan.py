@@ -49,15 +49,6 @@ class Entries:
     def none() -> Entries:
         return Entries(pl.DataFrame(schema=FILES_SCHEMA), {}, {})
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Entries)
-            and self.files.sort("name").equals(other.files.sort("name"))
-            and (self.unencodable, self.others) == (other.unencodable, other.others)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 def signature_of(st: os.stat_result) -> str:
     return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"

@@ -39,7 +39,7 @@ from eventset.validation.repository import (
     restrict,
     validate_repository,
 )
-from eventset.validation.runner import Batch, run_documents
+from eventset.validation.runner import Batch, merge_batches, run_documents
 
 Kind = Literal["annotation", "seed", "actors", "places", "data", "code", "other"]
 R = TypeVar("R", ActorRegistry, PlaceRegistry)
@@ -399,17 +399,6 @@ def _facts_and_uses(batch: Batch, files: set[str]) -> set[str]:
     )
 
 
-def _merge(first: Batch, second: Batch) -> Batch:
-    frames = {
-        name: pl.concat([frame, second.frames[name]], how="vertical")
-        for name, frame in first.frames.items()
-    }
-    files = pl.concat([first.files, second.files], how="vertical")
-    return Batch(
-        first.problems + second.problems, frames, first.processed + second.processed, files
-    )
-
-
 class _Subset:
     """Parsing a few of a repository's annotations, and the corpus checks over just those."""
 
@@ -437,7 +426,7 @@ class _Subset:
         self.parsed |= set(new)
         tasks = [self.by_file[file] for file in new]
         batch = run_documents(tasks, root=self.layout.root, jobs=self.jobs, cache_dir=None)
-        self.batch = batch if self.batch is None else _merge(self.batch, batch)
+        self.batch = batch if self.batch is None else merge_batches(self.batch, batch)
         return self.batch
 
     def with_sharers(self, reported: set[str], searched: set[str]) -> None:

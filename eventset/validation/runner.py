@@ -157,6 +157,18 @@ class Batch:
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
 
 
+def merge_batches(first: Batch, second: Batch) -> Batch:
+    """Two batches of different documents as one."""
+    frames = {
+        name: pl.concat([frame, second.frames[name]], how="vertical")
+        for name, frame in first.frames.items()
+    }
+    files = pl.concat([first.files, second.files], how="vertical")
+    return Batch(
+        first.problems + second.problems, frames, first.processed + second.processed, files
+    )
+
+
 def split_by_signature(
     tasks: Sequence[DocumentTask],
     index: pl.DataFrame,

@@ -162,7 +162,7 @@ def release_tables(draw: st.DrawFn) -> dict[str, pl.DataFrame]:
 
 
 @given(release_tables())
-def test_every_row_lands_in_exactly_one_file_named_by_its_year(
+def test_every_row_lands_in_exactly_one_file_named_by_its_month(
     tables: dict[str, pl.DataFrame],
 ) -> None:
     parts = table_parts(tables)
@@ -202,7 +202,7 @@ def test_a_row_of_no_document_of_the_release_is_refused() -> None:
 
 def assert_release_files(release: Path, tables: dict[str, pl.DataFrame]) -> None:
     """The files of a written release hold the assembled tables, each row in the file of its
-    year, and `eventset.load` gives back each table as assembled."""
+    month, and `eventset.load` gives back each table as assembled."""
     files = table_files(entry["path"] for entry in read_manifest(release)["files"])
     assert set(files) == {t.name for t in TABLES}
     on_disk = {
@@ -227,7 +227,7 @@ def assert_release_files(release: Path, tables: dict[str, pl.DataFrame]) -> None
         assert_frame_equal(loaded[table.name], frame.sort(_key(table.name)), check_exact=True)
 
 
-def test_the_seed_release_is_split_by_year_and_loads_as_assembled(
+def test_the_seed_release_is_split_by_month_and_loads_as_assembled(
     gold_build: BuildResult,
 ) -> None:
     assert gold_build.written is not None
@@ -236,13 +236,13 @@ def test_the_seed_release_is_split_by_year_and_loads_as_assembled(
 
 @settings(max_examples=scaled(0.5))
 @given(corpora(max_documents=2))
-def test_a_built_corpus_is_split_by_year_and_loads_as_assembled(corpus: Corpus) -> None:
+def test_a_built_corpus_is_split_by_month_and_loads_as_assembled(corpus: Corpus) -> None:
     with built(corpus) as (_, result):
         assert result.written is not None
         assert_release_files(result.written.path, result.tables)
 
 
-def test_a_release_over_several_years_with_an_empty_table(
+def test_a_release_over_several_months_with_an_empty_table(
     gold_build: BuildResult, tmp_path: Path
 ) -> None:
     """The seed's tables with their document moved to 2019 and no claims: the document's rows

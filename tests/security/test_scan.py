@@ -4,6 +4,8 @@ entries, kinds and stat signatures, whatever the names hold (eventset/inputs/sca
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,9 +15,24 @@ from hypothesis import strategies as st
 
 from eventset.inputs import scan
 
-pytestmark = pytest.mark.skipif(
-    scan._gnu_find() is None, reason="GNU find is not installed: Python walks every folder"
-)
+
+def _installed_find() -> tuple[str | None, bool]:
+    """Where find is and whether it is GNU's, asked here rather than of the module under test."""
+    found = shutil.which("find")
+    if found is None:
+        return None, False
+    version = subprocess.run([found, "--version"], capture_output=True, check=False).stdout
+    return found, b"GNU findutils" in version
+
+
+FIND, GNU = _installed_find()
+pytestmark = pytest.mark.skipif(not GNU, reason="GNU find is not installed: Python walks")
+
+
+def test_gnu_find_is_used_where_it_is_installed() -> None:
+    """Debian and Ubuntu (CI) ship GNU find: the fast walk must not be silently lost there."""
+    assert scan._gnu_find() == FIND
+
 
 # Names a file system accepts: no "/" or NUL; "." and ".." are not entries.
 NAMES = st.text(
@@ -23,6 +40,10 @@ NAMES = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda name: name not in {".", ".."} and len(name.encode()) < 200)
+
+
+def _plain(entries: scan.Entries) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    return dict(entries.files.iter_rows()), entries.unencodable, entries.others
 
 
 def _by_find(folder: Path) -> scan.Entries:
@@ -45,7 +66,7 @@ def test_find_and_python_list_the_same_entries(tmp_path_factory: pytest.TempPath
             path.symlink_to(folder / "elsewhere")
         else:
             path.write_bytes(b"x" * at)
-    assert _by_find(folder) == scan.walk_in_python(folder)
+    assert _plain(_by_find(folder)) == _plain(scan.walk_in_python(folder))
     python = scan.walk_in_python(folder)
     assert set(python.files["name"]) | set(python.others) == names
 
@@ -58,7 +79,7 @@ def test_odd_names_and_kinds(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "link.yaml").symlink_to("/etc/passwd")
     found = _by_find(tmp_path)
-    assert found == scan.walk_in_python(tmp_path)
+    assert _plain(found) == _plain(scan.walk_in_python(tmp_path))
     assert found.others == {"fifo.yaml": "o", "sub": "d", "link.yaml": "l"}
     st = os.lstat(tmp_path / "-rf.yaml")
     assert dict(found.files.iter_rows())["-rf.yaml"] == (
@@ -72,7 +93,7 @@ def test_a_name_that_is_not_utf8_is_named_as_python_names_it(tmp_path: Path) -> 
     os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
     started = scan._find(tmp_path)
     assert started is not None and started.entries() is None  # find's reading declines ...
-    assert scan.walk(tmp_path) == scan.walk_in_python(tmp_path)  # ... and Python walks
+    assert _plain(scan.walk(tmp_path)) == _plain(scan.walk_in_python(tmp_path))  # Python walks
     assert "bad-\udcff.yaml" in scan.walk(tmp_path).unencodable
 
 
@@ -87,7 +108,7 @@ def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
-    assert scan.walk(tmp_path / "absent") == scan.Entries.none()
+    assert _plain(scan.walk(tmp_path / "absent")) == ({}, {}, {})
 
 
 def test_walks_started_together_give_each_folder_its_own(tmp_path: Path) -> None:
@@ -97,17 +118,65 @@ def test_walks_started_together_give_each_folder_its_own(tmp_path: Path) -> None
             (tmp_path / folder / name).write_text(folder)
     scan.prefetch(tmp_path / "a", tmp_path / "b", tmp_path / "c")
     walked = {folder: scan.walk(tmp_path / folder) for folder in "abc"}
-    assert walked == {folder: scan.walk_in_python(tmp_path / folder) for folder in "abc"}
+    for folder in "abc":
+        assert _plain(walked[folder]) == _plain(scan.walk_in_python(tmp_path / folder))
     assert set(walked["a"].files["name"]) == {"x.yaml", "y.yaml"}
-    assert walked["b"] == scan.Entries.none()
+    assert _plain(walked["b"]) == ({}, {}, {})
 
 
-def test_times_in_another_form_are_not_used() -> None:
-    """Nanoseconds are read off find's ten-digit fraction; any other form is refused, not cut."""
-    record = "\x00".join(["a.yaml", "f", "3", "{t}", "{t}", "7", ""])
-    assert scan._parse(record.format(t="1700000000.1234567890").encode()) is not None
-    for odd in ("1700000000", "1700000000.123456789", "1700000000.12345678901", "x.1234567890"):
-        assert scan._parse(record.format(t=odd).encode()) is None
+def _record(name: str, size: str = "3", mtime: str = "1700000000.1234567890",
+            ctime: str = "1700000001.1234567890", inode: str = "7") -> str:  # fmt: skip
+    return "\x00".join([name, "f", size, mtime, ctime, inode, ""])
+
+
+def test_find_records_read_as_stat_signatures() -> None:
+    parsed = scan._parse((_record("a.yaml") + _record("b.yaml", "40")).encode())
+    assert parsed is not None
+    assert dict(parsed.files.iter_rows()) == {
+        "a.yaml": "3.1700000000123456789.1700000001123456789.7",
+        "b.yaml": "40.1700000000123456789.1700000001123456789.7",
+    }
+
+
+@pytest.mark.parametrize(
+    "field, odd",
+    [
+        ("mtime", "1700000000"),
+        ("mtime", "1700000000.123456789"),
+        ("ctime", "1700000000.12345678901"),
+        ("ctime", "x.1234567890"),
+        ("size", "3k"),
+        ("inode", "-7"),
+    ],
+)
+def test_records_in_another_form_are_not_used(field: str, odd: str) -> None:
+    """Nanoseconds are read off find's ten-digit fraction; a record in any other form makes the
+    whole walk fall back to Python, even when the other records are fine."""
+    good = _record("a.yaml")
+    bad = _record("b.yaml", **{field: odd})
+    assert scan._parse((good + bad).encode()) is None
+    assert scan._parse((bad + good).encode()) is None
+
+
+@pytest.mark.parametrize(
+    "out",
+    [
+        b"a.yaml\x00f\x003\x00",  # a record cut short
+        _record("a.yaml").encode()[:-1],  # the last field not ended
+        b"bad-\xff.yaml" + _record("").encode(),  # a name that is not UTF-8
+    ],
+)
+def test_output_that_is_not_whole_records_is_not_used(out: bytes) -> None:
+    assert scan._parse(out) is None
+
+
+def test_a_walk_find_cannot_read_is_done_by_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_text("a")
+    monkeypatch.setattr(scan, "_parse", lambda out: None)
+    assert _plain(scan.walk(tmp_path)) == _plain(scan.walk_in_python(tmp_path))
+    assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml"}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux names are bytes")
