@@ -9,6 +9,7 @@ same inputs into another directory without any cache.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -145,3 +146,62 @@ def test_nothing_changed_writes_nothing(base: Path, tmp_path: Path) -> None:
         assert again.changed == 0
         assert again.written is not None and again.written.unchanged
         assert state_directory(root, first.written.path).is_dir()
+
+
+def test_two_edits_in_a_row_are_both_updates(base: Path, tmp_path: Path) -> None:
+    """The state the first update leaves is the base of the second."""
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        build(root, tmp_path / "out", "dev")
+        for doc in (annotation_files(root)[2], annotation_files(root)[7]):
+            replace_first(doc, r'summary: "', lambda m: 'summary: "Edited. ')
+            again, full = _builds(root, tmp_path)
+            assert again.changed == 1
+            assert again.written is not None and not again.written.unchanged
+            assert _release_bytes(again) == _release_bytes(full)
+            assert (again.written.path.stat().st_mode & 0o777) == 0o755
+
+
+@pytest.mark.parametrize("damage", ["state.json", "documents.arrow", "format", "snapshot"])
+def test_a_state_or_cache_that_cannot_be_read_means_a_full_build(
+    base: Path, tmp_path: Path, damage: str
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    cache = tmp_path / "cache"
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(cache)}):
+        first = build(root, tmp_path / "out", "dev")
+        assert first.written is not None
+        state = state_directory(root, first.written.path)
+        if damage == "format":
+            meta = json.loads((state / "state.json").read_text(encoding="utf-8"))
+            (state / "state.json").write_text(json.dumps({**meta, "format": 0}), "utf-8")
+        elif damage == "snapshot":
+            shutil.rmtree(cache / "snapshots")
+        else:
+            (state / damage).write_bytes(b"not what it was")
+        replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+        again, full = _builds(root, tmp_path)
+    assert again.changed is None  # the full build ran
+    assert _release_bytes(again) == _release_bytes(full)
+
+
+def test_a_table_that_empties_and_fills_again(repo: Path, tmp_path: Path) -> None:
+    """An empty table is one empty part-0 file, as a full build writes it, and its months come
+    back when it has rows again."""
+    annotation = next((repo / "data" / "annotations").glob("*.yaml"))
+    text = annotation.read_text(encoding="utf-8")
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        build(repo, tmp_path / "out", "dev")
+        annotation.write_text(text[: text.index("\nclaims:\n") + 1], encoding="utf-8")
+        emptied, full = _builds(repo, tmp_path)
+        assert emptied.ok and emptied.changed == 1 and emptied.rows["claims"] == 0
+        assert _release_bytes(emptied) == _release_bytes(full)
+        assert [p for p in _release_bytes(emptied) if p.startswith("claims/")] == [
+            "claims/part-0.parquet"
+        ]
+        annotation.write_text(text, encoding="utf-8")
+        filled, full = _builds(repo, tmp_path)
+        assert filled.changed == 1 and filled.rows["claims"] > 0
+        assert _release_bytes(filled) == _release_bytes(full)
