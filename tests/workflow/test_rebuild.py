@@ -205,3 +205,21 @@ def test_a_table_that_empties_and_fills_again(repo: Path, tmp_path: Path) -> Non
         filled, full = _builds(repo, tmp_path)
         assert filled.changed == 1 and filled.rows["claims"] > 0
         assert _release_bytes(filled) == _release_bytes(full)
+
+
+@pytest.mark.parametrize("kind", ["unknown_actor", "claim_id"])
+def test_a_problem_only_the_corpus_checks_see_refuses_the_update(
+    base: Path, tmp_path: Path, kind: str
+) -> None:
+    """An unknown actor (E401) or a claim id another document uses (E404): no document is wrong
+    alone, and the update must refuse as the full build does, with the same problems."""
+    root = tmp_path / "repo"
+    shutil.copytree(base, root)
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        build(root, tmp_path / "out", "dev")
+        edit(root, base.parent / "held", kind, 5)
+        again, full = _builds(root, tmp_path)
+    assert not full.ok
+    assert {p.code for p in full.validation.problems} & {"E401", "E404"}
+    assert not again.ok
+    assert again.validation.problems == full.validation.problems
