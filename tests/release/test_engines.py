@@ -1,6 +1,6 @@
 """One folder per table: every engine reads a table's folder as exactly that table.
 
-The built release has one file per year for the tables that grow with the corpus
+The built release has one file per month for the tables that grow with the corpus
 (`events/part-2021-09.parquet`) and one file for the registries' tables; a hand-made release puts
 `events` into hive-style `year=YYYY/` partition folders instead and splits `mentions` into two
 files of no year, as another build may, and the loader, `eventset check`, the metadata, the zip

@@ -3,7 +3,7 @@ agree, so only the table contracts and the cross-table checks can notice, and th
 broken rule.
 
 Table files are found through the manifest (its `path` entries), whatever the release layout;
-in a table split into several files (one per year) the first file holding the rows a change
+in a table split into several files (one per month) the first file holding the rows a change
 needs is tampered with.
 """
 

@@ -31,7 +31,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _files(release: Path, table: str) -> list[Path]:
-    """The table's Parquet files (its folder holds one per year for a table that grows)."""
+    """The table's Parquet files (its folder holds one per month for a table that grows)."""
     found = sorted((release / table).rglob("*.parquet"))
     assert found, table
     return found

@@ -134,7 +134,7 @@ def test_loader_refuses_a_release_that_does_not_match(
 ) -> None:
     release = tmp_path / "eventset-0.9.0"
     shutil.copytree(corpus / "dist" / "eventset-0.9.0", release)
-    # One of the events table's files (one per year), named by the manifest.
+    # One of the events table's files (one per month), named by the manifest.
     name = table_files(f["path"] for f in read_manifest(release)["files"])["events"][-1]
     events = release / name
     if damage == "flip-byte":
