@@ -199,3 +199,36 @@ def test_sentence_numbers_match_the_reference_splitter(text: str) -> None:
     assert starts == reference_starts(text)
     for offset in range(len(text)):
         assert sentence_index(starts, offset) == reference_index(text, offset)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Gunmen attacked Ainburj", "Gunmen"),  # at the very start; the text ends in a letter
+        ("Gunmen attacked Ainburj", "Ainburj"),  # at the very end; the text starts with one
+        ("Gunmen", "Gunmen"),  # the whole text
+        ("a b", "b"),
+    ],
+)
+def test_a_quote_at_either_edge_of_the_text_cuts_no_word(text: str, quote: str) -> None:
+    start = text.index(quote)
+    assert found(text, quote) == Span(start, start + len(quote))
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "side", "word"),
+    [
+        ("The witnesses said so.", "itnesses said", "starts", "witnesses said"),
+        ("The witnesses said so.", "The witness", "ends", "The witnesses"),
+        ("witnesses", "itness", "starts", "witnesses"),
+        ("Xwitnesses", "Xwitness", "ends", "Xwitnesses"),
+        ("two witnesses", "witnesse", "ends", "witnesses"),
+    ],
+)
+def test_a_cut_word_is_named_whole(text: str, quote: str, side: str, word: str) -> None:
+    """E308 names the side that cuts and the quote widened to whole words of the text, however
+    far the cut word reaches."""
+    result = found(text, quote)
+    assert isinstance(result, QuoteError) and result.code == "E308"
+    assert f"{side} inside a word" in result.message
+    assert result.message.endswith(f"reads {word!r}.")
