@@ -66,10 +66,10 @@ from eventset.release.write import (
 from eventset.schema.contracts import TableFailure, typed_frame, validate_frame
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import event_actors_table, events_table, typed_table
-from eventset.validation.cache import KEY, code_version, default_cache_dir, snapshot_for
+from eventset.validation.cache import KEY, code_version, default_cache_dir
 from eventset.validation.indexed import CorpusView
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
-from eventset.validation.runner import empty_frames, merge_batches, run_documents, split_listing
+from eventset.validation.runner import corpus_snapshot, merge_batches, run_documents, split_listing
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
 MAX_CHANGED = 500
@@ -219,8 +219,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     actors, places = validation.actors, validation.places
     if not validation.ok or actors is None or places is None:
         return None
-    schemas = {name: frame.schema for name, frame in empty_frames().items()}
-    snapshot = snapshot_for(default_cache_dir(), layout.root, schemas)
+    snapshot = corpus_snapshot(default_cache_dir(), layout.root)
     index = snapshot.load_index()
     if index is None:
         return None

@@ -28,7 +28,6 @@ from eventset.validation.cache import (
     SHARED_REFERENCES,
     Snapshot,
     default_cache_dir,
-    snapshot_for,
 )
 from eventset.validation.corpus_checks import Registries, check_corpus
 from eventset.validation.document import problems_from_json
@@ -43,7 +42,7 @@ from eventset.validation.repository import (
 )
 from eventset.validation.runner import (
     Batch,
-    empty_frames,
+    corpus_snapshot,
     run_documents,
     split_listing,
 )
@@ -110,8 +109,7 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     """What a full validation reports for the `wanted` annotations (repository-relative names),
     or None when the cache cannot vouch for the rest of the corpus."""
     layout = Layout(root)
-    schemas = {name: frame.schema for name, frame in empty_frames().items()}
-    snapshot = snapshot_for(default_cache_dir(), layout.root, schemas)
+    snapshot = corpus_snapshot(default_cache_dir(), layout.root)
     index = snapshot.load_index()
     if index is None:
         return None

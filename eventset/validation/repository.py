@@ -126,14 +126,6 @@ def load_registries(layout: Layout, result: Validation) -> Registries:
     return Registries(actors=actor_ids, places=place_ids)
 
 
-# Every annotation that may be read, in name order: its shown name, its path and its seed's
-# path (null without one), and their stat signature (cache.signature: the code version and both
-# files' signatures as the listing saw them).
-LISTING_SCHEMA = pl.Schema(
-    {"file": pl.String(), "annotation": pl.String(), "seed": pl.String(), "signature": pl.String()}
-)
-
-
 def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:
     """(shown name, annotation, seed or None) for every annotation that may be read, in name order."""
     return tasks_of(list_inputs(layout, result))
@@ -144,7 +136,8 @@ def tasks_of(listing: pl.DataFrame) -> list[DocumentTask]:
 
 
 def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
-    """Every annotation that may be read, with its seed and their stat signature (LISTING_SCHEMA).
+    """Every annotation that may be read, with its seed and their stat signature
+    (runner.LISTING_SCHEMA).
 
     Column by column: at 100,000 documents a loop over the names costs a fifth of a second."""
     annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})

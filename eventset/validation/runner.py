@@ -26,7 +26,7 @@ from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
 from eventset.tables.compile import COLUMNS, Columns, row_schema
 from eventset.validation import cache
-from eventset.validation.cache import INDEX_SCHEMA, KEY, code_version, snapshot_for
+from eventset.validation.cache import INDEX_SCHEMA, KEY, Snapshot, code_version, snapshot_for
 from eventset.validation.document import (
     EVENT_FACT_COLUMNS,
     REFERENCE_COLUMNS,
@@ -68,6 +68,11 @@ def frame_of(name: str, columns: Columns) -> pl.DataFrame:
 
 def empty_frames() -> dict[str, pl.DataFrame]:
     return {name: frame_of(name, {}) for name in FRAME_NAMES}
+
+
+def corpus_snapshot(cache_dir: Path, root: Path) -> Snapshot:
+    """The cache's snapshot of the corpus under `root`, its frames checked against this code's."""
+    return snapshot_for(cache_dir, root, {name: f.schema for name, f in empty_frames().items()})
 
 
 def _read(path: str | None, limit: int) -> bytes | None:
@@ -169,6 +174,13 @@ def merge_batches(first: Batch, second: Batch) -> Batch:
     )
 
 
+# Annotations as listed, one a row: shown name, path, seed's path (null without one) and the stat
+# signature of the two files (cache.signature's form, with the code version).
+LISTING_SCHEMA = pl.Schema(
+    {"file": pl.String(), "annotation": pl.String(), "seed": pl.String(), "signature": pl.String()}
+)
+
+
 def split_by_signature(
     tasks: Sequence[DocumentTask],
     index: pl.DataFrame,
@@ -181,39 +193,37 @@ def split_by_signature(
     ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
     signature, "" when signatures are not used). `signatures`: the tasks' signatures as the
     listing took them (repository.list_inputs); otherwise the files are looked at now."""
-    unchanged: dict[str, list[str]] = {KEY: [], "signature": []}
     if not use_signatures:
-        return unchanged, [(file, annotation, seed, "") for file, annotation, seed in tasks]
-    # Whole columns, not rows: at 100,000 documents a row at a time costs a third of a second.
-    known_signatures = index.get_column("signature").to_list()
-    keys = index.get_column(KEY).to_list()
-    previous = dict(
-        zip(
-            index.get_column("file").to_list(),
-            zip(known_signatures, keys, strict=True),
-            strict=True,
-        )
-    )
+        return {KEY: [], "signature": []}, [(file, ann, seed, "") for file, ann, seed in tasks]
     if signatures is None:
         signatures = [cache.signature(version, annotation, seed) for _, annotation, seed in tasks]
-    work: list[Task] = []
-    for (file, annotation, seed), stat_signature in zip(tasks, signatures, strict=True):
-        known = previous.get(file)
-        if known is not None and known[0] == stat_signature:
-            unchanged[KEY].append(known[1])
-            unchanged["signature"].append(stat_signature)
-        else:
-            work.append((file, annotation, seed, stat_signature))
-    return unchanged, work
+    files, annotations, seeds = (
+        (list(column) for column in zip(*tasks, strict=True)) if tasks else ([], [], [])
+    )
+    listing = pl.DataFrame(
+        {"file": files, "annotation": annotations, "seed": seeds, "signature": list(signatures)},
+        schema=LISTING_SCHEMA,
+    )
+    unchanged, stale = _split(listing, index)
+    return {
+        KEY: unchanged.get_column(KEY).to_list(),
+        "signature": unchanged.get_column("signature").to_list(),
+    }, stale
 
 
 def split_listing(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[list[str], list[Task]]:
-    """split_by_signature for a listing frame (repository.LISTING_SCHEMA), column-wise: the keys
-    of the snapshot entries whose files' signatures are unchanged, and the rest as tasks."""
+    """split_by_signature for a listing frame (LISTING_SCHEMA): the keys of the snapshot entries
+    whose files' signatures are unchanged, and the rest as tasks."""
+    unchanged, stale = _split(listing, index)
+    return unchanged.get_column(KEY).to_list(), stale
+
+
+def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, list[Task]]:
+    """Column-wise: at 100,000 documents a row at a time costs a third of a second."""
     known = index.select("file", KEY, pl.col("signature").alias("_known"))
     joined = listing.join(known, on="file", how="left", maintain_order="left")
     same = pl.col("signature") == pl.col("_known")
-    unchanged = joined.filter(same).get_column(KEY).to_list()
+    unchanged = joined.filter(same).select(KEY, "signature")
     stale = joined.filter(~same.fill_null(False)).select("file", "annotation", "seed", "signature")
     return unchanged, stale.rows()
 
@@ -229,8 +239,7 @@ def run_documents(
 ) -> Batch:
     """Process (shown name, annotation path, seed path or None) tasks into problems and frames."""
     version = code_version()
-    schemas = {name: frame.schema for name, frame in empty_frames().items()}
-    snapshot = snapshot_for(cache_dir, root, schemas) if cache_dir is not None else None
+    snapshot = corpus_snapshot(cache_dir, root) if cache_dir is not None else None
     cached = snapshot.load() if snapshot is not None else None
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
     known = frozenset(old_index.get_column(KEY).to_list())

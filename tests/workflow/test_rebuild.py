@@ -35,6 +35,15 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture
+def root(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the base corpus, built with its own cache (tmp_path / "cache")."""
+    copy = tmp_path / "repo"
+    shutil.copytree(base, copy)
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
+    return copy
+
+
 def _release_bytes(result: BuildResult) -> dict[str, bytes]:
     assert result.written is not None
     final = result.written.path
@@ -100,125 +109,108 @@ def test_a_deleted_document_no_longer_reports_its_events(base: Path, tmp_path: P
     pytest.fail("no document of the corpus can be deleted without a problem")
 
 
-def test_only_the_years_an_edit_touches_are_written(base: Path, tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        first = build(root, tmp_path / "out", "dev")
-        assert first.written is not None
-        final = first.written.path
-        before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
-        replace_first(annotation_files(root)[3], r'summary: "', lambda m: 'summary: "Edited. ')
-        again = build(root, tmp_path / "out", "dev")
-        assert again.changed == 1
-        after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+def test_only_the_months_an_edit_touches_are_written(root: Path, tmp_path: Path) -> None:
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    replace_first(annotation_files(root)[3], r'summary: "', lambda m: 'summary: "Edited. ')
+    again = build(root, tmp_path / "out", "dev")
+    assert again.changed == 1
+    after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
     kept = [p for p in after if before.get(p) == after[p]]
     rewritten = [p for p in after if before.get(p) != after[p]]
-    assert rewritten and kept  # some files linked unchanged, the edited year's files new
+    assert rewritten and kept  # some files linked unchanged, the edited month's files new
     assert {p.parent.name for p in rewritten} <= {"documents", "claims", "mentions", "events",
                                                   "event_actors"}  # fmt: skip
 
 
-def test_a_touched_release_is_built_again_whole(base: Path, tmp_path: Path) -> None:
+def test_a_touched_release_is_built_again_whole(root: Path, tmp_path: Path) -> None:
     """The last release is the base of an update only while nobody has changed it."""
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        first = build(root, tmp_path / "out", "dev")
-        assert first.written is not None
-        manifest = first.written.path / MANIFEST
-        manifest.write_text(manifest.read_text(encoding="utf-8"), encoding="utf-8")
-        replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
-        again, full = _builds(root, tmp_path)
-        assert again.changed is None  # a full build
-        assert _release_bytes(again) == _release_bytes(full)
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    manifest = first.written.path / MANIFEST
+    manifest.write_text(manifest.read_text(encoding="utf-8"), encoding="utf-8")
+    replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+    again, full = _builds(root, tmp_path)
+    assert again.changed is None  # a full build
+    assert _release_bytes(again) == _release_bytes(full)
 
 
-def test_nothing_changed_writes_nothing(base: Path, tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        first = build(root, tmp_path / "out", "dev")
-        assert first.written is not None
-        for doc in annotation_files(root):
-            doc.write_bytes(doc.read_bytes())  # new signatures, the same bytes
-        again = build(root, tmp_path / "out", "dev")
-        assert again.changed == 0
-        assert again.written is not None and again.written.unchanged
-        assert state_directory(root, first.written.path).is_dir()
+def test_nothing_changed_writes_nothing(root: Path, tmp_path: Path) -> None:
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    for doc in annotation_files(root):
+        doc.write_bytes(doc.read_bytes())  # new signatures, the same bytes
+    again = build(root, tmp_path / "out", "dev")
+    assert again.changed == 0
+    assert again.written is not None and again.written.unchanged
+    assert state_directory(root, first.written.path).is_dir()
 
 
-def test_two_edits_in_a_row_are_both_updates(base: Path, tmp_path: Path) -> None:
+def test_two_edits_in_a_row_are_both_updates(root: Path, tmp_path: Path) -> None:
     """The state the first update leaves is the base of the second."""
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        build(root, tmp_path / "out", "dev")
-        for doc in (annotation_files(root)[2], annotation_files(root)[7]):
-            replace_first(doc, r'summary: "', lambda m: 'summary: "Edited. ')
-            again, full = _builds(root, tmp_path)
-            assert again.changed == 1
-            assert again.written is not None and not again.written.unchanged
-            assert _release_bytes(again) == _release_bytes(full)
-            assert (again.written.path.stat().st_mode & 0o777) == 0o755
+    build(root, tmp_path / "out", "dev")
+    for doc in (annotation_files(root)[2], annotation_files(root)[7]):
+        replace_first(doc, r'summary: "', lambda m: 'summary: "Edited. ')
+        again, full = _builds(root, tmp_path)
+        assert again.changed == 1
+        assert again.written is not None and not again.written.unchanged
+        assert _release_bytes(again) == _release_bytes(full)
+        assert (again.written.path.stat().st_mode & 0o777) == 0o755
 
 
 @pytest.mark.parametrize("damage", ["state.json", "documents.arrow", "format", "snapshot"])
 def test_a_state_or_cache_that_cannot_be_read_means_a_full_build(
-    base: Path, tmp_path: Path, damage: str
+    root: Path, tmp_path: Path, damage: str
 ) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    cache = tmp_path / "cache"
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(cache)}):
-        first = build(root, tmp_path / "out", "dev")
-        assert first.written is not None
-        state = state_directory(root, first.written.path)
-        if damage == "format":
-            meta = json.loads((state / "state.json").read_text(encoding="utf-8"))
-            (state / "state.json").write_text(json.dumps({**meta, "format": 0}), "utf-8")
-        elif damage == "snapshot":
-            shutil.rmtree(cache / "snapshots")
-        else:
-            (state / damage).write_bytes(b"not what it was")
-        replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
-        again, full = _builds(root, tmp_path)
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    state = state_directory(root, first.written.path)
+    if damage == "format":
+        meta = json.loads((state / "state.json").read_text(encoding="utf-8"))
+        (state / "state.json").write_text(json.dumps({**meta, "format": 0}), "utf-8")
+    elif damage == "snapshot":
+        shutil.rmtree(tmp_path / "cache" / "snapshots")
+    else:
+        (state / damage).write_bytes(b"not what it was")
+    replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+    again, full = _builds(root, tmp_path)
     assert again.changed is None  # the full build ran
     assert _release_bytes(again) == _release_bytes(full)
 
 
-def test_a_table_that_empties_and_fills_again(repo: Path, tmp_path: Path) -> None:
+def test_a_table_that_empties_and_fills_again(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An empty table is one empty part-0 file, as a full build writes it, and its months come
     back when it has rows again."""
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
     annotation = next((repo / "data" / "annotations").glob("*.yaml"))
     text = annotation.read_text(encoding="utf-8")
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        build(repo, tmp_path / "out", "dev")
-        annotation.write_text(text[: text.index("\nclaims:\n") + 1], encoding="utf-8")
-        emptied, full = _builds(repo, tmp_path)
-        assert emptied.ok and emptied.changed == 1 and emptied.rows["claims"] == 0
-        assert _release_bytes(emptied) == _release_bytes(full)
-        assert [p for p in _release_bytes(emptied) if p.startswith("claims/")] == [
-            "claims/part-0.parquet"
-        ]
-        annotation.write_text(text, encoding="utf-8")
-        filled, full = _builds(repo, tmp_path)
-        assert filled.changed == 1 and filled.rows["claims"] > 0
-        assert _release_bytes(filled) == _release_bytes(full)
+    build(repo, tmp_path / "out", "dev")
+    annotation.write_text(text[: text.index("\nclaims:\n") + 1], encoding="utf-8")
+    emptied, full = _builds(repo, tmp_path)
+    assert emptied.ok and emptied.changed == 1 and emptied.rows["claims"] == 0
+    assert _release_bytes(emptied) == _release_bytes(full)
+    assert [p for p in _release_bytes(emptied) if p.startswith("claims/")] == [
+        "claims/part-0.parquet"
+    ]
+    annotation.write_text(text, encoding="utf-8")
+    filled, full = _builds(repo, tmp_path)
+    assert filled.changed == 1 and filled.rows["claims"] > 0
+    assert _release_bytes(filled) == _release_bytes(full)
 
 
 @pytest.mark.parametrize("kind", ["unknown_actor", "claim_id"])
 def test_a_problem_only_the_corpus_checks_see_refuses_the_update(
-    base: Path, tmp_path: Path, kind: str
+    base: Path, root: Path, tmp_path: Path, kind: str
 ) -> None:
     """An unknown actor (E401) or a claim id another document uses (E404): no document is wrong
     alone, and the update must refuse as the full build does, with the same problems."""
-    root = tmp_path / "repo"
-    shutil.copytree(base, root)
-    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
-        build(root, tmp_path / "out", "dev")
-        edit(root, base.parent / "held", kind, 5)
-        again, full = _builds(root, tmp_path)
+    build(root, tmp_path / "out", "dev")
+    edit(root, base.parent / "held", kind, 5)
+    again, full = _builds(root, tmp_path)
     assert not full.ok
     assert {p.code for p in full.validation.problems} & {"E401", "E404"}
     assert not again.ok
