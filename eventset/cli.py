@@ -611,19 +611,33 @@ def import_plover(
     out: Annotated[Path, typer.Option("--out", "-o", help="The repository folder to write.")],
 ) -> None:
     """PLOVER records -> seeds, annotations and registries that validate and build."""
-    import json
+    from eventset.imports.jsonfile import MAX_BYTES, read_records
+    from eventset.imports.plover import import_records
+    from eventset.inputs.files import read_bounded
+    from eventset.report import human
 
-    from eventset.imports.plover import import_records, read_records
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        typer.echo(f"error: {out} is not an empty folder; import into a new folder.", err=True)
+        raise typer.Exit(1)
+    records, problems = read_records(file)
+    if problems:
+        # The records file is the user's own, given on the command line: the line at fault is
+        # shown unless it is too long to read (minified JSON is one line).
+        def lines(name: str) -> list[str] | None:
+            try:
+                text = read_bounded(file, MAX_BYTES).decode("utf-8", "replace").splitlines()
+            except OSError:
+                return None
+            at = [p.line - 1 for p in problems if p.line - 1 < len(text)]
+            return text if all(len(text[i]) <= 300 for i in at) else None
 
-    if out.exists() and any(out.iterdir()):
-        typer.echo(f"error: {out} is not empty; import into a new folder.", err=True)
+        typer.echo(human(problems, lines, 1), err=True, nl=False)
         raise typer.Exit(1)
     try:
-        records = read_records(file)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        typer.echo(f"error: {file}: cannot read PLOVER records: {err}", err=True)
+        result = import_records(records, out)
+    except OSError as err:
+        typer.echo(f"error: cannot write {out}: {err.strerror or err}.", err=True)
         raise typer.Exit(1) from None
-    result = import_records(records, out)
     for record_id, reason in result.notes:
         typer.echo(f"note: {record_id}: {reason}")
     for record_id, reason in result.refused:

@@ -212,6 +212,36 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "The mode does not belong to the event type.",
         "Each event type has its own modes; see 'event modes' in docs/codebook.md.",
     ),
+    (
+        "E210",
+        "bad-url",
+        "model",
+        "A URL is not an absolute http:// or https:// address without spaces.",
+        "Write the full address as a browser shows it, starting with https:// or http:// "
+        "(no other scheme is allowed) and with spaces written as %20.",
+    ),
+    # Records imported from other formats (`eventset import`): JSON and JSON Lines files.
+    (
+        "E211",
+        "json-syntax",
+        "model",
+        "The file is not a JSON array of records or JSON Lines.",
+        "Fix the JSON at the place shown; JSON Lines files hold one record per line.",
+    ),
+    (
+        "E212",
+        "json-too-deep",
+        "model",
+        "Arrays and objects in the file nest deeper than the limit (32 levels).",
+        "Records of event data nest a few levels deep; a file that nests deeper is not records.",
+    ),
+    (
+        "E213",
+        "json-number-too-long",
+        "model",
+        "A number in the file has more digits than the limit (100).",
+        "Write the value as a string if it is an identifier; no count or code needs 100 digits.",
+    ),
     # Layer 3: quotes (stand-off evidence).
     (
         "E301",

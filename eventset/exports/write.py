@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from eventset.exports.acled import acled
+from eventset.exports.formulas import neutralised
 from eventset.exports.plover import plover
 from eventset.exports.ucdp_ged import ucdp_ged
 
@@ -27,20 +30,46 @@ class ExportError(Exception):
     """An export that cannot be written as asked (format or file extension)."""
 
 
+@contextmanager
+def _replacing(out: Path) -> Iterator[Path]:
+    """A scratch file beside `out`, renamed onto it once written: a failed export leaves no
+    half-written file and an existing one intact."""
+    folder = out.parent
+    if not folder.is_dir():
+        raise ExportError(f"{folder}: no such folder; create it first, or write elsewhere.")
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; give a file name.")
+    # Created exclusively (never an existing file or link) with the usual permissions.
+    scratch = folder / f".{out.name}.{secrets.token_hex(8)}.partial"
+    try:
+        scratch.open("xb").close()
+    except OSError as err:
+        raise ExportError(f"{folder}: cannot write there ({err.strerror or err}).") from None
+    try:
+        yield scratch
+        scratch.replace(out)
+    except OSError as err:
+        raise ExportError(f"{out}: cannot write ({err.strerror or err}).") from None
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
 def _write_table(table: pa.Table, out: Path) -> None:
     suffix = out.suffix.lower()
-    if suffix == ".parquet":
-        pq.write_table(table, out, compression="zstd")
-    elif suffix == ".csv":
-        pacsv.write_csv(table, out)
-    else:
+    if suffix not in (".parquet", ".csv"):
         raise ExportError(f"{out.name}: write a .parquet or a .csv file.")
+    with _replacing(out) as scratch:
+        if suffix == ".parquet":
+            pq.write_table(table, scratch, compression="zstd")
+        else:
+            # Spreadsheets open CSV files: text that could run as a formula is quoted.
+            pacsv.write_csv(neutralised(table), scratch)
 
 
 def _write_jsonl(records: list[dict[str, Any]], out: Path) -> None:
     if out.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         raise ExportError(f"{out.name}: PLOVER records are written as JSON Lines (.jsonl).")
-    with out.open("w", encoding="utf-8", newline="\n") as stream:
+    with _replacing(out) as scratch, scratch.open("w", encoding="utf-8", newline="\n") as stream:
         for rec in records:
             stream.write(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n")
 

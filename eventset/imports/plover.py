@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eventset.imports.jsonfile import Record
 from eventset.inputs.seeds import sha256_of
 from eventset.schema.annotation import (
     ActorMentions,
@@ -93,6 +93,8 @@ CODE_KINDS = {
 # Roles by which side of the record an actor is on; violent categories name perpetrators and
 # targets, the others initiators and recipients (both map back to PLOVER actor / recipient).
 VIOLENT = frozenset({"ASSAULT", "COERCE"})
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+_JSON_KINDS[type(None)] = "null"
 _MARK = re.compile(r"\((SRC|TAR|SRC/TAR|EVT|LOC): ([^()]*)\)")
 
 
@@ -288,25 +290,20 @@ def record_files(
     return doc_id, seed, annotation
 
 
-def read_records(path: Path) -> list[dict[str, Any]]:
-    """A JSON array of records or JSON Lines."""
-    raw = path.read_text(encoding="utf-8")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        data = [json.loads(line) for line in raw.splitlines() if line.strip()]
-    if isinstance(data, Mapping):
-        data = [data]
-    return [r for r in data if isinstance(r, dict)]
-
-
-def import_records(records: Sequence[Mapping[str, Any]], out: Path) -> Imported:
-    """Write the repository-shaped folder `out` from PLOVER records."""
+def import_records(records: Sequence[Record], out: Path) -> Imported:
+    """Write the repository-shaped folder `out` from PLOVER records (as `read_records` of
+    `eventset.imports.jsonfile` gives them). Raises OSError when `out` cannot be written."""
     result = Imported()
     actors: dict[str, Actor] = {}
     files: list[tuple[str, bytes, bytes]] = []
-    for record in records:
-        record_id = str(record.get("id") or "?")
+    for item in records:
+        record = item.value
+        if not isinstance(record, dict):
+            where = f"line {item.line} column {item.column}"
+            kind = _JSON_KINDS.get(type(record), "value")
+            result.refused.append((where, f"a JSON {kind}, not a record (an object)"))
+            continue
+        record_id = str(record.get("id") or f"line {item.line}")
         if record.get("event") == "DOCUMENT":
             result.notes.append((record_id, "a header record documenting the file, not an event"))
             continue

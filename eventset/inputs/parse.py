@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from eventset.inputs.yamlfile import DEFAULT_LIMITS, Limits, YamlDocument, YamlPath, load_yaml
 from eventset.problems import Problem, problem
-from eventset.schema.fields import FORMAT_VERSION, SLUG_PATTERN
+from eventset.schema.fields import FORMAT_VERSION, SLUG_PATTERN, URL_PATTERN, WIKIDATA_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,8 +62,14 @@ def model_problems(err: ValidationError, doc: YamlDocument, file: str) -> list[P
         path = tuple(item["loc"])
         kind = item["type"]
         code = _CODE_OF_ERROR.get(kind, "E203")
+        hint = None
         if kind == "bad_sha256":
             code = "E203"
+        pattern = item.get("ctx", {}).get("pattern")
+        if kind == "string_pattern_mismatch" and pattern == URL_PATTERN:
+            code = "E210"  # not an id: "ids use a-z, 0-9" would mislead
+        elif kind == "string_pattern_mismatch" and pattern == WIKIDATA_PATTERN:
+            hint = "A Wikidata id is Q and digits, e.g. Q1065 (the part after /wiki/ in its URL)."
         at = doc.key_mark(path) if kind == "extra_forbidden" else doc.mark(path)
         where = _describe(path)
         if kind == "missing":
@@ -72,10 +78,10 @@ def model_problems(err: ValidationError, doc: YamlDocument, file: str) -> list[P
             message = f"{where}: unknown field."
         else:
             message = f"{where}: {item['msg']}."
-            if "input" in item and code in {"E203", "E205", "E206", "E208"}:
+            if "input" in item and code in {"E203", "E205", "E206", "E208", "E210"}:
                 shown = repr(item["input"])
                 message += f" Got {shown[:80]}{'...' if len(shown) > 80 else ''}."
-        problems.append(problem(code, file, at.line, at.column, message))
+        problems.append(problem(code, file, at.line, at.column, message, hint))
     return problems
 
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from eventset.cli import app
 from eventset.exports.write import export_release
-from eventset.imports.plover import PLACEHOLDER_DATE, markup_spans, read_records
+from eventset.imports.jsonfile import read_records
+from eventset.imports.plover import PLACEHOLDER_DATE, markup_spans
 from eventset.imports.roundtrip import compare
 from eventset.pipeline import build
 from eventset.release.load import load
@@ -85,7 +86,9 @@ def test_the_gold_standard_records_survive_import_build_and_export(tmp_path: Pat
     exported = tmp_path / "events.jsonl"
     export_release(built.written.path, "plover", exported)
     back = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
-    comparisons = compare(read_records(GOLD), back)
+    records, problems = read_records(GOLD)
+    assert not problems
+    comparisons = compare([r.value for r in records], back)
     assert len(comparisons) == 322
     kept = [c for c in comparisons if c.kept]
     assert len(kept) >= 250, [c for c in comparisons if not c.kept][:10]

@@ -66,6 +66,7 @@ CASES = [
         "Iq-2020",
     ),
     Case("E206", "start: 2020-01-05", "start: 2020-02-30", "2020-02-30"),
+    Case("E210", "  url: null", '  url: "javascript:alert(1)"', '"javascript:'),
     Case("E207", "format: 1\ndocument", "format: 2\ndocument", "2\ndocument"),
     Case("E208", "low: 2  #", "low: -2  #", "-2  #"),
     Case("E209", "mode: violence", "mode: firearms", "firearms"),
@@ -344,5 +345,16 @@ def test_every_code_has_a_test() -> None:
         | {"E114", "E307"}
         # tests/validation/test_hierarchy_codes.py: the registries' hierarchy
         | {"E418", "E419", "E420", "E421"}
+        # tests/imports/test_json_records.py: PLOVER records files
+        | {"E211", "E212", "E213"}
     )
     assert tested == set(CODES)
+
+
+def test_a_bad_url_is_not_called_an_id(repo: Path, edit: Callable[[Path, str, str], None]) -> None:
+    edit(repo / ANNOTATION, "  url: null", '  url: "www.example.org/news"')
+    (found,) = validate_repository(repo).problems
+    assert (found.code, found.name) == ("E210", "bad-url")
+    assert "https://" in found.hint and "http://" in found.hint
+    assert "Ids use" not in found.hint
+    assert "'www.example.org/news'" in found.message
