@@ -132,6 +132,18 @@ def sha256_file(path: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def parts_sha256(directory: Path, parts: list[str]) -> tuple[str, int]:
+    """The sha256 and size of files joined in order (one file: that file's own)."""
+    digest = hashlib.sha256()
+    size = 0
+    for part in parts:
+        with (directory / part).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    return "sha256:" + digest.hexdigest(), size
+
+
 def verify_file(directory: Path, entry: FileEntry) -> str | None:
     """Why the file does not match its manifest entry, or None when it does."""
     verified = read_verified(directory, entry)

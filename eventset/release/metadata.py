@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from eventset.release.card_sections import analyst_sections
-from eventset.release.manifest import release_paths, sha256_file, table_files
+from eventset.release.manifest import parts_sha256, release_paths, table_files
 from eventset.release.published import PROJECT_URL
 from eventset.schema.table_schema import table_schema
 from eventset.schema.tables import SCHEMA_VERSION, TABLES, Column, Table
@@ -68,9 +68,10 @@ def _source_licences(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
 def datapackage(directory: Path, tables: dict[str, pl.DataFrame], version: str) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the tables already written to `directory`.
 
-    A table's `path` lists its Parquet files (a multipart resource, one part per file). With
-    one part the resource also carries that file's sha256 and size; with several, each part's
-    are in manifest.json, since a hash of the parts joined together checks nothing."""
+    A table's `path` lists its Parquet files (a multipart resource, one part per file), and its
+    `hash` and `bytes` are those of the parts joined in that order: what Frictionless reads and
+    measures for a multipart resource, so `frictionless validate` checks every byte of every
+    table (each file's own sha256 is in manifest.json)."""
     files = table_files(release_paths(directory))
     resources = []
     for table in TABLES:
@@ -85,9 +86,7 @@ def datapackage(directory: Path, tables: dict[str, pl.DataFrame], version: str) 
             "title": table.name,
             "description": table.description,
         }
-        if len(parts) == 1:
-            resource["hash"] = sha256_file(directory / parts[0])
-            resource["bytes"] = (directory / parts[0]).stat().st_size
+        resource["hash"], resource["bytes"] = parts_sha256(directory, parts)
         resource["schema"] = table_schema(table)
         if table.name == "documents":
             # The texts (where present) are under their publishers' licences, not the dataset's.

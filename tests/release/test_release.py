@@ -3,6 +3,8 @@ validators, a deterministic zip that unpacks into a release `eventset check` acc
 
 from __future__ import annotations
 
+import hashlib
+
 import fnmatch
 import json
 import shutil
@@ -106,8 +108,11 @@ def test_the_data_package_is_generated_from_the_table_specs(releases: Releases) 
             "events/part-undated.parquet",
         ]
     )
-    # Several files: their checksums and sizes are in the manifest, not in the resource.
-    assert "hash" not in events and "bytes" not in events
+    # Several files: the resource's hash and size are those of its parts joined in order (what
+    # frictionless measures); each part's own are in the manifest.
+    joined = b"".join((releases.v1 / p).read_bytes() for p in events["path"])
+    assert events["hash"] == "sha256:" + hashlib.sha256(joined).hexdigest()
+    assert events["bytes"] == len(joined) == sum(manifest[p]["bytes"] for p in events["path"])
     # One file: the resource carries its checksum and size.
     documents = next(r for r in package["resources"] if r["name"] == "documents")
     assert documents["path"] == files["documents"] == ["documents/part-2021-09.parquet"]
