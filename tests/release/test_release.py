@@ -3,9 +3,8 @@ validators, a deterministic zip that unpacks into a release `eventset check` acc
 
 from __future__ import annotations
 
-import hashlib
-
 import fnmatch
+import hashlib
 import json
 import shutil
 import zipfile
