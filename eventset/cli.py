@@ -582,13 +582,21 @@ def export(
         Path,
         typer.Option("--out", "-o", help="File to write: .parquet or .csv; .jsonl for PLOVER."),
     ],
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every event the layout can express, not only those the peer's own "
+            "inclusion rules admit (UCDP: organised violence with a death; ACLED: dated).",
+        ),
+    ] = False,
 ) -> None:
     """Write a release in UCDP GED, ACLED or PLOVER form (see docs/exports.md)."""
     from eventset.exports.write import ExportError, export_release
     from eventset.release.manifest import ReleaseError
 
     try:
-        rows = export_release(release, fmt.value, out)
+        rows = export_release(release, fmt.value, out, everything=everything)
     except (ExportError, ReleaseError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1) from None

@@ -1,8 +1,11 @@
 """ACLED export layout: the 31 columns of ACLED's exports, in ACLED's order and types.
 
-Rows: the events with an ACLED event type (political violence, demonstrations and strategic
-developments); an event whose participants do not decide its ACLED type is left out rather than
-given a guessed one. ACLED's own region, admin3, source scale, tags and timestamps have no
+Rows: by default the events ACLED itself would hold: an ACLED event type (political violence,
+demonstrations and strategic developments) on a known day or period (every ACLED row has an
+event_date); an event whose participants do not decide its ACLED type is left out rather than
+given a guessed one. `--all` adds the undated ones. `fatalities` follows ACLED's convention:
+0 when no source reports a death (ACLED never leaves it empty), else the most conservative
+(low) figure. ACLED's own region, admin3, source scale, tags and timestamps have no
 counterpart in the dataset and stay empty.
 """
 
@@ -70,7 +73,9 @@ COLUMNS: tuple[ExportColumn, ...] = (
         STR,
         source="'Civilian targeting' when events.acled_civilian_targeting is true; empty otherwise, including where the kinds do not decide it",
     ),
-    ExportColumn("iso", INT, empty="ISO 3166-1 numeric codes are not in the countries vocabulary"),
+    ExportColumn(
+        "iso", INT, source="ISO 3166-1 numeric code of events.country (countries vocabulary)"
+    ),
     ExportColumn("region", STR, empty="ACLED's world regions are ACLED's own grouping"),
     ExportColumn("country", STR, source="English name of events.country"),
     ExportColumn("admin1", STR, source="events.admin1"),
@@ -90,7 +95,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(
         "fatalities",
         INT,
-        source="events.fatalities_low (ACLED keeps the most conservative figure); empty when no source gives one, never 0 by default",
+        source="events.fatalities_low (ACLED keeps the most conservative figure), else fatalities_best; 0 when no source reports a death, as ACLED codes it",
     ),
     ExportColumn("tags", STR, empty="ACLED's tags (crowd size, ...) are not recorded"),
     ExportColumn(
@@ -99,7 +104,10 @@ COLUMNS: tuple[ExportColumn, ...] = (
         empty="rows have no last-change time of their own; the release's version says when it was built",
     ),
 )
-ROWS = "events with an ACLED event type, in event_id order"
+ROWS = (
+    "ACLED's rows: events with an ACLED event type and a start date, in event_id order; "
+    "`--all` adds the undated ones"
+)
 
 ACTOR1_ROLES = ("perpetrator", "initiator")
 ACTOR2_ROLES = ("target", "victim", "recipient")
@@ -179,6 +187,7 @@ def _row(facts: EventFacts) -> dict[str, Any]:
         "inter2": inter2,
         "interaction": interaction(inter1, inter2) if actor1 else None,
         "civilian_targeting": "Civilian targeting" if e["acled_civilian_targeting"] else None,
+        "iso": country_field(e["country"], "numeric"),
         "country": country_field(e["country"], "name"),
         "admin1": e["admin1"],
         "admin2": e["admin2"],
@@ -188,10 +197,19 @@ def _row(facts: EventFacts) -> dict[str, Any]:
         "geo_precision": e["acled_geo_precision"],
         "source": _joined(outlets),
         "notes": e["summary"],
-        "fatalities": e["fatalities_low"],
+        "fatalities": _fatalities(e["fatalities_low"], e["fatalities_best"]),
     }
 
 
-def acled(tables: Mapping[str, pl.DataFrame]) -> pa.Table:
-    rows = [_row(f) for f in event_facts(tables) if f.row["acled_event_type"] is not None]
+def _fatalities(low: int | None, best: int | None) -> int:
+    return low if low is not None else best if best is not None else 0
+
+
+def acled(tables: Mapping[str, pl.DataFrame], *, everything: bool = False) -> pa.Table:
+    """ACLED's rows (an ACLED event type and a date); with `everything` the undated too."""
+    rows = [
+        _row(f)
+        for f in event_facts(tables)
+        if f.row["acled_event_type"] is not None and (everything or f.row["date_start"] is not None)
+    ]
     return export_table(COLUMNS, rows)

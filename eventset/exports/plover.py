@@ -26,11 +26,14 @@ QUADS = {
 # (field, where its value comes from, or why it is empty), in the manual's table order.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("id", "events.event_id"),
-    ("date", "events.date_start (YYYY-MM-DD); null when no lower bound is given"),
+    (
+        "date",
+        "required by the manual: events.date_start (YYYY-MM-DD); for an event known only as an interval without a start, the publication date of the earliest reporting document, as automated PLOVER coders date an event by its story (date_basis says which)",
+    ),
     ("enddate", "events.date_end"),
     (
         "actor",
-        "entity objects of the participants whose role is a PLOVER actor (participant_roles.plover_role): entity_text is the exact quote naming them in the earliest reporting document, identifier_text the registry name, identifier_id the Wikidata item, code the actor country's ISO alpha-3, sector the actor kind",
+        "entity objects of the participants whose role is a PLOVER actor (participant_roles.plover_role): entity_text is the exact quote naming them in the earliest reporting document, identifier_text the registry name, identifier_id the Wikidata item, code the actor country's ISO alpha-3, sector the PLOVER sector code of the actor kind (GOV, MIL, COP, REB, CVL, ...; actor_kinds.plover_sector, null where the kind does not decide it), kind the eventset actor kind",
     ),
     (
         "recipient",
@@ -58,6 +61,10 @@ FIELDS: tuple[tuple[str, str], ...] = (
         "title, url, publication (outlet), license, language of the earliest reporting document; corpus 'eventset'",
     ),
     ("size", "{dead: events.fatalities_best, else fatalities_low}"),
+    (
+        "date_basis",
+        "an added field (the manual allows named fields beyond its own): 'event' when date is the event's start, 'publication' when it is the earliest report's date",
+    ),
 )
 EMPTY_FIELDS: tuple[tuple[str, str], ...] = (
     ("time", "events carry dates, not times"),
@@ -79,8 +86,13 @@ def _entity(p: Participant) -> dict[str, Any]:
         "identifier_text": p.name,
         "identifier_id": p.wikidata,
         "code": country_field(p.country, "alpha3"),
-        "sector": p.kind,
+        "sector": _kind(p.kind, "plover_sector"),
+        "kind": p.kind,
     }
+
+
+def _kind(kind: str, field: str) -> Any:
+    return vocabulary("actor_kinds")[kind].fields.get(field)
 
 
 def record(facts: EventFacts) -> dict[str, Any]:
@@ -100,9 +112,12 @@ def record(facts: EventFacts) -> dict[str, Any]:
         }
     quad = vocabulary("event_types")[e["event_type"]].fields.get("quad")
     dead = e["fatalities_best"] if e["fatalities_best"] is not None else e["fatalities_low"]
+    date, basis = e["date_start"], "event"
+    if date is None and first is not None:
+        date, basis = first.published, "publication"
     return {
         "id": e["event_id"],
-        "date": e["date_start"].isoformat() if e["date_start"] else None,
+        "date": date.isoformat() if date else None,
         "enddate": e["date_end"].isoformat() if e["date_end"] else None,
         "actor": [_entity(p) for p in facts.by_plover_role("actor")],
         "recipient": [_entity(p) for p in facts.by_plover_role("recipient")],
@@ -132,6 +147,7 @@ def record(facts: EventFacts) -> dict[str, Any]:
         if first
         else None,
         "size": {"dead": dead},
+        "date_basis": basis if date else None,
     }
 
 

@@ -1,8 +1,16 @@
 """UCDP Georeferenced Event Dataset (GED) layout: all 49 columns in UCDP's order and types.
 
-Rows: the ASSAULT events (GED records organised violence). UCDP's own registries (conflict,
-dyad, side and country ids), the split of deaths by side and Gleditsch-Ward numbers are not in
-the dataset, so those columns are empty.
+Rows: by default the events GED itself would hold, by UCDP's inclusion rule: organised violence
+(a type of violence the participants decide: state-based, non-state or one-sided) with at least
+one death (`best` >= 1), on a known day or period (a start date). `--all` exports every ASSAULT
+event, with the columns UCDP never leaves empty empty where the dataset cannot fill them.
+UCDP's own registries (conflict, dyad, side and country ids), the split of deaths by side and
+Gleditsch-Ward numbers are not in the dataset, so those columns are empty.
+
+UCDP's estimates: `low` is the lowest and `high` the highest reasonable figure and `best` the
+most likely; where the sources state only some of them, the others follow UCDP's practice of
+never leaving one empty: `best` is the stated best, else the low figure (a count that sources
+agree on at least), `low` the stated low else `best`, and `high` the stated high else `best`.
 """
 
 from __future__ import annotations
@@ -108,13 +116,38 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("deaths_b", INT, empty=NO_SIDE_SPLIT),
     ExportColumn("deaths_civilians", INT, empty=NO_SIDE_SPLIT),
     ExportColumn("deaths_unknown", INT, empty=NO_SIDE_SPLIT),
-    ExportColumn("best", INT, source="events.fatalities_best"),
-    ExportColumn("high", INT, source="events.fatalities_high"),
-    ExportColumn("low", INT, source="events.fatalities_low"),
+    ExportColumn(
+        "best", INT, source="events.fatalities_best; the low figure when only that is stated"
+    ),
+    ExportColumn("high", INT, source="events.fatalities_high; best when no high is stated"),
+    ExportColumn("low", INT, source="events.fatalities_low; best when no low is stated"),
     ExportColumn("gwnoa", INT, empty="Gleditsch-Ward numbers of the sides are not in the dataset"),
     ExportColumn("gwnob", INT, empty="Gleditsch-Ward numbers of the sides are not in the dataset"),
 )
-ROWS = "events of type ASSAULT (GED records organised violence), in event_id order"
+ROWS = (
+    "UCDP's inclusion rule: events of type ASSAULT whose participants decide a type of violence "
+    "(organised violence) with best >= 1 death and a start date, in event_id order; "
+    "`--all` gives every ASSAULT event"
+)
+
+
+def estimates(low: int | None, best: int | None, high: int | None) -> tuple[Any, Any, Any]:
+    """(low, best, high) the UCDP way: none left empty when any figure is stated."""
+    best = best if best is not None else low if low is not None else high
+    return (low if low is not None else best, best, high if high is not None else best)
+
+
+def included(facts: EventFacts) -> bool:
+    """UCDP's inclusion rule: organised violence, at least one death, a dated event."""
+    e = facts.row
+    best = estimates(e["fatalities_low"], e["fatalities_best"], e["fatalities_high"])[1]
+    return (
+        e["event_type"] == "ASSAULT"
+        and e["ucdp_type_of_violence"] is not None
+        and best is not None
+        and best >= 1
+        and e["date_start"] is not None
+    )
 
 
 def priogrid_gid(latitude: float, longitude: float) -> int:
@@ -135,6 +168,7 @@ def _row(facts: EventFacts) -> dict[str, Any]:
     lat, lon = e["latitude"], e["longitude"]
     located = lat is not None and lon is not None
     reports = facts.reports
+    low, best, high = estimates(e["fatalities_low"], e["fatalities_best"], e["fatalities_high"])
     return {
         "relid": e["event_id"],
         "year": e["date_start"].year if e["date_start"] else None,
@@ -164,12 +198,14 @@ def _row(facts: EventFacts) -> dict[str, Any]:
         "date_prec": e["ucdp_date_prec"],
         "date_start": e["date_start"],
         "date_end": e["date_end"],
-        "best": e["fatalities_best"],
-        "high": e["fatalities_high"],
-        "low": e["fatalities_low"],
+        "best": best,
+        "high": high,
+        "low": low,
     }
 
 
-def ucdp_ged(tables: Mapping[str, pl.DataFrame]) -> pa.Table:
-    rows = [_row(f) for f in event_facts(tables) if f.row["event_type"] == "ASSAULT"]
-    return export_table(COLUMNS, rows)
+def ucdp_ged(tables: Mapping[str, pl.DataFrame], *, everything: bool = False) -> pa.Table:
+    """The GED rows: those UCDP's rule includes, or with `everything` every ASSAULT event."""
+    facts = event_facts(tables)
+    chosen = [f for f in facts if f.row["event_type"] == "ASSAULT" and (everything or included(f))]
+    return export_table(COLUMNS, [_row(f) for f in chosen])

@@ -153,11 +153,12 @@ def crosswalk_tables() -> list[str]:
             ("ucdp_party", "UCDP party"),
             ("acled_inter", "ACLED inter"),
             ("gtd_targtype", "GTD targtype"),
+            ("plover_sector", "PLOVER sector"),
         ),
         "What an actor kind decides: whether targeting it is civilian targeting (ACLED), which "
         "side it is in UCDP's type of violence (government, non-state, civilian), its ACLED "
-        "inter code (state forces outside their own country are 8 in the ACLED export) and "
-        "its GTD target type.",
+        "inter code (state forces outside their own country are 8 in the ACLED export), "
+        "its GTD target type and its PLOVER sector code.",
     )
     lines += _field_table(
         "participant_roles",

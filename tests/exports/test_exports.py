@@ -50,7 +50,8 @@ def _logical(dtype: pa.DataType) -> str:
 def test_ucdp_ged_has_ucdps_49_columns_in_order_and_type(release: Path, tmp_path: Path) -> None:
     sample = pq.read_schema(_reference(PEERS / "ucdp-ged-23.1-sample.parquet"))
     out = tmp_path / "ged.parquet"
-    result = CliRunner().invoke(app, ["export", str(release), "-f", "ucdp-ged", "--out", str(out)])
+    args = ["export", str(release), "-f", "ucdp-ged", "--out", str(out), "--all"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     ours = pq.read_schema(out)
     assert len(sample) == 49
@@ -60,6 +61,8 @@ def test_ucdp_ged_has_ucdps_49_columns_in_order_and_type(release: Path, tmp_path
     assert set(rows) == {SOLEIMANI, BOMBING}  # the ASSAULT events
     assert rows[SOLEIMANI]["type_of_violence"] is None  # victims of unstated affiliation
     assert rows[SOLEIMANI]["low"] == 2 and rows[SOLEIMANI]["date_prec"] == 1
+    # only a low figure is stated: UCDP's best and high are not left empty
+    assert rows[SOLEIMANI]["best"] == rows[SOLEIMANI]["high"] == 2
     bombing = rows[BOMBING]
     assert bombing["adm_1"] == "Babil" and bombing["where_prec"] == 4
     assert bombing["priogrid_gid"] == priogrid_gid(bombing["latitude"], bombing["longitude"])
@@ -104,6 +107,8 @@ def test_acled_has_acleds_31_columns_in_order_and_type(release: Path, tmp_path: 
     assert SOLEIMANI not in by_id  # its ACLED type is not decided by its participants
     assert by_id[BOMBING]["inter2"] == 8  # US forces in Iraq: external forces
     assert by_id[BOMBING]["civilian_targeting"] is None
+    # ACLED's conventions: 0 when no death is reported; iso is the ISO 3166-1 numeric code
+    assert by_id[BOMBING]["fatalities"] == 0 and by_id[BOMBING]["iso"] == 368
 
 
 def _manual_table(caption: str) -> set[str]:
@@ -124,16 +129,23 @@ def test_plover_records_use_the_manuals_field_names(release: Path, tmp_path: Pat
     location = _manual_table("caption{Location object")
     assert {"id", "actor", "recipient", "event_loc", "text_info"} <= fields
     declared = {name for name, _ in plover.FIELDS} | {name for name, _ in plover.EMPTY_FIELDS}
-    assert declared - {"size"} <= fields and fields <= declared
+    added = {"size", "date_basis"}  # named fields beyond the manual's, which it allows
+    assert declared - added <= fields and fields <= declared
     out = tmp_path / "events.jsonl"
     result = CliRunner().invoke(app, ["export", str(release), "-f", "plover", "--out", str(out)])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == load(path=release)["events"].height
     for rec in records:
-        assert set(rec) - {"size"} <= fields
+        assert set(rec) - added <= fields
+        # the manual requires a date, also for an event known only as an interval
+        assert rec["date"] is not None and rec["date_basis"] in ("event", "publication")
         for entity_object in rec["actor"] + rec["recipient"]:
-            assert set(entity_object) <= entity
+            assert set(entity_object) - {"kind"} <= entity
+            # PLOVER's sector codes, not eventset's kind names
+            assert entity_object["sector"] is None or re.fullmatch(
+                "[A-Z]{3}", entity_object["sector"]
+            )
         assert rec["text_info"] is None or set(rec["text_info"]) <= text_info
         assert rec["cite_info"] is None or set(rec["cite_info"]) <= cite
         assert rec["event_loc"] is None or set(rec["event_loc"]) <= location
@@ -141,11 +153,16 @@ def test_plover_records_use_the_manuals_field_names(release: Path, tmp_path: Pat
     assert [a["entity_text"] for a in killing["actor"]] == ["the US assassinated"]
     assert killing["event"] == ["ASSAULT"] and killing["mode"] == ["targeted"]
     assert killing["text"] is None  # the seed's licence does not allow redistribution
+    assert [a["sector"] for a in killing["actor"]] == ["GOV"]  # the United States, a state
 
 
 def test_declared_empty_columns_are_empty(release: Path) -> None:
     tables = load(path=release)
-    for module, table in ((ucdp_ged, ucdp_ged.ucdp_ged(tables)), (acled, acled.acled(tables))):
+    exported = (
+        (ucdp_ged, ucdp_ged.ucdp_ged(tables, everything=True)),
+        (acled, acled.acled(tables, everything=True)),
+    )
+    for module, table in exported:
         for col in module.COLUMNS:
             if col.empty is not None:
                 assert table.column(col.name).null_count == table.num_rows, col.name

@@ -55,7 +55,8 @@ def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _export(release: Path, fmt: str, out: Path) -> None:
-    result = CliRunner().invoke(app, ["export", str(release), "-f", fmt, "--out", str(out)])
+    args = ["export", str(release), "-f", fmt, "--out", str(out), "--all"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
 
 

@@ -61,10 +61,14 @@ def test_crosswalks_that_need_no_participants_are_kept() -> None:
 
 def test_every_actor_kind_says_what_it_decides() -> None:
     for code in vocabulary("actor_kinds").codes:
-        assert set(code.fields) == {"civilian", "ucdp_party", "acled_inter", "gtd_targtype"}
+        fields = {"civilian", "ucdp_party", "acled_inter", "gtd_targtype", "plover_sector"}
+        assert set(code.fields) == fields
         assert code.fields["civilian"] in (True, False, None)
         assert code.fields["ucdp_party"] in ("government", "non_state", "civilian", None)
         inter = code.fields["acled_inter"]
         assert inter is None or (isinstance(inter, int) and 0 <= inter <= 8)
         targ = code.fields["gtd_targtype"]
         assert targ is None or (isinstance(targ, int) and 1 <= targ <= 22)
+        # the sector codes table of the PLOVER manual (2024)
+        sectors = "COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF OPP PRE REL SOC"
+        assert code.fields["plover_sector"] in (None, *sectors.split())

@@ -108,16 +108,17 @@ def countries_yaml() -> str:
         f"pycountry {metadata.version('pycountry')} and country-bounding-boxes "
         f"{metadata.version('country-bounding-boxes')} (Natural Earth 1:50m admin-0 map subunits)"
     )
-    rows: list[tuple[str, str, str, str, list[float] | None]] = []
+    rows: list[tuple[str, str, int | None, str, str, list[float] | None]] = []
     for country in pycountry.countries:
         code = str(country.alpha_2)
         name = str(getattr(country, "common_name", None) or country.name)
         official = str(getattr(country, "official_name", None) or country.name)
         official = official.removeprefix("the ")
         boxes = _boxes(cbb.country_subunits_by_iso_code(code))
-        rows.append((code, str(country.alpha_3), name, official, _bbox(boxes)))
+        numeric: int | None = int(country.numeric)
+        rows.append((code, str(country.alpha_3), numeric, name, official, _bbox(boxes)))
     kosovo = [u for u in cbb.all_country_subunits() if u.adm0_a3 == "KOS"]
-    rows.append((KOSOVO[0], KOSOVO[1], KOSOVO[2], KOSOVO[3], _bbox(_boxes(kosovo))))
+    rows.append((KOSOVO[0], KOSOVO[1], None, KOSOVO[2], KOSOVO[3], _bbox(_boxes(kosovo))))
     rows.sort()
 
     lines = [
@@ -126,7 +127,9 @@ def countries_yaml() -> str:
         "description: "
         + _q(
             "Countries and territories, by ISO 3166-1 alpha-2 code (uppercase), plus the "
-            "user-assigned code XK for Kosovo. name is the short English name; bbox is "
+            "user-assigned code XK for Kosovo. name is the short English name; alpha3 and "
+            "numeric are the ISO 3166-1 alpha-3 and numeric codes (numeric as an integer, "
+            "null for Kosovo, which has none); bbox is "
             "[min_lon, min_lat, max_lon, max_lat] in degrees (WGS 84) from Natural Earth, "
             "rounded outwards, for coarse checks that a point lies in the country. When min_lon "
             "is greater than max_lon the box crosses the antimeridian (RFC 7946, section 5.2). "
@@ -134,7 +137,7 @@ def countries_yaml() -> str:
         ),
         "codes:",
     ]
-    for code, alpha3, name, official, bbox in rows:
+    for code, alpha3, numeric, name, official, bbox in rows:
         box = "null" if bbox is None else "[" + ", ".join(f"{v:.4f}" for v in bbox) + "]"
         description = f"{official} (ISO 3166-1 alpha-3 {alpha3})."
         if code == KOSOVO[0]:
@@ -144,6 +147,7 @@ def countries_yaml() -> str:
             f"    description: {_q(description)}",
             f"    name: {_q(name)}",
             f"    alpha3: {_q(alpha3)}",
+            f"    numeric: {'null' if numeric is None else numeric}",
             f"    bbox: {box}",
         ]
     return "\n".join(lines) + "\n"
