@@ -121,9 +121,10 @@ def pandas_frame(table: Table, frame: pl.DataFrame) -> Any:
     """The pandas form of a typed table whose dtypes depend on the table, never on the data:
     vocabulary columns are Categoricals with the whole vocabulary as categories, integers are
     nullable `Int32`/`Int64` (not float64 with NaN once a null appears), booleans are nullable
-    `boolean`, and dates stay dates (`date32[pyarrow]`), not timestamps."""
+    `boolean`, and dates are `datetime64[us]` (midnight; NaT for none), the dtype pandas' own
+    `to_datetime` gives: `.dt.to_period`, `resample` and comparison with a string or a
+    Timestamp work, which `date32[pyarrow]` does not allow."""
     import pandas as pd
-    import pyarrow as pa
 
     columns: dict[str, Any] = {}
     for col in table.columns:
@@ -138,7 +139,7 @@ def pandas_frame(table: Table, frame: pl.DataFrame) -> Any:
         elif col.dtype == "bool":
             columns[col.name] = pd.array(series.to_list(), dtype="boolean")
         elif col.dtype == "date":
-            columns[col.name] = pd.array(series.to_arrow(), dtype=pd.ArrowDtype(pa.date32()))
+            columns[col.name] = pd.array(series.to_list(), dtype="datetime64[us]")
         else:
             columns[col.name] = series.to_pandas()
     return pd.DataFrame(columns, index=pd.RangeIndex(frame.height))

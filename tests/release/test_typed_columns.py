@@ -67,8 +67,7 @@ def test_pandas_dtypes_depend_on_the_table_not_the_data(release: Path) -> None:
     assert str(events["fatalities_low"].dtype) == "Int64"
     assert str(events["ucdp_date_prec"].dtype) == "Int32"
     assert str(events["date_derived"].dtype) == "boolean"
-    assert isinstance(events["date_start"].dtype, pd.ArrowDtype)
-    assert events["date_start"].dtype.pyarrow_dtype == pa.date32()
+    assert str(events["date_start"].dtype) == "datetime64[us]"
     assert list(events["event_type"].cat.categories) == list(vocabulary("event_types").values())
     soleimani = events[events["event_id"] == "iq-2020-01-03-soleimani-muhandis-killing"]
     assert soleimani["fatalities_low"].tolist() == [2]
@@ -77,6 +76,19 @@ def test_pandas_dtypes_depend_on_the_table_not_the_data(release: Path) -> None:
     for frame in (loaded.clear(), loaded.select(pl.all().first()).clear(3)):
         empty = pandas_frame(TABLES_BY_NAME["events"], frame)
         assert dict(empty.dtypes) == dict(events.dtypes)
+
+
+def test_pandas_dates_work_with_the_usual_date_code(release: Path) -> None:
+    events = load(path=release, backend="pandas")["events"]
+    start = events["date_start"]
+    assert start.isna().sum() == load(path=release)["events"]["date_start"].null_count()
+    # periods, resampling and comparison with a string or a Timestamp (date32[pyarrow] broke all)
+    months = start.dt.to_period("M").dropna().astype(str)
+    assert "2021-09" in set(months) and "2020-01" in set(months)
+    per_month = events.dropna(subset=["date_start"]).set_index("date_start").resample("MS").size()
+    assert per_month.sum() == start.notna().sum() and per_month.index.freqstr == "MS"
+    assert (start >= "2021-01-01").sum() == (start >= pd.Timestamp("2021-01-01")).sum() > 0
+    assert (start.dt.year == 2020).any()
 
 
 def test_duckdb_and_pyarrow_read_the_files(release: Path) -> None:
