@@ -466,7 +466,15 @@ def release(
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option("--date", help="Publication date, YYYY-MM-DD, for CITATION.cff/Croissant."),
+        typer.Option(
+            "--date",
+            help="Publication date, YYYY-MM-DD, for CITATION.cff, Croissant and the BibTeX "
+            "entry (default: the date of the inputs' git commit).",
+        ),
+    ] = None,
+    doi: Annotated[
+        str | None,
+        typer.Option("--doi", help="The release's DOI (10.NNNN/...), once one is reserved."),
     ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="Add the release to the registry of published ones.")
@@ -484,8 +492,10 @@ def release(
     """Build release VERSION with datapackage.json, croissant.json, card, CITATION.cff, CHANGELOG.md and a zip."""
     import datetime as dt
     import json
+    import re
 
     from eventset.release.manifest import ReleaseError
+    from eventset.release.metadata import DOI_PATTERN
     from eventset.release.publish import ReleaseRefusedError, publish
     from eventset.release.published import register as add_to_registry
     from eventset.release.published import registry_entry
@@ -496,6 +506,8 @@ def release(
     try:
         Version.parse(version)
         released = dt.date.fromisoformat(date) if date is not None else None
+        if doi is not None and not re.fullmatch(DOI_PATTERN, doi):
+            raise ValueError(f"{doi!r} is not a DOI; write it as 10.NNNN/suffix, no https://.")
     except ValueError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
@@ -509,6 +521,7 @@ def release(
             jobs=jobs,
             progress=True,
             released=released,
+            doi=doi,
         )
     except ReleaseRefusedError as err:
         for text in err.errors:

@@ -182,6 +182,7 @@ def croissant(
     version: str,
     cite_as: str,
     released: dt.date | None = None,
+    doi: str | None = None,
 ) -> dict[str, Any]:
     """The MLCommons Croissant 1.0 JSON-LD description of a release: a FileSet per table (the
     Parquet files of its folder, found by glob beside croissant.json; their checksums are in
@@ -228,6 +229,8 @@ def croissant(
     }
     if released is not None:
         dataset["datePublished"] = released.isoformat()
+    if doi is not None:
+        dataset["identifier"] = f"https://doi.org/{doi}"
     if coverage is not None:
         dataset["temporalCoverage"] = f"{coverage[0].isoformat()}/{coverage[1].isoformat()}"
     countries = place_countries(tables)
@@ -265,7 +268,10 @@ def place_countries(tables: dict[str, pl.DataFrame]) -> list[tuple[str, str]]:
     return [(code, str(countries[code].fields.get("name", code))) for code in codes]
 
 
-def citation_cff(version: str, released: dt.date | None = None) -> str:
+DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+
+
+def citation_cff(version: str, released: dt.date | None = None, doi: str | None = None) -> str:
     lines = [
         "cff-version: 1.2.0",
         'message: "If you use this dataset, please cite it as below."',
@@ -273,6 +279,7 @@ def citation_cff(version: str, released: dt.date | None = None) -> str:
         f'title: "{TITLE}"',
         f'version: "{version}"',
         *([f"date-released: {released.isoformat()}"] if released is not None else []),
+        *([f'doi: "{doi}"'] if doi is not None else []),
         "authors:",
         f'  - name: "{AUTHOR}"',
         f"license: {LICENCE['name']}",
@@ -285,17 +292,24 @@ def citation_cff(version: str, released: dt.date | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cite_as(version: str) -> str:
-    """A BibTeX entry, for the card and Croissant's citeAs."""
+def cite_as(version: str, released: dt.date | None = None, doi: str | None = None) -> str:
+    """A BibTeX entry, for the card and Croissant's citeAs: the release's year and date when
+    known, and its DOI once one exists."""
     key = f"eventset_{version.replace('.', '_')}"
-    return (
-        f"@misc{{{key},\n"
-        f"  title = {{{TITLE}}},\n"
-        f"  author = {{{{{AUTHOR}}}}},\n"
-        f"  note = {{Dataset, version {version}}},\n"
-        f"  howpublished = {{\\url{{{PROJECT_URL}}}}}\n"
-        "}"
-    )
+    fields = [
+        f"  title = {{{TITLE}}}",
+        f"  author = {{{{{AUTHOR}}}}}",
+        *(
+            [f"  year = {{{released.year}}}", f"  date = {{{released.isoformat()}}}"]
+            if released
+            else []
+        ),
+        f"  version = {{{version}}}",
+        f"  note = {{Dataset, version {version}}}",
+        *([f"  doi = {{{doi}}}"] if doi else []),
+        f"  howpublished = {{\\url{{{PROJECT_URL}}}}}",
+    ]
+    return f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -363,7 +377,12 @@ def _origin_sentence(docs: pl.DataFrame) -> str:
     )
 
 
-def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
+def dataset_card(
+    tables: dict[str, pl.DataFrame],
+    version: str,
+    released: dt.date | None = None,
+    doi: str | None = None,
+) -> str:
     """README.md of a release: what it is, counts, coverage, licences, loading, citing."""
     coverage = time_coverage(tables)
     published = published_range(tables)
@@ -482,7 +501,7 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         "See `CITATION.cff`, or:",
         "",
         "```bibtex",
-        cite_as(version),
+        cite_as(version, released, doi),
         "```",
         "",
     ]
@@ -494,10 +513,12 @@ def write_metadata(
     tables: dict[str, pl.DataFrame],
     version: str,
     released: dt.date | None = None,
+    doi: str | None = None,
 ) -> None:
     """Write datapackage.json, croissant.json, README.md and CITATION.cff into `directory`.
 
-    `released` is the publication date the maintainer gives (never the clock), or None."""
+    `released` is the publication date (given, or the inputs' commit date; never the clock),
+    or None; `doi` the release's DOI once one exists."""
 
     def write(name: str, text: str) -> None:
         (directory / name).write_text(text, encoding="utf-8", newline="\n")
@@ -506,6 +527,7 @@ def write_metadata(
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     write("datapackage.json", dump(datapackage(directory, tables, version)))
-    write("croissant.json", dump(croissant(tables, version, cite_as(version), released)))
-    write("README.md", dataset_card(tables, version))
-    write("CITATION.cff", citation_cff(version, released))
+    citation = cite_as(version, released, doi)
+    write("croissant.json", dump(croissant(tables, version, citation, released, doi)))
+    write("README.md", dataset_card(tables, version, released, doi))
+    write("CITATION.cff", citation_cff(version, released, doi))

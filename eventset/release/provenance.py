@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 from pathlib import Path
@@ -24,6 +25,22 @@ def source_commit(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def source_commit_date(root: Path) -> dt.date | None:
+    """The committer date of the inputs' commit: a release's default date, the same for every
+    build of the commit (never the clock); None outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%cs", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return dt.date.fromisoformat(done.stdout.strip()) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
 
 
 def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:

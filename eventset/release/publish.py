@@ -37,6 +37,7 @@ from eventset.release.manifest import (
     table_files,
 )
 from eventset.release.metadata import write_metadata
+from eventset.release.provenance import source_commit_date
 from eventset.release.retirements import Retirements, read_retirements, retirement_errors
 from eventset.release.version import BUMP_ORDER, Version
 from eventset.release.write import ExtraFiles
@@ -118,7 +119,11 @@ def _new_ids(tables: dict[str, pl.DataFrame]) -> dict[str, set[str]]:
 
 
 def release_files(
-    version: str, previous: Path | None, retirements: Retirements, released: dt.date | None
+    version: str,
+    previous: Path | None,
+    retirements: Retirements,
+    released: dt.date | None,
+    doi: str | None = None,
 ) -> tuple[ExtraFiles, dict[str, ReleaseDiff | None]]:
     """The hook for write_release, and a box where it leaves the diff it computed."""
     old: Release | None = read_release(previous) if previous is not None else None
@@ -134,7 +139,7 @@ def release_files(
             if errors:
                 raise ReleaseRefusedError(errors)
             box["diff"] = diff
-        write_metadata(staging, tables, version, released)
+        write_metadata(staging, tables, version, released, doi)
         (staging / "CHANGELOG.md").write_text(
             changelog(diff, previous, tables, version), encoding="utf-8", newline="\n"
         )
@@ -181,9 +186,12 @@ def publish(
     jobs: int = 1,
     progress: bool = False,
     released: dt.date | None = None,
+    doi: str | None = None,
 ) -> Publication:
     """Build release `version` into `out` with its metadata and zip. Raises ReleaseRefusedError for a
-    rule broken against the previous release, ReleaseExistsError for an existing version."""
+    rule broken against the previous release, ReleaseExistsError for an existing version.
+    `released` defaults to the date of the inputs' git commit; `doi` is the release's DOI once
+    one is reserved."""
     Version.parse(version)
     result = Publication()
     retirements = read_retirements(root)
@@ -192,7 +200,9 @@ def publish(
         result.files_checked = retirements.files_checked
         return result
     result.previous = previous if previous is not None else previous_release(out, version)
-    hook, box = release_files(version, result.previous, retirements, released)
+    if released is None:
+        released = source_commit_date(root)
+    hook, box = release_files(version, result.previous, retirements, released, doi)
     result.build = build(root, out, version, jobs=jobs, progress=progress, extra_files=hook)
     result.files_checked = result.build.validation.files_checked
     result.diff = box["diff"]

@@ -3,10 +3,13 @@ validators, a deterministic zip that unpacks into a release `eventset check` acc
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from eventset.cli import app
 from eventset.release.check import check_release
 from eventset.release.load import load
 from eventset.release.manifest import read_manifest, table_files
+from eventset.release.metadata import citation_cff, cite_as
+from eventset.release.provenance import source_commit_date
 from eventset.release.publish import publish
 from eventset.schema.tables import TABLES
 from tests.conftest import SEED_TABLE_FILES
@@ -188,6 +193,30 @@ def test_the_zip_is_deterministic_and_unpacks_into_a_valid_release(
     assert again.zip_path.read_bytes() == archive.read_bytes()
 
 
+def test_the_release_date_defaults_to_the_inputs_commit(tmp_path: Path) -> None:
+    """Without --date, CITATION.cff, Croissant and the BibTeX entry still carry a date: the
+    commit's, which every build of that commit shares (the clock is never read)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2026-03-04T05:06:07Z",
+        "GIT_AUTHOR_DATE": "2026-03-04T05:06:07Z",
+    }
+    for args in (
+        ["init", "-q"],
+        ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "--allow-empty", "-m", "x"],
+    ):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env)
+    assert source_commit_date(repo) == dt.date(2026, 3, 4)
+    assert source_commit_date(tmp_path / "elsewhere") is None
+    released = source_commit_date(repo)
+    assert "date-released: 2026-03-04" in citation_cff("0.1.0", released)
+    assert "year = {2026}" in cite_as("0.1.0", released)
+    bad = CliRunner().invoke(app, ["release", "0.1.0", "--root", str(repo), "--doi", "doi:10.1/x"])
+    assert bad.exit_code == 2 and "not a DOI" in bad.output
+
+
 def test_release_command_records_the_date_and_registers_the_release(
     tmp_path: Path,
 ) -> None:
@@ -200,14 +229,21 @@ def test_release_command_records_the_date_and_registers_the_release(
         app,
         [
             *("release", "0.1.0", "--root", str(root), "--date", "2026-11-26"),
-            *("--register", "--registry", str(registry)),
+            *("--register", "--registry", str(registry), "--doi", "10.5281/zenodo.1234567"),
         ],
     )
     assert done.exit_code == 0, done.output
     path = root / "dist" / "eventset-0.1.0"
-    assert "date-released: 2026-11-26" in (path / "CITATION.cff").read_text(encoding="utf-8")
+    citation = yaml.safe_load((path / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["date-released"]) == "2026-11-26"
+    assert citation["doi"] == "10.5281/zenodo.1234567"
     croissant = json.loads((path / "croissant.json").read_text(encoding="utf-8"))
     assert croissant["datePublished"] == "2026-11-26"
+    assert croissant["identifier"] == "https://doi.org/10.5281/zenodo.1234567"
+    # the BibTeX entry (Croissant's citeAs and the card's) carries the year, date and DOI
+    for bibtex in (croissant["citeAs"], (path / "README.md").read_text(encoding="utf-8")):
+        assert "year = {2026}" in bibtex and "date = {2026-11-26}" in bibtex
+        assert "doi = {10.5281/zenodo.1234567}" in bibtex
     entry = json.loads(registry.read_text(encoding="utf-8"))["releases"]["0.1.0"]["files"]
     assert set(entry) == RELEASE_FILES
     assert (root / "dist" / "eventset-0.1.0.zip").is_file()
