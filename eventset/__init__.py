@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load", "versions"]
+__all__ = ["flat", "load", "versions"]
 
 
 def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -12,6 +12,14 @@ def load(*args: Any, **kwargs: Any) -> dict[str, Any]:
     from eventset.release.load import load as _load
 
     return _load(*args, **kwargs)
+
+
+def flat(*args: Any, **kwargs: Any) -> Any:
+    """A release's events as one flat table (place, country, fatalities, the principal actor
+    on each side, the latest claim of responsibility); see `eventset.release.flat.flat`."""
+    from eventset.release.flat import flat as _flat
+
+    return _flat(*args, **kwargs)
 
 
 def versions() -> list[str]:

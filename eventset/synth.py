@@ -106,6 +106,9 @@ class SynthActor:
     id: str
     name: str
     kind: str
+    # What the registry entry states where its kind cannot decide (ACLED inter, UCDP party).
+    acled_inter: int | None = None
+    ucdp_party: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,13 +128,19 @@ def _registries(
 ) -> tuple[list[SynthActor], list[SynthPlace]]:
     actors = []
     for i in range(actor_count):
+        inter: int | None = None
+        party: str | None = None
         if i % 3 == 0:
             name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)} {i:06d}"
             kind = "person"
+            # a person is a civilian or a state commander: the entry says which
+            inter, party = (7, "civilian") if i % 2 == 0 else (1, "government")
         else:
             name = f"{rng.choice(_ADJ)} {rng.choice(_GROUP)} {i:06d}"
             kind = "armed_group" if i % 3 == 1 else "political_party"
-        actors.append(SynthActor(f"synthetic-actor-{i}", name, kind))
+            # rebels or a political militia; a party's members act as protesters
+            inter = (2 if i % 2 else 3) if kind == "armed_group" else 6
+        actors.append(SynthActor(f"synthetic-actor-{i}", name, kind, inter, party))
     places = [
         SynthPlace(
             f"synthetic-place-{i}",
@@ -156,6 +165,8 @@ def _registry_texts(actors: list[SynthActor], places: list[SynthPlace]) -> tuple
             f"    name: {_q(a.name)}",
             f"    kind: {a.kind}",
             "    country: IQ",
+            *([f"    acled_inter: {a.acled_inter}"] if a.acled_inter is not None else []),
+            *([f"    ucdp_party: {a.ucdp_party}"] if a.ucdp_party is not None else []),
         ]
     actor_lines += [
         "  - id: synthetic-newswire",

@@ -38,6 +38,7 @@ SEED_ID = "000_e3ff97cd28be607c"
 SEED_TABLE_FILES = (
     "actors/part-0.parquet",
     "claims/part-2021-09.parquet",
+    "countries/part-0.parquet",
     "documents/part-2021-09.parquet",
     "event_actors/part-2020-01.parquet",
     "event_actors/part-2021-09.parquet",
@@ -96,3 +97,17 @@ def gold_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(root, root.parent / "dist", "0.1.0", cache=False)
     assert result.ok, (result.validation.problems, result.failures)
     return result
+
+
+@pytest.fixture(scope="session")
+def synthetic_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of a small synthetic corpus (openly licensed texts, every actor kind, dated
+    and undated events), built once for the tests of what analysts read."""
+    from eventset.pipeline import build
+    from eventset.synth import write_corpus
+
+    root = tmp_path_factory.mktemp("synthetic") / "repo"
+    write_corpus(root, 25, 7)
+    result = build(root, root / "dist", "dev", cache=False)
+    assert result.written is not None, result.failures
+    return result.written.path

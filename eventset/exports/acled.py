@@ -54,7 +54,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(
         "inter1",
         INT,
-        source="acled_inter of actor1's kind; state forces outside their own country are 8; 0 when there is no actor1",
+        source="the acled_inter actor1's registry entry states, else its kind's; state forces outside their own country are 8; 0 when there is no actor1",
     ),
     ExportColumn(
         "actor2",
@@ -135,7 +135,9 @@ def disorder_type(event_type: str | None, sub_event_type: str | None) -> str | N
 def inter_code(actor: Participant | None, event_country: str | None) -> int | None:
     if actor is None:
         return 0
-    code = vocabulary("actor_kinds")[actor.kind].fields.get("acled_inter")
+    code: object = actor.acled_inter
+    if code is None:
+        code = vocabulary("actor_kinds")[actor.kind].fields.get("acled_inter")
     if code != 1:
         return code if isinstance(code, int) else None
     if actor.country is None or event_country is None:

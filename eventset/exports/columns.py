@@ -52,6 +52,7 @@ class Participant:
     country: str | None
     wikidata: str | None
     text: str | None  # the words of the earliest reporting document that name it in this role
+    acled_inter: int | None = None  # stated by the registry entry where its kind cannot decide
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def event_facts(tables: Mapping[str, pl.DataFrame]) -> list[EventFacts]:
                 country=actors[p["actor_id"]]["country"],
                 wikidata=actors[p["actor_id"]]["wikidata"],
                 text=participant_text.get((first or "", event_id, p["actor_id"], p["role"])),
+                acled_inter=actors[p["actor_id"]].get("acled_inter"),
             )
             for p in by_event.get(event_id, [])
             if p["actor_id"] in actors

@@ -9,7 +9,8 @@ documents after one edit costs a second where a month costs a tenth of that.
 
 - documents, claims, mentions: the month the document was published;
 - events, event_actors: the month the event started (`part-undated.parquet` when no date);
-- actors, places: one file (`part-0.parquet`), as they come from the registries.
+- actors, places: one file (`part-0.parquet`), as they come from the registries; countries
+  too, from the countries vocabulary.
 
 Within a file rows are sorted by primary key; `eventset.load` sorts the whole table.
 """

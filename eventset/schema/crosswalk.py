@@ -5,6 +5,8 @@ A type and mode alone cannot say whether an attack targeted civilians: the killi
 military commander and the shooting of villagers are both ASSAULT/targeted. These values are
 computed from the participants' actor kinds (the `civilian`, `ucdp_party` and `gtd_targtype`
 fields of actor_kinds.yaml) and are null whenever the kinds do not decide them, never guessed.
+A registry entry may state its own UCDP party where its kind cannot (a person commanding state
+forces is `government`): a participant is then (role, kind, party).
 
 >>> walk = participant_crosswalk("ASSAULT", "targeted", [("perpetrator", "state"), ("victim", "person")])
 >>> walk.acled_event_type, walk.civilian_targeting, walk.ucdp_type_of_violence
@@ -50,12 +52,20 @@ def _civilian(kinds: list[str]) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _ucdp_type(attackers: list[str], attacked: list[str], sides: list[str]) -> int | None:
+Taking = tuple[str, str] | tuple[str, str, str | None]  # (role, kind[, stated UCDP party])
+
+
+def _party(taking: Taking) -> object:
+    stated = taking[2] if len(taking) == 3 else None
+    return stated if stated is not None else _kind_field(taking[1], "ucdp_party")
+
+
+def _ucdp_type(attackers: list[Taking], attacked: list[Taking], sides: list[Taking]) -> int | None:
     if attackers and attacked:
-        a = {_kind_field(kind, "ucdp_party") for kind in attackers}
-        b = {_kind_field(kind, "ucdp_party") for kind in attacked}
+        a = {_party(p) for p in attackers}
+        b = {_party(p) for p in attacked}
     elif len(sides) >= 2:
-        a = b = {_kind_field(kind, "ucdp_party") for kind in sides}
+        a = b = {_party(p) for p in sides}
     else:
         return None
     if None in a or None in b or "civilian" in a:
@@ -68,17 +78,18 @@ def _ucdp_type(attackers: list[str], attacked: list[str], sides: list[str]) -> i
 
 
 def participant_crosswalk(
-    event_type: str, mode: str | None, participants: Iterable[tuple[str, str]]
+    event_type: str, mode: str | None, participants: Iterable[Taking]
 ) -> ParticipantCrosswalk:
-    """The crosswalks of one event from its type, mode and (role, actor kind) pairs."""
+    """The crosswalks of one event from its type, mode and (role, actor kind) pairs, each with
+    the UCDP party its registry entry states, if any."""
     walk = event_crosswalk(event_type, mode)
     acled = (walk.acled_event_type, walk.acled_sub_event_type)
     if event_type not in VIOLENT_TYPES:
         return ParticipantCrosswalk(*acled, None, None, None)
     pairs = list(participants)
-    attackers = [kind for role, kind in pairs if role in ATTACKER_ROLES]
-    attacked = [kind for role, kind in pairs if role in ATTACKED_ROLES]
-    sides = [kind for role, kind in pairs if role in SIDE_ROLES]
+    attackers = [p[1] for p in pairs if p[0] in ATTACKER_ROLES]
+    attacked = [p[1] for p in pairs if p[0] in ATTACKED_ROLES]
+    sides = [p[1] for p in pairs if p[0] in SIDE_ROLES]
     if attacked:
         civilian_targeting = _civilian(attacked)
     elif len(sides) >= 2 and _civilian(sides) is False:
@@ -101,6 +112,10 @@ def participant_crosswalk(
         acled[0],
         acled[1],
         civilian_targeting,
-        _ucdp_type(attackers, attacked, sides),
+        _ucdp_type(
+            [p for p in pairs if p[0] in ATTACKER_ROLES],
+            [p for p in pairs if p[0] in ATTACKED_ROLES],
+            [p for p in pairs if p[0] in SIDE_ROLES],
+        ),
         targtype if isinstance(targtype, int) else None,
     )

@@ -96,6 +96,7 @@ DatePrecision = Annotated[
 GeoPrecision = Annotated[str, in_vocabulary("geo_precisions"), vocabulary_schema("geo_precisions")]
 Certainty = Annotated[str, in_vocabulary("certainty_levels"), vocabulary_schema("certainty_levels")]
 ActorKind = Annotated[str, in_vocabulary("actor_kinds"), vocabulary_schema("actor_kinds")]
+UcdpParty = Annotated[str, in_vocabulary("ucdp_parties"), vocabulary_schema("ucdp_parties")]
 PlaceKind = Annotated[str, in_vocabulary("place_kinds"), vocabulary_schema("place_kinds")]
 Language = Annotated[str, in_vocabulary("languages"), vocabulary_schema("languages")]
 Licence = Annotated[str, in_vocabulary("licences"), vocabulary_schema("licences")]

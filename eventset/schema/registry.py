@@ -20,6 +20,7 @@ from eventset.schema.fields import (
     PlaceKind,
     Slug,
     Text,
+    UcdpParty,
 )
 from eventset.schema.tables import ACTORS, PLACES, Table
 
@@ -61,6 +62,8 @@ class Actor(Model):
         ACTORS, "wikidata", default=None
     )
     description: str | None = _column(ACTORS, "description", default=None, max_length=2000)
+    acled_inter: int | None = _column(ACTORS, "acled_inter", default=None)
+    ucdp_party: UcdpParty | None = _column(ACTORS, "ucdp_party", default=None)
 
 
 class Place(Model):

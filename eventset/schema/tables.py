@@ -17,7 +17,7 @@ from eventset.schema.fields import (
     WIKIDATA_PATTERN,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DType = Literal["string", "int32", "int64", "float64", "bool", "date", "list[string]"]
 
@@ -170,6 +170,24 @@ ACTORS = Table(
             pattern=WIKIDATA_PATTERN,
         ),
         Column("description", "string", "Scope note.", nullable=True),
+        Column(
+            "acled_inter",
+            "int32",
+            "ACLED inter code (0-8) the registry entry states for itself where its kind cannot "
+            "decide one (an armed group: rebels 2, political militia 3, identity militia 4); "
+            "null to follow the kind (actor_kinds.acled_inter).",
+            nullable=True,
+            ge=0,
+            le=8,
+        ),
+        Column(
+            "ucdp_party",
+            "string",
+            "UCDP party the registry entry states for itself where its kind cannot decide one; "
+            "null to follow the kind (actor_kinds.ucdp_party).",
+            nullable=True,
+            vocabulary="ucdp_parties",
+        ),
     ),
 )
 
@@ -526,6 +544,13 @@ MENTIONS = Table(
         Column("quote", "string", "The exact words."),
         Column("sentence_index", "int32", "0-based sentence number (the header line is 0).", ge=0),
         Column(
+            "sentence",
+            "string",
+            "The sentence (or sentences) the words sit in, whitespace at its ends removed; null "
+            "where the document's licence does not allow its text to be redistributed.",
+            nullable=True,
+        ),
+        Column(
             "target_kind",
             "string",
             "Which table the supported fact is in.",
@@ -559,5 +584,41 @@ MENTIONS = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (DOCUMENTS, ACTORS, PLACES, EVENTS, EVENT_ACTORS, CLAIMS, MENTIONS)
+COUNTRIES = Table(
+    "countries",
+    "One row per country or territory of ISO 3166-1 (and Kosovo, XK): its names and codes, so "
+    "the `country` columns of the other tables read without the repository. Generated from the "
+    "countries vocabulary (pycountry, from Debian's iso-codes).",
+    ("country",),
+    (
+        Column(
+            "country",
+            "string",
+            "ISO 3166-1 alpha-2 code, as in the other tables' country columns.",
+            unique=True,
+            vocabulary="countries",
+        ),
+        Column("country_name", "string", "Short English name."),
+        Column("iso_alpha3", "string", "ISO 3166-1 alpha-3 code.", pattern=r"^[A-Z]{3}$"),
+        Column(
+            "iso_numeric",
+            "int32",
+            "ISO 3166-1 numeric code (ACLED's iso); null for Kosovo, which has none.",
+            nullable=True,
+            ge=1,
+            le=999,
+        ),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    DOCUMENTS,
+    ACTORS,
+    PLACES,
+    EVENTS,
+    EVENT_ACTORS,
+    CLAIMS,
+    MENTIONS,
+    COUNTRIES,
+)
 TABLES_BY_NAME = {table.name: table for table in TABLES}

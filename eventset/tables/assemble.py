@@ -93,20 +93,24 @@ def _frame(rows: list[dict[str, Any]], keys: Sequence[str], names: Any) -> pl.Da
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+_Shape = tuple[str, str | None, tuple[tuple[str, str, str | None], ...]]
+
+
 def _participant_frame(
     events: pl.DataFrame, event_actors: pl.DataFrame, actors: ActorRegistry
 ) -> pl.DataFrame:
     """ACLED, UCDP and GTD columns that depend on who took part, per event (crosswalk.py)."""
-    kinds = {actor.id: actor.kind for actor in actors.actors}
-    taking_part: dict[str, list[tuple[str, str]]] = {}
+    kinds = {actor.id: (actor.kind, actor.ucdp_party) for actor in actors.actors}
+    taking_part: dict[str, list[tuple[str, str, str | None]]] = {}
     for event_id, actor_id, role in event_actors.select("event_id", "actor_id", "role").iter_rows():
         if actor_id in kinds:
-            taking_part.setdefault(event_id, []).append((role, kinds[actor_id]))
+            taking_part.setdefault(event_id, []).append((role, *kinds[actor_id]))
     rows = []
     # Events share a few shapes (type, mode, who took part as what): each is worked out once.
-    walks: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], ParticipantCrosswalk] = {}
+    walks: dict[_Shape, ParticipantCrosswalk] = {}
     for event_id, event_type, mode in events.select("event_id", "event_type", "mode").iter_rows():
-        shape = (event_type, mode, tuple(sorted(taking_part.get(event_id, []))))
+        taking = sorted(taking_part.get(event_id, []), key=lambda t: (t[0], t[1], t[2] or ""))
+        shape = (event_type, mode, tuple(taking))
         walk = walks.get(shape)
         if walk is None:
             walk = walks[shape] = participant_crosswalk(*shape)
@@ -184,7 +188,7 @@ def events_table(
 def assemble_tables(
     frames: Mapping[str, pl.DataFrame], actors: ActorRegistry, places: PlaceRegistry
 ) -> Tables:
-    """The seven release tables from the corpus's per-document frames (runner.py) and the
+    """The release tables from the corpus's per-document frames (runner.py) and the
     registries, each with exactly its declared columns, sorted by primary key."""
     tables: Tables = {
         "documents": frames["documents"],
@@ -194,8 +198,25 @@ def assemble_tables(
         "event_actors": event_actors_table(frames["event_actors"]),
         "claims": frames["claims"],
         "mentions": frames["mentions"],
+        "countries": countries_table(),
     }
     return {table.name: typed_table(table.name, tables[table.name]) for table in TABLES}
+
+
+def countries_table() -> pl.DataFrame:
+    """Every country of the vocabulary with its names and ISO codes (the same for every
+    corpus, so an edit never rewrites it)."""
+    table = TABLES_BY_NAME["countries"]
+    rows = [
+        {
+            "country": entry.code,
+            "country_name": entry.fields.get("name"),
+            "iso_alpha3": entry.fields.get("alpha3"),
+            "iso_numeric": entry.fields.get("numeric"),
+        }
+        for entry in vocabulary("countries").codes
+    ]
+    return pl.DataFrame(rows, schema=polars_schema(table), strict=False).sort("country")
 
 
 def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:

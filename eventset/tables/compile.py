@@ -136,12 +136,21 @@ _MENTION_FIELDS = _fields(
     "char_end",
     "quote",
     "sentence_index",
+    "sentence",
     "target_kind",
     "target_id",
     "aspect",
     "actor_id",
     "role",
 )
+
+
+def sentence_around(text: str, starts: list[int], start: int, end: int) -> str:
+    """The sentence(s) holding text[start:end], whitespace at the ends removed."""
+    first = starts[sentence_index(starts, start)]
+    after = sentence_index(starts, max(start, end - 1)) + 1
+    last = starts[after] if after < len(starts) else len(text)
+    return text[first:last].strip()
 
 
 def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Columns:
@@ -239,6 +248,9 @@ def compile_document(
 
     text = seed.text
     starts = sentence_starts(text)
+    shared = (
+        licence.fields.get("redistribute_text") is True
+    )  # the text is published: its sentences too
     mentions = [
         (
             mention_id(doc_id, item, span),
@@ -247,6 +259,7 @@ def compile_document(
             span.end,
             text[span.start : span.end],
             sentence_index(starts, span.start),
+            sentence_around(text, starts, span.start, span.end) if shared else None,
             item.target_kind,
             item.target_id,
             item.aspect,

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -172,3 +173,33 @@ def test_a_wrong_extension_is_refused(release: Path, tmp_path: Path) -> None:
     out = tmp_path / "ged.xlsx"
     result = CliRunner().invoke(app, ["export", str(release), "-f", "ucdp-ged", "--out", str(out)])
     assert result.exit_code == 1 and "parquet" in result.output and not out.exists()
+
+
+def test_a_registry_entry_states_what_its_kind_cannot_decide(tmp_path: Path) -> None:
+    """Persons and unidentified actors decide no UCDP party or ACLED inter code by kind; an
+    entry that states its own fills GED's type of violence and ACLED's inter codes."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "data", root / "data")
+    registry = root / "data" / "actors.yaml"
+    text = registry.read_text(encoding="utf-8")
+    for actor in ("qassem-soleimani", "abu-mahdi-al-muhandis"):
+        text = text.replace(
+            f"  - id: {actor}\n",
+            f"  - id: {actor}\n    ucdp_party: government\n    acled_inter: 1\n",
+        )
+    text = text.replace(
+        "  - id: unidentified-iq\n", "  - id: unidentified-iq\n    acled_inter: 3\n"
+    )
+    registry.write_text(text, encoding="utf-8")
+    built = build(root, root / "dist", "dev", cache=False)
+    assert built.written is not None, built.failures
+    actors = load(path=built.written.path)["actors"]
+    stated = actors.filter(pl.col("actor_id") == "qassem-soleimani").row(0, named=True)
+    assert (stated["ucdp_party"], stated["acled_inter"]) == ("government", 1)
+    ged = {r["relid"]: r for r in ucdp_ged.ucdp_ged(load(path=built.written.path)).to_pylist()}
+    # state forces on both sides: state-based violence, with UCDP's best from the low figure
+    assert ged[SOLEIMANI]["type_of_violence"] == 1 and ged[SOLEIMANI]["best"] == 2
+    rows = {r["event_id_cnty"]: r for r in acled.acled(load(path=built.written.path)).to_pylist()}
+    assert (rows[BOMBING]["inter1"], rows[BOMBING]["inter2"]) == (3, 8)
+    assert rows[BOMBING]["interaction"] == 38

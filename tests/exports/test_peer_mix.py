@@ -11,20 +11,9 @@ import pytest
 
 from eventset.exports import acled
 from eventset.exports.write import csv_dtypes, export_release
-from eventset.pipeline import build
-from eventset.synth import write_corpus
 from tests.conftest import REPO
 
 GED_SAMPLE = REPO.parent / "shared" / "reference" / "peers" / "ucdp-ged-23.1-sample.parquet"
-
-
-@pytest.fixture(scope="module")
-def synthetic_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("peer-mix") / "repo"
-    write_corpus(root, 25, 7)
-    result = build(root, root / "dist", "dev", cache=False)
-    assert result.written is not None, result.failures
-    return result.written.path
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from tests.property.helpers import built, scaled
 
 BY_DOCUMENT = {"documents", "claims", "mentions"}
 BY_EVENT = {"events", "event_actors"}
-REGISTRIES = {"actors", "places"}
+REGISTRIES = {"actors", "places", "countries"}  # one part-0 file each
 DAYS = st.dates(dt.date(1990, 1, 1), dt.date(2035, 12, 31))
 
 

@@ -38,6 +38,7 @@ EXPECTED_NAMES = {
     "licences",
     "countries",
     "languages",
+    "ucdp_parties",
 }
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -163,6 +164,9 @@ def _cameo_table() -> tuple[dict[str, str], dict[str, list[str]]]:
 
 def test_all_expected_vocabularies_exist() -> None:
     assert set(vocabulary_names()) == EXPECTED_NAMES
+    # the kinds' UCDP parties are the vocabulary a registry entry states its own from
+    parties = {c.fields["ucdp_party"] for c in vocabulary("actor_kinds").codes} - {None}
+    assert parties == set(vocabulary("ucdp_parties").values())
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_NAMES))
