@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from eventset.schema.vocab import vocabulary
 from eventset.testing import Corpus, corpora
 from tests.property.helpers import built, selectors
 
@@ -25,4 +26,5 @@ def test_row_counts_match_the_annotations(corpus: Corpus) -> None:
         "event_actors": len(participants),
         "claims": sum(len(a.claims) for a in annotations),
         "mentions": sum(len(selectors(a)) for a in annotations),
+        "countries": len(vocabulary("countries").codes),  # every country, whatever the corpus
     }
