@@ -99,8 +99,12 @@ def analyst_sections(tables: dict[str, pl.DataFrame], directory: str) -> list[st
         f"eventset export {directory} --format plover --out events.jsonl",
         "```",
         "",
-        "Columns the dataset cannot fill stay empty; `docs/exports.md` in the repository gives "
-        "each column's source or the reason it is empty. `frictionless validate "
+        "Each export holds the rows the peer's own inclusion rules admit (UCDP GED: organised "
+        "violence with at least one death; `--all` for the rest). Columns the dataset cannot "
+        "fill stay empty; `docs/exports.md` in the repository gives each column's source or "
+        "the reason it is empty. `eventset.flat(...)` gives one row per event in ACLED's shape "
+        "(place, country, fatalities, principal actors, latest claim of responsibility). "
+        "`frictionless validate "
         "datapackage.json` reads the Parquet files through the plugin shipped with eventset.",
         "",
         "## Reporting an error",
