@@ -12,7 +12,9 @@ constraints, primary and foreign keys are then checked by frictionless itself.
 
 A table split into several files is a multipart resource (`"path": [...]`), whose bytes
 frictionless's loader hands over joined together; the parser cuts them back into the files, by
-the size of each part, and reads each one as the Parquet file it is.
+the size of each part, and reads each one as the Parquet file it is. Frictionless measures the
+`bytes` and `hash` of that joined stream, so the release gives every resource the size and
+sha256 of its files joined in path order: a changed byte in any file of any table is reported.
 """
 
 from __future__ import annotations
