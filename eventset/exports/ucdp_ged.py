@@ -33,7 +33,10 @@ from eventset.schema.vocab import vocabulary
 
 INT, STR, FLOAT, DATE = pa.int64(), pa.string(), pa.float64(), pa.date32()
 UCDP_REGISTRY = "UCDP's own conflict, dyad and actor registry ids are assigned by UCDP; eventset has no such ids"
-NO_SIDE_SPLIT = "the sources' figures are not split by side; the total is in best/low/high"
+NO_SIDE_SPLIT = (
+    "0: the sources' figures are not split by side, so no death is attributed to it "
+    "(all are in deaths_unknown); empty when best is"
+)
 
 COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(
@@ -112,10 +115,15 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("date_prec", INT, source="events.ucdp_date_prec"),
     ExportColumn("date_start", DATE, source="events.date_start"),
     ExportColumn("date_end", DATE, source="events.date_end"),
-    ExportColumn("deaths_a", INT, empty=NO_SIDE_SPLIT),
-    ExportColumn("deaths_b", INT, empty=NO_SIDE_SPLIT),
-    ExportColumn("deaths_civilians", INT, empty=NO_SIDE_SPLIT),
-    ExportColumn("deaths_unknown", INT, empty=NO_SIDE_SPLIT),
+    ExportColumn("deaths_a", INT, source=NO_SIDE_SPLIT),
+    ExportColumn("deaths_b", INT, source=NO_SIDE_SPLIT),
+    ExportColumn("deaths_civilians", INT, source=NO_SIDE_SPLIT),
+    ExportColumn(
+        "deaths_unknown",
+        INT,
+        source="best: the dead are of unknown status, as the sources do not say whose side they "
+        "were on, so the four deaths_ columns add up to best as in GED",
+    ),
     ExportColumn(
         "best", INT, source="events.fatalities_best; the low figure when only that is stated"
     ),
@@ -198,6 +206,10 @@ def _row(facts: EventFacts) -> dict[str, Any]:
         "date_prec": e["ucdp_date_prec"],
         "date_start": e["date_start"],
         "date_end": e["date_end"],
+        **dict.fromkeys(
+            ("deaths_a", "deaths_b", "deaths_civilians"), 0 if best is not None else None
+        ),
+        "deaths_unknown": best,
         "best": best,
         "high": high,
         "low": low,

@@ -33,6 +33,9 @@ def test_ged_rows_follow_ucdps_inclusion_rule(synthetic_release: Path, tmp_path:
         assert ged[column].notna().all(), column
     assert ged["type_of_violence"].isin([1, 2, 3]).all() and (ged["best"] >= 1).all()
     assert ((ged["low"] <= ged["best"]) & (ged["best"] <= ged["high"])).all()
+    # as in GED, the deaths by side add up to best (all of unknown side here)
+    deaths = ged[["deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"]].sum(axis=1)
+    assert (deaths == ged["best"]).all()
 
 
 def test_ged_parquet_concatenates_with_the_real_sample(
@@ -51,7 +54,8 @@ def test_ged_csv_reads_filled_integer_columns_as_integers(
     export_release(synthetic_release, "ucdp-ged", tmp_path / "ged.csv")
     ours = pd.read_csv(tmp_path / "ged.csv")
     mixed = pd.concat([ged_sample, ours], ignore_index=True)
-    for column in ("year", "type_of_violence", "best", "low", "high", "number_of_sources"):
+    filled = ("year", "type_of_violence", "best", "low", "high", "number_of_sources")
+    for column in (*filled, "deaths_a", "deaths_unknown", "date_prec", "event_clarity"):
         assert pd.api.types.is_integer_dtype(mixed[column]), (column, mixed[column].dtype)
 
 
