@@ -51,6 +51,27 @@ def _line_column(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
+class _Lines:
+    """Line and column of increasing positions, counting each newline once (a file of many
+    records would otherwise be scanned from the start for every record)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, pos: int) -> tuple[int, int]:
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position after any whitespace at `pos`."""
+    found = _WHITESPACE.match(text, pos)
+    return found.end() if found is not None else pos
+
+
 def _scan(text: str, file: str) -> Problem | None:
     """The first nesting, number or constant the decoder must not be given, located."""
     depth = 0
@@ -114,12 +135,13 @@ def parse_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
     if (found := _scan(text, file)) is not None:
         return [], [found]
     records: list[Record] = []
-    pos = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    lines = _Lines(text)
+    pos = _skip(text, 0)
     if pos == len(text):
         return [], [_syntax(text, file, pos, "the file holds no records.")]
     if text[pos] == "[":
         # A JSON array: its items are decoded one by one, each with the position it starts at.
-        pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        pos = _skip(text, pos + 1)
         if text.startswith("]", pos):
             pos += 1
         else:
@@ -127,15 +149,15 @@ def parse_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
                 decoded = _decode(text, pos, file)
                 if isinstance(decoded, Problem):
                     return [], [decoded]
-                records.append(Record(decoded[0], *_line_column(text, pos)))
-                pos = _WHITESPACE.match(text, decoded[1]).end()  # type: ignore[union-attr]
+                records.append(Record(decoded[0], *lines.at(pos)))
+                pos = _skip(text, decoded[1])
                 if text.startswith("]", pos):
                     pos += 1
                     break
                 if not text.startswith(",", pos):
                     return [], [_syntax(text, file, pos, "expecting ',' or ']' after an item.")]
-                pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-        pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip(text, pos + 1)
+        pos = _skip(text, pos)
         if pos < len(text):
             return [], [_syntax(text, file, pos, "more data after the array.")]
         return records, []
@@ -143,8 +165,8 @@ def parse_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
         decoded = _decode(text, pos, file)
         if isinstance(decoded, Problem):
             return [], [decoded]
-        records.append(Record(decoded[0], *_line_column(text, pos)))
-        pos = _WHITESPACE.match(text, decoded[1]).end()  # type: ignore[union-attr]
+        records.append(Record(decoded[0], *lines.at(pos)))
+        pos = _skip(text, decoded[1])
     return records, []
 
 
