@@ -144,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if url.path == "/api/state":
             self._guarded(lambda: self.server.session.state())
+        elif url.path == "/api/version":
+            self._guarded(lambda: {"version": self.server.session.version()})
         elif url.path == "/api/vocab":
             self._json(HTTPStatus.OK, self.server.vocab)
         else:
@@ -167,7 +169,8 @@ class _Handler(BaseHTTPRequestHandler):
         session, version = self.server.session, body["version"]
         path = urlsplit(self.path).path
         if path == "/api/action" and isinstance(body.get("action"), dict):
-            self._guarded(lambda: session.perform(body["action"], version))
+            dry = body.get("dry") is True
+            self._guarded(lambda: session.perform(body["action"], version, dry=dry))
         elif path in {"/api/undo", "/api/redo"}:
             self._guarded(lambda: session.step(path == "/api/undo", version))
         else:
@@ -179,7 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Conflict as err:
             self._json(HTTPStatus.CONFLICT, {"error": str(err)})
         except Refused as err:
-            self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"problems": _problems(err)})
+            # A refusal is an answer, not a failed request: the page lists the problems.
+            self._json(HTTPStatus.OK, {"refused": _problems(err)})
         except Exception as err:  # never a traceback to the page; the terminal gets one line
             print(f"eventset annotate: {type(err).__name__}: {err}", file=sys.stderr)
             self._refuse(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(err).__name__}: {err}")

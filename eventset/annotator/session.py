@@ -161,9 +161,22 @@ class Session:
             raise Conflict("the files changed on disk since the page loaded them")
         return texts
 
-    def perform(self, action: dict[str, Any], version: str) -> dict[str, Any]:
-        """Apply one action to the files on disk, or refuse it (Conflict, Refused)."""
+    def version(self) -> str:
+        """The version of the files on disk: the page polls it to notice a hand edit."""
         with self.lock:
+            return version_of(self.read())
+
+    def perform(self, action: dict[str, Any], version: str, *, dry: bool = False) -> dict[str, Any]:
+        """Apply one action to the files on disk, or refuse it (Conflict, Refused); `dry` only
+        checks it, for a form that validates as the annotator types."""
+        with self.lock:
+            if dry:  # checked against the files as they are: a check never conflicts
+                texts = self.read()
+                if action.get("action") not in {"reject", "fix"}:
+                    docs, _ = self._loaded(texts)
+                    if all(doc is not None for doc in docs):
+                        apply(Files(*(doc.data for doc in docs if doc is not None)), self.seed.text, action)
+                return {}
             texts = self._current(version)
             if action.get("action") == "reject":
                 key = (str(action.get("target")), str(action.get("id")))
