@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from eventset.inputs.layout import Layout
 from eventset.inputs.seeds import Seed, parse_seed
 from eventset.inputs.yamlfile import DEFAULT_LIMITS, YamlDocument, load_yaml
 from eventset.problems import Problem, problem
+from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.yaml_writer import block_yaml
 from eventset.workbench.starter import starter_annotation
 
@@ -84,6 +86,8 @@ class Session:
     def open(cls, root: Path, document_id: str) -> Session:
         """A session for `document_id`, creating its annotation (the document block, no
         proposals: the page proposes) when there is none yet."""
+        if not re.fullmatch(DOCUMENT_ID_PATTERN, document_id):
+            raise SessionError(f"{document_id!r} is not a document id (the stem of a seed file)")
         layout = Layout(root)
         seed_path = layout.seeds / f"{document_id}.txt"
         paths = (layout.annotation_of(document_id), layout.actors, layout.places)

@@ -76,12 +76,19 @@ def _scalar(value: Any, like: yaml.Node | None) -> str:
 
 def _flowish(new: Any, node: yaml.Node | None) -> bool:
     """Whether a value is written on its key's line: scalars and empty collections always; a
-    list or mapping of plain values where the annotator wrote a flow collection."""
+    list or mapping of plain values (or of selectors, `{quote: ..., occurrence: 2}`) where the
+    annotator wrote a flow collection."""
     if not isinstance(new, dict | list) or not new:
         return True
     items = new.values() if isinstance(new, dict) else new
     flow = node is not None and getattr(node, "flow_style", False)
-    return bool(flow) and not any(isinstance(item, dict | list) for item in items)
+    return bool(flow) and all(_flat(item) for item in items)
+
+
+def _flat(value: Any) -> bool:
+    if isinstance(value, dict):
+        return not any(isinstance(item, dict | list) for item in value.values())
+    return not isinstance(value, list)
 
 
 def _value_edits(

@@ -32,7 +32,7 @@ def empty_repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(empty_repo: Path) -> Iterator[AnnotateServer]:
     running = serve(empty_repo, SEED_ID)
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread = threading.Thread(target=running.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield running
     running.shutdown()
