@@ -66,8 +66,10 @@ def _selector_fixes(annotation: Annotation, text: str) -> list[Fix]:
             continue
         quote = item.selector.quote
         choices: list[dict[str, str | int]] = []
-        if found.code == "E302":
-            choices = [shortest_selector(text, quote, s) for s in occurrences(text, quote)]
+        if found.code == "E302":  # the occurrences that are whole words: the others are E308
+            starts = occurrences(text, quote)
+            whole = [s for s in starts if _word_bounds(text, s, s + len(quote)) == (s, s + len(quote))]
+            choices = [shortest_selector(text, quote, s) for s in whole]
         elif found.code == "E308":
             for s in occurrences(text, quote)[:MAX_CHOICES]:
                 begin, stop = _word_bounds(text, s, s + len(quote))
