@@ -45,7 +45,7 @@ class Files:
     places: dict[str, Any]
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """An action that would write something invalid, with the problems that say why."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -53,8 +53,8 @@ class Refused(Exception):
         self.problems = problems
 
 
-def _refuse(code: str, message: str, hint: str | None = None) -> Refused:
-    return Refused([problem(code, FORM, 1, 1, message, hint)])
+def _refuse(code: str, message: str, hint: str | None = None) -> RefusedError:
+    return RefusedError([problem(code, FORM, 1, 1, message, hint)])
 
 
 def built(model: type[BaseModel], data: Any) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def built(model: type[BaseModel], data: Any) -> dict[str, Any]:
     try:
         return model_data(model.model_validate(data))
     except ValidationError as err:
-        raise Refused(model_problems(err, YamlDocument(data), FORM)) from None
+        raise RefusedError(model_problems(err, YamlDocument(data), FORM)) from None
 
 
 def selector(text: str, start: Any, end: Any) -> Any:
@@ -86,7 +86,7 @@ def _ordered(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
 
 def _registry_ids(files: Files, kind: str) -> set[str]:
     section = files.actors if kind == "actor" else files.places
-    return {e.get("id") for e in section.get(f"{kind}s") or [] if isinstance(e, dict)}
+    return {str(e.get("id")) for e in section.get(f"{kind}s") or [] if isinstance(e, dict)}
 
 
 def _known(files: Files, kind: str, entry_id: Any) -> str:
@@ -210,9 +210,7 @@ def _append(files: Files, section: str, item: dict[str, Any]) -> Files:
     return replace(files, annotation=data)
 
 
-def _edit(
-    files: Files, a: dict[str, Any], change: Callable[[dict[str, Any]], None]
-) -> Files:
+def _edit(files: Files, a: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> Files:
     """Change one event or claim in place; the item keeps its model's field order."""
     data = copy.deepcopy(files.annotation)
     section = "claims" if a.get("item") == "claim" else "events"
@@ -227,7 +225,11 @@ def _edit(
 def add_evidence(files: Files, text: str, a: dict[str, Any]) -> Files:
     """The selected words as more evidence of an event or claim."""
     words = selector(text, a.get("start"), a.get("end"))
-    return _edit(files, a, lambda item: item.update(evidence=_add_evidence(list(item.get("evidence") or []), words)))
+    return _edit(
+        files,
+        a,
+        lambda item: item.update(evidence=_add_evidence(list(item.get("evidence") or []), words)),
+    )
 
 
 def set_date(files: Files, text: str, a: dict[str, Any]) -> Files:
@@ -236,7 +238,7 @@ def set_date(files: Files, text: str, a: dict[str, Any]) -> Files:
     words = selector(text, a.get("start"), a.get("end"))
 
     def change(item: dict[str, Any]) -> None:
-        old = item.get("date") if isinstance(item.get("date"), dict) else {}
+        old: dict[str, Any] = item["date"] if isinstance(item.get("date"), dict) else {}
         new = _date(text, a, [])
         same = all(str(old.get(k)) == str(new.get(k)) for k in ("start", "end", "precision"))
         kept = list(old.get("evidence") or []) if same else []
@@ -257,7 +259,9 @@ def set_place(files: Files, text: str, a: dict[str, Any]) -> Files:
             item["place"] = built(PlaceRef, {**old, "evidence": evidence})
         else:
             precision = a.get("precision")
-            item["place"] = built(PlaceRef, {"id": place, "precision": precision, "evidence": [words]})
+            item["place"] = built(
+                PlaceRef, {"id": place, "precision": precision, "evidence": [words]}
+            )
 
     return _edit(files, {**a, "item": "event"}, change)
 
@@ -275,7 +279,9 @@ def add_participant(files: Files, text: str, a: dict[str, Any]) -> Files:
                 parts[i] = built(Participant, {**part, "evidence": evidence})
                 break
         else:
-            parts.append(built(Participant, {"actor": actor, "role": a.get("role"), "evidence": [words]}))
+            parts.append(
+                built(Participant, {"actor": actor, "role": a.get("role"), "evidence": [words]})
+            )
         item["participants"] = parts
 
     return _edit(files, {**a, "item": "event"}, change)
@@ -286,7 +292,7 @@ def set_figure(files: Files, text: str, a: dict[str, Any]) -> Files:
     words = selector(text, a.get("start"), a.get("end"))
 
     def change(item: dict[str, Any]) -> None:
-        old = item.get("fatalities") if isinstance(item.get("fatalities"), dict) else {}
+        old: dict[str, Any] = item["fatalities"] if isinstance(item.get("fatalities"), dict) else {}
         figures = {k: a.get(k) for k in ("low", "best", "high") if a.get(k) not in (None, "")}
         same = all(old.get(k) == figures.get(k) for k in ("low", "best", "high"))
         evidence = _add_evidence(list(old.get("evidence") or []) if same else [], words)
@@ -302,7 +308,9 @@ def delete_item(files: Files, text: str, a: dict[str, Any]) -> Files:
     """Remove an event or a claim."""
     data = copy.deepcopy(files.annotation)
     section = "claims" if a.get("item") == "claim" else "events"
-    data[section] = [i for i in data.get(section) or [] if i is not _item(data, section, a.get("id"))]
+    data[section] = [
+        i for i in data.get(section) or [] if i is not _item(data, section, a.get("id"))
+    ]
     return replace(files, annotation=data)
 
 
@@ -327,7 +335,9 @@ def new_entry(files: Files, text: str, a: dict[str, Any]) -> Files:
     files = replace(files, **{f"{kind}s": registry})
     if a.get("start") is None:
         return files
-    return add_mention(files, text, {"target": kind, "id": entry["id"], "start": a["start"], "end": a["end"]})
+    return add_mention(
+        files, text, {"target": kind, "id": entry["id"], "start": a["start"], "end": a["end"]}
+    )
 
 
 def set_value(files: Files, text: str, a: dict[str, Any]) -> Files:
@@ -360,7 +370,7 @@ ACTIONS: dict[str, Callable[[Files, str, dict[str, Any]], Files]] = {
 
 
 def apply(files: Files, text: str, action: dict[str, Any]) -> Files:
-    """The files after `action`, checked whole against their models, or Refused."""
+    """The files after `action`, checked whole against their models, or RefusedError."""
     run = ACTIONS.get(action.get("action"))  # type: ignore[arg-type]
     if run is None:
         raise _refuse("E204", f"Unknown action {action.get('action')!r}.")
@@ -369,9 +379,13 @@ def apply(files: Files, text: str, action: dict[str, Any]) -> Files:
 
 def checked(files: Files) -> Files:
     """The files, if each still validates against its model as a whole."""
-    for model, data in ((Annotation, files.annotation), (ActorRegistry, files.actors), (PlaceRegistry, files.places)):
+    for model, data in (
+        (Annotation, files.annotation),
+        (ActorRegistry, files.actors),
+        (PlaceRegistry, files.places),
+    ):
         try:
             model.model_validate(data)
         except ValidationError as err:
-            raise Refused(model_problems(err, YamlDocument(data), FORM)) from None
+            raise RefusedError(model_problems(err, YamlDocument(data), FORM)) from None
     return files

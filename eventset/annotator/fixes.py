@@ -10,6 +10,7 @@ fixes by key and sends back only the key, so a fix can write nothing but what wa
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -68,7 +69,9 @@ def _selector_fixes(annotation: Annotation, text: str) -> list[Fix]:
         choices: list[dict[str, str | int]] = []
         if found.code == "E302":  # the occurrences that are whole words: the others are E308
             starts = occurrences(text, quote)
-            whole = [s for s in starts if _word_bounds(text, s, s + len(quote)) == (s, s + len(quote))]
+            whole = [
+                s for s in starts if _word_bounds(text, s, s + len(quote)) == (s, s + len(quote))
+            ]
             choices = [shortest_selector(text, quote, s) for s in whole]
         elif found.code == "E308":
             for s in occurrences(text, quote)[:MAX_CHOICES]:
@@ -114,12 +117,17 @@ def _date_fixes(annotation: Annotation, seed: Seed) -> list[Fix]:
                 date.precision,
             ):
                 continue
-            value = {**best.as_data(), "evidence": [s.model_dump(exclude_none=True) for s in date.evidence]}
-            value = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in value.items()}
-            value["evidence"] = [_compact(e) for e in value["evidence"]]
+            # The date the words say, keeping the evidence the annotator quoted.
+            value: dict[str, Any] = {
+                k: (v.isoformat() if isinstance(v, dt.date) else v)
+                for k, v in best.as_data().items()
+            }
+            value["evidence"] = [_compact(e.model_dump(exclude_none=True)) for e in date.evidence]
             shown = best.start.isoformat() + (f" to {end}" if end else "")
             key = "/".join(map(str, path))
-            fixes.append(Fix(key, ("E411", "E425", "E410"), path, f"date {shown} ({best.precision})", value))
+            fixes.append(
+                Fix(key, ("E411", "E425", "E410"), path, f"date {shown} ({best.precision})", value)
+            )
             break
     return fixes
 

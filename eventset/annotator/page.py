@@ -5,15 +5,19 @@ finds, placed at its words with its hint and its one-click fixes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from eventset.annotator.actions import Files
 from eventset.annotator.fixes import Fix
 from eventset.explorer.text import Span, category, highlighted_html
-from eventset.inputs.yamlfile import YamlDocument, YamlPath
+from eventset.inputs.layout import Layout
+from eventset.inputs.seeds import Seed
+from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import Problem
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
@@ -24,9 +28,21 @@ from eventset.workbench.dates import propose_dates
 from eventset.workbench.proposal import propose_mentions, surface_forms
 from eventset.workbench.starter import body_start
 
-if TYPE_CHECKING:
-    from eventset.annotator.actions import Files
-    from eventset.annotator.session import Session, Texts
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page is drawn from: the session's files as they are on disk now."""
+
+    seed: Seed
+    root: Path
+    paths: tuple[Path, Path, Path]  # annotation, actors, places
+    annotation_text: bytes
+    files: Files | None  # None when a file does not parse (its problems say why)
+    load_problems: list[Problem]
+    fixes: list[Fix]
+    rejected: set[tuple[str, str, int, int]]  # proposals the annotator rejected
+    history: tuple[int, int]  # how many steps can be undone, redone
+    version: str
 
 
 def _vocab() -> dict[str, Any]:
@@ -56,7 +72,9 @@ def _lines(root: yaml.Node | None, path: YamlPath) -> tuple[int, int] | None:
     for part in path:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             return None
@@ -97,24 +115,19 @@ def _problem(p: Problem) -> dict[str, Any]:
     }
 
 
-def _validate(session: Session) -> list[Problem]:
+def _validate(shown: Shown) -> list[Problem]:
     from eventset.validation.changed import validate_files
 
-    mine = {session.layout.shown(path) for path in session.paths}
-    result = validate_files(session.root, [session.paths[0]])
+    layout = Layout(shown.root)
+    mine = {layout.shown(path) for path in shown.paths}
+    result = validate_files(shown.root, [shown.paths[0]])
     return [p for p in result.problems if p.file in mine]
 
 
-def page_state(
-    session: Session,
-    texts: Texts,
-    docs: list[YamlDocument | None],
-    files: Files | None,
-    load_problems: list[Problem],
-    fixes: list[Fix],
-    version: str,
-) -> dict[str, Any]:
-    text = session.seed.text
+def page_state(shown: Shown) -> dict[str, Any]:
+    """The page's whole state as JSON-ready data."""
+    files, load_problems, fixes = shown.files, shown.load_problems, shown.fixes
+    text = shown.seed.text
     actors = places = annotation = None
     if files is not None:
         try:
@@ -127,7 +140,7 @@ def page_state(
         except ValidationError:
             annotation = None
     try:
-        root = yaml.compose(texts[0].decode(), Loader=yaml.SafeLoader)
+        root = yaml.compose(shown.annotation_text.decode(), Loader=yaml.SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError):
         root = None
 
@@ -165,7 +178,7 @@ def page_state(
     if annotation is not None:
         for n, m in enumerate(propose_mentions(text, surface_forms(actors, places))):
             key = (m.target[0], m.target[1], m.start, m.end)
-            if (m.start, m.end) in taken or key in session.rejected:
+            if (m.start, m.end) in taken or key in shown.rejected:
                 continue
             mid = f"p{n}"
             spans.append(Span(mid, m.start, m.end, "proposal"))
@@ -182,17 +195,17 @@ def page_state(
 
     problems = [_problem(p) for p in load_problems]
     if not load_problems:
-        problems += [_problem(p) for p in _validate(session)]
-    annotation_file = session.layout.shown(session.paths[0])
-    for shown in problems:
-        if shown["file"] == annotation_file:
-            shown["mentions"] = lines.get(shown["line"], [])
+        problems += [_problem(p) for p in _validate(shown)]
+    annotation_file = Layout(shown.root).shown(shown.paths[0])
+    for listed in problems:
+        if listed["file"] == annotation_file:
+            listed["mentions"] = lines.get(listed["line"], [])
             for fix in fixes:
                 where = _lines(root, fix.path)
-                if shown["code"] in fix.codes and where and where[0] <= shown["line"] <= where[1]:
-                    shown["fixes"].append({"key": fix.key, "label": fix.label})
+                if listed["code"] in fix.codes and where and where[0] <= listed["line"] <= where[1]:
+                    listed["fixes"].append({"key": fix.key, "label": fix.label})
 
-    published = session.seed.published
+    published = shown.seed.published
     dates = []
     if published is not None:
         for d in propose_dates(text, published, body_start(text)):
@@ -210,10 +223,10 @@ def page_state(
                 }
             )
     return {
-        "version": version,
+        "version": shown.version,
         "document": {
-            "id": session.document_id,
-            "title": session.seed.title,
+            "id": shown.seed.document_id,
+            "title": shown.seed.title,
             "published": published.isoformat() if published else None,
             "file": annotation_file,
         },
@@ -250,8 +263,8 @@ def page_state(
         "dates": dates,
         "problems": problems,
         "editable": files is not None,
-        "undo": len(session.undo),
-        "redo": len(session.redo),
+        "undo": shown.history[0],
+        "redo": shown.history[1],
     }
 
 

@@ -22,19 +22,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from eventset.annotator.actions import Refused
+from eventset.annotator.actions import RefusedError
 from eventset.annotator.page import VOCAB
-from eventset.annotator.session import Conflict, Session
+from eventset.annotator.session import ConflictError, Session
 
 MAX_BODY = 1 << 20  # an action is a few hundred bytes; nothing legitimate comes near this
 ASSETS = Path(__file__).parent / "assets"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def _problems(err: Refused) -> list[dict[str, Any]]:
+def _problems(err: RefusedError) -> list[dict[str, Any]]:
     return [
-        {"code": p.code, "name": p.name, "message": p.message, "hint": p.hint}
-        for p in err.problems
+        {"code": p.code, "name": p.name, "message": p.message, "hint": p.hint} for p in err.problems
     ]
 
 
@@ -53,8 +52,8 @@ class AnnotateServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+        host, port = str(self.server_address[0]), self.server_address[1]
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         return f"http://{shown}:{port}/?token={self.token}"
 
     def page(self, nonce: str) -> bytes:
@@ -79,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "eventset-annotate"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return  # the annotator's terminal shows errors only (see _send)
 
     def _send(
@@ -138,7 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
             token = parse_qs(url.query).get("token", [None])[0]
             if self._allowed(token):
                 nonce = secrets.token_urlsafe(16)
-                self._send(HTTPStatus.OK, self.server.page(nonce), "text/html; charset=utf-8", nonce)
+                self._send(
+                    HTTPStatus.OK, self.server.page(nonce), "text/html; charset=utf-8", nonce
+                )
             return
         if not self._allowed(self.headers.get("X-Annotate-Token")):
             return
@@ -179,19 +180,30 @@ class _Handler(BaseHTTPRequestHandler):
     def _guarded(self, run: Any) -> None:
         try:
             self._json(HTTPStatus.OK, run())
-        except Conflict as err:
+        except ConflictError as err:
             self._json(HTTPStatus.CONFLICT, {"error": str(err)})
-        except Refused as err:
+        except RefusedError as err:
             # A refusal is an answer, not a failed request: the page lists the problems.
             self._json(HTTPStatus.OK, {"refused": _problems(err)})
         except Exception as err:  # never a traceback to the page; the terminal gets one line
             print(f"eventset annotate: {type(err).__name__}: {err}", file=sys.stderr)
             self._refuse(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(err).__name__}: {err}")
 
-    def do_PUT(self) -> None:
+    def _not_allowed(self) -> None:
         self._refuse(HTTPStatus.METHOD_NOT_ALLOWED, "not allowed")
 
-    do_DELETE = do_OPTIONS = do_PATCH = do_PUT
+    # No preflight is ever granted (OPTIONS), so a cross-site page cannot send JSON here.
+    def do_OPTIONS(self) -> None:
+        self._not_allowed()
+
+    def do_PUT(self) -> None:
+        self._not_allowed()
+
+    def do_DELETE(self) -> None:
+        self._not_allowed()
+
+    def do_PATCH(self) -> None:
+        self._not_allowed()
 
 
 def serve(root: Path, document_id: str, host: str = "127.0.0.1", port: int = 0) -> AnnotateServer:

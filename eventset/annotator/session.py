@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventset.annotator.actions import FORM, Files, Refused, apply, checked
+from eventset.annotator.actions import FORM, Files, RefusedError, apply, checked
 from eventset.annotator.fixes import Fix, find_fixes
-from eventset.annotator.page import page_state
+from eventset.annotator.page import Shown, page_state
 from eventset.annotator.yaml_patch import patched_text, plain
 from eventset.inputs.files import leaves_repository, read_bounded
 from eventset.inputs.layout import Layout
@@ -34,7 +34,7 @@ from eventset.workbench.starter import starter_annotation
 Texts = tuple[bytes, bytes, bytes]  # annotation, actors, places
 
 
-class Conflict(Exception):
+class ConflictError(Exception):
     """The files changed on disk since the page's version."""
 
 
@@ -147,8 +147,8 @@ class Session:
             with os.fdopen(handle, "wb") as out:
                 out.write(raw)
             if path.exists():
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-            os.replace(temporary, path)
+                Path(temporary).chmod(path.stat().st_mode & 0o777)
+            Path(temporary).replace(path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -162,7 +162,7 @@ class Session:
     def _current(self, version: str) -> Texts:
         texts = self.read()
         if version_of(texts) != version:
-            raise Conflict("the files changed on disk since the page loaded them")
+            raise ConflictError("the files changed on disk since the page loaded them")
         return texts
 
     def version(self) -> str:
@@ -171,7 +171,7 @@ class Session:
             return version_of(self.read())
 
     def perform(self, action: dict[str, Any], version: str, *, dry: bool = False) -> dict[str, Any]:
-        """Apply one action to the files on disk, or refuse it (Conflict, Refused); `dry` only
+        """Apply one action to the files on disk, or refuse it (ConflictError, RefusedError); `dry` only
         checks it, for a form that validates as the annotator types."""
         with self.lock:
             if dry:  # checked against the files as they are: a check never conflicts
@@ -179,7 +179,11 @@ class Session:
                 if action.get("action") not in {"reject", "fix"}:
                     docs, _ = self._loaded(texts)
                     if all(doc is not None for doc in docs):
-                        apply(Files(*(doc.data for doc in docs if doc is not None)), self.seed.text, action)
+                        apply(
+                            Files(*(doc.data for doc in docs if doc is not None)),
+                            self.seed.text,
+                            action,
+                        )
                 return {}
             texts = self._current(version)
             if action.get("action") == "reject":
@@ -188,7 +192,9 @@ class Session:
                 return self.state()
             docs, problems = self._loaded(texts)
             if problems or any(doc is None or not isinstance(doc.data, dict) for doc in docs):
-                raise Refused(problems or [problem("E113", FORM, 1, 1, "A file holds no data.")])
+                raise RefusedError(
+                    problems or [problem("E113", FORM, 1, 1, "A file holds no data.")]
+                )
             files = Files(*(doc.data for doc in docs if doc is not None))
             if action.get("action") == "fix":
                 new = checked(self._fixed(files, action))
@@ -214,7 +220,7 @@ class Session:
         offered = {fix.key: fix for fix in self._fixes(files)}
         fix: Fix | None = offered.get(str(action.get("fix")))
         if fix is None:
-            raise Refused([problem("E203", FORM, 1, 1, "That fix is no longer offered.")])
+            raise RefusedError([problem("E203", FORM, 1, 1, "That fix is no longer offered.")])
         return fix.apply(files)
 
     def _fixes(self, files: Files) -> list[Fix]:
@@ -239,11 +245,16 @@ class Session:
         if not problems and all(doc is not None for doc in docs):
             files = Files(*(doc.data for doc in docs if doc is not None))
         return page_state(
-            self,
-            texts,
-            docs,
-            files,
-            problems,
-            self._fixes(files) if files is not None else [],
-            version_of(texts),
+            Shown(
+                self.seed,
+                self.root,
+                self.paths,
+                texts[0],
+                files,
+                problems,
+                self._fixes(files) if files is not None else [],
+                set(self.rejected),
+                (len(self.undo), len(self.redo)),
+                version_of(texts),
+            )
         )

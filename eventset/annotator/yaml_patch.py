@@ -94,31 +94,34 @@ def _flat(value: Any) -> bool:
 def _value_edits(
     text: str, key: yaml.Node, node: yaml.Node, old: Any, new: Any, indent: int
 ) -> Iterator[Edit]:
-    if isinstance(node, yaml.MappingNode) and not node.flow_style:
-        if isinstance(old, dict) and isinstance(new, dict) and new:
-            yield from _mapping_edits(text, node, old, new)
+    block = not getattr(node, "flow_style", True)
+    if block and isinstance(node, yaml.MappingNode) and _both(old, new, dict):
+        yield from _mapping_edits(text, node, old, new)
+        return
+    if block and isinstance(node, yaml.SequenceNode) and _both(old, new, list):
+        yield from _sequence_edits(text, node, old, new)
+        return
+    flow_list = isinstance(node, yaml.SequenceNode) and not block and node.value
+    if flow_list and _both(old, new, list) and _flowish(new, node):
+        if len(new) > len(old) and [_key(x) for x in new[: len(old)]] == [_key(x) for x in old]:
+            # Items appended to a flow list go before its `]`: the rest of the line stays.
+            added = ", ".join(_scalar(x, node.value[-1]) for x in new[len(old) :])
+            end = _content_end(text, node.value[-1])
+            yield (end, end, ", " + added)
             return
-    if isinstance(node, yaml.SequenceNode) and not node.flow_style:
-        if isinstance(old, list) and isinstance(new, list) and new:
-            yield from _sequence_edits(text, node, old, new)
-            return
-    if isinstance(node, yaml.SequenceNode) and node.flow_style and node.value:
-        if isinstance(old, list) and isinstance(new, list) and len(new) > len(old):
-            if [_key(x) for x in new[: len(old)]] == [_key(x) for x in old] and _flowish(new, node):
-                added = ", ".join(_scalar(x, node.value[-1]) for x in new[len(old) :])
-                end = _content_end(text, node.value[-1])
-                yield (end, end, ", " + added)
-                return
+        shown = ", ".join(_scalar(x, node.value[0]) for x in new)
+        yield (key.end_mark.index, _content_end(text, node), f": [{shown}]")
+        return
     end = _content_end(text, node)
-    if isinstance(node, yaml.SequenceNode) and node.flow_style and node.value and new:
-        if isinstance(new, list) and _flowish(new, node):
-            shown = ", ".join(_scalar(x, node.value[0]) for x in new)
-            yield (key.end_mark.index, end, f": [{shown}]")
-            return
     if _flowish(new, node):
         yield (key.end_mark.index, end, ": " + flow_yaml(new))
     else:
         yield (key.end_mark.index, end, ":\n" + block_yaml(new, indent + 2).rstrip("\n"))
+
+
+def _both(old: Any, new: Any, kind: type) -> bool:
+    """Both values of the kind, the new one not empty (an empty one is written `[]` or `{}`)."""
+    return isinstance(old, kind) and isinstance(new, kind) and bool(new)
 
 
 def _mapping_edits(
@@ -169,7 +172,9 @@ def _blank_separated(text: str, ends: list[int], starts: list[int]) -> bool:
     return any(not line.strip() for line in gap.split("\n")[:-1])
 
 
-def _sequence_edits(text: str, node: yaml.SequenceNode, old: list[Any], new: list[Any]) -> Iterator[Edit]:
+def _sequence_edits(
+    text: str, node: yaml.SequenceNode, old: list[Any], new: list[Any]
+) -> Iterator[Edit]:
     items = node.value
     starts = [_line_start(text, item.start_mark.index) for item in items]
     ends = [_span_end(text, item, item.start_mark.index) for item in items]
@@ -186,7 +191,9 @@ def _sequence_edits(text: str, node: yaml.SequenceNode, old: list[Any], new: lis
         ]
         if not blank:
             return "".join(parts)
-        return "".join(part + "\n" for part in parts) if before else "".join("\n" + p for p in parts)
+        return (
+            "".join(part + "\n" for part in parts) if before else "".join("\n" + p for p in parts)
+        )
 
     def deleted(first: int, last: int) -> Edit:
         end = ends[last]
@@ -196,7 +203,9 @@ def _sequence_edits(text: str, node: yaml.SequenceNode, old: list[Any], new: lis
                 end = newline + 1  # the blank line that set the item apart goes with it
         return (starts[first], end, "")
 
-    matcher = difflib.SequenceMatcher(None, [_key(x) for x in old], [_key(x) for x in new], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_key(x) for x in old], [_key(x) for x in new], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
@@ -213,7 +222,13 @@ def _sequence_edits(text: str, node: yaml.SequenceNode, old: list[Any], new: lis
         for offset in range(paired):
             i, j = i1 + offset, j1 + offset
             item = items[i]
-            if isinstance(item, yaml.MappingNode) and not item.flow_style and isinstance(old[i], dict) and isinstance(new[j], dict) and new[j]:
+            if (
+                isinstance(item, yaml.MappingNode)
+                and not item.flow_style
+                and isinstance(old[i], dict)
+                and isinstance(new[j], dict)
+                and new[j]
+            ):
                 yield from _mapping_edits(text, item, old[i], new[j])
             else:
                 yield (starts[i], ends[i], block_yaml([new[j]], indent))

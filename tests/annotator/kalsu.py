@@ -128,7 +128,7 @@ def annotate_kalsu(counted: Counted) -> None:
     counted.press("p")  # kalsu-bridge is named in the words, "near" read from them
     counted.press("Enter")
     counted.written("Current event")
-    counted.find("Iraq’s central")
+    counted.find("Iraq\u2019s central")
     counted.press("Shift+ArrowRight", 2)
     counted.press("p")  # the event's place is proposed again
     counted.press("Enter")

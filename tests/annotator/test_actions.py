@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from eventset.annotator.actions import Files, Refused, apply
+from eventset.annotator.actions import Files, RefusedError, apply
 from eventset.inputs.seeds import parse_seed
 from eventset.inputs.yamlfile import load_yaml
 from eventset.workbench.starter import starter_annotation
@@ -54,17 +54,32 @@ EVENT = {
 
 
 def _codes(action: dict[str, Any], files: Files | None = None) -> list[str]:
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(RefusedError) as refused:
         apply(files or _files(), TEXT, action)
     return [p.code for p in refused.value.problems]
 
 
 def test_a_mention_takes_the_shortest_selector_of_its_occurrence() -> None:
-    files = apply(_files(), TEXT, {"action": "mention", "target": "actor", "id": "united-states", **_at("US", 2)})
-    files = apply(files, TEXT, {"action": "mention", "target": "place", "id": "kalsu-bridge", **_at("Kalsu Bridge")})
-    files = apply(files, TEXT, {"action": "mention", "target": "actor", "id": "united-states", **_at("Washington has")})
+    files = apply(
+        _files(),
+        TEXT,
+        {"action": "mention", "target": "actor", "id": "united-states", **_at("US", 2)},
+    )
+    files = apply(
+        files,
+        TEXT,
+        {"action": "mention", "target": "place", "id": "kalsu-bridge", **_at("Kalsu Bridge")},
+    )
+    files = apply(
+        files,
+        TEXT,
+        {"action": "mention", "target": "actor", "id": "united-states", **_at("Washington has")},
+    )
     assert files.annotation["actors"] == [
-        {"actor": "united-states", "mentions": [{"quote": "US", "suffix": "-led"}, "Washington has"]}
+        {
+            "actor": "united-states",
+            "mentions": [{"quote": "US", "suffix": "-led"}, "Washington has"],
+        }
     ]
     assert files.annotation["places"] == [{"place": "kalsu-bridge", "mentions": ["Kalsu Bridge"]}]
 
@@ -73,26 +88,73 @@ def test_a_new_event_is_written_in_model_order_and_grows_by_its_actions() -> Non
     files = apply(_files(), TEXT, EVENT)
     steps = [
         {"action": "date", "item": "event", "id": "e-1", "date": EVENT["date"], **_at("on Monday")},
-        {"action": "place", "id": "e-1", "place": "kalsu-bridge", "precision": "near", **_at("near the Kalsu Bridge")},
-        {"action": "place", "id": "e-1", "place": "kalsu-bridge", "precision": "near", **_at("Babil Province")},
-        {"action": "participant", "id": "e-1", "actor": "us-armed-forces", "role": "target", **_at("US occupation forces")},
-        {"action": "participant", "id": "e-1", "actor": "unidentified-iq", "role": "perpetrator", **_at("No group")},
+        {
+            "action": "place",
+            "id": "e-1",
+            "place": "kalsu-bridge",
+            "precision": "near",
+            **_at("near the Kalsu Bridge"),
+        },
+        {
+            "action": "place",
+            "id": "e-1",
+            "place": "kalsu-bridge",
+            "precision": "near",
+            **_at("Babil Province"),
+        },
+        {
+            "action": "participant",
+            "id": "e-1",
+            "actor": "us-armed-forces",
+            "role": "target",
+            **_at("US occupation forces"),
+        },
+        {
+            "action": "participant",
+            "id": "e-1",
+            "actor": "unidentified-iq",
+            "role": "perpetrator",
+            **_at("No group"),
+        },
         {"action": "evidence", "item": "event", "id": "e-1", **_at("The incident took place")},
         {"action": "figure", "id": "e-1", "low": 0, "derived": True, **_at("without elaborating")},
     ]
     for step in steps:
         files = apply(files, TEXT, step)
     event = files.annotation["events"][0]
-    assert list(event) == ["id", "type", "mode", "date", "place", "participants", "fatalities", "certainty", "summary", "evidence"]
+    assert list(event) == [
+        "id",
+        "type",
+        "mode",
+        "date",
+        "place",
+        "participants",
+        "fatalities",
+        "certainty",
+        "summary",
+        "evidence",
+    ]
     assert event["date"]["evidence"] == ["on Monday"]
     assert event["place"]["evidence"] == ["near the Kalsu Bridge", "Babil Province"]
     assert event["participants"] == [
         {"actor": "unidentified-iq", "role": "perpetrator", "evidence": ["No group"]},
-        {"actor": "us-armed-forces", "role": "target", "evidence": [{"quote": "US occupation forces", "prefix": "the "}]},
+        {
+            "actor": "us-armed-forces",
+            "role": "target",
+            "evidence": [{"quote": "US occupation forces", "prefix": "the "}],
+        },
     ]
     assert event["evidence"] == ["A roadside bomb", "The incident took place"]
     # A changed date drops the evidence of the old one; the same date keeps it.
-    other = apply(files, TEXT, {**steps[0], "date": {"start": "2021-09-05", "precision": "day", "derived": True}, **_at("reports said")})
+    other = apply(
+        files,
+        TEXT,
+        {
+            **steps[0],
+            "date": {"start": "2021-09-05", "precision": "day", "derived": True},
+            **_at("reports said"),
+        },
+    )
     assert other.annotation["events"][0]["date"]["evidence"] == ["reports said"]
 
 
@@ -101,15 +163,40 @@ def test_a_claim_and_a_new_registry_entry() -> None:
     files = apply(
         files,
         TEXT,
-        {"action": "claim", "id": "c-1", "claimant": "unidentified-outlet", "kind": "no_claim", "about_event": "e-1", "summary": "None so far.", **_at("No group has so far")},
+        {
+            "action": "claim",
+            "id": "c-1",
+            "claimant": "unidentified-outlet",
+            "kind": "no_claim",
+            "about_event": "e-1",
+            "summary": "None so far.",
+            **_at("No group has so far"),
+        },
     )
     assert files.annotation["claims"] == [
-        {"id": "c-1", "claimant": "unidentified-outlet", "kind": "no_claim", "about": {"event": "e-1"}, "summary": "None so far.", "evidence": ["No group has so far"]}
+        {
+            "id": "c-1",
+            "claimant": "unidentified-outlet",
+            "kind": "no_claim",
+            "about": {"event": "e-1"},
+            "summary": "None so far.",
+            "evidence": ["No group has so far"],
+        }
     ]
-    entry = {"id": "kalsu-convoy-route", "name": "Kalsu convoy route", "kind": "infrastructure", "country": "IQ", "parent": "babil-governorate"}
-    files = apply(files, TEXT, {"action": "entry", "target": "place", "entry": entry, **_at("Kalsu Bridge")})
+    entry = {
+        "id": "kalsu-convoy-route",
+        "name": "Kalsu convoy route",
+        "kind": "infrastructure",
+        "country": "IQ",
+        "parent": "babil-governorate",
+    }
+    files = apply(
+        files, TEXT, {"action": "entry", "target": "place", "entry": entry, **_at("Kalsu Bridge")}
+    )
     assert files.places["places"][-1] == entry
-    assert files.annotation["places"] == [{"place": "kalsu-convoy-route", "mentions": ["Kalsu Bridge"]}]
+    assert files.annotation["places"] == [
+        {"place": "kalsu-convoy-route", "mentions": ["Kalsu Bridge"]}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -125,18 +212,27 @@ def test_a_claim_and_a_new_registry_entry() -> None:
         ({"start": _at("A roadside")["start"] - 1}, ["E305"]),
     ],
 )
-def test_bad_form_input_is_refused_with_the_validators_codes(change: dict[str, Any], codes: list[str]) -> None:
+def test_bad_form_input_is_refused_with_the_validators_codes(
+    change: dict[str, Any], codes: list[str]
+) -> None:
     assert _codes({**EVENT, **change}) == codes
 
 
 def test_refusals_of_references_and_duplicates() -> None:
     files = apply(_files(), TEXT, EVENT)
     assert _codes(EVENT, files) == ["E404"]
-    assert _codes({"action": "mention", "target": "place", "id": "atlantis", **_at("Iraq")}) == ["E402"]
+    assert _codes({"action": "mention", "target": "place", "id": "atlantis", **_at("Iraq")}) == [
+        "E402"
+    ]
     assert _codes({"action": "evidence", "item": "event", "id": "e-2", **_at("Iraq")}) == ["E403"]
-    assert _codes({"action": "evidence", "item": "event", "id": "e-1", **_at("A roadside bomb")}, files) == ["E304"]
+    assert _codes(
+        {"action": "evidence", "item": "event", "id": "e-1", **_at("A roadside bomb")}, files
+    ) == ["E304"]
     entry = {"id": "iraq", "name": "Iraq again", "kind": "country", "country": "IQ"}
     assert _codes({"action": "entry", "target": "place", "entry": entry}) == ["E404"]
     entry = {"id": "x", "name": "X", "kind": "nowhere", "country": "QQ"}
-    assert sorted(_codes({"action": "entry", "target": "place", "entry": entry})) == ["E204", "E204"]
+    assert sorted(_codes({"action": "entry", "target": "place", "entry": entry})) == [
+        "E204",
+        "E204",
+    ]
     assert _codes({"action": "format-disk"}) == ["E204"]

@@ -74,8 +74,8 @@ def _spans(annotation: Annotation, text: str) -> set[tuple[str, str, Span]]:
     found: set[tuple[str, str, Span]] = set()
     for block in annotation.actors:
         found |= {("actor", block.actor, _span(text, s)) for s in block.mentions}
-    for block in annotation.places:
-        found |= {("place", block.place, _span(text, s)) for s in block.mentions}
+    for place in annotation.places:
+        found |= {("place", place.place, _span(text, s)) for s in place.mentions}
     return found
 
 
@@ -118,7 +118,8 @@ def test_a_hand_edit_while_the_page_is_open_is_reloaded_never_overwritten(
     before = opened.evaluate("() => state.version")
     # The page's version is now stale: the annotator edits the file by hand...
     edited = path.read_text(encoding="utf-8").replace(
-        "places: []", "places:  # written by hand\n  - place: kalsu-bridge\n    mentions: [Kalsu Bridge]"
+        "places: []",
+        "places:  # written by hand\n  - place: kalsu-bridge\n    mentions: [Kalsu Bridge]",
     )
     path.write_text(edited, encoding="utf-8")
     # ...and the page notices by itself, without any action.
@@ -127,7 +128,11 @@ def test_a_hand_edit_while_the_page_is_open_is_reloaded_never_overwritten(
     )
     assert opened.locator("#doc-text mark.k-place", has_text="Kalsu Bridge").count() == 1
     # An action sent with the version from before the edit is refused (409) and writes nothing.
-    status, _ = post(server, "/api/action", {"version": before, "action": {"action": "delete", "item": "event", "id": "x"}})
+    status, _ = post(
+        server,
+        "/api/action",
+        {"version": before, "action": {"action": "delete", "item": "event", "id": "x"}},
+    )
     assert status == 409
     assert path.read_text(encoding="utf-8") == edited
     # The next action builds on the hand edit and keeps its comment.
@@ -136,7 +141,10 @@ def test_a_hand_edit_while_the_page_is_open_is_reloaded_never_overwritten(
     counted.press("Enter")
     counted.written("Linked")
     after = path.read_text(encoding="utf-8")
-    assert "places:  # written by hand\n  - place: kalsu-bridge\n    mentions: [Kalsu Bridge]\n" in after
+    assert (
+        "places:  # written by hand\n  - place: kalsu-bridge\n    mentions: [Kalsu Bridge]\n"
+        in after
+    )
     assert "  - place: babil-governorate\n" in after
     assert errors == []
 

@@ -23,7 +23,13 @@ def _version(server: AnnotateServer) -> str:
 def _mention(server: AnnotateServer) -> dict[str, object]:
     text = server.session.seed.text
     start = text.index("Kalsu Bridge")
-    return {"action": "mention", "target": "place", "id": "kalsu-bridge", "start": start, "end": start + 12}
+    return {
+        "action": "mention",
+        "target": "place",
+        "id": "kalsu-bridge",
+        "start": start,
+        "end": start + 12,
+    }
 
 
 def test_binds_to_loopback_only_by_default(server: AnnotateServer) -> None:
@@ -34,7 +40,9 @@ def test_binds_to_loopback_only_by_default(server: AnnotateServer) -> None:
 def test_the_page_needs_the_token_in_its_url(server: AnnotateServer) -> None:
     assert request(server, "GET", "/", headers={"X-Annotate-Token": ""})[0] == 403
     assert request(server, "GET", "/?token=wrong", headers={"X-Annotate-Token": ""})[0] == 403
-    status, page = request(server, "GET", f"/?token={server.token}", headers={"X-Annotate-Token": ""})
+    status, page = request(
+        server, "GET", f"/?token={server.token}", headers={"X-Annotate-Token": ""}
+    )
     assert status == 200 and "<script nonce=" in page
 
 
@@ -148,12 +156,42 @@ def test_a_refused_action_answers_its_codes_and_writes_nothing(server: AnnotateS
 
 
 def test_oversized_and_malformed_bodies_are_refused(server: AnnotateServer) -> None:
-    status, _ = request(
-        server, "POST", "/api/action", b"{", {"Content-Type": "application/json"}
-    )
+    status, _ = request(server, "POST", "/api/action", b"{", {"Content-Type": "application/json"})
     assert status == 400
     status, _ = request(
         server, "POST", "/api/action", b"x" * (2 << 20), {"Content-Type": "application/json"}
     )
     assert status == 413
     assert SEED_ID in server.session.paths[0].name
+
+
+def test_the_command_serves_the_page_until_stopped(empty_repo: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    seed = empty_repo / "seeds" / f"{SEED_ID}.txt"
+    command = [
+        sys.executable,
+        "-m",
+        "eventset",
+        "annotate",
+        str(seed),
+        "--root",
+        str(empty_repo),
+        "--no-browser",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = line.split(" at ")[1].strip()
+        assert url.startswith("http://127.0.0.1:") and "?token=" in url
+        with urllib.request.urlopen(url, timeout=10) as response:  # the URL opened once
+            assert response.status == 200 and b"annotate-token" in response.read()
+        assert (empty_repo / "data" / "annotations" / f"{SEED_ID}.yaml").is_file()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)
+    assert process.returncode == 0 and "stopped." in out

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from eventset.annotator.actions import Refused
-from eventset.annotator.session import Conflict, Session
+from eventset.annotator.actions import RefusedError
+from eventset.annotator.session import ConflictError, Session
 from tests.annotator.conftest import GOLD
 from tests.conftest import SEED_ID
 
@@ -42,9 +42,13 @@ def test_a_new_session_writes_the_starter_without_proposals(session: Session) ->
 
 def test_undo_and_redo_restore_whole_file_versions(session: Session) -> None:
     empty = session.paths[0].read_bytes()
-    state = session.perform(_mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), session.state()["version"])
+    state = session.perform(
+        _mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), session.state()["version"]
+    )
     one = session.paths[0].read_bytes()
-    state = session.perform(_mention(session, "Babil Province", "place", "babil-governorate"), state["version"])
+    state = session.perform(
+        _mention(session, "Babil Province", "place", "babil-governorate"), state["version"]
+    )
     assert (state["undo"], state["redo"]) == (2, 0)
     state = session.step(True, state["version"])
     assert session.paths[0].read_bytes() == one
@@ -53,23 +57,33 @@ def test_undo_and_redo_restore_whole_file_versions(session: Session) -> None:
     state = session.step(False, state["version"])
     assert session.paths[0].read_bytes() == one
     # A new action forgets what could be redone.
-    state = session.perform(_mention(session, "US-led coalition", "actor", "us-led-coalition"), state["version"])
+    state = session.perform(
+        _mention(session, "US-led coalition", "actor", "us-led-coalition"), state["version"]
+    )
     assert (state["undo"], state["redo"]) == (2, 0)
 
 
 def test_a_hand_edit_refuses_the_stale_version_and_clears_the_history(session: Session) -> None:
-    state = session.perform(_mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), session.state()["version"])
+    state = session.perform(
+        _mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), session.state()["version"]
+    )
     path = session.paths[0]
-    edited = path.read_text(encoding="utf-8").replace("events: []", "events: []  # none yet, by hand")
+    edited = path.read_text(encoding="utf-8").replace(
+        "events: []", "events: []  # none yet, by hand"
+    )
     path.write_text(edited, encoding="utf-8")
-    with pytest.raises(Conflict):
-        session.perform(_mention(session, "Babil Province", "place", "babil-governorate"), state["version"])
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
+        session.perform(
+            _mention(session, "Babil Province", "place", "babil-governorate"), state["version"]
+        )
+    with pytest.raises(ConflictError):
         session.step(True, state["version"])
     assert path.read_text(encoding="utf-8") == edited
     fresh = session.state()
     assert fresh["undo"] == 0  # undoing now would also undo the hand edit
-    session.perform(_mention(session, "Babil Province", "place", "babil-governorate"), fresh["version"])
+    session.perform(
+        _mention(session, "Babil Province", "place", "babil-governorate"), fresh["version"]
+    )
     assert "events: []  # none yet, by hand\n" in path.read_text(encoding="utf-8")
 
 
@@ -80,10 +94,18 @@ def test_the_gold_keeps_every_comment_through_an_action(empty_repo: Path) -> Non
     state = session.state()
     assert state["problems"] == [] and len(state["events"]) == 5
     session.perform(
-        {"action": "evidence", "item": "event", "id": "iq-2021-09-06-kalsu-bridge-convoy-bombing", **_at(session, "reports said")},
+        {
+            "action": "evidence",
+            "item": "event",
+            "id": "iq-2021-09-06-kalsu-bridge-convoy-bombing",
+            **_at(session, "reports said"),
+        },
         state["version"],
     )
-    old, new = GOLD.read_text(encoding="utf-8").splitlines(), path.read_text(encoding="utf-8").splitlines()
+    old, new = (
+        GOLD.read_text(encoding="utf-8").splitlines(),
+        path.read_text(encoding="utf-8").splitlines(),
+    )
     assert [line for line in old if "#" in line] == [line for line in new if "#" in line]
     assert len(new) == len(old) + 1
 
@@ -96,12 +118,17 @@ def test_a_problem_is_shown_at_its_words_with_its_fixes(session: Session) -> Non
     path.write_text(text, encoding="utf-8")
     state = session.state()
     [problem] = [p for p in state["problems"] if p["code"] == "E302"]
-    assert problem["hint"] and len(problem["fixes"]) == len(re.findall(r"\bIraq\b", session.seed.text)) == 6
+    assert (
+        problem["hint"]
+        and len(problem["fixes"]) == len(re.findall(r"\bIraq\b", session.seed.text)) == 6
+    )
     third = problem["fixes"][2]
     state = session.perform({"action": "fix", "fix": third["key"]}, state["version"])
     assert not [p for p in state["problems"] if p["code"] == "E302"]
-    assert third["label"] in path.read_text(encoding="utf-8").replace("\n      ", " ").replace("- ", "")
-    with pytest.raises(Refused):
+    assert third["label"] in path.read_text(encoding="utf-8").replace("\n      ", " ").replace(
+        "- ", ""
+    )
+    with pytest.raises(RefusedError):
         session.perform({"action": "fix", "fix": third["key"]}, state["version"])
 
 
@@ -119,7 +146,13 @@ def test_a_date_that_contradicts_its_words_gets_the_date_they_say(session: Sessi
         **_at(session, "A roadside bomb"),
     }
     state = session.perform(event, state["version"])
-    date = {"action": "date", "item": "event", "id": "e-1", "date": event["date"], **_at(session, "on Monday")}
+    date = {
+        "action": "date",
+        "item": "event",
+        "id": "e-1",
+        "date": event["date"],
+        **_at(session, "on Monday"),
+    }
     state = session.perform(date, state["version"])
     [problem] = [p for p in state["problems"] if p["code"] == "E411"]
     assert problem["mentions"]  # shown at "on Monday"

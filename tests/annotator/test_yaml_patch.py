@@ -40,7 +40,9 @@ def _kept(old: str, new: str) -> bool:
 WORDS = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12).map(
     lambda w: w + " x"
 )
-SELECTOR = st.one_of(WORDS, st.builds(lambda q, n: {"quote": q, "occurrence": n}, WORDS, st.integers(1, 3)))
+SELECTOR = st.one_of(
+    WORDS, st.builds(lambda q, n: {"quote": q, "occurrence": n}, WORDS, st.integers(1, 3))
+)
 
 
 @st.composite
@@ -58,7 +60,9 @@ def appended(draw: st.DrawFn) -> dict[str, Any]:
             draw(st.sampled_from(data["claims"]))["evidence"].append(draw(SELECTOR))
         elif where == "participant":
             event = draw(st.sampled_from(data["events"]))
-            event["participants"].append({"actor": "iraq", "role": "target", "evidence": [draw(SELECTOR)]})
+            event["participants"].append(
+                {"actor": "iraq", "role": "target", "evidence": [draw(SELECTOR)]}
+            )
         else:
             data["claims"].append(
                 {
@@ -85,7 +89,11 @@ def edited(draw: st.DrawFn) -> dict[str, Any]:
     """The gold with items removed and values changed as well."""
     data = draw(appended())
     for _ in range(draw(st.integers(1, 4))):
-        where = draw(st.sampled_from(["drop-event", "drop-claim", "drop-mention", "summary", "about", "date"]))
+        where = draw(
+            st.sampled_from(
+                ["drop-event", "drop-claim", "drop-mention", "summary", "about", "date"]
+            )
+        )
         if where == "drop-event" and data["events"]:
             data["events"].pop(draw(st.integers(0, len(data["events"]) - 1)))
         elif where == "drop-claim" and data["claims"]:
@@ -99,7 +107,11 @@ def edited(draw: st.DrawFn) -> dict[str, Any]:
             draw(st.sampled_from(data["claims"]))["about"] = {"actor": "iran"}
         elif where == "date" and data["events"]:
             event = draw(st.sampled_from(data["events"]))
-            event["date"] = {"start": dt.date(2021, 1, 2), "precision": "day", "evidence": [draw(SELECTOR)]}
+            event["date"] = {
+                "start": dt.date(2021, 1, 2),
+                "precision": "day",
+                "evidence": [draw(SELECTOR)],
+            }
     return data
 
 
@@ -122,7 +134,9 @@ def test_a_new_mention_is_one_new_line_in_the_annotators_style() -> None:
     ]
 
 
-def test_a_new_key_goes_where_its_model_puts_it_and_a_removed_one_leaves_its_comment_lines() -> None:
+def test_a_new_key_goes_where_its_model_puts_it_and_a_removed_one_leaves_its_comment_lines() -> (
+    None
+):
     new = copy.deepcopy(DATA)
     event = new["events"][1]
     new["events"][1] = {
