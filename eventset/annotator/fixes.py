@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from eventset.annotator.actions import Files
+from eventset.annotator.proposed import dates_of
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import YamlPath
 from eventset.schema.annotation import Annotation, DateSpec
@@ -24,8 +25,6 @@ from eventset.schema.selectors import occurrences, shortest_selector
 from eventset.schema.yaml_writer import flow_yaml
 from eventset.validation.evidence import iter_evidence
 from eventset.validation.quotes import QuoteError, find_quote
-from eventset.workbench.dates import propose_dates
-from eventset.workbench.starter import body_start
 
 MAX_CHOICES = 10  # occurrences offered for an ambiguous quote, as E302's hint lists them
 
@@ -93,7 +92,7 @@ def _selector_fixes(annotation: Annotation, text: str) -> list[Fix]:
 def _date_fixes(annotation: Annotation, seed: Seed) -> list[Fix]:
     if seed.published is None:
         return []
-    proposed = propose_dates(seed.text, seed.published, body_start(seed.text))
+    proposed = dates_of(seed.text, seed.published)
     fixes: list[Fix] = []
     dated: list[tuple[YamlPath, DateSpec | None]] = [
         (("events", i, "date"), e.date) for i, e in enumerate(annotation.events)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from eventset.annotator.actions import Files
 from eventset.annotator.fixes import Fix
+from eventset.annotator.proposed import dates_of
 from eventset.explorer.text import Span, category, highlighted_html
 from eventset.inputs.layout import Layout
 from eventset.inputs.seeds import Seed
@@ -24,9 +25,7 @@ from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.vocab import event_modes, vocabulary
 from eventset.validation.evidence import iter_evidence
 from eventset.validation.quotes import QuoteError, find_quote
-from eventset.workbench.dates import propose_dates
 from eventset.workbench.proposal import propose_mentions, surface_forms
-from eventset.workbench.starter import body_start
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ def page_state(shown: Shown) -> dict[str, Any]:
         except ValidationError:
             annotation = None
     try:
-        root = yaml.compose(shown.annotation_text.decode(), Loader=yaml.SafeLoader)
+        root = yaml.compose(shown.annotation_text.decode(), Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError):
         root = None
 
@@ -208,7 +207,7 @@ def page_state(shown: Shown) -> dict[str, Any]:
     published = shown.seed.published
     dates = []
     if published is not None:
-        for d in propose_dates(text, published, body_start(text)):
+        for d in dates_of(text, published):
             data = d.as_data()
             dates.append(
                 {

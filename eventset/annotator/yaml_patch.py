@@ -242,7 +242,7 @@ def _sequence_edits(
 def patched_text(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     """`text` (whose data is `old`) changed so that it reads as `new`, touching only what
     differs. `text` must be a block mapping at the top, as every annotation and registry is."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
     if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
         raise ValueError("the file's top is not a block mapping")
     edits = sorted(enumerate(_mapping_edits(text, root, old, new)), key=lambda e: (e[1][0], e[0]))

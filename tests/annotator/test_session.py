@@ -34,6 +34,7 @@ def _mention(session: Session, words: str, target: str, entry: str) -> dict[str,
 def test_a_new_session_writes_the_starter_without_proposals(session: Session) -> None:
     written = session.paths[0].read_text(encoding="utf-8")
     assert "actors: []" in written and "places: []" in written and "events: []" in written
+    assert "Proposed from the registries" not in written
     state = session.state()
     assert state["problems"] == [] and state["editable"]
     assert len(state["proposals"]) > 20  # the page proposes; the file holds only what is accepted
