@@ -189,7 +189,7 @@ class Session:
             if action.get("action") == "reject":
                 key = (str(action.get("target")), str(action.get("id")))
                 self.rejected.add((*key, int(action.get("start", -1)), int(action.get("end", -1))))
-                return self.state()
+                return self._state()
             docs, problems = self._loaded(texts)
             if problems or any(doc is None or not isinstance(doc.data, dict) for doc in docs):
                 raise RefusedError(
@@ -214,7 +214,7 @@ class Session:
                 self.undo.append(texts)
                 self.redo.clear()
                 self._replace(texts, result)
-            return self.state()
+            return self._state()
 
     def _fixed(self, files: Files, action: dict[str, Any]) -> Files:
         offered = {fix.key: fix for fix in self._fixes(files)}
@@ -235,10 +235,14 @@ class Session:
                 previous = source.pop()
                 target.append(texts)
                 self._replace(texts, previous)
-            return self.state()
+            return self._state()
 
     def state(self) -> dict[str, Any]:
         """Everything the page shows, for the files as they are on disk now."""
+        with self.lock:
+            return self._state()
+
+    def _state(self) -> dict[str, Any]:
         texts = self.read()
         docs, problems = self._loaded(texts)
         files = None

@@ -42,7 +42,12 @@ class Counted:
         self.log.append(f"{key} x{times}")
 
     def type(self, words: str) -> None:
-        self.page.keyboard.type(words)
+        """Each character counts as a key. Into a drop-down the keys are pressed one by one (its
+        type-ahead needs the key events); into a text box the text arrives as one input."""
+        if self.page.evaluate("() => document.activeElement.tagName") == "SELECT":
+            self.page.keyboard.type(words)
+        else:
+            self.page.keyboard.insert_text(words)
         self.keys += len(words)
         self.log.append(f"type {words!r}")
 

@@ -173,3 +173,33 @@ def test_keys_reach_every_control_and_focus_stays_visible(
     assert opened.locator("#form-pane").is_hidden()
     assert opened.get_attribute("#status", "role") == "status"
     assert errors == []
+
+
+def test_a_new_registry_entry_is_checked_as_typed_and_written_with_its_mention(
+    page: tuple[Any, list[str]], server: AnnotateServer
+) -> None:
+    opened, errors = page
+    counted = Counted(opened)
+    counted.press("t")
+    counted.find("Karbala Operation")
+    counted.press("m")
+    counted.press("Alt+N")  # a new actor for the words
+    counted.replace_field("Karbala Operation")  # not a slug: refused as you type
+    opened.wait_for_function(
+        "() => document.getElementById('form-problems').textContent.includes('E205')"
+    )
+    counted.replace_field("karbala-operation")
+    counted.press("Tab", 2)
+    counted.type("armed")  # kind: armed_group
+    opened.wait_for_function(
+        "() => document.getElementById('form-problems').textContent === ''"
+    )
+    counted.press("Enter")
+    counted.written("Added actor karbala-operation")
+    actors = server.session.paths[1].read_text(encoding="utf-8")
+    assert actors.endswith(
+        "\n\n  - id: karbala-operation\n    name: Karbala Operation\n    kind: armed_group\n"
+    )
+    annotation = server.session.paths[0].read_text(encoding="utf-8")
+    assert "  - actor: karbala-operation\n    mentions:\n      - Karbala Operation\n" in annotation
+    assert errors == []

@@ -637,13 +637,14 @@ function linkForm() {
       search.autofocus = true;
       const create = document.createElement("button");
       create.type = "button";
-      create.textContent = "New registry entry… (n)";
+      create.textContent = "New registry entry… (Alt+N)";
+      create.setAttribute("aria-keyshortcuts", "Alt+N");
       create.addEventListener("click", () => entryForm(target.value, sel));
       box.append(create);
     };
     target.addEventListener("change", rebuild);
     form.addEventListener("keydown", (event) => {
-      if (event.key === "n" && event.altKey) { event.preventDefault(); entryForm(target.value, sel); }
+      if (event.code === "KeyN" && event.altKey) { event.preventDefault(); entryForm(target.value, sel); }
     });
     rebuild();
   }, (v) => ({ action: "mention", target: v.target, id: v.id, start: sel.start, end: sel.end }),
