@@ -191,9 +191,7 @@ def test_a_new_registry_entry_is_checked_as_typed_and_written_with_its_mention(
     counted.replace_field("karbala-operation")
     counted.press("Tab", 2)
     counted.type("armed")  # kind: armed_group
-    opened.wait_for_function(
-        "() => document.getElementById('form-problems').textContent === ''"
-    )
+    opened.wait_for_function("() => document.getElementById('form-problems').textContent === ''")
     counted.press("Enter")
     counted.written("Added actor karbala-operation")
     actors = server.session.paths[1].read_text(encoding="utf-8")
