@@ -3,13 +3,18 @@ refuses bad form input with the codes `eventset validate` gives."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventset.annotator.actions import Files, RefusedError, apply
 from eventset.inputs.seeds import parse_seed
 from eventset.inputs.yamlfile import load_yaml
+from eventset.schema.fields import Selector
+from eventset.validation.quotes import Span, find_quote
 from eventset.workbench.starter import starter_annotation
 from tests.conftest import REPO, SEED_ID
 
@@ -236,3 +241,21 @@ def test_refusals_of_references_and_duplicates() -> None:
         "E204",
     ]
     assert _codes({"action": "format-disk"}) == ["E204"]
+
+
+WORDS = [m.span() for m in re.finditer(r"[\w’'-]+", TEXT)]
+
+
+@given(st.integers(0, len(WORDS) - 1), st.integers(0, 12))
+def test_any_words_become_a_selector_that_picks_exactly_them(first: int, more: int) -> None:
+    start, end = WORDS[first][0], WORDS[min(first + more, len(WORDS) - 1)][1]
+    files = apply(
+        _files(),
+        TEXT,
+        {"action": "mention", "target": "actor", "id": "iraq", "start": start, "end": end},
+    )
+    [written] = files.annotation["actors"][0]["mentions"]
+    found = find_quote(
+        TEXT, Selector.model_validate({"quote": written} if isinstance(written, str) else written)
+    )
+    assert found == Span(start, end)

@@ -160,3 +160,14 @@ def test_a_date_that_contradicts_its_words_gets_the_date_they_say(session: Sessi
     [fix] = problem["fixes"]
     state = session.perform({"action": "fix", "fix": fix["key"]}, state["version"])
     assert state["problems"] == [] and state["events"][0]["date"] == "2021-09-06"
+
+
+def test_a_file_that_does_not_parse_is_shown_read_only_with_its_problems(session: Session) -> None:
+    path = session.paths[0]
+    path.write_text(path.read_text(encoding="utf-8") + "events: [\n", encoding="utf-8")
+    state = session.state()
+    assert not state["editable"] and [p["code"] for p in state["problems"]] == ["E116"]
+    broken = path.read_bytes()
+    with pytest.raises(RefusedError):
+        session.perform(_mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), state["version"])
+    assert path.read_bytes() == broken
