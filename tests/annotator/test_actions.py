@@ -243,7 +243,7 @@ def test_refusals_of_references_and_duplicates() -> None:
     assert _codes({"action": "format-disk"}) == ["E204"]
 
 
-WORDS = [m.span() for m in re.finditer(r"[\w’'-]+", TEXT)]
+WORDS = [m.span() for m in re.finditer(r"[\w\u2019'-]+", TEXT)]
 
 
 @given(st.integers(0, len(WORDS) - 1), st.integers(0, 12))
