@@ -169,5 +169,7 @@ def test_a_file_that_does_not_parse_is_shown_read_only_with_its_problems(session
     assert not state["editable"] and [p["code"] for p in state["problems"]] == ["E116"]
     broken = path.read_bytes()
     with pytest.raises(RefusedError):
-        session.perform(_mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), state["version"])
+        session.perform(
+            _mention(session, "Kalsu Bridge", "place", "kalsu-bridge"), state["version"]
+        )
     assert path.read_bytes() == broken
