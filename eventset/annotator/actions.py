@@ -308,9 +308,8 @@ def delete_item(files: Files, text: str, a: dict[str, Any]) -> Files:
     """Remove an event or a claim."""
     data = copy.deepcopy(files.annotation)
     section = "claims" if a.get("item") == "claim" else "events"
-    data[section] = [
-        i for i in data.get(section) or [] if i is not _item(data, section, a.get("id"))
-    ]
+    doomed = _item(data, section, a.get("id"))
+    data[section] = [item for item in data[section] if item is not doomed]
     return replace(files, annotation=data)
 
 
@@ -338,20 +337,6 @@ def new_entry(files: Files, text: str, a: dict[str, Any]) -> Files:
     return add_mention(
         files, text, {"target": kind, "id": entry["id"], "start": a["start"], "end": a["end"]}
     )
-
-
-def set_value(files: Files, text: str, a: dict[str, Any]) -> Files:
-    """A one-click fix: the value at a path of the annotation (a selector, a date) replaced by
-    the value the page was offered (`fixes.py` computes both; the session checks the offer)."""
-    data = copy.deepcopy(files.annotation)
-    path = a.get("path")
-    if not isinstance(path, list) or not path:
-        raise _refuse("E203", "A fix needs the path it applies to.")
-    node: Any = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = a.get("value")
-    return replace(files, annotation=data)
 
 
 ACTIONS: dict[str, Callable[[Files, str, dict[str, Any]], Files]] = {

@@ -259,3 +259,12 @@ def test_any_words_become_a_selector_that_picks_exactly_them(first: int, more: i
         TEXT, Selector.model_validate({"quote": written} if isinstance(written, str) else written)
     )
     assert found == Span(start, end)
+
+
+def test_an_event_is_deleted_and_only_an_existing_one() -> None:
+    files = apply(_files(), TEXT, EVENT)
+    assert (
+        apply(files, TEXT, {"action": "delete", "item": "event", "id": "e-1"}).annotation["events"]
+        == []
+    )
+    assert _codes({"action": "delete", "item": "event", "id": "e-2"}, files) == ["E403"]

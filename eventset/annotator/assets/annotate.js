@@ -290,6 +290,12 @@ function drawItems(listId, items, kind) {
     summary.textContent = item.summary;
     button.append(strong, small, summary);
     button.addEventListener("click", () => choose({ item: kind, id: item.id }));
+    button.addEventListener("keydown", async (event) => {
+      if (event.key !== "Delete") return;
+      event.preventDefault();
+      const refused = await act({ action: "delete", item: kind, id: item.id });
+      if (refused && !refused.length) say(`Deleted ${kind} ${item.id}; Ctrl+Z brings it back.`);
+    });
     li.append(button);
     list.append(li);
   }
