@@ -201,3 +201,29 @@ def test_a_new_registry_entry_is_checked_as_typed_and_written_with_its_mention(
     annotation = server.session.paths[0].read_text(encoding="utf-8")
     assert "  - actor: karbala-operation\n    mentions:\n      - Karbala Operation\n" in annotation
     assert errors == []
+
+
+def test_a_problem_is_fixed_in_one_click_and_a_proposal_rejected_in_one_key(
+    page: tuple[Any, list[str]], server: AnnotateServer
+) -> None:
+    opened, errors = page
+    counted = Counted(opened)
+    path = server.session.paths[0]
+    # A quote that occurs several times, written by hand: E302 at its words, with its fixes.
+    text = path.read_text(encoding="utf-8").replace(
+        "actors: []", "actors:\n  - actor: united-states\n    mentions: [US]"
+    )
+    path.write_text(text, encoding="utf-8")
+    opened.wait_for_selector("#problems li.error button.fix")
+    assert "E302" in opened.inner_text("#problems")
+    counted.click("#problems button.fix >> nth=1")
+    opened.wait_for_selector("#problems li.ok")
+    assert "    mentions: [{quote: US, " in path.read_text(encoding="utf-8")  # still a flow list
+    # The first proposal, rejected with one key: it leaves the page, never the file.
+    counted.press("t")
+    first = opened.evaluate("() => state.proposals.length")
+    counted.press("j")
+    counted.press("x")
+    counted.written("Rejected")
+    assert opened.evaluate("() => state.proposals.length") == first - 1
+    assert errors == []
