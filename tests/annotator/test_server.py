@@ -165,33 +165,38 @@ def test_oversized_and_malformed_bodies_are_refused(server: AnnotateServer) -> N
     assert SEED_ID in server.session.paths[0].name
 
 
-def test_the_command_serves_the_page_until_stopped(empty_repo: Path) -> None:
-    import signal
-    import subprocess
-    import sys
+def test_the_command_serves_the_page_until_stopped(
+    empty_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`eventset annotate` in process: its server answers the URL it prints, then the
+    annotator's Ctrl+C stops it cleanly."""
+    import threading
     import urllib.request
 
+    from typer.testing import CliRunner
+
+    from eventset.cli import app
+
+    answered: list[int] = []
+    serve_forever = AnnotateServer.serve_forever
+
+    def serve_then_interrupt(self: AnnotateServer, poll_interval: float = 0.5) -> None:
+        thread = threading.Thread(target=serve_forever, args=(self, 0.02), daemon=True)
+        thread.start()
+        with urllib.request.urlopen(self.url, timeout=10) as response:  # the URL opened once
+            answered.append(response.status)
+        self.shutdown()
+        thread.join()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AnnotateServer, "serve_forever", serve_then_interrupt)
     seed = empty_repo / "seeds" / f"{SEED_ID}.txt"
-    command = [
-        sys.executable,
-        "-m",
-        "eventset",
-        "annotate",
-        str(seed),
-        "--root",
-        str(empty_repo),
-        "--no-browser",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        url = line.split(" at ")[1].strip()
-        assert url.startswith("http://127.0.0.1:") and "?token=" in url
-        with urllib.request.urlopen(url, timeout=10) as response:  # the URL opened once
-            assert response.status == 200 and b"annotate-token" in response.read()
-        assert (empty_repo / "data" / "annotations" / f"{SEED_ID}.yaml").is_file()
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=10)
-    assert process.returncode == 0 and "stopped." in out
+    result = CliRunner().invoke(
+        app, ["annotate", str(seed), "--root", str(empty_repo), "--no-browser"]
+    )
+    assert result.exit_code == 0, result.output
+    assert answered == [200]
+    url = result.output.splitlines()[0].split(" at ")[1]
+    assert url.startswith("http://127.0.0.1:") and "?token=" in url
+    assert result.output.rstrip().endswith("stopped.")
+    assert (empty_repo / "data" / "annotations" / f"{SEED_ID}.yaml").is_file()
