@@ -148,46 +148,75 @@ def remove_mention(files: Files, text: str, a: dict[str, Any]) -> Files:
 
 
 def _date(text: str, a: dict[str, Any], evidence: list[Any]) -> dict[str, Any]:
-    fields = a.get("date")
-    if not isinstance(fields, dict):
+    if not isinstance(a.get("date"), dict):
         raise _refuse("E201", "date: required field is missing.")
+    return built(DateSpec, {**_date_fields(a), "evidence": evidence})
+
+
+class _Problems:
+    """The problems of a whole form, gathered field by field, so the annotator sees them all
+    at once rather than one per attempt."""
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def check(self, run: Callable[[], Any], fallback: Any = None) -> Any:
+        try:
+            return run()
+        except RefusedError as refused:
+            self.found += refused.problems
+            return fallback
+
+    def built(self, model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+        item = self.check(lambda: built(model, data), {})
+        if self.found:
+            raise RefusedError(self.found)
+        return item  # type: ignore[no-any-return]
+
+
+def _words(problems: _Problems, text: str, a: dict[str, Any]) -> Any:
+    # A stand-in quote lets the model check the other fields; the words' problem is kept.
+    return problems.check(lambda: selector(text, a.get("start"), a.get("end")), "words")
+
+
+def _date_fields(a: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = a["date"] if isinstance(a.get("date"), dict) else {}
     data = {k: fields.get(k) for k in ("start", "end", "precision", "derived", "scheduled")}
-    data = {k: v for k, v in data.items() if v not in (None, "", False) or k == "start"}
-    data["evidence"] = evidence
-    return built(DateSpec, data)
+    return {k: v for k, v in data.items() if v not in (None, "", False) or k == "start"}
 
 
 def add_event(files: Files, text: str, a: dict[str, Any]) -> Files:
     """A new event with the selected words as its evidence, its date (proposed on the page)
     and its first participant: the least the format requires of an event."""
-    words = selector(text, a.get("start"), a.get("end"))
-    participant = built(
-        Participant, {"actor": _known(files, "actor", a.get("actor")), "role": a.get("role")}
-    )
+    problems = _Problems()
+    words = _words(problems, text, a)
+    problems.check(lambda: _known(files, "actor", a.get("actor")))
     data = {
         "id": a.get("id"),
         "type": a.get("type"),
         "mode": a.get("mode") or None,
-        "date": _date(text, a, []),
-        "participants": [participant],
+        "date": _date_fields(a),
+        "participants": [{"actor": a.get("actor"), "role": a.get("role")}],
         "certainty": a.get("certainty"),
         "summary": a.get("summary"),
         "evidence": [words],
     }
-    return _append(files, "events", built(Event, data))
+    return _append(files, "events", problems.built(Event, data))
 
 
 def add_claim(files: Files, text: str, a: dict[str, Any]) -> Files:
     """A new claim with the selected words as its evidence."""
-    words = selector(text, a.get("start"), a.get("end"))
+    problems = _Problems()
+    words = _words(problems, text, a)
     about = {k: a.get(f"about_{k}") or None for k in ("event", "actor")}
     if about["event"] is not None:
-        _item(files.annotation, "events", about["event"])
+        problems.check(lambda: _item(files.annotation, "events", about["event"]))
     if about["actor"] is not None:
-        _known(files, "actor", about["actor"])
+        problems.check(lambda: _known(files, "actor", about["actor"]))
+    problems.check(lambda: _known(files, "actor", a.get("claimant")))
     data = {
         "id": a.get("id"),
-        "claimant": _known(files, "actor", a.get("claimant")),
+        "claimant": a.get("claimant"),
         "kind": a.get("kind"),
         "polarity": a.get("polarity") or "asserted",
         "modality": a.get("modality") or "asserted",
@@ -198,7 +227,7 @@ def add_claim(files: Files, text: str, a: dict[str, Any]) -> Files:
     }
     if a.get("value") not in (None, ""):
         data["value"] = a.get("value")
-    return _append(files, "claims", built(Claim, data))
+    return _append(files, "claims", problems.built(Claim, data))
 
 
 def _append(files: Files, section: str, item: dict[str, Any]) -> Files:

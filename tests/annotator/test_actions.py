@@ -223,6 +223,11 @@ def test_bad_form_input_is_refused_with_the_validators_codes(
     assert _codes({**EVENT, **change}) == codes
 
 
+def test_a_form_is_refused_with_every_problem_at_once() -> None:
+    bad = {**EVENT, "id": "Bad Id", "type": "BOMBING", "actor": "nobody", "start": 10, "end": 9}
+    assert sorted(_codes(bad)) == ["E204", "E205", "E301", "E401"]
+
+
 def test_refusals_of_references_and_duplicates() -> None:
     files = apply(_files(), TEXT, EVENT)
     assert _codes(EVENT, files) == ["E404"]
