@@ -358,6 +358,45 @@ def new(
 
 
 @app.command(cls=PlainUsageCommand)
+def annotate(
+    seed: Annotated[
+        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
+    ],
+    root: RootOption = None,
+    port: Annotated[int, typer.Option("--port", help="Port (default: any free one).")] = 0,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Interface to listen on; anything but 127.0.0.1 is your risk."),
+    ] = "127.0.0.1",
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the page's URL instead of opening it.")
+    ] = False,
+) -> None:
+    """Annotate a seed in the browser: every action writes the annotation and registries."""
+    import webbrowser
+
+    from eventset.annotator.server import serve
+    from eventset.annotator.session import SessionError
+
+    parsed, layout = _seed(seed, root)
+    try:
+        server = serve(layout.root, parsed.document_id, host, port)
+    except (SessionError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"annotating {layout.shown(server.session.paths[0])} at {server.url}")
+    typer.echo("the URL holds this session's token: do not share it. Ctrl+C stops.")
+    if not no_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped.")
+    finally:
+        server.server_close()
+
+
+@app.command(cls=PlainUsageCommand)
 def synth(
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write the synthetic corpus into.")

@@ -87,3 +87,26 @@ def flow_yaml(value: Any) -> str:
         default_flow_style=True,
     )
     return text.removesuffix("\n...\n").rstrip("\n")
+
+
+class _IndentedDumper(_Dumper):
+    """Block sequences indented under their key (`actors:\n  - actor: x`), as `eventset new`
+    writes annotations and the registries and the gold annotation are written by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def block_yaml(value: Any, indent: int = 0) -> str:
+    """Block YAML of a value (a mapping entry or a list item), every line indented by `indent`
+    spaces, to splice into a file that is written in the hand-written layout."""
+    text = yaml.dump(
+        _compact(value),
+        Dumper=_IndentedDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        indent=2,
+    )
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))

@@ -20,6 +20,11 @@ from eventset.workbench.dates import ProposedDate, propose_dates
 from eventset.workbench.proposal import Mention, Target, propose_mentions, surface_forms
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/annotation.schema.json"
+# Said only when there is a proposal: `eventset annotate` starts without one (its page proposes).
+_PROPOSAL_NOTE = [
+    "# Proposed from the registries: every actor and place name found in the text. Delete",
+    "# what the text does not mean, and add what it names in other words.",
+]
 _BYLINE = re.compile(r"^[ \t]*(By [^\n]{1,200}?)[ \t]*$", re.MULTILINE)
 
 
@@ -104,8 +109,7 @@ def starter_annotation(
         "  licence: unknown  # decides whether the release may carry the text",
         "  origin: published  # or original (your own text) or synthetic (invented): both need",
         "  rights_holder: null  # an open licence such as cc_by_4_0; say who holds the rights",
-        "# Proposed from the registries: every actor and place name found in the text. Delete",
-        "# what the text does not mean, and add what it names in other words.",
+        *(_PROPOSAL_NOTE if actors is not None or places is not None else []),
         *_mention_blocks("actor", mentions),
         *_mention_blocks("place", mentions),
         "events: []",
