@@ -122,9 +122,9 @@ def test_the_command_writes_the_site_and_refuses_a_missing_release(
 
 
 def test_an_id_that_climbs_out_of_the_site_is_refused(tmp_path: Path) -> None:
-    from eventset.explorer.build import _Writer
+    from eventset.explorer.writer import Writer
 
-    writer = _Writer(tmp_path / "site")
+    writer = Writer(tmp_path / "site")
     writer.write("events/ok-1.html", "fine")
     for bad in ("events/../../x.html", "/etc/x.html", "events/A B.html"):
         with pytest.raises(SiteError, match="plain slug"):
