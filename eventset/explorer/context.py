@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from eventset.explorer.index import SiteIndex, date_text
+from eventset.explorer.index import SiteIndex, date_span, date_text
 from eventset.explorer.writer import Share, Writer
 
 CATEGORIES = ("actor", "place", "event", "claim", "date", "figure")
@@ -33,6 +33,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = date_text
+    env.filters["span"] = date_span
     env.filters["number"] = lambda n: f"{n:,}"
     return env
 

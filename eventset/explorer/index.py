@@ -52,6 +52,7 @@ class SiteIndex:
     events_by_place: dict[str, list[str]]
     children: dict[str, list[str]]
     place_parents: dict[str, str | None]
+    place_location: dict[str, Location]
     claim_page: dict[str, int] = field(default_factory=dict)
 
 
@@ -64,7 +65,13 @@ def index_site(tables: Mapping[str, pl.DataFrame], release: Path) -> SiteIndex:
     documents = {r["document_id"]: r for r in _rows(t["documents"])}
     actors = {r["actor_id"]: r for r in _rows(t["actors"])}
     places = {r["place_id"]: r for r in _rows(t["places"])}
-    events = {r["event_id"]: r for r in _rows(t["events"].sort("date_start", "event_id"))}
+    # By what is known of the date: an open start sorts by its end ("until 2021-09-07"), and
+    # undated events come last.
+    known = pl.coalesce("date_start", "date_end")
+    events = {
+        r["event_id"]: r
+        for r in _rows(t["events"].sort(known.is_null(), known, "event_id", maintain_order=True))
+    }
 
     located = "latitude" in t["events"].columns and "longitude" in t["events"].columns
     place_locations = locations(
@@ -108,6 +115,7 @@ def index_site(tables: Mapping[str, pl.DataFrame], release: Path) -> SiteIndex:
         own = claim["date_start"] or claim["date_end"]
         claim["when"] = own or documents[claim["document_id"]]["published"]
         claim["dated_by_document"] = own is None
+        claim["document_title"] = documents[claim["document_id"]]["title"]
         claims[claim["claim_id"]] = claim
         if claim["event_id"] is not None:
             claims_by_event[claim["event_id"]].append(claim)
@@ -160,6 +168,7 @@ def index_site(tables: Mapping[str, pl.DataFrame], release: Path) -> SiteIndex:
         events_by_place=events_by_place,
         children=children,
         place_parents={pid: p["parent_id"] for pid, p in places.items()},
+        place_location=place_locations,
         claim_page=claim_page,
     )
 
@@ -193,6 +202,20 @@ def target_label(site: SiteIndex, kind: str, target_id: str) -> str:
 
 
 @functools.cache
+def date_span(start: dt.date | str | None, end: dt.date | str | None) -> str:
+    """A date range as a reader says it: one day, a range, "until" an end or "from" a start
+    (events.js says it the same way)."""
+    first = date_text(start) if isinstance(start, dt.date) else (start or "")
+    last = date_text(end) if isinstance(end, dt.date) else (end or "")
+    if not first and not last:
+        return "undated"
+    if not first:
+        return f"until {last}"
+    if not last:
+        return f"from {first}"
+    return first if first == last else f"{first} \u2013 {last}"  # an en dash
+
+
 def vocab_descriptions(name: str) -> dict[str, str]:
     vocab = vocabulary(name)
     return {code.code: code.description for code in vocab.codes}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from eventset.explorer.index import SiteIndex
 
@@ -54,5 +55,5 @@ class Links:
 
     def events_list(self, **filters: str) -> str:
         """The events list with its filters set through the address, as its script reads them."""
-        query = "&".join(f"{name}={value}" for name, value in filters.items() if value)
+        query = urlencode({name: value for name, value in filters.items() if value})
         return f"{self.root}events/index.html" + (f"?{query}" if query else "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eventset.explorer.context import PageContext
-from eventset.explorer.pages import actors, assets, documents, events, overview, places
+from eventset.explorer.pages import actors, assets, documents, events, overview, places, search
 
 PageWriter = Callable[[PageContext], None]
 
@@ -18,4 +18,5 @@ PAGE_KINDS: tuple[PageWriter, ...] = (
     documents.write,
     actors.write,
     places.write,
+    search.write,
 )

@@ -19,6 +19,14 @@ from eventset.explorer.links import Links
 
 ROLE_CAP = 500  # events per role on an actor page; the filtered list has the rest
 NAMED_IN_CAP = 100
+QUOTES_PER_DOCUMENT = 20  # of the words naming the actor in one document
+
+
+def _claim_evidence(site: SiteIndex, claims: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Each claim's evidence: the words that make it, so a reader can check them."""
+    return {
+        c["claim_id"]: site.mentions_by_target.get(("claim", c["claim_id"]), []) for c in claims
+    }
 
 
 def _names(site: SiteIndex, claims: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -54,6 +62,11 @@ def write(ctx: PageContext) -> None:
             site.claims_about_actor.get(actor_id, []), key=lambda c: (c["when"], c["claim_id"])
         )
         named_in = site.documents_by_actor.get(actor_id, [])
+        quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        shown_in = set(named_in[:NAMED_IN_CAP])
+        for mention in site.mentions_by_target.get(("actor", actor_id), []):
+            if mention["document_id"] in shown_in:
+                quotes[mention["document_id"]].append(mention)
         ctx.render(
             f"actors/{actor_id}.html",
             "actor.html",
@@ -68,6 +81,8 @@ def write(ctx: PageContext) -> None:
             about_total=len(about),
             named_in=[site.documents[d] for d in named_in[:NAMED_IN_CAP]],
             named_total=len(named_in),
+            named_quotes={d: ms[:QUOTES_PER_DOCUMENT] for d, ms in quotes.items()},
+            claim_evidence=_claim_evidence(site, made[:CLAIMS_PER_PAGE] + about[:CLAIMS_PER_PAGE]),
             parent_name=actor_name(site, actor["parent_id"]),
             kind_description=vocab_descriptions("actor_kinds").get(actor["kind"], ""),
             actor_names=_names(site, made[:CLAIMS_PER_PAGE] + about[:CLAIMS_PER_PAGE]),
@@ -113,5 +128,6 @@ def _write_claim_pages(ctx: PageContext) -> None:
             pages=-(-len(made) // CLAIMS_PER_PAGE),
             total=len(made),
             actor_names=_names(site, chunk),
+            claim_evidence=_claim_evidence(site, chunk),
             links=nested,
         )

@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from eventset.explorer.context import PageContext
 
-ASSETS = ("site.css", "site.js", "events.js")
+ASSETS = ("site.css", "site.js", "events.js", "search.js")
 
 
 def write(ctx: PageContext) -> None:

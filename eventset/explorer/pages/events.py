@@ -71,7 +71,10 @@ def _write_list(ctx: PageContext) -> None:
         )
     ctx.writer.write(
         "data/actors.js",
-        _script("EVENTSET_ACTORS", [[a, site.actors[a]["name"]] for a in actor_ids]),
+        _script(
+            "EVENTSET_ACTORS",
+            [[a, site.actors[a]["name"], site.actors[a]["aliases"] or []] for a in actor_ids],
+        ),
     )
     countries = vocabulary("countries")
     used_countries = sorted({r[4] for r in rows if r[4]})

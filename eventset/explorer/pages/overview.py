@@ -8,6 +8,7 @@ from eventset.explorer.charts import timeline_svg, type_colours
 from eventset.explorer.context import PageContext
 from eventset.explorer.geo import MapPoint, bbox_outlines, country_outlines, map_svg
 from eventset.explorer.index import counts, place_name
+from eventset.explorer.links import Links
 from eventset.schema.vocab import vocabulary
 
 
@@ -22,7 +23,10 @@ def write(ctx: PageContext) -> None:
         for e in site.events.values()
         if e["date_start"] or e["date_end"]
     )
-    chart, months, month_counts = timeline_svg(dated, types, colours)
+    links = Links(site, 0)
+    chart, months, month_counts = timeline_svg(
+        dated, types, colours, lambda month, t: links.events_list(type=t, month=month)
+    )
     used_types = [t for t in types if any(month_counts[(m, t)] for m in months)]
     undated = sum(1 for e in site.events.values() if not (e["date_start"] or e["date_end"]))
 
