@@ -566,6 +566,67 @@ def diff(
         typer.echo(changes.markdown(), nl=False)
 
 
+@app.command("pr-summary", cls=PlainUsageCommand)
+def pr_summary(
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            "--problems", help="Problems as `eventset validate --format json` wrote them."
+        ),
+    ] = None,
+    base_release: Annotated[
+        Path | None, typer.Option("--base-release", help="The base branch's build.")
+    ] = None,
+    release_dir: Annotated[
+        Path | None, typer.Option("--release", help="The pull request's build.")
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option("--check", help="A check's outcome, name=success|failure|skipped; repeat."),
+    ] = None,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="The build holds only the documents that validate.")
+    ] = False,
+    source_url: Annotated[
+        str, typer.Option("--source-url", help="Prefix of file links, e.g. .../blob/<commit>/.")
+    ] = "",
+    site_url: Annotated[str, typer.Option("--site-url", help="Where the site downloads.")] = "",
+    max_chars: Annotated[
+        int | None, typer.Option("--max-chars", min=1000, help="Cut the text to this length.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """A pull request's summary in Markdown: verdict, problems with links, fact-level diff, site."""
+    from eventset.release.diff import diff_directories
+    from eventset.release.load import load
+    from eventset.release.manifest import ReleaseError
+    from eventset.review.summary import Review, outcomes, read_problems, render
+
+    try:
+        review = Review(
+            outcomes(check or []),
+            read_problems(problems) if problems is not None else [],
+            partial=partial,
+            source_url=source_url,
+            site_url=site_url,
+        )
+        if release_dir is not None and (release_dir / "manifest.json").is_file():
+            if base_release is not None and (base_release / "manifest.json").is_file():
+                review.diff = diff_directories(base_release, release_dir)
+            documents = load(path=release_dir)["documents"]
+            review.titles = dict(zip(documents["document_id"], documents["title"], strict=True))
+    except (OSError, ValueError, KeyError, ReleaseError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    text = render(review, max_chars=max_chars)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 class ExportFormat(StrEnum):
     ucdp_ged = "ucdp-ged"
     acled = "acled"
