@@ -443,6 +443,52 @@ def site(
     typer.echo(f"open {result.out / 'index.html'}")
 
 
+@app.command("review-site", cls=PlainUsageCommand)
+def review_site(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the site into.")],
+    root: RootOption = None,
+    dist: Annotated[
+        Path | None,
+        typer.Option(
+            "--dist", help="Where the build of what validates goes (default: <root>/dist-review)."
+        ),
+    ] = None,
+    problems: Annotated[
+        Path | None,
+        typer.Option("--problems", help="Also write every problem here, as JSON (pr-summary)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
+) -> None:
+    """A pull request's site: what validates, built; each failing document shown with its problems at its words."""
+    from eventset.explorer.build import SiteError
+    from eventset.release.manifest import ReleaseError
+    from eventset.report import as_json
+    from eventset.review.partial import review_site as write_review_site
+
+    base = _root(root)
+    try:
+        partial, site = write_review_site(
+            base, out.resolve(), (dist or base / "dist-review").resolve(), jobs=jobs
+        )
+    except (ReleaseError, SiteError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if problems is not None:
+        problems.write_text(as_json(partial.problems), encoding="utf-8")
+    for document_id in partial.left_out:
+        typer.echo(f"left out: {document_id} (its problems are on its page)")
+    if site is None:
+        typer.echo(f"error: no site: {partial.reason}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"wrote {site.pages:,} files to {site.out} from {partial.release}; "
+        f"{len(partial.problems)} problem(s), {len(partial.left_out)} document(s) left out"
+    )
+    typer.echo(f"open {site.out / 'index.html'}")
+
+
 class DiffFormat(StrEnum):
     markdown = "markdown"
     json = "json"
@@ -584,9 +630,6 @@ def pr_summary(
         list[str] | None,
         typer.Option("--check", help="A check's outcome, name=success|failure|skipped; repeat."),
     ] = None,
-    partial: Annotated[
-        bool, typer.Option("--partial", help="The build holds only the documents that validate.")
-    ] = False,
     source_url: Annotated[
         str, typer.Option("--source-url", help="Prefix of file links, e.g. .../blob/<commit>/.")
     ] = "",
@@ -608,7 +651,6 @@ def pr_summary(
         review = Review(
             outcomes(check or []),
             read_problems(problems) if problems is not None else [],
-            partial=partial,
             source_url=source_url,
             site_url=site_url,
         )

@@ -16,14 +16,17 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventset.explorer.context import PageContext, environment
+from eventset.explorer.failing import FailingDocument
 from eventset.explorer.index import counts, index_site
 from eventset.explorer.pages import PAGE_KINDS
 from eventset.explorer.writer import Share, SiteError, Writer
+from eventset.problems import Problem
 from eventset.release.load import load
 from eventset.release.manifest import read_manifest
 
@@ -44,7 +47,13 @@ class SiteResult:
 
 
 def build_site(
-    release: Path, out: Path, *, seeds: Path | None = None, jobs: int | None = None
+    release: Path,
+    out: Path,
+    *,
+    seeds: Path | None = None,
+    jobs: int | None = None,
+    failing: Sequence[FailingDocument] = (),
+    other_problems: Sequence[Problem] = (),
 ) -> SiteResult:
     """Write the site for `release` into `out`, whole or not at all.
 
@@ -53,7 +62,9 @@ def build_site(
     text of documents whose licence keeps it out of the release, for reviewing annotations
     locally; such a site says so on every such page and must not be published. `jobs` worker
     processes (default: one per core, at most 4) each read the release and write every
-    jobs-th page; the pages are the same whatever the number.
+    jobs-th page; the pages are the same whatever the number. `failing` documents (left out of
+    the release for their problems) get a page showing each problem at its words, and every page
+    links to the list of problems, `other_problems` (of registries) included.
     """
     started = time.perf_counter()
     out = out.resolve()
@@ -68,13 +79,22 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         if jobs == 1:
-            tallies = [_write_share(release, staging, seeds, 0, 1)]
+            tallies = [_write_share(release, staging, seeds, 0, 1, failing, other_problems)]
         else:
             # spawn, not fork: polars' thread pool does not survive a fork.
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 futures = [
-                    pool.submit(_write_share, release, staging, seeds, part, jobs)
+                    pool.submit(
+                        _write_share,
+                        release,
+                        staging,
+                        seeds,
+                        part,
+                        jobs,
+                        failing,
+                        other_problems,
+                    )
                     for part in range(jobs)
                 ]
                 tallies = [future.result() for future in futures]
@@ -125,12 +145,22 @@ class _Tally:
     counts: dict[str, int]
 
 
-def _write_share(release: Path, staging: Path, seeds: Path | None, part: int, parts: int) -> _Tally:
+def _write_share(
+    release: Path,
+    staging: Path,
+    seeds: Path | None,
+    part: int,
+    parts: int,
+    failing: Sequence[FailingDocument] = (),
+    other_problems: Sequence[Problem] = (),
+) -> _Tally:
     """One worker's share of the site: pages part, part + parts, ... of every kind, and for
     part 0 the pages there is one of (overview, lists, assets)."""
     site = index_site(load(path=release), release)
     writer = Writer(staging)
-    ctx = PageContext(site, writer, environment(), Share(part, parts), seeds)
+    ctx = PageContext(
+        site, writer, environment(), Share(part, parts), seeds, failing, other_problems
+    )
     for write_pages in PAGE_KINDS:
         write_pages(ctx)
     return _Tally(writer.pages, writer.bytes, writer.largest, writer.texts_from_seeds, counts(site))

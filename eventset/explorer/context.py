@@ -3,14 +3,17 @@ share of the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from eventset.explorer.failing import FailingDocument
 from eventset.explorer.index import SiteIndex, date_span, date_text
 from eventset.explorer.writer import Share, Writer
+from eventset.problems import Problem
 
 CATEGORIES = ("actor", "place", "event", "claim", "date", "figure")
 CATEGORY_LABELS = {
@@ -45,6 +48,10 @@ class PageContext:
     env: Environment
     share: Share
     seeds: Path | None = None  # withheld texts are shown from here when their sha256 matches
+    # A pull request's site: documents left out of the build for their problems, and the
+    # problems of other files (registries).
+    failing: Sequence[FailingDocument] = ()
+    other_problems: Sequence[Problem] = ()
 
     @property
     def common(self) -> dict[str, Any]:
@@ -53,6 +60,7 @@ class PageContext:
             "version": str(self.site.manifest.get("version", "")),
             "categories": CATEGORIES,
             "category_labels": CATEGORY_LABELS,
+            "problem_files": len(self.failing) + len({p.file for p in self.other_problems}),
         }
 
     def render(self, relative: str, template: str, **context: Any) -> None:

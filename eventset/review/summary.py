@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eventset.problems import CODES, Problem, Severity
 from eventset.release.diff import ReleaseDiff
 
 MARKER = "<!-- eventset-review -->"  # finds the comment to update
@@ -20,44 +21,35 @@ ANNOTATIONS = "data/annotations/"
 PROBLEMS_SHOWN = 200  # problems listed one by one; the rest are counted (all are in the log)
 
 
-@dataclass(frozen=True)
-class ReportedProblem:
-    code: str
-    name: str
-    severity: str
-    file: str
-    line: int
-    column: int
-    message: str
-    hint: str = ""
-
-
-def read_problems(path: Path) -> list[ReportedProblem]:
+def read_problems(path: Path) -> list[Problem]:
     """Problems as `eventset validate --format json` writes them."""
     rows: Any = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(rows, list):
         raise ValueError(f"{path}: expected a JSON list of problems")
-    return [
-        ReportedProblem(
-            str(r["code"]),
-            str(r.get("name", "")),
-            str(r.get("severity", "error")),
-            str(r["file"]),
-            int(r["line"]),
-            int(r["column"]),
-            str(r["message"]),
-            str(r.get("hint", "")),
+    problems = []
+    for r in rows:
+        if r["code"] not in CODES:
+            raise ValueError(f"{path}: unknown problem code {r['code']!r}")
+        severity: Severity = "warning" if r.get("severity") == "warning" else "error"
+        problems.append(
+            Problem(
+                str(r["file"]),
+                int(r["line"]),
+                int(r["column"]),
+                str(r["code"]),
+                str(r["message"]),
+                str(r.get("hint", "")),
+                severity,
+            )
         )
-        for r in rows
-    ]
+    return problems
 
 
 @dataclass
 class Review:
     checks: dict[str, str]  # check -> "success" | "failure" | "skipped" | ...
-    problems: list[ReportedProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     diff: ReleaseDiff | None = None
-    partial: bool = False  # the diff and the site hold only the documents that validate
     source_url: str = ""  # where file links point: .../blob/<commit>/
     site_url: str = ""  # the site's download (the run's artifact)
     titles: Mapping[str, str] = field(default_factory=dict)  # document id -> title
@@ -90,7 +82,7 @@ def changed_documents(review: Review) -> list[str]:
     return sorted(ids)
 
 
-def _location(review: Review, p: ReportedProblem) -> str:
+def _location(review: Review, p: Problem) -> str:
     where = f"{p.file}:{p.line}:{p.column}"
     if not review.source_url:
         return f"`{where}`"
@@ -131,7 +123,8 @@ def render(review: Review, *, max_chars: int | None = None) -> str:
     if review.diff is None:
         lines += ["No build to compare: the pull request's data does not build.", ""]
     else:
-        if review.partial:
+        if any(p.severity == "error" for p in review.problems):
+            # A build with errors is one of what validates (review-site): say what it lacks.
             lines += [
                 "Only the documents that validate are built; the failing ones are left out of "
                 "this comparison.",

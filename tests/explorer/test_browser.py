@@ -405,3 +405,29 @@ def test_on_a_phone_every_column_is_on_screen_and_the_timeline_readable(
     )
     assert overflow <= 0
     context.close()
+
+
+def test_a_failing_document_shows_its_problem_at_the_words(
+    failing_review: Any, watched: tuple[Any, Traffic]
+) -> None:
+    from tests.review.conftest import BROKEN, MISSPELT
+
+    page, traffic = watched
+    page.goto((failing_review.site.out / "documents" / f"{BROKEN}.html").as_uri())
+    marks = page.locator("#doc-text mark.k-problem")
+    assert marks.count() == 1 and marks.first.inner_text() == MISSPELT[0]
+    # The list's link lands on the words and marks them; focus shows what is wrong there.
+    page.get_by_role("link", name=f"Show the closest passage to “{MISSPELT[1]}”").click()
+    assert page.evaluate("location.hash") == "#problem-1"
+    assert "current" in (marks.first.get_attribute("class") or "")
+    marks.first.focus()
+    popup = page.locator("#mention-popup")
+    assert popup.is_visible() and "E301" in popup.inner_text()
+    assert "does not occur in the text" in popup.inner_text()
+    # Every page of the site says there are problems and links to them.
+    page.goto((failing_review.site.out / "events" / "index.html").as_uri())
+    page.locator(".problems-banner a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/problems.html")
+    assert page.locator(f'a[href="documents/{BROKEN}.html"]').count() == 1
+    assert traffic.errors == []

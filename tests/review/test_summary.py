@@ -34,8 +34,8 @@ def _problems(tmp_path: Path) -> Path:
                     "hint": "Copy the words | exactly.",
                 },
                 {
-                    "code": "W601",
-                    "name": "participant-not-named",
+                    "code": "E421",
+                    "name": "hierarchy-too-deep",
                     "severity": "warning",
                     "file": "data/actors.yaml",
                     "line": 3,
@@ -66,7 +66,6 @@ def test_a_failing_pull_request_lists_every_problem_with_a_link_to_its_line(
         outcomes(["validate=failure", "build=failure", "check=skipped"]),
         read_problems(_problems(tmp_path)),
         diff=_diff(),
-        partial=True,
         source_url=BLOB,
         site_url="https://github.com/eventset/eventset/actions/runs/1/artifacts/2",
         titles={"doc-2": "Second document"},
@@ -79,7 +78,7 @@ def test_a_failing_pull_request_lists_every_problem_with_a_link_to_its_line(
         "**E301** quote-not-found (error): Quote 'the \\*bold\\* \\<b\\>' does not occur in the "
         "text. Hint: Copy the words \\| exactly."
     ) in text
-    assert f"({BLOB}data/actors.yaml#L3) **W601**" in text
+    assert f"({BLOB}data/actors.yaml#L3) **E421**" in text
     # The fact-level diff, field by field, and the pages to open (the failing document too).
     assert "| `e-old` | summary | Before. | After. |" in text
     assert "`e-new` (A new event.)" in text

@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eventset.explorer.context import PageContext
-from eventset.explorer.pages import actors, assets, documents, events, overview, places, search
+from eventset.explorer.pages import (
+    actors,
+    assets,
+    documents,
+    events,
+    overview,
+    places,
+    problems,
+    search,
+)
 
 PageWriter = Callable[[PageContext], None]
 
@@ -19,4 +28,5 @@ PAGE_KINDS: tuple[PageWriter, ...] = (
     actors.write,
     places.write,
     search.write,
+    problems.write,
 )
