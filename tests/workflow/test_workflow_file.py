@@ -134,7 +134,7 @@ def test_a_failing_pull_request_still_gets_its_site_summary_and_a_failing_verdic
         assert steps[checked]["continue-on-error"] is True
     assert steps["summary"]["if"] == "always()"
     assert "eventset pr-summary" in steps["summary"]["run"]
-    assert ">> \"$GITHUB_STEP_SUMMARY\"" in steps["summary"]["run"]
+    assert '>> "$GITHUB_STEP_SUMMARY"' in steps["summary"]["run"]
     verdict = steps["Verdict"]
     assert verdict["if"] == "always()" and "exit 1" in verdict["run"]
     assert set(verdict["env"]) == {"VALIDATE", "BUILD", "CHECK"}
