@@ -510,6 +510,14 @@ def release(
             help="Previous release directory (default: the newest older release in --out).",
         ),
     ] = None,
+    previous_version: Annotated[
+        str | None,
+        typer.Option(
+            "--previous-version",
+            help="Compare with this published version (downloaded, sha256-checked), or "
+            "`latest`: the newest published before VERSION. For a fresh checkout, as in CI.",
+        ),
+    ] = None,
     date: Annotated[
         str | None,
         typer.Option("--date", help="Publication date, YYYY-MM-DD, for CITATION.cff/Croissant."),
@@ -546,6 +554,12 @@ def release(
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
     base = _root(root)
+    if previous_version is not None:
+        try:
+            previous = _published_release(previous_version, version)
+        except ReleaseError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(1) from None
     try:
         result = publish(
             base,
@@ -585,6 +599,57 @@ def release(
     entry = add_to_registry(written.path, registry) if register else registry_entry(written.path)
     typer.echo(("registered" if register else "registry entry (add with --register)") + ":")
     typer.echo(json.dumps({entry["version"]: {"files": entry["files"]}}, indent=2))
+
+
+def _published_release(wanted: str, version: str) -> Path | None:
+    """The directory of a published release: `wanted`, or with `latest` the newest published
+    before `version` (None when there is none: a first release)."""
+    from eventset.release.published import fetch_release, versions
+    from eventset.release.version import Version
+
+    if wanted == "latest":
+        older = [v for v in versions() if Version.parse(v) < Version.parse(version)]
+        if not older:
+            return None
+        wanted = older[-1]
+    return fetch_release(wanted)
+
+
+@app.command("stage-release", cls=PlainUsageCommand)
+def stage_release(
+    version: Annotated[str, typer.Argument(metavar="VERSION", help="The version to stage, X.Y.Z.")],
+    out: Annotated[Path, typer.Option("--out", help="An empty folder to stage into.")],
+    root: RootOption = None,
+    dist: Annotated[
+        Path | None,
+        typer.Option("--dist", help="Where `eventset release` wrote it (default: <root>/dist)."),
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry", help="Registry file (default: eventset/release/published.json)."
+        ),
+    ] = None,
+) -> None:
+    """Stage everything publishing VERSION uploads (assets, checksums, registry, notes, Zenodo metadata) into a folder: the dry run."""
+    from eventset.release.assets import stage_release as stage
+    from eventset.release.manifest import ReleaseError
+
+    release_dir = (dist or _root(root) / "dist") / f"eventset-{version}"
+    try:
+        staged = stage(release_dir, out, registry=registry)
+    except (ReleaseError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if staged.version != version:
+        typer.echo(f"error: {release_dir} holds version {staged.version}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"staged {len(staged.files)} assets in {staged.assets}")
+    typer.echo(f"registry with {version}: {out / 'published.json'}")
+    typer.echo(
+        f"try it: serve {out} over HTTP, then EVENTSET_BASE_URL="
+        "http://HOST/releases/download/v{version}/ with that registry"
+    )
 
 
 @app.command(cls=PlainUsageCommand)
