@@ -58,3 +58,21 @@ def test_a_broken_registry_builds_nothing_and_says_which_file(
     assert partial.release is None
     assert "data/actors.yaml must validate before anything can be built" in partial.reason
     assert not (tmp_path / "dist" / "eventset-dev").exists()
+
+
+def test_when_everything_validates_it_is_the_ordinary_build_reused(
+    failing_review: FailingReview, tmp_path: Path
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(failing_review.root / "data", root / "data")
+    shutil.copytree(failing_review.root / "seeds", root / "seeds")
+    annotation = root / "data" / "annotations" / f"{BROKEN}.yaml"
+    annotation.write_text(
+        annotation.read_text(encoding="utf-8").replace(MISSPELT[1], MISSPELT[0]), encoding="utf-8"
+    )
+    first = build_what_validates(root, root / "dist")
+    assert first.left_out == [] and first.release == root / "dist" / "eventset-dev"
+    manifest = (first.release / "manifest.json").stat()
+    again = build_what_validates(root, root / "dist")
+    assert again.release == first.release
+    assert (again.release / "manifest.json").stat().st_mtime_ns == manifest.st_mtime_ns

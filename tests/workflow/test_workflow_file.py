@@ -123,7 +123,7 @@ def test_it_builds_the_site_and_uploads_it_for_reviewers() -> None:
     steps = _load()["jobs"]["validate"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
     assert runs.index("eventset check dist/eventset-dev") < runs.index("eventset review-site")
-    assert "eventset review-site --out site --dist dist-review --problems problems.json" in runs
+    assert "eventset review-site --out site --dist dist --problems problems.json" in runs
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(uploads) == 1 and uploads[0]["with"]["path"] == "site/"
 
