@@ -482,6 +482,52 @@ def site(
     typer.echo(f"open {result.out / 'index.html'}")
 
 
+@app.command("review-site", cls=PlainUsageCommand)
+def review_site(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the site into.")],
+    root: RootOption = None,
+    dist: Annotated[
+        Path | None,
+        typer.Option(
+            "--dist", help="Where the build of what validates goes (default: <root>/dist-review)."
+        ),
+    ] = None,
+    problems: Annotated[
+        Path | None,
+        typer.Option("--problems", help="Also write every problem here, as JSON (pr-summary)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<int>", help="Worker processes.")
+    ] = 1,
+) -> None:
+    """A pull request's site: what validates, built; each failing document shown with its problems at its words."""
+    from eventset.explorer.build import SiteError
+    from eventset.release.manifest import ReleaseError
+    from eventset.report import as_json
+    from eventset.review.partial import review_site as write_review_site
+
+    base = _root(root)
+    try:
+        partial, site = write_review_site(
+            base, out.resolve(), (dist or base / "dist-review").resolve(), jobs=jobs
+        )
+    except (ReleaseError, SiteError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if problems is not None:
+        problems.write_text(as_json(partial.problems), encoding="utf-8")
+    for document_id in partial.left_out:
+        typer.echo(f"left out: {document_id} (its problems are on its page)")
+    if site is None:
+        typer.echo(f"error: no site: {partial.reason}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"wrote {site.pages:,} files to {site.out} from {partial.release}; "
+        f"{len(partial.problems)} problem(s), {len(partial.left_out)} document(s) left out"
+    )
+    typer.echo(f"open {site.out / 'index.html'}")
+
+
 class DiffFormat(StrEnum):
     markdown = "markdown"
     json = "json"
@@ -501,6 +547,14 @@ def release(
         typer.Option(
             "--previous",
             help="Previous release directory (default: the newest older release in --out).",
+        ),
+    ] = None,
+    previous_version: Annotated[
+        str | None,
+        typer.Option(
+            "--previous-version",
+            help="Compare with this published version (downloaded, sha256-checked), or "
+            "`latest`: the newest published before VERSION. For a fresh checkout, as in CI.",
         ),
     ] = None,
     date: Annotated[
@@ -551,6 +605,12 @@ def release(
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
     base = _root(root)
+    if previous_version is not None:
+        try:
+            previous = _published_release(previous_version, version)
+        except ReleaseError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(1) from None
     try:
         result = publish(
             base,
@@ -593,6 +653,57 @@ def release(
     typer.echo(json.dumps({entry["version"]: {"files": entry["files"]}}, indent=2))
 
 
+def _published_release(wanted: str, version: str) -> Path | None:
+    """The directory of a published release: `wanted`, or with `latest` the newest published
+    before `version` (None when there is none: a first release)."""
+    from eventset.release.published import fetch_release, versions
+    from eventset.release.version import Version
+
+    if wanted == "latest":
+        older = [v for v in versions() if Version.parse(v) < Version.parse(version)]
+        if not older:
+            return None
+        wanted = older[-1]
+    return fetch_release(wanted)
+
+
+@app.command("stage-release", cls=PlainUsageCommand)
+def stage_release(
+    version: Annotated[str, typer.Argument(metavar="VERSION", help="The version to stage, X.Y.Z.")],
+    out: Annotated[Path, typer.Option("--out", help="An empty folder to stage into.")],
+    root: RootOption = None,
+    dist: Annotated[
+        Path | None,
+        typer.Option("--dist", help="Where `eventset release` wrote it (default: <root>/dist)."),
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry", help="Registry file (default: eventset/release/published.json)."
+        ),
+    ] = None,
+) -> None:
+    """Stage everything publishing VERSION uploads (assets, checksums, registry, notes, Zenodo metadata) into a folder: the dry run."""
+    from eventset.release.assets import stage_release as stage
+    from eventset.release.manifest import ReleaseError
+
+    release_dir = (dist or _root(root) / "dist") / f"eventset-{version}"
+    try:
+        staged = stage(release_dir, out, registry=registry)
+    except (ReleaseError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    if staged.version != version:
+        typer.echo(f"error: {release_dir} holds version {staged.version}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"staged {len(staged.files)} assets in {staged.assets}")
+    typer.echo(f"registry with {version}: {out / 'published.json'}")
+    typer.echo(
+        f"try it: serve {out} over HTTP, then EVENTSET_BASE_URL="
+        "http://HOST/releases/download/v{version}/ with that registry"
+    )
+
+
 @app.command(cls=PlainUsageCommand)
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The older release directory.")],
@@ -616,6 +727,63 @@ def diff(
         typer.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False))
     else:
         typer.echo(changes.markdown(), nl=False)
+
+
+@app.command("pr-summary", cls=PlainUsageCommand)
+def pr_summary(
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            "--problems", help="Problems as `eventset validate --format json` wrote them."
+        ),
+    ] = None,
+    base_release: Annotated[
+        Path | None, typer.Option("--base-release", help="The base branch's build.")
+    ] = None,
+    release_dir: Annotated[
+        Path | None, typer.Option("--release", help="The pull request's build.")
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option("--check", help="A check's outcome, name=success|failure|skipped; repeat."),
+    ] = None,
+    source_url: Annotated[
+        str, typer.Option("--source-url", help="Prefix of file links, e.g. .../blob/<commit>/.")
+    ] = "",
+    site_url: Annotated[str, typer.Option("--site-url", help="Where the site downloads.")] = "",
+    max_chars: Annotated[
+        int | None, typer.Option("--max-chars", min=1000, help="Cut the text to this length.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """A pull request's summary in Markdown: verdict, problems with links, fact-level diff, site."""
+    from eventset.release.diff import diff_directories
+    from eventset.release.load import load
+    from eventset.release.manifest import ReleaseError
+    from eventset.review.summary import Review, outcomes, read_problems, render
+
+    try:
+        review = Review(
+            outcomes(check or []),
+            read_problems(problems) if problems is not None else [],
+            source_url=source_url,
+            site_url=site_url,
+        )
+        if release_dir is not None and (release_dir / "manifest.json").is_file():
+            if base_release is not None and (base_release / "manifest.json").is_file():
+                review.diff = diff_directories(base_release, release_dir)
+            documents = load(path=release_dir)["documents"]
+            review.titles = dict(zip(documents["document_id"], documents["title"], strict=True))
+    except (OSError, ValueError, KeyError, ReleaseError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    text = render(review, max_chars=max_chars)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 class ExportFormat(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 # Sixteen PLOVER types need sixteen colours told apart on white: Kelly's and Tol's palettes,
@@ -45,9 +45,13 @@ def type_colours(types: Sequence[str]) -> dict[str, str]:
 
 
 def timeline_svg(
-    dated: Iterable[tuple[dt.date, str]], types: Sequence[str], colours: dict[str, str]
+    dated: Iterable[tuple[dt.date, str]],
+    types: Sequence[str],
+    colours: dict[str, str],
+    href: Callable[[str, str], str] | None = None,
 ) -> tuple[str, list[str], Counter[tuple[str, str]]]:
-    """The chart, the months it spans, and the counts by (month, type)."""
+    """The chart, the months it spans, and the counts by (month, type). With `href`, each bar
+    is a link to href(month, type): the list of the events it counts."""
     counts: Counter[tuple[str, str]] = Counter()
     days: list[dt.date] = []
     for day, event_type in dated:
@@ -80,11 +84,17 @@ def timeline_svg(
                 continue
             h = n * scale
             y -= h
-            parts.append(
+            rect = (
                 f'<rect x="{x + 0.5:.1f}" y="{y:.1f}" width="{max(bar - 1, 0.5):.1f}" '
                 f'height="{h:.1f}" fill="{colours[event_type]}"><title>{month} '
                 f"{escape(event_type)}: {n}</title></rect>"
             )
+            if href is not None:
+                rect = (
+                    f'<a class="bar" href="{escape(href(month, event_type))}" '
+                    f'aria-label="{month} {escape(event_type)}: {n}">{rect}</a>'
+                )
+            parts.append(rect)
         if i % step == 0:
             parts.append(f'<text class="axis" x="{x:.1f}" y="{height - 6:.0f}">{month}</text>')
     parts.append("</svg>")

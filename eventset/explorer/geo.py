@@ -156,11 +156,12 @@ def map_svg(points: Sequence[MapPoint], outlines: Mapping[str, list[Ring]]) -> s
         if parts:
             paths.append(f'<path class="land" d="{"".join(parts)}"><title>{code}</title></path>')
     dots: list[str] = []
-    busiest = max((p.count for p in points), default=1)
+    busiest = max((p.count for p in points), default=1) or 1  # places with no event yet
     for point in sorted(points, key=lambda p: -p.count):
         px, py = project(point.longitude, point.latitude)
-        # Area proportional to the count, the busiest place 12 units across at most.
-        radius = 2.5 + 9.5 * math.sqrt(point.count / busiest)
+        # Area grows with the count, the busiest place 12 units across at most; a place with
+        # no event yet still shows as a dot a finger can reach.
+        radius = 4 + 8 * math.sqrt(point.count / busiest)
         label = escape(f"{point.label}: {point.count} event{'s' if point.count != 1 else ''}")
         dots.append(
             f'<a href="{escape(point.href)}"><circle class="dot" cx="{px:.1f}" cy="{py:.1f}" '

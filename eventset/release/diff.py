@@ -2,13 +2,14 @@
 
 Both releases are read from their directories, every file checked against its manifest first.
 A row is identified by its table's primary key; a row whose key is in both releases but whose
-values differ is "changed", with the columns that differ. The result renders as Markdown (it
-becomes CHANGELOG.md) or JSON, and says which version bump the changes require under the
-policy in RELEASING.md.
+values differ is "changed", with the columns that differ and their values before and after. The
+result renders as Markdown (it becomes CHANGELOG.md and a pull request's summary) or JSON, and
+says which version bump the changes require under the policy in RELEASING.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,15 @@ from eventset.schema.tables import TABLES_BY_NAME
 # Markdown lists at most this many ids per list; the JSON form always lists them all.
 MARKDOWN_LIMIT = 100
 KEY_SEPARATOR = " / "  # joins the parts of a composite key (event_actors) into one id
+# What names a row to a reader, in the tables whose rows are facts with a name or a summary.
+LABEL_COLUMNS = {
+    "events": "summary",
+    "claims": "summary",
+    "actors": "name",
+    "places": "name",
+    "documents": "title",
+}
+VALUE_WIDTH = 160  # characters of a value shown in a Markdown cell
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ class TableDiff:
     columns_added: dict[str, str] = field(default_factory=dict)  # column -> type
     columns_removed: dict[str, str] = field(default_factory=dict)
     columns_retyped: dict[str, tuple[str, str]] = field(default_factory=dict)  # (old, new)
+    labels: dict[str, str] = field(default_factory=dict)  # added or removed id -> its name
+    values: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)  # id -> column
 
     @property
     def schema_changed(self) -> bool:
@@ -101,6 +113,14 @@ class ReleaseDiff:
                     "added": t.added,
                     "removed": t.removed,
                     "changed": t.changed,
+                    "values": {
+                        row_id: {
+                            c: {"old": _json_value(old), "new": _json_value(new)}
+                            for c, (old, new) in columns.items()
+                        }
+                        for row_id, columns in t.values.items()
+                    },
+                    "labels": t.labels,
                     "columns_added": t.columns_added,
                     "columns_removed": t.columns_removed,
                     "columns_retyped": {
@@ -178,6 +198,22 @@ def _sorted_ids(frame: pl.DataFrame, key: list[str]) -> list[str]:
     return sorted(frame.select(_ids(frame, key).alias("id"))["id"].to_list())
 
 
+def _labels(table: str, frame: pl.DataFrame, key: list[str]) -> dict[str, str]:
+    column = LABEL_COLUMNS.get(table)
+    if column is None or column not in frame.columns or frame.is_empty():
+        return {}
+    rows = frame.select(_ids(frame, key).alias("id"), pl.col(column).cast(pl.String))
+    return {row_id: label or "" for row_id, label in rows.iter_rows()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
 def diff_table(
     table: str,
     old: pl.DataFrame,
@@ -192,8 +228,11 @@ def diff_table(
         c: (old_types[c], t) for c, t in new_types.items() if c in old_types and old_types[c] != t
     }
     key = _key_columns(table, old, new)
-    result.added = _sorted_ids(new.join(old.select(key), on=key, how="anti"), key)
-    result.removed = _sorted_ids(old.join(new.select(key), on=key, how="anti"), key)
+    added = new.join(old.select(key), on=key, how="anti")
+    removed = old.join(new.select(key), on=key, how="anti")
+    result.added = _sorted_ids(added, key)
+    result.removed = _sorted_ids(removed, key)
+    result.labels = {**_labels(table, removed, key), **_labels(table, added, key)}
     # A retyped column differs everywhere; it is reported once as a schema change instead.
     compared = [
         c
@@ -209,11 +248,19 @@ def diff_table(
         [pl.when(pl.col(c).ne_missing(pl.col(f"{c}__new"))).then(pl.lit(c)) for c in compared]
     ).list.drop_nulls()
     rows = (
-        joined.select(_ids(joined, key).alias("id"), differing.alias("columns"))
-        .filter(pl.col("columns").list.len() > 0)
+        joined.select(
+            _ids(joined, key).alias("id"),
+            differing.alias("__columns"),
+            *compared,
+            *(f"{c}__new" for c in compared),
+        )
+        .filter(pl.col("__columns").list.len() > 0)
         .sort("id")
     )
-    result.changed = {row["id"]: row["columns"] for row in rows.iter_rows(named=True)}
+    for row in rows.iter_rows(named=True):
+        columns = row["__columns"]
+        result.changed[row["id"]] = columns
+        result.values[row["id"]] = {c: (row[c], row[f"{c}__new"]) for c in columns}
     return result
 
 
@@ -229,6 +276,11 @@ def diff_releases(old: Release, new: Release) -> ReleaseDiff:
                         new.frames[name], _key_columns(name, new.frames[name], new.frames[name])
                     ),
                     columns_added=dict(new.types[name]),
+                    labels=_labels(
+                        name,
+                        new.frames[name],
+                        _key_columns(name, new.frames[name], new.frames[name]),
+                    ),
                 )
             )
         elif name not in new.frames:
@@ -239,6 +291,7 @@ def diff_releases(old: Release, new: Release) -> ReleaseDiff:
                     "removed",
                     removed=_sorted_ids(frame, _key_columns(name, frame, frame)),
                     columns_removed=dict(old.types[name]),
+                    labels=_labels(name, frame, _key_columns(name, frame, frame)),
                 )
             )
         else:
@@ -254,8 +307,25 @@ def diff_directories(old: Path, new: Path) -> ReleaseDiff:
     return diff_releases(read_release(old), read_release(new))
 
 
-def _id_list(ids: list[str]) -> str:
-    shown = ", ".join(f"`{i}`" for i in ids[:MARKDOWN_LIMIT])
+def _cell(value: Any) -> str:
+    """A value in a Markdown table cell: one line, no pipe that would end the cell, bounded."""
+    if value is None:
+        text = "(none)"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_cell(v) for v in value) + "]"
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def _id_list(ids: list[str], labels: dict[str, str] | None = None) -> str:
+    labels = labels or {}
+    shown = ", ".join(
+        f"`{i}` ({_cell(labels[i])})" if labels.get(i) else f"`{i}`" for i in ids[:MARKDOWN_LIMIT]
+    )
     more = len(ids) - MARKDOWN_LIMIT
     return shown + (f", and {more:,} more (see `eventset diff --format json`)" if more > 0 else "")
 
@@ -310,14 +380,18 @@ def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
             continue
         lines += [f"{h}# {t.table}", ""]
         if t.added:
-            lines.append(f"- added ({len(t.added):,}): {_id_list(t.added)}")
+            lines.append(f"- added ({len(t.added):,}): {_id_list(t.added, t.labels)}")
         if t.removed:
-            lines.append(f"- removed ({len(t.removed):,}): {_id_list(t.removed)}")
+            lines.append(f"- removed ({len(t.removed):,}): {_id_list(t.removed, t.labels)}")
         if t.changed:
             items = list(t.changed.items())
             shown = "; ".join(f"`{i}` ({', '.join(cols)})" for i, cols in items[:MARKDOWN_LIMIT])
             more = len(items) - MARKDOWN_LIMIT
             tail = f"; and {more:,} more (see `eventset diff --format json`)" if more > 0 else ""
             lines.append(f"- changed ({len(items):,}): {shown}{tail}")
+            lines += ["", "| id | field | before | after |", "| --- | --- | --- | --- |"]
+            for row_id, _ in items[:MARKDOWN_LIMIT]:
+                for column, (old, new) in t.values.get(row_id, {}).items():
+                    lines.append(f"| `{row_id}` | {column} | {_cell(old)} | {_cell(new)} |")
         lines.append("")
     return "\n".join(lines)

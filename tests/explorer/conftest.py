@@ -37,3 +37,7 @@ def public_site(seed_release: Path, tmp_path_factory: pytest.TempPathFactory) ->
     out = tmp_path_factory.mktemp("site") / "public"
     build_site(seed_release, out, jobs=1)
     return out
+
+
+# A pull request's site with one failing document (built once; shared with tests/review).
+from tests.review.conftest import failing_review  # noqa: E402, F401

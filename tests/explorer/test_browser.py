@@ -276,3 +276,158 @@ def test_readable_on_a_phone(review_site: Path, browser: Any) -> None:
         )
         assert overflow <= 0, f"{relative} is {overflow}px wider than the screen"
     context.close()
+
+
+def _events_with_actor(seed_release: Path, actor_id: str) -> set[str]:
+    pairs = load(path=seed_release)["event_actors"].filter(actor_id=actor_id)
+    return set(pairs["event_id"].to_list())
+
+
+def _listed_ids(page: Any) -> list[str]:
+    ids: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('#event-list tbody a')]
+            .map(a => a.getAttribute('href').replace(/\\.html$/, ''))"""
+    )
+    return ids
+
+
+def test_search_finds_actors_by_alias_events_and_claims(
+    review_site: Path, watched: tuple[Any, Traffic]
+) -> None:
+    page, traffic = watched
+    # The header's search box on any page sends the words to the search page.
+    page.goto((review_site / "events" / "iq-2021-09-06-kalsu-bridge-convoy-bombing.html").as_uri())
+    page.fill("#nav-q", "washington")
+    page.press("#nav-q", "Enter")
+    page.wait_for_load_state("load")
+    assert page.url.split("?")[0].endswith("/search.html")
+    results = page.locator("#results li")
+    labels = results.all_inner_texts()
+    assert any(text.startswith("Actor") and "United States" in text for text in labels)
+    assert any(text.startswith("Claim") for text in labels)
+    # Every word must match, case and accents aside; a result opens its page.
+    page.fill("#q", "KALSU convoy")
+    labels = results.all_inner_texts()
+    assert len(labels) == 1 and labels[0].startswith("Event")
+    results.first.locator("a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/events/iq-2021-09-06-kalsu-bridge-convoy-bombing.html")
+    assert traffic.errors == []
+
+
+def test_the_actor_filter_matches_aliases(
+    seed_release: Path, review_site: Path, watched: tuple[Any, Traffic]
+) -> None:
+    page, traffic = watched
+    page.goto((review_site / "events" / "index.html").as_uri())
+    page.fill("#f-actor", "Washington")
+    expected = _events_with_actor(seed_release, "united-states")
+    assert expected and set(_listed_ids(page)) == expected
+    page.fill("#f-actor", "داعش")  # Islamic State's Arabic alias
+    assert set(_listed_ids(page)) == _events_with_actor(seed_release, "islamic-state")
+    assert traffic.errors == []
+
+
+def test_lists_sort_by_any_column(
+    seed_release: Path, review_site: Path, watched: tuple[Any, Traffic]
+) -> None:
+    page, traffic = watched
+    events = load(path=seed_release)["events"]
+    known = {
+        row["event_id"]: (row["date_start"] or row["date_end"]).isoformat()
+        for row in events.iter_rows(named=True)
+    }
+    page.goto((review_site / "events" / "index.html").as_uri())
+    date_heading = page.locator("#event-list th[data-key=date] button")
+    date_heading.click()
+    ascending = [known[i] for i in _listed_ids(page)]
+    assert ascending == sorted(ascending)
+    date_heading.click()
+    descending = [known[i] for i in _listed_ids(page)]
+    assert descending == sorted(ascending, reverse=True) and descending != ascending
+    assert page.get_attribute("#event-list th[data-key=date]", "aria-sort") == "descending"
+    # An open start sorts by its end: the withdrawal agreement (until 2021-09-07) comes first.
+    assert _listed_ids(page)[0] == "iq-us-2021-troop-withdrawal-agreement"
+    assert "sort=-date" in page.url
+
+    page.goto((review_site / "actors" / "index.html").as_uri())
+    page.locator("th", has_text="Events").locator("button").click()
+    page.locator("th", has_text="Events").locator("button").click()
+    counts = [int(c) for c in page.locator("tbody td:nth-child(4)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    assert traffic.errors == []
+
+
+def test_a_timeline_bar_opens_the_list_of_its_month_and_type(
+    review_site: Path, watched: tuple[Any, Traffic]
+) -> None:
+    page, traffic = watched
+    page.goto((review_site / "index.html").as_uri())
+    bars = page.locator("svg.timeline a.bar")
+    assert bars.count() >= 3
+    for i in range(bars.count()):
+        page.goto((review_site / "index.html").as_uri())
+        bar = page.locator("svg.timeline a.bar").nth(i)
+        month, event_type, count = bar.get_attribute("aria-label").replace(":", "").split(" ")
+        bar.click()
+        page.wait_for_load_state("load")
+        assert page.input_value("#f-month") == month
+        assert page.input_value("#f-type") == event_type
+        rows = _listed(page)
+        assert len(rows) == int(count)
+        assert all(row[1] == event_type and month in row[0] for row in rows)
+    assert traffic.errors == []
+
+
+def test_on_a_phone_every_column_is_on_screen_and_the_timeline_readable(
+    review_site: Path, browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    off_screen = """() => [...document.querySelectorAll('table.stack tbody td')]
+        .map(td => [td.getAttribute('data-label'), td.getBoundingClientRect()])
+        .filter(([, box]) => box.width === 0 || box.left < 0 || box.right > innerWidth)
+        .map(([label]) => label)"""
+    for relative in ("events/index.html", "actors/index.html", "actors/united-states.html"):
+        page.goto((review_site / relative).as_uri())
+        assert page.locator("table.stack tbody td").count() > 0
+        assert page.evaluate(off_screen) == [], relative
+        # The headings stay as sort buttons above the cards.
+        assert page.locator("table.stack th button.sort").first.is_visible()
+    page.goto((review_site / "index.html").as_uri())
+    label_heights = page.evaluate(
+        "[...document.querySelectorAll('svg.timeline text.axis')]"
+        ".map(t => t.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 10, label_heights
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    context.close()
+
+
+def test_a_failing_document_shows_its_problem_at_the_words(
+    failing_review: Any, watched: tuple[Any, Traffic]
+) -> None:
+    from tests.review.conftest import BROKEN, MISSPELT
+
+    page, traffic = watched
+    page.goto((failing_review.site.out / "documents" / f"{BROKEN}.html").as_uri())
+    marks = page.locator("#doc-text mark.k-problem")
+    assert marks.count() == 1 and marks.first.inner_text() == MISSPELT[0]
+    # The list's link lands on the words and marks them; focus shows what is wrong there.
+    page.get_by_role("link", name=f"Show the closest passage to “{MISSPELT[1]}”").click()
+    assert page.evaluate("location.hash") == "#problem-1"
+    assert "current" in (marks.first.get_attribute("class") or "")
+    marks.first.focus()
+    popup = page.locator("#mention-popup")
+    assert popup.is_visible() and "E301" in popup.inner_text()
+    assert "does not occur in the text" in popup.inner_text()
+    # Every page of the site says there are problems and links to them.
+    page.goto((failing_review.site.out / "events" / "index.html").as_uri())
+    page.locator(".problems-banner a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/problems.html")
+    assert page.locator(f'a[href="documents/{BROKEN}.html"]').count() == 1
+    assert traffic.errors == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -122,11 +124,75 @@ def test_the_command_writes_the_site_and_refuses_a_missing_release(
 
 
 def test_an_id_that_climbs_out_of_the_site_is_refused(tmp_path: Path) -> None:
-    from eventset.explorer.build import _Writer
+    from eventset.explorer.writer import Writer
 
-    writer = _Writer(tmp_path / "site")
+    writer = Writer(tmp_path / "site")
     writer.write("events/ok-1.html", "fine")
     for bad in ("events/../../x.html", "/etc/x.html", "events/A B.html"):
         with pytest.raises(SiteError, match="plain slug"):
             writer.write(bad, "bad")
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+OPEN_START = "iq-us-2021-troop-withdrawal-agreement"
+
+
+def test_an_open_start_reads_until_its_end_and_sorts_by_it(public_site: Path) -> None:
+    page = (public_site / "events" / f"{OPEN_START}.html").read_text(encoding="utf-8")
+    assert 'until <time datetime="2021-09-07">2021-09-07</time>' in page
+    listing = (public_site / "events" / "index.html").read_text(encoding="utf-8")
+    assert '<td data-label="Date">until 2021-09-07</td>' in listing
+    # Sorted by what is known (its end), after the events of 2021-09-06, not first.
+    order = re.findall(r'<a href="([a-z0-9-]+)\.html">', listing.split("<tbody>")[1])
+    assert order.index(OPEN_START) == len(order) - 1
+    events = (public_site / "data" / "events-0.js").read_text(encoding="utf-8")
+    assert events.index("2021-09-06") < events.index(OPEN_START)
+
+
+def test_the_checksum_table_is_collapsed(public_site: Path) -> None:
+    page = (public_site / "index.html").read_text(encoding="utf-8")
+    details = page[page.index('<details class="checksums">') :]
+    assert details.index('<table class="checksums') < details.index("</details>")
+    assert '<details class="checksums" open' not in page
+
+
+def test_claims_name_their_document_by_title_and_link_their_words(
+    seed_release: Path, public_site: Path
+) -> None:
+    title = load(path=seed_release)["documents"]["title"][0]
+    page = (public_site / "actors" / "united-states.html").read_text(encoding="utf-8")
+    claims = page[page.index('id="claims-h"') :]
+    assert f'dir="auto">{escape(title)}</a>' in claims
+    assert f">{SEED_ID}</a>" not in claims
+    # Each claim made and each passage naming the actor links to its words in the document.
+    assert f'class="evidence" href="../documents/{SEED_ID}.html#' in claims
+    named = page[page.index('id="named-h"') :]
+    assert named.count('class="evidence"') >= 2
+
+
+def test_a_place_page_shows_a_map_and_the_words_naming_it(public_site: Path) -> None:
+    page = (public_site / "places" / "babil-governorate.html").read_text(encoding="utf-8")
+    assert '<svg class="map"' in page and '<circle class="dot"' in page
+    named = page[page.index('id="named-h"') :]
+    assert f'href="../documents/{SEED_ID}.html#' in named and "“Babil Province”" in named
+
+
+def test_the_search_data_holds_summaries_names_and_aliases(public_site: Path) -> None:
+    data = (public_site / "data" / "search-0.js").read_text(encoding="utf-8")
+    entries = json.loads(data[data.index("concat(") + 7 : data.rindex(");")])
+    kinds = {kind for kind, *_ in entries}
+    assert kinds == {"actor", "event", "claim"}
+    us = next(e for e in entries if e[0] == "actor" and e[1] == "United States")
+    assert "Washington" in us[3] and us[2] == "actors/united-states.html"
+    for _, _, href, _ in entries:
+        assert (public_site / href.split("#")[0]).is_file(), href
+    assert 'action="search.html"' in (public_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_timeline_bar_links_to_its_month_and_type(public_site: Path) -> None:
+    page = (public_site / "index.html").read_text(encoding="utf-8")
+    bars = re.findall(r'<a class="bar" href="([^"]+)" aria-label="([^"]+)">', page)
+    assert bars
+    for href, label in bars:
+        month, event_type, _ = re.split(r"[ :]+", label, maxsplit=2)
+        assert href == f"events/index.html?type={event_type}&amp;month={month}"

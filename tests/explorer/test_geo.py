@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from eventset.explorer.build import _index
 from eventset.explorer.geo import Place, bbox_outlines, country_outlines, locations
+from eventset.explorer.index import index_site
 from eventset.release.load import load
 
 BOMBING = "iq-2021-09-06-kalsu-bridge-convoy-bombing"
@@ -42,7 +42,7 @@ def test_outlines_come_from_the_package_and_boxes_fill_the_gaps() -> None:
 
 
 def test_the_seed_bombing_is_located_at_babil(seed_release: Path) -> None:
-    site = _index(load(path=seed_release), seed_release)
+    site = index_site(load(path=seed_release), seed_release)
     where = site.event_location[BOMBING]
     assert where.place_id == "kalsu-bridge" and where.point_place_id == "babil-governorate"
     assert where.country == "IQ" and where.latitude is not None
@@ -55,5 +55,5 @@ def test_the_events_table_locates_its_rows_when_it_can(seed_release: Path) -> No
         pl.lit(2.5).alias("longitude"),
         pl.lit("IQ").cast(pl.Enum(["IQ"])).alias("country"),  # vocabularies may become Enums
     )
-    where = _index(tables, seed_release).event_location[BOMBING]
+    where = index_site(tables, seed_release).event_location[BOMBING]
     assert (where.latitude, where.longitude, where.country) == (1.5, 2.5, "IQ")

@@ -166,3 +166,53 @@ def test_a_release_in_the_old_flat_layout_is_refused_not_diffed(
     with pytest.raises(ReleaseError, match=r"\.parquet', a table file at the top"):
         diff_directories(flat, releases.v1)
     assert "own folder" in check_release(flat)[0]
+
+
+def test_the_markdown_shows_each_changed_fact_field_by_field(releases: Releases) -> None:
+    from tests.release.conftest import NEW_SUMMARY, OLD_SUMMARY
+
+    diff = diff_directories(releases.v1, releases.v2)
+    old = OLD_SUMMARY.removeprefix("summary: ")
+    new = NEW_SUMMARY.removeprefix("summary: ")
+    assert diff.table("claims").values[REWORDED_CLAIM] == {"summary": (old, new)}
+    md = diff.markdown()
+    assert f"| `{REWORDED_CLAIM}` | summary | {old} | {new} |" in md
+    # Added and removed facts are named, not only listed by id.
+    summary = "The United States and Iraq reached an agreement"
+    assert f"- added (1): `{NEW_EVENT}` ({summary}" in md
+    assert f"- removed (1): `{OLD_EVENT}` ({summary}" in md
+    data = diff.to_json()["tables"]["claims"]
+    assert data["values"][REWORDED_CLAIM] == {"summary": {"old": old, "new": new}}
+
+
+def test_a_value_in_a_markdown_cell_stays_in_its_cell() -> None:
+    from eventset.release.diff import VALUE_WIDTH, _cell
+
+    assert _cell("a | b\nc") == "a \\| b c"
+    assert _cell(None) == "(none)" and _cell(["x", None]) == "[x, (none)]"
+    long = _cell("w" * 1000)
+    assert len(long) == VALUE_WIDTH and long.endswith("…")
+
+
+def test_the_pull_request_summary_of_two_builds(releases: Releases, tmp_path: Path) -> None:
+    out = tmp_path / "summary.md"
+    done = CliRunner().invoke(
+        app,
+        [
+            "pr-summary",
+            "--base-release",
+            str(releases.v1),
+            "--release",
+            str(releases.v2),
+            "--check",
+            "validate=success",
+            "--site-url",
+            "https://example.org/site.zip",
+            "--out",
+            str(out),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    text = out.read_text(encoding="utf-8")
+    assert "✅ passed" in text and f"`{REWORDED_CLAIM}` | summary |" in text
+    assert "`documents/000_e3ff97cd28be607c.html`: US Logistics Convoy" in text

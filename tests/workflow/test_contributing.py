@@ -162,7 +162,7 @@ def test_commands_and_codes_it_names_exist() -> None:
     commands = {
         c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
     }
-    for name in re.findall(r"eventset (\w+)", GUIDE):
+    for name in re.findall(r"eventset ([\w-]*\w)", GUIDE):
         if name not in {"validate", "new", "check"} and name not in commands:
             raise AssertionError(f"`eventset {name}` in CONTRIBUTING.md is not a command")
     for code in re.findall(r"`(E\d{3})`", GUIDE):

@@ -42,6 +42,17 @@ def test_structure_matches_the_github_workflow_schema(workflow: Path) -> None:
 
 
 @BOTH
+def test_actionlint_finds_nothing(workflow: Path) -> None:
+    done = subprocess.run(
+        [str(BIN / "actionlint"), "-no-color", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@BOTH
 def test_zizmor_finds_nothing_offline(workflow: Path) -> None:
     done = subprocess.run(
         [str(BIN / "zizmor"), "--offline", "--pedantic", "--format", "json", str(workflow)],
@@ -60,8 +71,14 @@ def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
     assert data["permissions"] == {"contents": "read"}
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "pull_request_target" not in text
-    for job in data["jobs"].values():
-        assert "permissions" not in job or job["permissions"] in ({}, {"contents": "read"})
+    for name, job in data["jobs"].items():
+        if name == "comment":
+            # The one job that may write: one comment, no checkout, no code of the pull request.
+            assert job["permissions"] == {"pull-requests": "write"}
+            assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
+            assert not any("uses" in step or "./dev" in step["run"] for step in job["steps"])
+        else:
+            assert "permissions" not in job or job["permissions"] in ({}, {"contents": "read"})
         assert job["timeout-minutes"] <= 30
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), step  # no template expansion in scripts
@@ -105,10 +122,23 @@ def test_a_pull_request_only_restores_the_cache_that_main_saves() -> None:
 def test_it_builds_the_site_and_uploads_it_for_reviewers() -> None:
     steps = _load()["jobs"]["validate"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
-    assert runs.index("eventset check dist/eventset-dev") < runs.index("eventset site")
-    assert "eventset site dist/eventset-dev --out site" in runs
+    assert runs.index("eventset check dist/eventset-dev") < runs.index("eventset review-site")
+    assert "eventset review-site --out site --dist dist --problems problems.json" in runs
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(uploads) == 1 and uploads[0]["with"]["path"] == "site/"
+
+
+def test_a_failing_pull_request_still_gets_its_site_summary_and_a_failing_verdict() -> None:
+    steps = {s.get("id", s["name"]): s for s in _load()["jobs"]["validate"]["steps"]}
+    for checked in ("validate", "build", "check", "site"):
+        assert steps[checked]["continue-on-error"] is True
+    assert steps["summary"]["if"] == "always()"
+    assert "eventset pr-summary" in steps["summary"]["run"]
+    assert '>> "$GITHUB_STEP_SUMMARY"' in steps["summary"]["run"]
+    verdict = steps["Verdict"]
+    assert verdict["if"] == "always()" and "exit 1" in verdict["run"]
+    assert set(verdict["env"]) == {"VALIDATE", "BUILD", "CHECK"}
+    assert list(steps)[-1] == "Verdict"
 
 
 def test_a_pull_request_is_parsed_by_libyaml_alone() -> None:

@@ -1,3 +1,48 @@
+// Sortable tables: the headings of a table with class "sortable" become buttons that sort
+// its rows by that column (a cell's data-sort value, else its text; numbers as numbers). A
+// first press sorts ascending, the next descending; ties keep the page's order.
+(function () {
+  "use strict";
+  function value(row, column) {
+    var td = row.cells[column];
+    if (!td) { return ""; }
+    var text = td.hasAttribute("data-sort") ? td.getAttribute("data-sort") : td.textContent.trim();
+    var number = text.replace(/,/g, "");
+    return /^-?\d+(\.\d+)?$/.test(number) ? Number(number) : text.toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    var headings = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headings, function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var direction = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        Array.prototype.forEach.call(headings, function (other) {
+          other.setAttribute("aria-sort", "none");
+        });
+        th.setAttribute("aria-sort", direction === 1 ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.map.call(body.rows, function (row, i) {
+          return [value(row, column), i, row];
+        });
+        rows.sort(function (a, b) {
+          if (typeof a[0] !== typeof b[0]) { return (typeof a[0] === "number" ? -1 : 1) * direction; }
+          if (a[0] < b[0]) { return -direction; }
+          if (a[0] > b[0]) { return direction; }
+          return a[1] - b[1];
+        });
+        var fragment = document.createDocumentFragment();
+        rows.forEach(function (item) { fragment.appendChild(item[2]); });
+        body.appendChild(fragment);
+      });
+      th.replaceChildren(button);
+    });
+  });
+})();
+
 // Document pages: show what a highlighted passage supports on hover or keyboard focus, and
 // mark the mention a link points at (#<mention id>). No library, nothing from the network.
 (function () {

@@ -1,0 +1,1 @@
+"""Reviewing a pull request: what its checks found and what it changes, fact by fact."""
