@@ -161,9 +161,7 @@ def test_nothing_changed_writes_nothing(root: Path, tmp_path: Path) -> None:
     assert state_directory(root, first.written.path).is_dir()
 
 
-def test_a_commit_that_changes_no_document_names_the_new_commit(
-    root: Path, tmp_path: Path
-) -> None:
+def test_a_commit_that_changes_no_document_names_the_new_commit(root: Path, tmp_path: Path) -> None:
     """The update rewrites the manifest (tables linked, not rebuilt) with the new HEAD, as a full
     build would; before, it kept the commit of the last build."""
     first = build(root, tmp_path / "out", "dev")
