@@ -58,14 +58,15 @@ def _open_below(directory: Path, relative: str) -> int:
                         raise OSError(errno.ELOOP, "symbolic link")
                     child = os.open(probe, flags)
             except OSError as err:
-                if err.errno in (errno.ELOOP, errno.EMLINK):
+                # A link opened with O_NOFOLLOW fails with ELOOP, or ENOTDIR with O_DIRECTORY.
+                if err.errno not in (errno.ELOOP, errno.EMLINK, errno.ENOTDIR):
+                    raise
+                if _is_link(directory, parts[:depth], fd):
                     raise ReleaseError(
                         f"{shown} is a symbolic link; a release holds only regular files and "
                         "folders, and links inside it are never followed."
                     ) from None
-                if err.errno == errno.ENOTDIR:
-                    raise ReleaseError(f"{shown} is not a folder.") from None
-                raise
+                raise ReleaseError(f"{shown} is not a folder.") from None
             os.close(fd)
             fd = child
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -74,6 +75,17 @@ def _open_below(directory: Path, relative: str) -> int:
     except BaseException:
         os.close(fd)
         raise
+
+
+def _is_link(directory: Path, parts: list[str], parent: int) -> bool:
+    try:
+        if os.stat in os.supports_dir_fd:
+            found = os.stat(parts[-1], dir_fd=parent, follow_symlinks=False)
+        else:
+            found = directory.joinpath(*parts).lstat()
+    except OSError:
+        return False
+    return stat.S_ISLNK(found.st_mode)
 
 
 def read_file(directory: Path, relative: str, limit: int) -> bytes:
@@ -114,9 +126,10 @@ def json_depth_over(text: str, limit: int) -> bool:
     return False
 
 
-def parse_json(raw: bytes, shown: str, limit: int = MAX_JSON_BYTES) -> Any:
+def parse_json(raw: bytes, shown: str, limit: int | None = None) -> Any:
     """JSON from untrusted bytes, or ReleaseError saying why not (too large, too deep, not
-    UTF-8, not JSON), never RecursionError."""
+    UTF-8, not JSON), never RecursionError. `limit` defaults to MAX_JSON_BYTES."""
+    limit = MAX_JSON_BYTES if limit is None else limit
     if len(raw) > limit:
         raise ReleaseError(f"{shown} has more than {limit:,} bytes (the limit for JSON files).")
     try:
@@ -133,8 +146,9 @@ def parse_json(raw: bytes, shown: str, limit: int = MAX_JSON_BYTES) -> Any:
         raise ReleaseError(f"{shown} is not valid JSON: {err}") from None
 
 
-def read_json(directory: Path, relative: str, limit: int = MAX_JSON_BYTES) -> Any:
+def read_json(directory: Path, relative: str, limit: int | None = None) -> Any:
     """A JSON file of a release, read as `read_file` reads and parsed as `parse_json` parses."""
+    limit = MAX_JSON_BYTES if limit is None else limit
     shown = str(directory / relative)
     try:
         raw = read_file(directory, relative, limit)

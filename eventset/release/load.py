@@ -42,7 +42,9 @@ def read_table(directory: Path, table: Table, entries: dict[str, FileEntry]) -> 
         verified = read_verified(directory, entry)
         if isinstance(verified, str):
             raise ReleaseError(f"{directory}: {verified}")
-        frame = pl.from_arrow(read_table_file(verified, table.name, entry.rows, path))
+        frame = pl.from_arrow(
+            read_table_file(verified, table.name, entry.rows, f"{directory}/{path}")
+        )
         assert isinstance(frame, pl.DataFrame)
         # Typed per file: each file's dictionary columns read back as their own categories.
         frames.append(typed_frame(table, frame))

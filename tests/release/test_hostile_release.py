@@ -1,0 +1,307 @@
+"""A hostile release handed to `eventset check`, `load(path=)`, `diff`, `site` and `export`:
+symlinks inside it, Parquet bombs, JSON nested 200,000 levels deep. Each is refused with the
+project's release error (a sentence naming the file), never a traceback, never read silently.
+
+The attacks keep the manifest consistent (checksums and sizes rewritten as a forger would), so
+only the new refusals can stop them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from eventset.cli import app
+from eventset.exports.write import export_release
+from eventset.explorer.build import build_site
+from eventset.pipeline import BuildResult
+from eventset.release.check import check_release
+from eventset.release.diff import diff_directories
+from eventset.release.files import MAX_JSON_DEPTH, json_depth_over, parse_json
+from eventset.release.load import load
+from eventset.release.manifest import MANIFEST, ReleaseError
+from eventset.release.parquet_limits import MAX_FOOTER_BYTES, MAX_STRING_CELL, read_table_file
+
+EVENTS = "events/part-2021-09.parquet"
+DEEP = 200_000
+
+
+@pytest.fixture
+def release(gold_build: BuildResult, tmp_path: Path) -> Path:
+    assert gold_build.written is not None
+    copy = tmp_path / "release" / gold_build.written.path.name
+    shutil.copytree(gold_build.written.path, copy)
+    return copy
+
+
+def rehash(release: Path, relative: str) -> None:
+    """The manifest entry of `relative` rewritten to match the file (as a forger would)."""
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    raw = (release / relative).read_bytes()
+    for entry in manifest["files"]:
+        if entry["path"] == relative:
+            entry["sha256"] = "sha256:" + hashlib.sha256(raw).hexdigest()
+            entry["bytes"] = len(raw)
+    (release / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def with_summaries(release: Path, value: Callable[[int], str], **options: object) -> None:
+    """The events file rewritten with every summary replaced (a bomb when they are long)."""
+    path = release / EVENTS
+    arrow = pq.read_table(path)
+    field = arrow.schema.field("summary")
+    column = pa.array([value(i) for i in range(arrow.num_rows)], type=field.type)
+    arrow = arrow.set_column(arrow.schema.get_field_index("summary"), field, column)
+    pq.write_table(arrow, path, compression="zstd", **options)  # type: ignore[arg-type]
+    rehash(release, EVENTS)
+
+
+def refusals(release: Path) -> list[str]:
+    """What each reader says of the release: check's problems, and the errors of load, diff,
+    site and export (each must raise ReleaseError)."""
+    said = check_release(release)
+    for read in (
+        lambda: load(path=release),
+        lambda: diff_directories(release, release),
+        lambda: build_site(release, release.parent / "site", jobs=1),
+        lambda: export_release(release, "acled", release.parent / "acled.csv"),
+    ):
+        with pytest.raises(ReleaseError) as raised:
+            read()
+        said.append(str(raised.value))
+    return said
+
+
+# Symlinks ------------------------------------------------------------------------------------
+
+
+def _link_file(release: Path) -> str:
+    """A table file moved out of the release and linked back: its bytes still match."""
+    outside = release.parent / "outside.parquet"
+    (release / EVENTS).rename(outside)
+    (release / EVENTS).symlink_to(outside)
+    return EVENTS
+
+
+def _link_table_folder(release: Path) -> str:
+    outside = release.parent / "events-outside"
+    (release / "events").rename(outside)
+    (release / "events").symlink_to(outside, target_is_directory=True)
+    return "events"
+
+
+def _link_partition_folder(release: Path) -> str:
+    """A hive-style partition folder that is a link: the manifest names a file below it."""
+    outside = release.parent / "year-outside"
+    outside.mkdir()
+    (release / EVENTS).rename(outside / "part-0.parquet")
+    (release / "events" / "year=2021").symlink_to(outside, target_is_directory=True)
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == EVENTS:
+            entry["path"] = "events/year=2021/part-0.parquet"
+    (release / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return "events/year=2021"
+
+
+def _link_manifest(release: Path) -> str:
+    outside = release.parent / "manifest-outside.json"
+    (release / MANIFEST).rename(outside)
+    (release / MANIFEST).symlink_to(outside)
+    return MANIFEST
+
+
+@pytest.mark.parametrize(
+    "plant", [_link_file, _link_table_folder, _link_partition_folder, _link_manifest]
+)
+def test_a_symlink_inside_the_release_is_refused_by_every_reader(
+    release: Path, plant: Callable[[Path], str]
+) -> None:
+    link = plant(release)
+    said = refusals(release)
+    assert any(f"{link} is a symbolic link" in text for text in said[:-4]), said  # check
+    assert all("symbolic link" in text for text in said[-4:]), said[-4:]  # load, diff, ...
+
+
+def test_the_release_directory_itself_may_be_a_link(release: Path) -> None:
+    """The path the user gives is theirs (dist/eventset-dev may be a link they made)."""
+    link = release.parent / "via-link"
+    link.symlink_to(release, target_is_directory=True)
+    assert check_release(link) == []
+    assert load(path=link)["events"].height > 0
+
+
+def test_a_fifo_planted_as_a_table_file_does_not_hang(release: Path) -> None:
+    (release / EVENTS).unlink()
+    os.mkfifo(release / EVENTS)
+    assert any(f"{EVENTS} is not a regular file" in p for p in check_release(release))
+
+
+def test_a_file_longer_than_the_manifest_says_is_not_read_past_it(release: Path) -> None:
+    with (release / EVENTS).open("ab") as handle:
+        handle.write(b"\0" * 1_000_000)
+    size = (release / EVENTS).stat().st_size - 1_000_000
+    assert f"{EVENTS} has more than {size:,} bytes, the size the manifest says." in (
+        check_release(release)
+    )
+
+
+# Parquet bombs -------------------------------------------------------------------------------
+
+
+def test_a_declared_bomb_is_refused_before_its_pages_are_read(release: Path) -> None:
+    """Summaries of 1 MB each: the footer declares more than the rows can need."""
+    with_summaries(release, lambda i: "a" * 1_000_000 + str(i), use_dictionary=False)
+    said = refusals(release)
+    assert all("column summary declares" in text and "uncompressed" in text for text in said), said
+
+
+def test_a_long_value_repeated_from_a_dictionary_is_refused(release: Path) -> None:
+    """One 150 kB value shared by every row: declared small (one dictionary entry), but each
+    row would unpack it; it is over the string limit, measured on the dictionary."""
+    with_summaries(release, lambda i: "b" * 150_000)
+    said = refusals(release)
+    assert all(f"the limit is {MAX_STRING_CELL - 4:,}" in text for text in said), said
+
+
+def test_rows_the_manifest_does_not_say_are_refused(release: Path) -> None:
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == EVENTS:
+            entry["rows"] += 1_000_000
+    (release / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert any("rows; the manifest says" in text for text in refusals(release))
+
+
+def _parquet(release: Path) -> bytes:
+    return (release / EVENTS).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda raw: raw[:-4] + b"PARE", "is not a Parquet file"),
+        (lambda raw: raw[:-8] + (2**31).to_bytes(4, "little") + b"PAR1", "declares a footer"),
+        (
+            lambda raw: raw[:-8] + (MAX_FOOTER_BYTES + 1).to_bytes(4, "little") + b"PAR1",
+            f"the limit is {MAX_FOOTER_BYTES:,}",
+        ),
+        (lambda raw: raw[:5], "is not a Parquet file"),
+        (lambda raw: raw[:100] + raw[-8:], "declares a footer"),
+        (lambda raw: raw[:-200] + raw[-8:], "cannot be read as Parquet"),
+    ],
+)
+def test_a_footer_that_cannot_be_trusted_is_refused(
+    release: Path, damage: Callable[[bytes], bytes], said: str
+) -> None:
+    with pytest.raises(ReleaseError, match=said):
+        read_table_file(damage(_parquet(release)), "events", 2, EVENTS)
+
+
+_READ = """
+import sys
+from pathlib import Path
+from eventset.release.manifest import ReleaseError
+from eventset.release.parquet_limits import read_table_file
+try:
+    read_table_file(Path(sys.argv[1]).read_bytes(), "events", int(sys.argv[2]), "events")
+except ReleaseError as err:
+    print(err)
+"""
+# Spawned from a small helper process: Linux keeps a process's peak RSS across exec, so a child
+# forked straight from pytest would report pytest's size (see tests/security/test_hostile_files.py).
+_MEASURE = """
+import os, sys
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def _peak_mb(path: Path, rows: int) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-c", _READ, str(path), str(rows)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # only stops a hang
+        check=True,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    code, rss_kib = done.stdout.split("\n")[-2].split()
+    assert int(code) == 0
+    return int(rss_kib) // 1024
+
+
+def test_a_bomb_is_refused_in_the_memory_of_a_clean_file(release: Path) -> None:
+    """The bounded reader on 2 x 24 MB of summaries packed into kilobytes takes no more memory
+    than on the clean file (reading the pages would take about 100 MB more: pages and arrays);
+    `eventset check` and `load` on a larger bomb are measured in docs/limits.md."""
+    rows = pq.read_metadata(release / EVENTS).num_rows
+    clean = _peak_mb(release / EVENTS, rows)
+    with_summaries(release, lambda i: "c" * 24_000_000 + str(i), use_dictionary=False)
+    assert (release / EVENTS).stat().st_size < 100_000
+    assert _peak_mb(release / EVENTS, rows) < clean + 16
+
+
+# JSON ----------------------------------------------------------------------------------------
+
+
+def test_a_manifest_200000_levels_deep_is_refused_not_a_recursion_error(release: Path) -> None:
+    (release / MANIFEST).write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+    said = refusals(release)
+    assert all(f"more than {MAX_JSON_DEPTH} levels deep" in text for text in said), said
+
+
+def test_a_deep_manifest_in_the_cli_is_a_sentence(release: Path) -> None:
+    (release / MANIFEST).write_text('{"files": ' + "[" * DEEP + "]" * DEEP + "}", "utf-8")
+    for args in (["check", str(release)], ["diff", str(release), str(release)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "levels deep" in result.output
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    text = json.dumps({"files": [{"path": "[" * 10_000 + '\\"{' * 1000}]})
+    assert not json_depth_over(text, 3)
+    assert parse_json(text.encode(), "m.json")["files"][0]["path"].startswith("[[")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab'),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=20,
+)
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    return 0
+
+
+@given(value=JSON_VALUES, limit=st.integers(min_value=0, max_value=6))
+def test_the_depth_scan_agrees_with_the_parsed_value(value: object, limit: int) -> None:
+    assert json_depth_over(json.dumps(value), limit) == (_depth(value) > limit)
+
+
+def test_a_manifest_over_the_size_limit_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("eventset.release.files.MAX_JSON_BYTES", 1000)
+    assert any("more than 1,000 bytes" in p for p in check_release(release))
