@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from eventset.cli import app
-from eventset.exports.write import export_release
 from eventset.explorer.build import build_site
+from eventset.exports.write import export_release
 from eventset.pipeline import BuildResult
 from eventset.release.check import check_release
 from eventset.release.diff import diff_directories
