@@ -65,7 +65,7 @@ def with_summaries(release: Path, value: Callable[[int], str], **options: object
     field = arrow.schema.field("summary")
     column = pa.array([value(i) for i in range(arrow.num_rows)], type=field.type)
     arrow = arrow.set_column(arrow.schema.get_field_index("summary"), field, column)
-    pq.write_table(arrow, path, compression="zstd", **options)  # type: ignore[arg-type]
+    pq.write_table(arrow, path, compression="zstd", **options)
     rehash(release, EVENTS)
 
 
