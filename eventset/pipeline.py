@@ -10,6 +10,7 @@ import polars as pl
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
 from eventset.release.provenance import provenance
+from eventset.release.swap import remove_leftovers
 from eventset.release.version import DEV_VERSION
 from eventset.release.write import ExtraFiles, Written, write_release
 from eventset.schema.contracts import TableFailure, validate_frame
@@ -45,6 +46,7 @@ def build(
     progress: bool = False,
     extra_files: ExtraFiles | None = None,
 ) -> BuildResult:
+    remove_leftovers(out)  # first: a release a killed build left retired is put back
     incremental = cache and extra_files is None and version == DEV_VERSION
     if incremental:
         rebuilt = rebuild(root, out, version)

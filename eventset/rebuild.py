@@ -54,12 +54,11 @@ from eventset.release.partitions import (
     part_file,
 )
 from eventset.release.provenance import provenance
+from eventset.release.swap import remove_leftovers, swap
 from eventset.release.version import DEV_VERSION
 from eventset.release.write import (
     Written,
     manifest_of,
-    remove_stale_staging,
-    swap,
     write_manifest,
     write_parquet,
 )
@@ -377,7 +376,7 @@ def _write(
 ) -> Written:
     """A new release directory: `parts` written (an empty part is a file no longer needed),
     every other file of `final` linked in unchanged, the manifest reusing their entries."""
-    remove_stale_staging(out)
+    remove_leftovers(out)
     previous = {str(entry["path"]): entry for entry in read_manifest(final)["files"]}
     staging = Path(
         tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
