@@ -35,6 +35,10 @@ TEXT_COLUMNS = {("documents", "text")}
 MAX_LIST_ITEMS = 500
 # Page headers, dictionary page of a vocabulary, levels: a few hundred bytes in practice.
 CHUNK_OVERHEAD = 64 * 1024
+# Every table has a primary key, so no two rows are alike: a file cannot hold more distinct rows
+# than 8 per byte (one bit each). Without this, a file of nulls in run-length encoding could
+# declare a billion rows in a few kB, and every fixed-width column would unpack to gigabytes.
+MAX_ROWS_PER_BYTE = 8
 
 _WIDTH = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
 _MAGIC = b"PAR1"
@@ -61,10 +65,18 @@ def footer_problem(data: bytes) -> str | None:
     return None
 
 
-def declared_problem(metadata: pq.FileMetaData, table: str, rows: int) -> str | None:
-    """Why the sizes a footer declares are more than `rows` rows of the table can need."""
+def declared_problem(
+    metadata: pq.FileMetaData, table: str, rows: int, size: int
+) -> str | None:
+    """Why the sizes a footer declares are more than `rows` rows of the table can need, in a
+    file of `size` bytes."""
     if metadata.num_rows != rows:
         return f"declares {metadata.num_rows:,} rows; the manifest says {rows:,}"
+    if rows > MAX_ROWS_PER_BYTE * size:
+        return (
+            f"declares {rows:,} rows in {size:,} bytes; distinct rows take at least one bit "
+            "each (see docs/limits.md)"
+        )
     groups = metadata.num_row_groups
     schema = metadata.schema
     for g in range(groups):
@@ -120,7 +132,7 @@ def read_table_file(data: bytes, table: str, rows: int | None, shown: str) -> pa
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
         metadata = parquet.metadata
-        problem = declared_problem(metadata, table, rows)
+        problem = declared_problem(metadata, table, rows, len(data))
         if problem is not None:
             raise ReleaseError(f"{shown} {problem}.")
         target = parquet.schema_arrow

@@ -186,6 +186,16 @@ def test_rows_the_manifest_does_not_say_are_refused(release: Path) -> None:
     assert any("rows; the manifest says" in text for text in refusals(release))
 
 
+def test_a_million_rows_of_nothing_in_a_tiny_file_are_refused(tmp_path: Path) -> None:
+    """Run-length encoding packs a million equal values into bytes; unpacked, they are 8 MB per
+    column, and a table has dozens of columns."""
+    path = tmp_path / "nothing.parquet"
+    pq.write_table(pa.table({"fatalities_best": pa.array([0] * 1_000_000)}), path)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(ReleaseError, match="distinct rows take at least one bit"):
+        read_table_file(path.read_bytes(), "events", 1_000_000, "events/part-0.parquet")
+
+
 def _parquet(release: Path) -> bytes:
     return (release / EVENTS).read_bytes()
 
