@@ -65,9 +65,7 @@ def footer_problem(data: bytes) -> str | None:
     return None
 
 
-def declared_problem(
-    metadata: pq.FileMetaData, table: str, rows: int, size: int
-) -> str | None:
+def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, size: int) -> str | None:
     """Why the sizes a footer declares are more than `rows` rows of the table can need, in a
     file of `size` bytes."""
     if metadata.num_rows != rows:
