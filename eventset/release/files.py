@@ -112,18 +112,21 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
-def json_depth_over(text: str, limit: int) -> bool:
-    """Whether JSON `text` nests arrays and objects deeper than `limit`: one regular-expression
-    pass, no recursion, so a document 200,000 levels deep is measured in milliseconds."""
+def json_too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """Where (line, column, from 1) JSON `text` first nests arrays and objects deeper than
+    `limit`, or None: one regular-expression pass, no recursion, so a document 200,000 levels
+    deep is measured in milliseconds. Strings are blanked to their own length, so offsets hold."""
+    blanked = _STRING.sub(lambda found: '"' + " " * (len(found[0]) - 2) + '"', text)
     depth = 0
-    for found in _BRACKET.finditer(_STRING.sub('""', text)):
+    for found in _BRACKET.finditer(blanked):
         if found[0] in "[{":
             depth += 1
             if depth > limit:
-                return True
+                at = found.start()
+                return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
         else:
             depth -= 1
-    return False
+    return None
 
 
 def parse_json(raw: bytes, shown: str, limit: int | None = None) -> Any:
@@ -136,9 +139,12 @@ def parse_json(raw: bytes, shown: str, limit: int | None = None) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ReleaseError(f"{shown} is not UTF-8 (byte {err.start:,}).") from None
-    if json_depth_over(text, MAX_JSON_DEPTH):
+    deep = json_too_deep(text, MAX_JSON_DEPTH)
+    if deep is not None:
+        line, column = deep
         raise ReleaseError(
-            f"{shown} nests arrays or objects more than {MAX_JSON_DEPTH} levels deep (the limit)."
+            f"{shown}:{line}:{column}: arrays or objects nested more than {MAX_JSON_DEPTH} "
+            "levels deep (the limit)."
         )
     try:
         return json.loads(text)

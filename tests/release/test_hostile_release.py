@@ -30,10 +30,11 @@ from eventset.exports.write import export_release
 from eventset.pipeline import BuildResult
 from eventset.release.check import check_release
 from eventset.release.diff import diff_directories
-from eventset.release.files import MAX_JSON_DEPTH, json_depth_over, parse_json
+from eventset.release.files import MAX_JSON_DEPTH, json_too_deep, parse_json
 from eventset.release.load import load
 from eventset.release.manifest import MANIFEST, ReleaseError
 from eventset.release.parquet_limits import MAX_FOOTER_BYTES, MAX_STRING_CELL, read_table_file
+from tests.conftest import REPO
 
 EVENTS = "events/part-2021-09.parquet"
 DEEP = 200_000
@@ -272,7 +273,8 @@ def test_a_bomb_is_refused_in_the_memory_of_a_clean_file(release: Path) -> None:
 def test_a_manifest_200000_levels_deep_is_refused_not_a_recursion_error(release: Path) -> None:
     (release / MANIFEST).write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
     said = refusals(release)
-    assert all(f"more than {MAX_JSON_DEPTH} levels deep" in text for text in said), said
+    where = f"{MANIFEST}:1:{MAX_JSON_DEPTH + 1}: arrays or objects nested more than"
+    assert all(where in text for text in said), said
 
 
 def test_a_deep_manifest_in_the_cli_is_a_sentence(release: Path) -> None:
@@ -284,9 +286,16 @@ def test_a_deep_manifest_in_the_cli_is_a_sentence(release: Path) -> None:
         assert "levels deep" in result.output
 
 
+def test_the_first_bracket_too_deep_is_located() -> None:
+    text = '{"files": [\n  {"a": "[[[[", "b": [\n    [1]]}]}'
+    assert json_too_deep(text, 3) == (2, 22)
+    assert json_too_deep(text, 4) == (3, 5)
+    assert json_too_deep(text, 5) is None
+
+
 def test_brackets_inside_strings_are_not_nesting() -> None:
     text = json.dumps({"files": [{"path": "[" * 10_000 + '\\"{' * 1000}]})
-    assert not json_depth_over(text, 3)
+    assert json_too_deep(text, 3) is None
     assert parse_json(text.encode(), "m.json")["files"][0]["path"].startswith("[[")
 
 
@@ -307,7 +316,7 @@ def _depth(value: object) -> int:
 
 @given(value=JSON_VALUES, limit=st.integers(min_value=0, max_value=6))
 def test_the_depth_scan_agrees_with_the_parsed_value(value: object, limit: int) -> None:
-    assert json_depth_over(json.dumps(value), limit) == (_depth(value) > limit)
+    assert (json_too_deep(json.dumps(value), limit) is not None) == (_depth(value) > limit)
 
 
 def test_a_manifest_over_the_size_limit_is_refused(
@@ -315,3 +324,27 @@ def test_a_manifest_over_the_size_limit_is_refused(
 ) -> None:
     monkeypatch.setattr("eventset.release.files.MAX_JSON_BYTES", 1000)
     assert any("more than 1,000 bytes" in p for p in check_release(release))
+
+
+def test_the_release_limits_are_documented_with_their_numbers() -> None:
+    """docs/limits.md and SECURITY.md give each limit's number next to its name in the code."""
+    from eventset.release import files, parquet_limits
+
+    limits = (REPO / "docs" / "limits.md").read_text(encoding="utf-8")
+    security = (REPO / "SECURITY.md").read_text(encoding="utf-8")
+    stated = {
+        "MAX_JSON_BYTES": (files.MAX_JSON_BYTES, "16 MiB"),
+        "MAX_JSON_DEPTH": (files.MAX_JSON_DEPTH, "64 levels"),
+        "MAX_FOOTER_BYTES": (parquet_limits.MAX_FOOTER_BYTES, "1 MiB"),
+        "MAX_ROWS_PER_BYTE": (parquet_limits.MAX_ROWS_PER_BYTE, "8 per byte"),
+        "CHUNK_OVERHEAD": (parquet_limits.CHUNK_OVERHEAD, "64 KiB"),
+        "MAX_STRING_CELL": (parquet_limits.MAX_STRING_CELL, "80,004"),
+        "MAX_LIST_ITEMS": (parquet_limits.MAX_LIST_ITEMS, "500 values per row"),
+    }
+    numbers = {"16 MiB": 16 << 20, "64 levels": 64, "1 MiB": 1 << 20, "8 per byte": 8}
+    numbers |= {"64 KiB": 64 << 10, "80,004": 80_004, "500 values per row": 500}
+    for name, (value, text) in stated.items():
+        assert value == numbers[text], name
+        assert text in limits and f"`{name}`" in limits, name
+    for name in ("MAX_JSON_BYTES", "MAX_JSON_DEPTH", "MAX_FOOTER_BYTES", "MAX_ROWS_PER_BYTE"):
+        assert f"`{name}`" in security, name
