@@ -137,6 +137,22 @@ def test_a_symlink_inside_the_release_is_refused_by_every_reader(
     assert all("symbolic link" in text for text in said[-4:]), said[-4:]  # load, diff, ...
 
 
+@pytest.mark.parametrize("command", ["check", "diff", "site", "export"])
+def test_every_command_says_so_in_a_sentence(release: Path, command: str) -> None:
+    _link_file(release)
+    site, acled = str(release.parent / "site"), str(release.parent / "acled.csv")
+    args = {
+        "check": ["check", str(release)],
+        "diff": ["diff", str(release), str(release)],
+        "site": ["site", str(release), "--out", site, "--jobs", "1"],
+        "export": ["export", str(release), "--format", "acled", "--out", acled],
+    }[command]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{EVENTS} is a symbolic link" in result.output
+
+
 def test_the_release_directory_itself_may_be_a_link(release: Path) -> None:
     """The path the user gives is theirs (dist/eventset-dev may be a link they made)."""
     link = release.parent / "via-link"
