@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import struct
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +23,7 @@ import pyarrow.parquet as pq
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.release.files import ReleaseError
+from eventset.release.thrift_compact import Reader, ThriftError
 
 # The footer of a release file is a few kB (12 kB for the 32 columns of events); 1 MiB leaves
 # room for hundreds of row groups and is never allocated for a file that declares more.
@@ -54,7 +56,8 @@ def cell_bound(table: str, column: str, physical_type: str, length: int) -> int:
 
 
 def footer_problem(data: bytes) -> str | None:
-    """Why the bytes cannot be a Parquet file with a footer of a size we parse, or None."""
+    """Why the bytes cannot be a Parquet file with a footer of a size we parse and structures
+    pyarrow can read without aborting, or None."""
     if len(data) < 12 or data[:4] != _MAGIC or data[-4:] != _MAGIC:
         return "is not a Parquet file (no PAR1 at both ends; encrypted files are not read)"
     (length,) = struct.unpack("<I", data[-8:-4])
@@ -62,21 +65,87 @@ def footer_problem(data: bytes) -> str | None:
         return f"declares a footer of {length:,} bytes; the limit is {MAX_FOOTER_BYTES:,}"
     if length + 12 > len(data):
         return f"declares a footer of {length:,} bytes in a file of {len(data):,}"
+    try:
+        footer = Reader(data, len(data) - 8 - length, len(data) - 8).struct()
+    except ThriftError as err:
+        return f"has a footer that {err}"
+    return _levels_problem(footer)
+
+
+def _leaf_levels(schema: list[Any]) -> list[tuple[int, int]] | str:
+    """(max repetition level, max definition level) of each leaf column, from the footer's
+    flattened schema tree (SchemaElement: 3 repetition_type, 5 num_children)."""
+    leaves: list[tuple[int, int]] = []
+    # (children left to visit, repetition level, definition level) of each open group
+    open_groups: list[list[int]] = []
+    for index, element in enumerate(schema):
+        if not isinstance(element, dict):
+            return "has a schema element that is not a struct"
+        children = element.get(5, 0)
+        kind = element.get(3, 0)
+        if not isinstance(children, int) or children < 0 or kind not in (0, 1, 2):
+            return "has a malformed schema element"
+        if index == 0:
+            repetition = definition = 0
+        else:
+            if not open_groups:
+                return "has schema elements outside its root"
+            parent = open_groups[-1]
+            parent[0] -= 1
+            repetition = parent[1] + (kind == 2)
+            definition = parent[2] + (kind != 0)
+        if children:
+            if len(open_groups) > 32:
+                return "has a schema nested too deep"
+            open_groups.append([children, repetition, definition])
+        elif index:
+            leaves.append((repetition, definition))
+        while open_groups and open_groups[-1][0] == 0:
+            open_groups.pop()
+    if open_groups:
+        return "has a schema with missing elements"
+    return leaves
+
+
+def _levels_problem(footer: dict[int, Any]) -> str | None:
+    """Why the footer's level histograms cannot belong to its schema: pyarrow (26) aborts the
+    process on such a footer instead of raising."""
+    schema, groups = footer.get(2), footer.get(4, [])
+    if not isinstance(schema, list) or not isinstance(groups, list):
+        return "has a malformed footer"
+    leaves = _leaf_levels(schema)
+    if isinstance(leaves, str):
+        return leaves
+    for group in groups:
+        columns = group.get(1) if isinstance(group, dict) else None
+        if not isinstance(columns, list) or len(columns) != len(leaves):
+            return "has a row group whose columns are not the schema's"
+        for chunk, (repetition, definition) in zip(columns, leaves, strict=True):
+            meta = chunk.get(3) if isinstance(chunk, dict) else None
+            sizes = meta.get(16) if isinstance(meta, dict) else None
+            if not isinstance(sizes, dict):
+                continue
+            # SizeStatistics: 2 repetition, 3 definition level histogram, one count per level
+            for field, levels in ((2, repetition), (3, definition)):
+                histogram = sizes.get(field, [])
+                if not isinstance(histogram, list) or len(histogram) not in (0, levels + 1):
+                    return "has level histograms that do not fit its schema"
     return None
 
 
-def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, size: int) -> str | None:
-    """Why the sizes a footer declares are more than `rows` rows of the table can need, in a
-    file of `size` bytes."""
+def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, data: bytes) -> str | None:
+    """Why the sizes the footer and the page headers of the Parquet file `data` declare are more
+    than `rows` rows of the table can need."""
     if metadata.num_rows != rows:
         return f"declares {metadata.num_rows:,} rows; the manifest says {rows:,}"
-    if rows > MAX_ROWS_PER_BYTE * size:
+    if rows > MAX_ROWS_PER_BYTE * len(data):
         return (
-            f"declares {rows:,} rows in {size:,} bytes; distinct rows take at least one bit "
+            f"declares {rows:,} rows in {len(data):,} bytes; distinct rows take at least one bit "
             "each (see docs/limits.md)"
         )
     groups = metadata.num_row_groups
     schema = metadata.schema
+    body = len(data) - 8 - struct.unpack("<I", data[-8:-4])[0]  # where the footer starts
     for g in range(groups):
         group = metadata.row_group(g)
         if group.num_rows < (1 if groups > 1 else 0):
@@ -93,14 +162,50 @@ def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, size: int
                 )
             cell = cell_bound(table, name, column.physical_type, column.length or 0)
             bound = CHUNK_OVERHEAD + chunk.num_values * cell
-            size = chunk.total_uncompressed_size
-            if not 0 <= size <= bound:
+            # The footer's total, then the page headers' own sizes, which are what a reader
+            # allocates: a footer can lie about its pages.
+            declared: int | str = chunk.total_uncompressed_size
+            if isinstance(declared, int) and 0 <= declared <= bound:
+                declared = pages_uncompressed(data, chunk, body)
+            if isinstance(declared, str):
+                return f"column {column.path}: {declared}"
+            if not 0 <= declared <= bound:
                 return (
-                    f"column {column.path} declares {size:,} bytes uncompressed; {chunk.num_values:,} "
-                    f"values may take at most {bound:,} ({cell:,} per value plus "
-                    f"{CHUNK_OVERHEAD:,}; see docs/limits.md)"
+                    f"column {column.path} declares {declared:,} bytes uncompressed; "
+                    f"{chunk.num_values:,} values may take at most {bound:,} ({cell:,} per value "
+                    f"plus {CHUNK_OVERHEAD:,}; see docs/limits.md)"
                 )
     return None
+
+
+def pages_uncompressed(data: bytes, chunk: pq.ColumnChunkMetaData, body: int) -> int | str:
+    """The uncompressed bytes the page headers of a column chunk declare, summed (what a reader
+    allocates to unpack them), or why they cannot be read: the chunk is where the footer says,
+    inside the file before the footer, and its pages tile it."""
+    start = chunk.data_page_offset
+    dictionary = chunk.dictionary_page_offset
+    if chunk.has_dictionary_page and dictionary is not None and 0 < dictionary < start:
+        start = dictionary
+    end = start + chunk.total_compressed_size
+    if not 4 <= start <= end <= body:
+        return "its pages lie outside the file"
+    total = 0
+    at = start
+    while at < end:
+        header = Reader(data, at, end)
+        try:
+            fields = header.struct()
+        except ThriftError as err:
+            return f"a page header {err}"
+        # PageHeader: 2 uncompressed_page_size, 3 compressed_page_size (i32)
+        uncompressed, compressed = fields.get(2), fields.get(3)
+        if not isinstance(uncompressed, int) or not isinstance(compressed, int):
+            return "a page header has no sizes"
+        if uncompressed < 0 or compressed < 0:
+            return "a page header has a negative size"
+        total += uncompressed
+        at = header.at + compressed
+    return total
 
 
 def _longest(column: pa.ChunkedArray) -> int:
@@ -130,7 +235,7 @@ def read_table_file(data: bytes, table: str, rows: int | None, shown: str) -> pa
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
         metadata = parquet.metadata
-        problem = declared_problem(metadata, table, rows, len(data))
+        problem = declared_problem(metadata, table, rows, data)
         if problem is not None:
             raise ReleaseError(f"{shown} {problem}.")
         target = parquet.schema_arrow
@@ -149,5 +254,5 @@ def read_table_file(data: bytes, table: str, rows: int | None, shown: str) -> pa
                     f"{bound:,} (see docs/limits.md)."
                 )
         return arrow.cast(target)
-    except (OSError, ValueError, TypeError, pa.ArrowException) as err:
+    except (OSError, ValueError, TypeError, KeyError, IndexError, pa.ArrowException) as err:
         raise ReleaseError(f"{shown} cannot be read as Parquet: {err}") from None

@@ -8,9 +8,11 @@ only the new refusals can stop them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,12 @@ from eventset.release.diff import diff_directories
 from eventset.release.files import MAX_JSON_DEPTH, json_too_deep, parse_json
 from eventset.release.load import load
 from eventset.release.manifest import MANIFEST, ReleaseError
-from eventset.release.parquet_limits import MAX_FOOTER_BYTES, MAX_STRING_CELL, read_table_file
+from eventset.release.parquet_limits import (
+    MAX_FOOTER_BYTES,
+    MAX_STRING_CELL,
+    footer_problem,
+    read_table_file,
+)
 from tests.conftest import REPO
 
 EVENTS = "events/part-2021-09.parquet"
@@ -186,6 +193,44 @@ def test_a_declared_bomb_is_refused_before_its_pages_are_read(release: Path) -> 
     assert all("column summary declares" in text and "uncompressed" in text for text in said), said
 
 
+def _varint(value: int, length: int = 0) -> bytes:
+    """`value` as a Thrift compact i64 (zigzag varint), padded with continuation bytes to
+    `length` (readers accept the padding, so a number can be replaced in place)."""
+    raw, value = bytearray(), value << 1
+    while True:
+        raw.append(value & 0x7F | (0x80 if value >> 7 else 0))
+        value >>= 7
+        if not value:
+            break
+    while len(raw) < length:
+        raw[-1] |= 0x80
+        raw.append(0)
+    return bytes(raw)
+
+
+def test_a_footer_that_understates_its_pages_is_refused(release: Path) -> None:
+    """The footer's uncompressed totals rewritten to 1,000 bytes: pyarrow would still unpack
+    every page as its header says (measured: 428 MB for 100 MB of pages in a 3 kB file), so the
+    page headers are read too."""
+    with_summaries(release, lambda i: "d" * 1_000_000 + str(i), use_dictionary=False)
+    path = release / EVENTS
+    data = bytearray(path.read_bytes())
+    metadata = pq.read_metadata(path)
+    summary = metadata.schema.names.index("summary")
+    total = metadata.row_group(0).column(summary).total_uncompressed_size
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    honest = _varint(total)
+    at = data.index(honest, footer)
+    while at >= 0:  # the column's total, and the row group's if they are equal
+        data[at : at + len(honest)] = _varint(1000, len(honest))
+        at = data.find(honest, at)
+    path.write_bytes(data)
+    rehash(release, EVENTS)
+    assert pq.read_metadata(path).row_group(0).column(summary).total_uncompressed_size == 1000
+    said = refusals(release)
+    assert all(re.search(r"column summary declares 2,000,0\d\d bytes", text) for text in said), said
+
+
 def test_a_long_value_repeated_from_a_dictionary_is_refused(release: Path) -> None:
     """One 150 kB value shared by every row: declared small (one dictionary entry), but each
     row would unpack it; it is over the string limit, measured on the dictionary."""
@@ -270,6 +315,58 @@ def _peak_mb(path: Path, rows: int) -> int:
     code, rss_kib = done.stdout.split("\n")[-2].split()
     assert int(code) == 0
     return int(rss_kib) // 1024
+
+
+@given(damage=st.lists(st.tuples(st.integers(0, 20_000), st.integers(0, 255)), max_size=8))
+def test_damaged_bytes_are_read_or_refused_never_a_traceback(
+    gold_build: BuildResult, damage: list[tuple[int, int]]
+) -> None:
+    """Bytes anywhere in a table file (pages, page headers, footer) overwritten: the bounded
+    reader returns a table or raises ReleaseError, nothing else."""
+    assert gold_build.written is not None
+    data = bytearray((gold_build.written.path / EVENTS).read_bytes())
+    for at, value in damage:
+        data[at % len(data)] = value
+    with contextlib.suppress(ReleaseError):
+        read_table_file(bytes(data), "events", 2, EVENTS)
+
+
+_ABORTS = """
+import sys
+import pyarrow.parquet as pq
+metadata = pq.read_metadata(sys.argv[1])
+for c in range(metadata.num_columns):
+    metadata.row_group(0).column(c)
+"""
+
+
+def test_a_footer_pyarrow_would_abort_on_is_refused(
+    gold_build: BuildResult, tmp_path: Path
+) -> None:
+    """An empty repetition level histogram (SizeStatistics field 2: bytes 0x19 0x06) made to
+    claim two entries: pyarrow 26 aborts the whole process on such a footer (found by fuzzing),
+    so the footer's own Thrift is read first."""
+    assert gold_build.written is not None
+    data = (gold_build.written.path / EVENTS).read_bytes()
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    for at in range(footer + 1, len(data) - 8):
+        if data[at - 1 : at + 1] == b"\x19\x06":
+            damaged = data[:at] + b"\x26" + data[at + 1 :]
+            if "histograms" in (footer_problem(damaged) or ""):
+                break
+    else:
+        pytest.fail("no empty repetition level histogram in the footer")
+    with pytest.raises(ReleaseError, match="level histograms that do not fit its schema"):
+        read_table_file(damaged, "events", 2, EVENTS)
+    (tmp_path / "aborts.parquet").write_bytes(damaged)
+    done = subprocess.run(
+        [sys.executable, "-c", _ABORTS, str(tmp_path / "aborts.parquet")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode < 0 and "histogram size mismatch" in done.stderr, done
 
 
 def test_a_bomb_is_refused_in_the_memory_of_a_clean_file(release: Path) -> None:
