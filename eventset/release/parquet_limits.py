@@ -182,10 +182,14 @@ def pages_uncompressed(data: bytes, chunk: pq.ColumnChunkMetaData, body: int) ->
     """The uncompressed bytes the page headers of a column chunk declare, summed (what a reader
     allocates to unpack them), or why they cannot be read: the chunk is where the footer says,
     inside the file before the footer, and its pages tile it."""
+    if chunk.total_compressed_size == 0:
+        return 0  # an empty chunk without a dictionary page has no pages (its offset is 0)
     start = chunk.data_page_offset
     dictionary = chunk.dictionary_page_offset
-    if chunk.has_dictionary_page and dictionary is not None and 0 < dictionary < start:
-        start = dictionary
+    # The chunk starts at its dictionary page when it has one; an empty chunk has only that
+    # (its data page offset is 0).
+    if chunk.has_dictionary_page and dictionary is not None and dictionary > 0:
+        start = dictionary if start <= 0 else min(start, dictionary)
     end = start + chunk.total_compressed_size
     if not 4 <= start <= end <= body:
         return "its pages lie outside the file"
