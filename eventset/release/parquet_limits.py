@@ -4,7 +4,8 @@ A Parquet file compresses well, so a file of a few hundred kB can unpack to giga
 "decompression bomb"). Before any page is read, the footer (its length is in the file's last
 8 bytes) is checked for size and parsed, and every column chunk's declared uncompressed size is
 held to what the table's rows can need: a cell of a fixed-width type takes its width, a string
-at most the longest string the inputs allow, a list at most `MAX_LIST_ITEMS` items. The row
+at most the longest string the inputs allow, a list at most `MAX_LIST_ITEMS` items of at most
+an alias's length. The row
 count must be the manifest's. Only then are the pages read, with every string column kept
 dictionary-encoded (each distinct value once) until its longest value is checked too, so a
 small dictionary repeated over many rows cannot unpack either. See docs/limits.md.
@@ -33,8 +34,10 @@ MAX_FOOTER_BYTES = 1024 * 1024
 MAX_STRING_CELL = 4 * DEFAULT_LIMITS.max_string + 4
 MAX_TEXT_CELL = MAX_SEED_BYTES + 4
 TEXT_COLUMNS = {("documents", "text")}
-# The longest list the annotation and registry models allow (aliases: 500 names).
+# The longest list the annotation and registry models allow (aliases: 500 names), and the
+# longest item of a list (an alias: 300 characters; `via` holds slugs of at most 100).
 MAX_LIST_ITEMS = 500
+MAX_LIST_ITEM_CELL = 4 * 300 + 4
 # Page headers, dictionary page of a vocabulary, levels: a few hundred bytes in practice.
 CHUNK_OVERHEAD = 64 * 1024
 # Every table has a primary key, so no two rows are alike: a file cannot hold more distinct rows
@@ -46,9 +49,14 @@ _WIDTH = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96"
 _MAGIC = b"PAR1"
 
 
-def cell_bound(table: str, column: str, physical_type: str, length: int) -> int:
-    """The most bytes one value of a column can take uncompressed, levels included."""
+def cell_bound(
+    table: str, column: str, physical_type: str, length: int, in_list: bool = False
+) -> int:
+    """The most bytes one value of a column (an item, in a list) can take uncompressed, levels
+    included."""
     if physical_type == "BYTE_ARRAY":
+        if in_list:
+            return MAX_LIST_ITEM_CELL
         return MAX_TEXT_CELL if (table, column) in TEXT_COLUMNS else MAX_STRING_CELL
     if physical_type == "FIXED_LEN_BYTE_ARRAY":
         return max(length, 0) + 1
@@ -160,7 +168,8 @@ def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, data: byt
                     f"column {column.path} declares {chunk.num_values:,} values in "
                     f"{group.num_rows:,} rows"
                 )
-            cell = cell_bound(table, name, column.physical_type, column.length or 0)
+            in_list = column.max_repetition_level > 0
+            cell = cell_bound(table, name, column.physical_type, column.length or 0, in_list)
             bound = CHUNK_OVERHEAD + chunk.num_values * cell
             # The footer's total, then the page headers' own sizes, which are what a reader
             # allocates: a footer can lie about its pages.
@@ -244,14 +253,14 @@ def read_table_file(data: bytes, table: str, rows: int | None, shown: str) -> pa
             raise ReleaseError(f"{shown} {problem}.")
         target = parquet.schema_arrow
         strings = [
-            (column.path, column.path.split(".")[0])
+            (column.path, column.path.split(".")[0], column.max_repetition_level > 0)
             for column in metadata.schema
             if column.physical_type == "BYTE_ARRAY"
         ]
-        arrow = pq.read_table(io.BytesIO(data), read_dictionary=[path for path, _ in strings])
-        for path, name in strings:
+        arrow = pq.read_table(io.BytesIO(data), read_dictionary=[path for path, _, _ in strings])
+        for path, name, in_list in strings:
             longest = _longest(arrow.column(name))
-            bound = cell_bound(table, name, "BYTE_ARRAY", 0) - 4
+            bound = cell_bound(table, name, "BYTE_ARRAY", 0, in_list) - 4
             if longest > bound:
                 raise ReleaseError(
                     f"{shown}: column {path} holds a value of {longest:,} bytes; the limit is "

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,10 +38,12 @@ from eventset.release.load import load
 from eventset.release.manifest import MANIFEST, ReleaseError
 from eventset.release.parquet_limits import (
     MAX_FOOTER_BYTES,
+    MAX_LIST_ITEM_CELL,
     MAX_STRING_CELL,
     footer_problem,
     read_table_file,
 )
+from eventset.schema.registry import Alias
 from tests.conftest import REPO
 
 EVENTS = "events/part-2021-09.parquet"
@@ -237,6 +240,35 @@ def test_a_long_value_repeated_from_a_dictionary_is_refused(release: Path) -> No
     with_summaries(release, lambda i: "b" * 150_000)
     said = refusals(release)
     assert all(f"the limit is {MAX_STRING_CELL - 4:,}" in text for text in said), said
+
+
+def test_list_items_are_held_to_the_longest_alias(release: Path) -> None:
+    """Every actor given 500 aliases of 300 four-byte characters passes (the most the models
+    allow); one character more is refused."""
+    path = release / "actors" / "part-0.parquet"
+    arrow = pq.read_table(path)
+    field = arrow.schema.field("aliases")
+    index = arrow.schema.get_field_index("aliases")
+
+    def aliases(length: int) -> None:
+        names = [[chr(0x1F600 + n % 64) * length for n in range(500)]] * arrow.num_rows
+        column = pa.array(names, type=field.type)
+        pq.write_table(arrow.set_column(index, field, column), path, compression="zstd")
+        rehash(release, "actors/part-0.parquet")
+
+    aliases(300)
+    assert load(path=release)["actors"].get_column("aliases").list.len().min() == 500
+    aliases(301)
+    with pytest.raises(ReleaseError, match=r"column aliases\.list\.element holds a value of 1,204"):
+        load(path=release)
+
+
+def test_the_longest_alias_is_the_models_limit() -> None:
+    adapter = pydantic.TypeAdapter(Alias)
+    assert adapter.validate_python("a" * 300)
+    with pytest.raises(pydantic.ValidationError):
+        adapter.validate_python("a" * 301)
+    assert MAX_LIST_ITEM_CELL == 4 * 300 + 4
 
 
 def test_rows_the_manifest_does_not_say_are_refused(release: Path) -> None:
@@ -453,9 +485,11 @@ def test_the_release_limits_are_documented_with_their_numbers() -> None:
         "CHUNK_OVERHEAD": (parquet_limits.CHUNK_OVERHEAD, "64 KiB"),
         "MAX_STRING_CELL": (parquet_limits.MAX_STRING_CELL, "80,004"),
         "MAX_LIST_ITEMS": (parquet_limits.MAX_LIST_ITEMS, "500 values per row"),
+        "MAX_LIST_ITEM_CELL": (parquet_limits.MAX_LIST_ITEM_CELL, "1,204 bytes"),
     }
     numbers = {"16 MiB": 16 << 20, "64 levels": 64, "1 MiB": 1 << 20, "8 per byte": 8}
     numbers |= {"64 KiB": 64 << 10, "80,004": 80_004, "500 values per row": 500}
+    numbers |= {"1,204 bytes": 1204}
     for name, (value, text) in stated.items():
         assert value == numbers[text], name
         assert text in limits and f"`{name}`" in limits, name
