@@ -40,9 +40,10 @@ MAX_LIST_ITEMS = 500
 MAX_LIST_ITEM_CELL = 4 * 300 + 4
 # Page headers, dictionary page of a vocabulary, levels: a few hundred bytes in practice.
 CHUNK_OVERHEAD = 64 * 1024
-# Every table has a primary key, so no two rows are alike: a file cannot hold more distinct rows
-# than 8 per byte (one bit each). Without this, a file of nulls in run-length encoding could
-# declare a billion rows in a few kB, and every fixed-width column would unpack to gigabytes.
+# Every table has a primary key, so no two rows are alike, and distinct keys do not pack below a
+# fraction of a byte each (a million sequential ids take 0.6 bytes each in zstd Parquet): 8 rows
+# per byte of the file is a wide margin. Without it, a file of nulls in run-length encoding
+# could declare a billion rows in a few kB, and every fixed-width column would unpack to GBs.
 MAX_ROWS_PER_BYTE = 8
 
 _WIDTH = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
@@ -148,8 +149,8 @@ def declared_problem(metadata: pq.FileMetaData, table: str, rows: int, data: byt
         return f"declares {metadata.num_rows:,} rows; the manifest says {rows:,}"
     if rows > MAX_ROWS_PER_BYTE * len(data):
         return (
-            f"declares {rows:,} rows in {len(data):,} bytes; distinct rows take at least one bit "
-            "each (see docs/limits.md)"
+            f"declares {rows:,} rows in {len(data):,} bytes; rows with distinct keys cannot be "
+            f"packed tighter than {MAX_ROWS_PER_BYTE} per byte (see docs/limits.md)"
         )
     groups = metadata.num_row_groups
     schema = metadata.schema
