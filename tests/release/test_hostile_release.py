@@ -402,12 +402,12 @@ def test_a_footer_pyarrow_would_abort_on_is_refused(
 
 
 def test_a_bomb_is_refused_in_the_memory_of_a_clean_file(release: Path) -> None:
-    """The bounded reader on 2 x 24 MB of summaries packed into kilobytes takes no more memory
-    than on the clean file (reading the pages would take about 100 MB more: pages and arrays);
+    """The bounded reader on 2 x 16 MB of summaries packed into kilobytes takes no more memory
+    than on the clean file (reading the pages would take about 64 MB more: pages and arrays);
     `eventset check` and `load` on a larger bomb are measured in docs/limits.md."""
     rows = pq.read_metadata(release / EVENTS).num_rows
     clean = _peak_mb(release / EVENTS, rows)
-    with_summaries(release, lambda i: "c" * 24_000_000 + str(i), use_dictionary=False)
+    with_summaries(release, lambda i: "c" * 16_000_000 + str(i), use_dictionary=False)
     assert (release / EVENTS).stat().st_size < 100_000
     assert _peak_mb(release / EVENTS, rows) < clean + 16
 
