@@ -9,7 +9,8 @@ import polars as pl
 
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
-from eventset.release.provenance import inputs_sha256, source_commit
+from eventset.release.provenance import provenance
+from eventset.release.swap import remove_leftovers
 from eventset.release.version import DEV_VERSION
 from eventset.release.write import ExtraFiles, Written, write_release
 from eventset.schema.contracts import TableFailure, validate_frame
@@ -45,6 +46,7 @@ def build(
     progress: bool = False,
     extra_files: ExtraFiles | None = None,
 ) -> BuildResult:
+    remove_leftovers(out)  # first: a release a killed build left retired is put back
     incremental = cache and extra_files is None and version == DEV_VERSION
     if incremental:
         rebuilt = rebuild(root, out, version)
@@ -77,14 +79,11 @@ def build(
     result.failures += cross_table_failures(result.tables)
     if result.failures:
         return result
-    provenance = {
-        "source_commit": source_commit(root),
-        "inputs_sha256": inputs_sha256(Layout(root), result.tables["documents"]),
-    }
+    origin = provenance(Layout(root), result.tables["documents"])
     final = out / f"eventset-{version}"
     where = state_directory(Layout(root).root, final)
     forget(where)  # no state outlives the release it describes
-    result.written = write_release(result.tables, out, version, provenance, extra_files)
+    result.written = write_release(result.tables, out, version, origin, extra_files)
     result.rows = {name: frame.height for name, frame in result.tables.items()}
     if incremental:
         tables = result.tables

@@ -53,13 +53,12 @@ from eventset.release.partitions import (
     labelled,
     part_file,
 )
-from eventset.release.provenance import inputs_sha256, source_commit
+from eventset.release.provenance import provenance
+from eventset.release.swap import remove_leftovers, swap
 from eventset.release.version import DEV_VERSION
 from eventset.release.write import (
     Written,
     manifest_of,
-    remove_stale_staging,
-    swap,
     write_manifest,
     write_parquet,
 )
@@ -260,7 +259,18 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     if validation.problems:
         return None  # the full build reports them, each with its context
     if differs.is_empty():
-        return Rebuilt(validation, Written(final, unchanged=True), _rows_per_table(final), 0, [])
+        # No document changed, but the metadata may have (a commit that changed none): the
+        # manifest is written again as a full build would write it, every table file linked.
+        origin = provenance(layout, state.documents)
+        manifest = read_manifest(final)
+        if all(manifest.get(key) == value for key, value in origin.items()):
+            written = Written(final, unchanged=True)
+        else:
+            forget(where)
+            written = _write(final, out, version, {}, origin)
+            meta = {**state.meta, "release": _signatures(final)}
+            BuildState(meta, state.documents, state.events, state.reports).save(where)
+        return Rebuilt(validation, written, _rows_per_table(final), 0, [])
 
     changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
     mine = pl.col(KEY).is_in(changed_keys)
@@ -325,12 +335,8 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
         ],
         how="vertical",
     ).sort("file")
-    provenance = {
-        "source_commit": source_commit(layout.root),
-        "inputs_sha256": inputs_sha256(layout, documents),
-    }
     forget(where)
-    written = _write(final, out, version, parts, provenance)
+    written = _write(final, out, version, parts, provenance(layout, documents))
     events = pl.concat(
         [
             state.events.filter(~pl.col("event_id").is_in(event_list)),
@@ -366,11 +372,11 @@ def _write(
     out: Path,
     version: str,
     parts: dict[str, dict[str, pl.DataFrame]],
-    provenance: dict[str, Any],
+    origin: dict[str, Any],
 ) -> Written:
     """A new release directory: `parts` written (an empty part is a file no longer needed),
     every other file of `final` linked in unchanged, the manifest reusing their entries."""
-    remove_stale_staging(out)
+    remove_leftovers(out)
     previous = {str(entry["path"]): entry for entry in read_manifest(final)["files"]}
     staging = Path(
         tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
@@ -394,7 +400,7 @@ def _write(
             if not any(p.startswith(f"{name}/") for p in release_paths(staging)):
                 empty = pl.DataFrame(schema=typed_frame(table, next(iter(files.values()))).schema)
                 write_parquet(empty, staging / name / TABLE_PART, name, version)
-        write_manifest(staging, manifest_of(staging, version, provenance, linked))
+        write_manifest(staging, manifest_of(staging, version, origin, linked))
         staging.chmod(0o755)
         swap(staging, final)
         return Written(final, unchanged=False)

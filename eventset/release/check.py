@@ -6,17 +6,19 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from eventset.release.manifest import (
     FileEntry,
     ReleaseError,
     manifest_entries,
     read_manifest,
+    read_verified,
     release_paths,
     table_files,
+    table_of,
     verify_file,
 )
+from eventset.release.parquet_limits import read_table_file
 from eventset.schema.contracts import arrow_schema, typed_frame, validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
@@ -25,24 +27,30 @@ from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
 def _table_problems(
     directory: Path, table: Table, paths: list[str], entries: dict[str, FileEntry]
 ) -> tuple[list[str], pl.DataFrame | None]:
-    """Every file of one table read, its columns and row count checked, then the whole table
-    against its contract. The frame is None when a file could not be read as the table."""
+    """Every file of one table checked against the manifest and read (in bounded memory,
+    parquet_limits.py; the bytes checked are the bytes parsed), its columns and row count
+    checked, then the whole table against its contract. The frame is None when a file could
+    not be read as the table."""
     problems: list[str] = []
     parts: list[pa.Table] = []
     expected = arrow_schema(table)
     for path in paths:
+        data = read_verified(directory, entries[path])
+        if isinstance(data, str):
+            problems.append(data)  # never read further
+            continue
+        rows = entries[path].rows
         try:
-            arrow = pq.read_table(directory / path)
-        except (OSError, ValueError) as err:
-            problems.append(f"{path} cannot be read as Parquet: {err}")
+            arrow = read_table_file(data, table.name, rows, path)
+        except ReleaseError as err:
+            problems.append(str(err))
             continue
         if arrow.schema.names != expected.names or arrow.schema.types != expected.types:
             problems.append(
                 f"{path}: columns or types differ from the schema ({arrow.schema} vs {expected})."
             )
             continue
-        rows = entries[path].rows
-        if rows is not None and arrow.num_rows != rows:
+        if arrow.num_rows != rows:
             problems.append(f"{path} has {arrow.num_rows} rows; the manifest says {rows}.")
         parts.append(arrow)
     if problems:
@@ -63,7 +71,13 @@ def check_release(directory: Path) -> list[str]:
         entries = manifest_entries(read_manifest(directory))
     except ReleaseError as err:
         return [str(err)]
-    problems = [p for entry in entries.values() if (p := verify_file(directory, entry)) is not None]
+    # Table files are checked as they are read, one at a time (_table_problems).
+    problems = [
+        p
+        for entry in entries.values()
+        if table_of(entry.path) not in TABLES_BY_NAME
+        and (p := verify_file(directory, entry)) is not None
+    ]
     problems += [
         f"{path} is in the directory but not in the manifest."
         for path in release_paths(directory)

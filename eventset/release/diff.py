@@ -22,9 +22,10 @@ from eventset.release.manifest import (
     ReleaseError,
     manifest_entries,
     read_manifest,
+    read_verified,
     table_files,
-    verify_file,
 )
+from eventset.release.parquet_limits import read_table_file
 from eventset.release.version import Bump
 from eventset.schema.tables import TABLES_BY_NAME
 
@@ -136,18 +137,22 @@ class ReleaseDiff:
 
 
 def read_release(directory: Path) -> Release:
-    """A release's tables, each file verified against the manifest; ReleaseError otherwise."""
+    """A release's tables, each file verified against the manifest and read in bounded memory
+    (parquet_limits.py); ReleaseError otherwise."""
     manifest = read_manifest(directory)
     entries = manifest_entries(manifest)
-    files = table_files(entries)
-    for paths in files.values():
+    arrows: dict[str, list[pa.Table]] = {}
+    for table, paths in table_files(entries).items():
         for path in paths:
-            problem = verify_file(directory, entries[path])
-            if problem is not None:
-                raise ReleaseError(f"{directory}: {problem}")
-    return release_from_files(
+            entry = entries[path]
+            data = read_verified(directory, entry)
+            if isinstance(data, str):
+                raise ReleaseError(f"{directory}: {data}")
+            shown = f"{directory}/{path}"
+            arrows.setdefault(table, []).append(read_table_file(data, table, entry.rows, shown))
+    return _release(
         directory,
-        files,
+        arrows,
         str(manifest.get("version", "?")),
         str(manifest.get("schema_version", "?")),
     )
@@ -166,11 +171,20 @@ def release_from_files(
     directory: Path, files: dict[str, list[str]], version: str, schema_version: str
 ) -> Release:
     """The tables of a directory, {table: its Parquet files}, as a Release, unverified (a
-    release being built)."""
+    release being built, by this process)."""
+    arrows = {
+        table: [pq.read_table(directory / path) for path in paths] for table, paths in files.items()
+    }
+    return _release(directory, arrows, version, schema_version)
+
+
+def _release(
+    directory: Path, arrows: dict[str, list[pa.Table]], version: str, schema_version: str
+) -> Release:
     frames: dict[str, pl.DataFrame] = {}
     types: dict[str, dict[str, str]] = {}
-    for table, paths in files.items():
-        arrow = pa.concat_tables([pq.read_table(directory / path) for path in paths])
+    for table, parts in arrows.items():
+        arrow = pa.concat_tables(parts)
         types[table] = {f.name: _logical_type(f.type) for f in arrow.schema}
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)

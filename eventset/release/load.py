@@ -4,12 +4,12 @@ A release directory holds one folder per table (its Parquet files: one per month
 that grow with the corpus, possibly in hive-style partition folders) and a `manifest.json`
 listing every file's sha256. The loader checks each table file against the manifest before
 reading it and refuses a file whose checksum does not match: it never returns data it cannot
-vouch for.
+vouch for. It follows no symlink inside the release (files.py) and reads a table file only in
+the memory its rows can need (parquet_limits.py).
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from eventset.release.manifest import (
     read_verified,
     table_files,
 )
+from eventset.release.parquet_limits import read_table_file
 from eventset.schema.contracts import pandas_frame, typed_frame
 from eventset.schema.tables import TABLES, Table
 
@@ -37,11 +38,16 @@ def read_table(directory: Path, table: Table, entries: dict[str, FileEntry]) -> 
         raise ReleaseError(f"the manifest lists no file of the {table.name} table.")
     frames = []
     for path in paths:
-        verified = read_verified(directory, entries[path])
+        entry = entries[path]
+        verified = read_verified(directory, entry)
         if isinstance(verified, str):
-            raise ReleaseError(verified)
+            raise ReleaseError(f"{directory}: {verified}")
+        frame = pl.from_arrow(
+            read_table_file(verified, table.name, entry.rows, f"{directory}/{path}")
+        )
+        assert isinstance(frame, pl.DataFrame)
         # Typed per file: each file's dictionary columns read back as their own categories.
-        frames.append(typed_frame(table, pl.read_parquet(io.BytesIO(verified))))
+        frames.append(typed_frame(table, frame))
     if len(frames) == 1:
         return frames[0]
     return pl.concat(frames, how="vertical").sort(list(table.primary_key))

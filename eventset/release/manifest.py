@@ -11,13 +11,16 @@ top. The manifest names files by these relative paths and by no other shape.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from eventset.release.files import ReleaseError, read_file, read_json
+
+__all__ = ["ReleaseError"]  # raised by every reader of a release; defined with the safe reads
 
 MANIFEST = "manifest.json"
 # The one file of a table not split by month (actors, places, any empty table), in its folder:
@@ -35,10 +38,6 @@ _TABLE_FILE = re.compile(
 )
 
 
-class ReleaseError(Exception):
-    """A release directory is missing, incomplete or does not match its manifest."""
-
-
 @dataclass(frozen=True)
 class FileEntry:
     path: str
@@ -49,10 +48,10 @@ class FileEntry:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     try:
-        manifest: dict[str, Any] = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = read_json(directory, MANIFEST)
     except FileNotFoundError:
         raise ReleaseError(f"{directory} has no {MANIFEST}; is it a release directory?") from None
-    except (OSError, ValueError) as err:
+    except OSError as err:
         raise ReleaseError(f"{directory / MANIFEST} cannot be read: {err}") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise ReleaseError(f"{directory / MANIFEST} is not an eventset manifest (no file list).")
@@ -67,7 +66,13 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
                 str(item["path"]), str(item["sha256"]), int(item["bytes"]), item.get("rows")
             )
         except (KeyError, TypeError, ValueError):
-            raise ReleaseError(f"manifest entry {item!r} lacks path, sha256 or bytes.") from None
+            raise ReleaseError(
+                f"manifest entry {_shown(item)} lacks path, sha256 or bytes."
+            ) from None
+        if entry.rows is not None and (type(entry.rows) is not int or entry.rows < 0):
+            raise ReleaseError(f"manifest entry {entry.path!r} has rows that are not a count.")
+        if entry.bytes < 0:
+            raise ReleaseError(f"manifest entry {entry.path!r} has a negative size.")
         if _TOP_FILE.fullmatch(entry.path) and entry.path.endswith(".parquet"):
             raise ReleaseError(
                 f"manifest names {entry.path!r}, a table file at the top of the release: the "
@@ -81,6 +86,12 @@ def manifest_entries(manifest: dict[str, Any]) -> dict[str, FileEntry]:
             )
         entries[entry.path] = entry
     return entries
+
+
+def _shown(item: object) -> str:
+    """An entry as a message shows it: its start, however large it is."""
+    text = repr(item)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def is_release_path(path: str) -> bool:
@@ -152,14 +163,21 @@ def verify_file(directory: Path, entry: FileEntry) -> str | None:
 
 def read_verified(directory: Path, entry: FileEntry) -> bytes | str:
     """The file's bytes if they match the manifest entry, else why not. The checksum is taken
-    of the very bytes returned, so a file swapped after the check can never be read instead."""
-    path = directory / entry.path
-    if not path.is_file():
+    of the very bytes returned, so a file swapped after the check can never be read instead;
+    the file is reached through no symlink (files.py) and read only up to its declared size
+    plus one byte."""
+    try:
+        data = read_file(directory, entry.path, entry.bytes)
+    except FileNotFoundError:
         return f"{entry.path} is missing."
-    size = path.stat().st_size
-    if size != entry.bytes:
-        return f"{entry.path} has {size:,} bytes; the manifest says {entry.bytes:,}."
-    data = path.read_bytes()
+    except ReleaseError as err:
+        return str(err)
+    except OSError as err:
+        return f"{entry.path} cannot be read: {err.strerror or err}."
+    if len(data) > entry.bytes:
+        return f"{entry.path} has more than {entry.bytes:,} bytes, the size the manifest says."
+    if len(data) < entry.bytes:
+        return f"{entry.path} has {len(data):,} bytes; the manifest says {entry.bytes:,}."
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if actual != entry.sha256:
         return f"{entry.path} has checksum {actual}; the manifest says {entry.sha256}."

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -52,3 +53,13 @@ def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:
     for doc_id, text_sha, annotation_sha in docs.iter_rows():
         digest.update(f"{doc_id}\0{text_sha}\0{annotation_sha}\n".encode())
     return "sha256:" + digest.hexdigest()
+
+
+def provenance(layout: Layout, documents: pl.DataFrame) -> dict[str, Any]:
+    """The manifest's provenance fields. The full build and the update after an edit both write
+    exactly this, so an update (even one no document changed, after a commit) names the same
+    commit and inputs as a full build of the same checkout."""
+    return {
+        "source_commit": source_commit(layout.root),
+        "inputs_sha256": inputs_sha256(layout, documents),
+    }

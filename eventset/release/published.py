@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from eventset.release.files import parse_json
 from eventset.release.manifest import (
     MANIFEST,
     ReleaseError,
@@ -44,18 +45,21 @@ def read_registry(path: Path | None = None) -> dict[str, dict[str, str]]:
     """version -> {path in the release: "sha256:<hex>"} for every published release."""
     path = path or REGISTRY_PATH
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = parse_json(path.read_bytes(), str(path))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as err:
+    except (OSError, ReleaseError) as err:
         raise ReleaseError(f"the release registry {path} cannot be read: {err}") from None
     releases = data.get("releases") if isinstance(data, dict) else None
     if not isinstance(releases, dict):
         raise ReleaseError(f"the release registry {path} has no 'releases' mapping.")
-    return {
-        str(version): {str(name): str(digest) for name, digest in entry["files"].items()}
-        for version, entry in releases.items()
-    }
+    try:
+        return {
+            str(version): {str(name): str(digest) for name, digest in entry["files"].items()}
+            for version, entry in releases.items()
+        }
+    except (KeyError, TypeError, AttributeError):
+        raise ReleaseError(f"the release registry {path} has an entry without files.") from None
 
 
 def versions(registry: Path | None = None) -> list[str]:

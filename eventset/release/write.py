@@ -6,14 +6,14 @@ reads alone (see manifest.py for the shapes a release may hold).
 
 The directory is assembled under a temporary name beside its destination and renamed into
 place, so a failed or killed build leaves either the previous release or nothing. A numbered
-version is never overwritten; the scratch version `dev` is replaced whole.
+version is never overwritten; the scratch version `dev` is replaced whole, in one atomic
+exchange (swap.py says what a kill at each step leaves).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from eventset.release.manifest import MANIFEST, release_paths, sha256_file, table_of
 from eventset.release.partitions import table_parts
+from eventset.release.swap import remove_leftovers, swap
 from eventset.release.version import DEV_VERSION
 from eventset.schema.codebook import codebook
 from eventset.schema.contracts import arrow_schema
@@ -119,7 +120,7 @@ def write_release(
 ) -> Written:
     """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
+    remove_leftovers(out)
     final = out / f"eventset-{version}"
     staging = Path(
         tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
@@ -150,42 +151,3 @@ def write_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-
-
-# .eventset-<version>.<pid of the writing build>.<random>.partial (mkdtemp's random part has no dot)
-_STAGING = re.compile(r"\.eventset-.+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.partial")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    return True
-
-
-def remove_stale_staging(out: Path) -> list[Path]:
-    """Delete staging directories left by builds that were killed (their process is gone).
-
-    A live build's staging directory is kept, so two builds into one `out` never disturb each
-    other. Staging names start with a dot and end in `.partial`, so a leftover is never mistaken
-    for a release even before it is cleaned."""
-    removed = []
-    for entry in out.iterdir():
-        found = _STAGING.fullmatch(entry.name)
-        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found["pid"])):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
-
-
-def swap(staging: Path, final: Path) -> None:
-    """Replace a dev release: move the old one aside, the new one in, then delete the old."""
-    retired = final.with_name(final.name + ".old")
-    if retired.exists():
-        shutil.rmtree(retired)
-    final.rename(retired)
-    staging.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)

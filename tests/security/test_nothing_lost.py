@@ -18,7 +18,7 @@ from eventset.cli import app
 from eventset.pipeline import build
 from eventset.release.load import load
 from eventset.release.manifest import ReleaseError, read_manifest, sha256_file, table_files
-from eventset.release.write import remove_stale_staging
+from eventset.release.swap import remove_leftovers
 from tests.conftest import REPO, SEED_ID
 from tests.security.corpus import add_synthetic_corpus
 
@@ -115,7 +115,7 @@ def test_stale_staging_of_a_live_build_is_kept(tmp_path: Path) -> None:
     unrelated = tmp_path / ".eventset-notes.partial"
     for path in (live, dead, unrelated):
         path.mkdir()
-    assert remove_stale_staging(tmp_path) == [dead]
+    assert remove_leftovers(tmp_path) == [dead]
     assert live.is_dir() and unrelated.is_dir() and not dead.exists()
 
 

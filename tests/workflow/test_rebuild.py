@@ -1,10 +1,12 @@
 """A build after an edit updates the last release in place of a full build (eventset/rebuild.py):
 it must write byte for byte what a full build writes, or decline and let the full build run.
 
-On a generated corpus (SYNTHETIC documents, test-only), random edits (documents added, edited,
-deleted or moved to another year; registry entries renamed or removed; broken YAML) are made
-after a first build; the second build, from the cache, is compared with a full build of the
-same inputs into another directory without any cache.
+On a generated corpus (SYNTHETIC documents, test-only) in a git repository, random edits
+(documents added, edited, deleted or moved to another year; registry entries renamed or removed;
+broken YAML), each round committed or not (a commit may change no document), are made after a
+first build; the second build, from the cache, is compared byte for byte, every file of the
+release including the manifest and its provenance, with a full build of the same inputs into
+another directory without any cache.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from eventset.pipeline import BuildResult, build
 from eventset.rebuild import state_directory
 from eventset.release.manifest import MANIFEST
 from tests.workflow.edits import EDITS, annotation_files, edit, replace_first, write_base
+from tests.workflow.helpers import git
 
 REGISTRY_EDITS = {"rename_actor", "remove_actor", "rename_place", "remove_place"}
 
@@ -32,7 +35,15 @@ REGISTRY_EDITS = {"rename_actor", "remove_actor", "rename_place", "remove_place"
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("rebuild") / "repo"
     write_base(root)
+    git(root, "init", "-q", "-b", "main")
+    _commit(root)
     return root
+
+
+def _commit(root: Path) -> None:
+    """Everything committed; with nothing changed, a commit that changes no file."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", "edits")
 
 
 @pytest.fixture
@@ -62,12 +73,12 @@ def _builds(root: Path, scratch: Path) -> tuple[BuildResult, BuildResult]:
     return again, full
 
 
-@given(rounds=st.lists(EDITS, min_size=1, max_size=2))
+@given(rounds=st.lists(st.tuples(EDITS, st.booleans()), min_size=1, max_size=2))
 def test_a_build_after_edits_writes_what_a_full_build_writes(
-    base: Path, rounds: list[list[tuple[str, int]]]
+    base: Path, rounds: list[tuple[list[tuple[str, int]], bool]]
 ) -> None:
-    """Each round of edits is followed by a build from the cache (so a second round builds on
-    an updated release and the state it left), compared with a full build."""
+    """Each round of edits (committed or not) is followed by a build from the cache (so a second
+    round builds on an updated release and the state it left), compared with a full build."""
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         root = scratch / "repo"
@@ -75,9 +86,11 @@ def test_a_build_after_edits_writes_what_a_full_build_writes(
         with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(scratch / "cache")}):
             first = build(root, scratch / "out", "dev")
             assert first.ok and first.changed is None
-            for edits in rounds:
+            for edits, commit in rounds:
                 for kind, pick in edits:
                     edit(root, base.parent / "held", kind, pick)
+                if commit:
+                    _commit(root)
                 again, full = _builds(root, scratch)
                 assert again.ok == full.ok
                 assert again.validation.problems == full.validation.problems
@@ -146,6 +159,25 @@ def test_nothing_changed_writes_nothing(root: Path, tmp_path: Path) -> None:
     assert again.changed == 0
     assert again.written is not None and again.written.unchanged
     assert state_directory(root, first.written.path).is_dir()
+
+
+def test_a_commit_that_changes_no_document_names_the_new_commit(root: Path, tmp_path: Path) -> None:
+    """The update rewrites the manifest (tables linked, not rebuilt) with the new HEAD, as a full
+    build would; before, it kept the commit of the last build."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    _commit(root)
+    head = git(root, "rev-parse", "HEAD").strip()
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 0 and again.written is not None and not again.written.unchanged
+    manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["source_commit"] == head
+    assert _release_bytes(again) == _release_bytes(full)
+    assert {p: p.stat().st_ino for p in final.rglob("*.parquet")} == before  # linked
+    third = build(root, tmp_path / "out", "dev")  # and the state it left is a base again
+    assert third.changed == 0 and third.written is not None and third.written.unchanged
 
 
 def test_two_edits_in_a_row_are_both_updates(root: Path, tmp_path: Path) -> None:
