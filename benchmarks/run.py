@@ -53,6 +53,20 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
     return wall, usage.ru_maxrss / 1024, stdout
 
 
+def commit_of() -> str:
+    """The commit being measured (with "+dirty" when the worktree has uncommitted changes)."""
+    where = ["git", "-C", str(HERE.parent)]
+    head = subprocess.run(
+        [*where, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+    )
+    if head.returncode:
+        return "unknown"
+    dirty = subprocess.run(
+        [*where, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    )
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",

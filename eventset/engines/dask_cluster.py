@@ -164,7 +164,8 @@ def dask_engine(
         raise EngineError("--engine dask needs Dask: pip install 'eventset[dask]'") from err
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="30s")  # type: ignore[no-untyped-call]
+            # Dask's own connect timeout (distributed.comm.timeouts.connect, 30 s by default)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as err:
             raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
         with client:
