@@ -64,12 +64,20 @@ from eventset.release.write import (
     write_parquet,
 )
 from eventset.schema.contracts import TableFailure, typed_frame, validate_frame
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import event_actors_table, events_table, typed_table
 from eventset.validation.cache import KEY, code_version, default_cache_dir
+from eventset.validation.corpus_checks import Registries
 from eventset.validation.indexed import CorpusView
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
-from eventset.validation.runner import corpus_snapshot, merge_batches, run_documents, split_listing
+from eventset.validation.runner import (
+    Batch,
+    corpus_snapshot,
+    merge_batches,
+    run_documents,
+    split_listing,
+)
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
 MAX_CHANGED = 500
@@ -197,12 +205,34 @@ class Rebuilt:
 
 def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     """The release of `root` in `out`, updated for what changed since the last build; None when
-    only a full build can say (see the module's docstring)."""
+    only a full build can say (see the module's docstring). The steps of `pipeline.build`,
+    each over what the changes reach."""
     if version != DEV_VERSION:
         return None  # a numbered release is written once, whole
     layout = Layout(root)
     final = out / f"eventset-{version}"
     where = state_directory(layout.root, final)
+    state = _base(layout, final, where)
+    if state is None:
+        return None
+    changes = _load(layout, state)
+    if changes is None or not _check(layout, changes):
+        return None
+    validation = changes.validation
+    if changes.differs.is_empty():
+        return Rebuilt(validation, Written(final, unchanged=True), _rows_per_table(final), 0, [])
+    compiled = _compile(changes)
+    if compiled is None:
+        return None
+    parts = _validate(final, state, changes, compiled)
+    if parts is None:
+        return None
+    written = _write_update(layout, final, out, version, where, state, changes, compiled, parts)
+    return Rebuilt(validation, written, _rows_per_table(final), changes.differs.height, [])
+
+
+def _base(layout: Layout, final: Path, where: Path) -> BuildState | None:
+    """The state of the last build, when its release can be the base of this one."""
     state = BuildState.load(where)
     if state is None or state.meta.get("code_version") != code_version():
         return None
@@ -213,6 +243,28 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
             return None  # the release directory was touched since: it cannot be the base
     except OSError:
         return None
+    return state
+
+
+@dataclass
+class _Changes:
+    """The corpus now, against the last build: what step 1 (load) found."""
+
+    validation: Validation
+    registries: Registries
+    actors: ActorRegistry
+    places: PlaceRegistry
+    unchanged: list[str]  # keys of the documents whose files are unchanged since the snapshot
+    batch: Batch  # the documents parsed now
+    differs: pl.DataFrame  # file, KEY, KEY_now of each document whose content differs
+    view: CorpusView
+    gone: pl.DataFrame  # the state's rows of the documents that differ
+    old_events: pl.DataFrame  # document_id, event_id: what they reported
+
+
+def _load(layout: Layout, state: BuildState) -> _Changes | None:
+    """1. load: the registries, the listing, the documents whose files changed since the
+    snapshot parsed again, and those whose content differs from the last release's."""
     validation = Validation()
     registries = load_registries(layout, validation)
     listing = list_inputs(layout, validation)
@@ -251,24 +303,48 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
     old_ids = gone.get_column("document_id")
     old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))
+    return _Changes(
+        validation, registries, actors, places, unchanged, batch, differs, view, gone, old_events
+    )
+
+
+def _check(layout: Layout, changes: _Changes) -> bool:
+    """2. check: the changed documents' own problems, and the corpus checks over every document
+    that shares an event or claim id with them, before or after the edit. Any problem: False
+    (the full build reports it, with its context)."""
+    validation = changes.validation
     try:
-        validation.problems += view.corpus_problems(
-            registries, layout, old_events.get_column("event_id").to_list()
+        validation.problems += changes.view.corpus_problems(
+            changes.registries, layout, changes.old_events.get_column("event_id").to_list()
         )
     except (OSError, pl.exceptions.PolarsError):
-        return None
-    if validation.problems:
-        return None  # the full build reports them, each with its context
-    if differs.is_empty():
-        return Rebuilt(validation, Written(final, unchanged=True), _rows_per_table(final), 0, [])
+        return False
+    return not validation.problems
 
+
+@dataclass
+class _Compiled:
+    """Step 3's rows: the changed documents' and those of every event they reach."""
+
+    mine: pl.Expr  # rows of the changed documents (their current keys)
+    tables: dict[str, pl.DataFrame]  # the new rows of every table the changes reach
+    reported: pl.DataFrame  # document_id, event_id: what the changed documents report now
+    events: pl.Series  # imploded ids of every event merged again
+    documents: pl.Series  # imploded ids of the documents whose rows are replaced
+
+
+def _compile(changes: _Changes) -> _Compiled | None:
+    """3. compile: the changed documents' documents, claims and mentions rows, and every event
+    they report or used to report, merged again from every document that reports it."""
+    batch, view = changes.batch, changes.view
+    differs = changes.differs
     changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
     mine = pl.col(KEY).is_in(changed_keys)
     new: dict[str, pl.DataFrame] = {
         name: typed_table(name, batch.frames[name].filter(mine)) for name in BY_DOCUMENT
     }
     reported = batch.frames["events"].filter(mine).select("document_id", "event_id")
-    touched = set(old_events.get_column("event_id").to_list())
+    touched = set(changes.old_events.get_column("event_id").to_list())
     touched |= set(reported.get_column("event_id").to_list())
     event_list = pl.Series(sorted(touched), dtype=pl.String).implode()
     try:
@@ -276,12 +352,22 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
         taking_part = view.rows("event_actors", pl.col("event_id").is_in(event_list)).drop(KEY)
     except (OSError, pl.exceptions.PolarsError):
         return None
+    actors, places = changes.actors, changes.places
     new["events"] = typed_table("events", events_table(per_document, taking_part, actors, places))
     new["event_actors"] = typed_table("event_actors", event_actors_table(taking_part))
-
-    # Which files each table loses rows from, and which it gains rows in.
+    old_ids = changes.gone.get_column("document_id")
     removed_docs = pl.concat([old_ids, new["documents"].get_column("document_id")]).implode()
-    old_parts = {name: set(gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
+    return _Compiled(mine, new, reported, event_list, removed_docs)
+
+
+def _validate(
+    final: Path, state: BuildState, changes: _Changes, compiled: _Compiled
+) -> dict[str, dict[str, pl.DataFrame]] | None:
+    """4. validate: each monthly file the changes touch, as it will be written ({table: {file:
+    rows}}; no rows: the file is no longer needed), against its table's Pandera contract."""
+    new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
+    # Which files each table loses rows from, and which it gains rows in.
+    old_parts = {name: set(changes.gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
         name: set(
             state.events.filter(pl.col("event_id").is_in(event_list)).get_column(PART).to_list()
         )
@@ -315,9 +401,24 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
             failures += validate_frame(name, part)
             files[file] = part
         parts[name] = files
-    if failures:
-        return None
+    return None if failures else parts
 
+
+def _write_update(
+    layout: Layout,
+    final: Path,
+    out: Path,
+    version: str,
+    where: Path,
+    state: BuildState,
+    changes: _Changes,
+    compiled: _Compiled,
+    parts: dict[str, dict[str, pl.DataFrame]],
+) -> Written:
+    """5. write: the new release directory (untouched files linked from the last one), then the
+    state of this build."""
+    batch, differs, mine = changes.batch, changes.differs, compiled.mine
+    new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
     documents = pl.concat(
         [
             state.documents.filter(~pl.col("file").is_in(differs.get_column("file").implode())),
@@ -340,7 +441,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     ).sort("event_id")
     reports = (
         pl.concat(
-            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), reported],
+            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), compiled.reported],
             how="vertical",
         )
         .unique()
@@ -348,7 +449,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     )
     meta = {**state.meta, "release": _signatures(final)}
     BuildState(meta, documents, events, reports).save(where)
-    return Rebuilt(validation, written, _rows_per_table(final), differs.height, [])
+    return written
 
 
 def _document_rows(files: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
