@@ -270,8 +270,14 @@ def build(
         raise typer.Exit(1)
     assert result.written is not None
     _print_tables(result.rows)
-    if result.changed == 0:
+    if result.changed == 0 and result.written.unchanged:
         typer.echo("No document changed since the last build.", err=True)
+    elif result.changed == 0:
+        typer.echo(
+            "The registries changed since the last build: only their tables and the months of "
+            "the events they reach were rewritten.",
+            err=True,
+        )
     elif result.changed is not None:
         typer.echo(
             f"{result.changed} document(s) changed since the last build: only the months they "

@@ -223,6 +223,14 @@ def assemble_tables(
     return {table.name: typed_table(table.name, tables[table.name]) for table in TABLES}
 
 
+def registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
+    """The actors and places tables, typed and sorted."""
+    return {
+        "actors": typed_table("actors", _registry_frame(TABLES_BY_NAME["actors"], actors.actors)),
+        "places": typed_table("places", _registry_frame(TABLES_BY_NAME["places"], places.places)),
+    }
+
+
 def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Rows of a release table with exactly its columns and types, sorted by primary key."""
     table = TABLES_BY_NAME[name]
