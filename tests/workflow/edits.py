@@ -121,7 +121,9 @@ def edit_entry(root: Path, kind: str, pick: int) -> None:
             target = unused[pick % len(unused)]
             replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
         return
-    used = ids_in(root, rf"synthetic-{what}-\d+")
+    # A named entry still in the registry (an earlier edit may have renamed or removed it).
+    defined = set(re.findall(rf"  - id: (synthetic-{what}-\d+)\n", text))
+    used = sorted(set(ids_in(root, rf"synthetic-{what}-\d+")) & defined)
     if not used:
         return
     target = used[pick % len(used)]
