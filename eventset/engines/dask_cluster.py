@@ -16,6 +16,7 @@ a hostile file is refused on a worker exactly as it is here.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -30,10 +31,29 @@ from eventset.validation.runner import ChunkResult, Reader, Task, process_chunk,
 # Events are merged in this many parts per worker: enough to balance the load, few enough that
 # a task's overhead (a few milliseconds) stays small beside its work.
 _PARTS_PER_WORKER = 4
+# Chunks (of 256 documents) submitted ahead per worker: enough to keep every worker busy while
+# this process reads results in order.
+_CHUNKS_AHEAD_PER_WORKER = 4
 
 
 class EngineError(Exception):
-    """The cluster cannot run this build (not reachable, workers on other code)."""
+    """The cluster cannot run this build (not reachable, workers on other code, lost)."""
+
+
+def _result(future: Any) -> ChunkResult:
+    """A chunk's result; a worker lost for good (Dask retries a task on another worker first)
+    or a lost connection is the cluster's failure, said as such, not a traceback."""
+    from distributed import KilledWorker
+
+    try:
+        result: ChunkResult = future.result()
+    except (KilledWorker, OSError) as err:
+        raise EngineError(
+            f"the Dask cluster failed while processing documents ({type(err).__name__}); its "
+            "workers' logs say why (often a worker past its memory limit)"
+        ) from err
+    future.release()
+    return result
 
 
 def _read_url(base: str, root: str) -> Reader:
@@ -93,18 +113,22 @@ class DaskEngine:
             return
         # Sent once to every worker, not with every task (a list: Dask scatters a set's items).
         [shared] = self.client.scatter([known], broadcast=True)
-        futures = self.client.map(
-            _chunk_task,
-            chunks,
-            known=shared,
-            version=version,
-            url=self.corpus_url,
-            root=self.root,
-            pure=False,
-        )
-        for future in futures:
-            yield future.result()
-            future.release()  # the worker may drop it now: memory stays bounded by what is left
+
+        def submit(chunk: list[Task]) -> Any:
+            return self.client.submit(
+                _chunk_task, chunk, shared, version, self.corpus_url, self.root, pure=False
+            )
+
+        # A window of tasks ahead of the one taken next, not the whole corpus at once: results
+        # wait on the workers only until their turn, so neither the workers nor this process
+        # ever hold more than the window's chunks (and the results stay in the chunks' order).
+        window = self.workers * _CHUNKS_AHEAD_PER_WORKER
+        pending = deque(submit(chunk) for chunk in chunks[:window])
+        for chunk in chunks[window:]:
+            yield _result(pending.popleft())
+            pending.append(submit(chunk))
+        while pending:
+            yield _result(pending.popleft())
 
     def merge_events(
         self,

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from eventset.engines import dask_cluster
 from eventset.engines.dask_cluster import DaskEngine, EngineError
 from eventset.pipeline import BuildResult, Engine, build
 from eventset.synth import write_corpus
 
 distributed = pytest.importorskip("distributed")
 
-DOCUMENTS = 600  # several chunks per worker (runner._CHUNK documents a chunk)
+DOCUMENTS = 600  # three chunks (runner._CHUNK documents a chunk)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +57,10 @@ def _on(engine: DaskEngine) -> Engine:
 
 
 def test_the_release_is_byte_identical_to_the_local_build(
-    corpus: Path, client: object, tmp_path: Path
+    corpus: Path, client: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # One chunk ahead per worker: the window of tasks slides over the chunks.
+    monkeypatch.setattr(dask_cluster, "_CHUNKS_AHEAD_PER_WORKER", 1)
     local = build(corpus, tmp_path / "local", "1.0.0", cache=False)
     engine = DaskEngine(client, str(corpus))
     assert engine.workers == 2
@@ -119,3 +122,12 @@ def test_workers_on_other_code_are_refused(client: object, corpus: Path) -> None
 
     with pytest.raises(EngineError, match="another version of eventset"):
         DaskEngine(Elsewhere(), str(corpus))
+
+
+def test_a_lost_worker_is_the_clusters_failure_not_a_traceback() -> None:
+    class Lost:
+        def result(self) -> None:
+            raise distributed.KilledWorker("task", "tcp://worker:1", 3)
+
+    with pytest.raises(EngineError, match="cluster failed"):
+        dask_cluster._result(Lost())
