@@ -60,12 +60,14 @@ def _read_url(base: str, root: str) -> Reader:
     """A reader of the repository's files under `base` (an fsspec URL) instead of `root`."""
 
     def read(path: str | None, limit: int) -> bytes | None:
-        if path is None:
-            return None
+        if path is None or not path.startswith(root.rstrip("/") + "/"):
+            return None  # no seed, or (never in a build) a file outside the repository
         import fsspec
 
         try:
-            with fsspec.open(base.rstrip("/") + path.removeprefix(root), "rb") as handle:
+            with fsspec.open(
+                base.rstrip("/") + path.removeprefix(root.rstrip("/")), "rb"
+            ) as handle:
                 data: bytes = handle.read(limit + 1)  # enough to prove a file over the limit
                 return data
         except OSError:

@@ -131,3 +131,38 @@ def test_a_lost_worker_is_the_clusters_failure_not_a_traceback() -> None:
 
     with pytest.raises(EngineError, match="cluster failed"):
         dask_cluster._result(Lost())
+
+
+def test_the_command_line(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--scheduler without --engine dask is a usage error; a scheduler that does not answer is
+    said in one line, with no traceback."""
+    import dask
+    from typer.testing import CliRunner
+
+    from eventset.cli import app
+
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
+    runner = CliRunner()
+    build_args = ["build", "--root", str(repo), "--out", str(tmp_path / "out")]
+    alone = runner.invoke(app, [*build_args, "--scheduler", "tcp://127.0.0.1:9"])
+    assert alone.exit_code == 2
+    assert "--engine dask" in alone.output
+    with dask.config.set({"distributed.comm.timeouts.connect": "0.5s"}):
+        nobody = runner.invoke(
+            app, [*build_args, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+        )
+    assert nobody.exit_code == 1, nobody.output
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in nobody.output
+    assert "Traceback" not in nobody.output
+
+
+def test_the_url_reader_reads_only_under_the_root_and_within_the_limit(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    (mirror / "data").mkdir(parents=True)
+    (mirror / "data" / "a.yaml").write_bytes(b"x" * 100)
+    read = dask_cluster._read_url(mirror.as_uri(), "/repo")
+    assert read("/repo/data/a.yaml", 10) == b"x" * 11  # the limit and one byte, no more
+    assert read("/repo/data/a.yaml", 1000) == b"x" * 100
+    assert read("/repo/data/missing.yaml", 10) is None
+    assert read("/repository/data/a.yaml", 10) is None  # not under the root
+    assert read(None, 10) is None
