@@ -21,7 +21,7 @@ from eventset.tables.assemble import assemble_tables, merged_events
 from eventset.validation.cache import KEY
 from eventset.validation.repository import Validation, validate_repository
 
-if TYPE_CHECKING:  # imported by the CLI only when asked for: Dask takes a second to import
+if TYPE_CHECKING:  # a type only: whoever asks for an engine (the CLI) opens it
     from eventset.engines.dask_cluster import DaskEngine
 
 

@@ -83,15 +83,6 @@ def _chunk_task(
     return process_chunk(chunk, known, version, read=read)
 
 
-def _merge_task(
-    per_document: pl.DataFrame,
-    taking_part: pl.DataFrame,
-    actors: ActorRegistry,
-    places: PlaceRegistry,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return merged_events(per_document, taking_part, actors, places)
-
-
 class DaskEngine:
     """A connected Dask client, and the build's parallel steps as its tasks."""
 
@@ -169,7 +160,8 @@ def _merge_registries(
     taking_part: pl.DataFrame,
     registries: tuple[ActorRegistry, PlaceRegistry],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return _merge_task(per_document, taking_part, *registries)
+    """One part's events merged on a worker (the registries are sent once, as one value)."""
+    return merged_events(per_document, taking_part, *registries)
 
 
 def _part_of(event_id: pl.Expr, parts: int) -> pl.Expr:
