@@ -18,10 +18,11 @@ from eventset.engines import dask_cluster
 from eventset.engines.dask_cluster import DaskEngine, EngineError
 from eventset.pipeline import BuildResult, Engine, build
 from eventset.synth import write_corpus
+from eventset.validation import runner
 
 distributed = pytest.importorskip("distributed")
 
-DOCUMENTS = 600  # three chunks (runner._CHUNK documents a chunk)
+DOCUMENTS = 300
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,8 @@ def _on(engine: DaskEngine) -> Engine:
 def test_the_release_is_byte_identical_to_the_local_build(
     corpus: Path, client: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # One chunk ahead per worker: the window of tasks slides over the chunks.
+    # Five chunks, one ahead per worker: the window of tasks slides over the chunks.
+    monkeypatch.setattr(runner, "_CHUNK", 64)
     monkeypatch.setattr(dask_cluster, "_CHUNKS_AHEAD_PER_WORKER", 1)
     local = build(corpus, tmp_path / "local", "1.0.0", cache=False)
     engine = DaskEngine(client, str(corpus))
