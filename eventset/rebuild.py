@@ -249,7 +249,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     if changes is None or not _check(layout, changes):
         return None
     validation = changes.validation
-    if changes.differs.is_empty() and changes.edit.empty:
+    if changes.differs.is_empty() and changes.same_registries:
         return Rebuilt(validation, Written(final, unchanged=True), _rows_per_table(final), 0, [])
     compiled = _compile(changes)
     if compiled is None:
@@ -290,6 +290,9 @@ class _Changes:
     old_events: pl.DataFrame  # document_id, event_id: what they reported
     edit: RegistryEdit  # the registry entries edited since
     registry_events: set[str]  # the events of the last release the edit can change
+    # The registry files are the same bytes. Edited in nothing the tables show (a comment), they
+    # still change the manifest's inputs_sha256, so the release is written again.
+    same_registries: bool
 
 
 def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
@@ -357,6 +360,7 @@ def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
         old_events,
         edit,
         registry_events,
+        state.meta.get("registries") == registries_digest(layout),
     )
 
 

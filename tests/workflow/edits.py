@@ -82,6 +82,9 @@ def edit(root: Path, held: Path, kind: str, pick: int) -> None:
             replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
     elif kind in ENTRY_EDITS:
         edit_entry(root, kind, pick)
+    elif kind == "registry_comment":  # no entry changes; the registry's bytes (and hash) do
+        registry = root / "data" / ("actors.yaml" if pick % 2 else "places.yaml")
+        registry.write_text(registry.read_text(encoding="utf-8") + f"# note {pick}\n", "utf-8")
 
 
 # Edits of one registry entry that keep every id: what each changes is a column of the actors or
@@ -145,7 +148,7 @@ EDITS = st.lists(
             [
                 "add", "delete", "event_date", "event_id", "claim_id", "unknown_actor",
                 "broken_yaml", "rename_actor", "remove_actor", "rename_place", "remove_place",
-                "summary", "published", "touch", *ENTRY_EDITS,
+                "summary", "published", "touch", "registry_comment", *ENTRY_EDITS,
             ]
         ),
         st.integers(min_value=0, max_value=10_000),

@@ -244,3 +244,16 @@ def test_registry_entry_edits_update_the_release(root: Path, tmp_path: Path) -> 
         }
         assert f"{ENTRY_EDITS[kind][0]}s" in rewritten, kind
         assert not rewritten & {"documents", "claims", "mentions"}, kind
+
+
+def test_a_comment_in_a_registry_changes_the_inputs_hash_only(root: Path, tmp_path: Path) -> None:
+    """No entry changed: no table file is written again, but the manifest names the inputs it
+    was built from, as the full build's does."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    parquet = {p: p.stat().st_ino for p in first.written.path.rglob("*.parquet")}
+    edit(root, tmp_path / "held", "registry_comment", 1)
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 0 and again.written is not None and not again.written.unchanged
+    assert _release_bytes(again) == _release_bytes(full)
+    assert {p: p.stat().st_ino for p in first.written.path.rglob("*.parquet")} == parquet
