@@ -7,9 +7,12 @@ dataset. Commands run as subprocesses, each with a fresh document cache unless t
 about the cache. Peak RSS is the largest process of the command (`ru_maxrss` from wait4).
 Per corpus size: the libyaml floor (every annotation loaded with PyYAML's CSafeLoader in one
 process), a cold build, a rebuild after editing one annotation, `validate FILE` of that file,
-and `validate --changed --base HEAD` in a fresh clone with no cache; then `eventset --help` and
-the growth between the two largest sizes. --extras adds the Pandera, loader and frictionless
-rows. Prints a Markdown table with each row's target and whether it was met.
+`validate --changed --base HEAD` in a fresh clone with no cache, and a rebuild after editing one
+place's registry entry; then `eventset --help` and the growth between the two largest sizes.
+The warm cases are medians of three. --extras adds the Pandera, loader and frictionless rows.
+Prints a Markdown table with each row's target and whether it was met, and beside every figure
+the floor of its corpus measured in this run, the 1-minute load average over the case and the
+commit measured ("+dirty" with uncommitted changes).
 """
 
 from __future__ import annotations
@@ -53,6 +56,20 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
     return wall, usage.ru_maxrss / 1024, stdout
 
 
+def commit_of() -> str:
+    """The commit being measured (with "+dirty" when the worktree has uncommitted changes)."""
+    where = ["git", "-C", str(HERE.parent)]
+    head = subprocess.run(
+        [*where, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+    )
+    if head.returncode:
+        return "unknown"
+    dirty = subprocess.run(
+        [*where, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    )
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -62,6 +79,20 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "bench@example.invalid",
 }
 Row = tuple[str, str, str, str]  # case, measured, memory or ratio, target and verdict
+
+
+class Rows(list[tuple[str, ...]]):
+    """The rows of the table, each with what it was measured beside: the libyaml floor of the
+    corpus being measured (set by bench_corpus), the machine's 1-minute load average as the case
+    ends (so over the case) and the commit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.floor = ""
+        self.commit = commit_of()
+
+    def add(self, row: Row) -> None:
+        self.append((*row, self.floor, f"{os.getloadavg()[0]:.1f}", self.commit))
 
 
 def _git(*args: str) -> None:
@@ -82,14 +113,14 @@ def _edit(annotation: Path, n: int = 0) -> str:
 REPEATS = 3  # the warm cases are a second or less: each is the median of three edits and runs
 
 
-def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str, float]:
+def bench_corpus(size: int, jobs: int, work: Path, rows: Rows) -> dict[str, float]:
     root = work / f"corpus-{size}"
     if not root.exists():
         start = time.perf_counter()
         subprocess.run(
             [*EVENTSET, "synth", "--out", str(root), "--docs", str(size), "--seed", "1"], check=True
         )
-        rows.append((f"synth {size:,} docs", f"{time.perf_counter() - start:.1f} s", "", ""))
+        rows.add((f"synth {size:,} docs", f"{time.perf_counter() - start:.1f} s", "", ""))
     if not (root / ".git").exists():  # the base commit of the pull-request case (not timed)
         (root / ".gitignore").write_text("dist/\n", encoding="utf-8")
         _git("-C", str(root), "init", "-q", "-b", "main")
@@ -98,9 +129,8 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
 
     _, _, out = run([sys.executable, str(HERE / "libyaml_floor.py"), str(root)])
     floor = json.loads(out)["seconds"]
-    rows.append(
-        (f"libyaml floor {size:,} docs (CSafeLoader, one process)", f"{floor:.1f} s", "", "")
-    )
+    rows.floor = f"{floor:.1f} s ({size:,} docs)"
+    rows.add((f"libyaml floor {size:,} docs (CSafeLoader, one process)", f"{floor:.1f} s", "", ""))
 
     cache = work / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
@@ -109,7 +139,7 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
     build = [*EVENTSET, "build", "--root", str(root), "--jobs", str(jobs)]
     cold, rss, _ = run(build, env)
     ratio = cold / floor
-    rows.append(
+    rows.add(
         (
             f"cold build {size:,} docs (jobs {jobs})",
             f"{cold:.1f} s, {size / cold:,.0f} docs/s",
@@ -130,7 +160,7 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
             validations.append(one)
         warm, rss_warm = sorted(rebuilds)[REPEATS // 2]
         one = sorted(validations)[REPEATS // 2]
-        rows.append(
+        rows.add(
             (
                 f"rebuild after one edit, {size:,} docs (median of {REPEATS})",
                 f"{warm:.2f} s ({', '.join(f'{w:.2f}' for w, _ in rebuilds)})",
@@ -138,7 +168,7 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
                 _verdict(warm < 2, "< 2 s"),
             )
         )
-        rows.append(
+        rows.add(
             (
                 f"validate one changed file, cache warm, {size:,} docs (median of {REPEATS})",
                 f"{one:.2f} s ({', '.join(f'{v:.2f}' for v in validations)})",
@@ -148,6 +178,7 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
         )
     finally:
         annotation.write_text(original, encoding="utf-8")
+    registry_edit = bench_registry_edit(root, build, env, rows, size)
 
     clone = work / f"clone-{size}"  # a fresh clone, as a CI runner checks out a pull request
     shutil.rmtree(clone, ignore_errors=True)
@@ -162,7 +193,7 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
         )
     finally:
         shutil.rmtree(clone, ignore_errors=True)
-    rows.append(
+    rows.add(
         (
             f"validate --changed, fresh clone, no cache, {size:,} docs",
             f"{changed:.2f} s",
@@ -170,15 +201,54 @@ def bench_corpus(size: int, jobs: int, work: Path, rows: list[Row]) -> dict[str,
             _verdict(changed < 15 and changed <= 0.25 * cold, "< 15 s, <= 0.25x cold build"),
         )
     )
-    return {"cold": cold, "warm": warm, "one": one, "changed": changed, "floor": floor}
+    return {
+        "cold": cold,
+        "warm": warm,
+        "one": one,
+        "changed": changed,
+        "floor": floor,
+        "registry": registry_edit,
+    }
 
 
-def bench_help(rows: list[Row]) -> None:
+def bench_registry_edit(
+    root: Path, build: list[str], env: dict[str, str], rows: Rows, size: int
+) -> float:
+    """A rebuild after one place's entry is edited (its name: the events there change), the
+    median of three different edits; the registry is restored after."""
+    places = root / "data" / "places.yaml"
+    original = places.read_text(encoding="utf-8")
+    run(build, env)  # the release is the base: the last edit's rebuild left it current
+    try:
+        timings = []
+        for n in range(REPEATS):
+            target = f"synthetic-place-{n * 7}"
+            edited = original.replace(
+                f'  - id: {target}\n    name: "', f'  - id: {target}\n    name: "Edited {n} ', 1
+            )
+            assert edited != original, target
+            places.write_text(edited, encoding="utf-8")
+            timings.append(run(build, env)[:2])
+        wall, rss = sorted(timings)[REPEATS // 2]
+    finally:
+        places.write_text(original, encoding="utf-8")
+    rows.add(
+        (
+            f"rebuild after one place's registry edit, {size:,} docs (median of {REPEATS})",
+            f"{wall:.2f} s ({', '.join(f'{w:.2f}' for w, _ in timings)})",
+            f"{rss:,.0f} MB",
+            _verdict(wall < 3, "< 3 s"),
+        )
+    )
+    return wall
+
+
+def bench_help(rows: Rows) -> None:
     """`eventset --help` through the installed console script: the best of five (start-up is
     what is measured, not the machine's other load)."""
     script = Path(sys.executable).parent / "eventset"
     times = sorted(run([str(script), "--help"])[0] for _ in range(5))
-    rows.append(
+    rows.add(
         (
             "`eventset --help` (best of 5)",
             f"{times[0]:.2f} s",
@@ -188,11 +258,11 @@ def bench_help(rows: list[Row]) -> None:
     )
 
 
-def bench_pandera(work: Path, rows: list[Row]) -> None:
+def bench_pandera(work: Path, rows: Rows) -> None:
     """Pandera on the largest table vs the same rules as hand-written polars expressions."""
     _, _, out = run([sys.executable, str(HERE / "pandera_vs_polars.py"), "--rows", "1000000"])
     result = json.loads(out)
-    rows.append(
+    rows.add(
         (
             "Pandera vs polars, mentions 1M rows",
             f"{result['pandera_s']:.2f} s vs {result['polars_s']:.2f} s",
@@ -202,15 +272,15 @@ def bench_pandera(work: Path, rows: list[Row]) -> None:
     )
 
 
-def bench_load(work: Path, rows: list[Row]) -> None:
+def bench_load(work: Path, rows: Rows) -> None:
     _, _, out = run(
         [sys.executable, str(HERE / "load_release.py"), "--rows", "1000000", "--work", str(work)]
     )
     result = json.loads(out)
-    rows.append(("load cached release, 1M mention rows", f"{result['load_s']:.2f} s", "", ""))
+    rows.add(("load cached release, 1M mention rows", f"{result['load_s']:.2f} s", "", ""))
 
 
-def bench_frictionless(size: int, work: Path, rows: list[Row]) -> None:
+def bench_frictionless(size: int, work: Path, rows: Rows) -> None:
     """Our `eventset check` vs `frictionless validate` on the same release (with datapackage.json)."""
     out = work / f"release-out-{size}"
     shutil.rmtree(out, ignore_errors=True)
@@ -224,7 +294,7 @@ def bench_frictionless(size: int, work: Path, rows: list[Row]) -> None:
     _, _, output = run([sys.executable, str(HERE / "frictionless_check.py"), str(release)])
     result = json.loads(output)
     if result.get("seconds") is None:
-        rows.append(
+        rows.add(
             (
                 f"check vs frictionless, {size:,} docs",
                 f"ours {ours:.2f} s",
@@ -233,7 +303,7 @@ def bench_frictionless(size: int, work: Path, rows: list[Row]) -> None:
             )
         )
         return
-    rows.append(
+    rows.add(
         (
             f"check vs frictionless validate, {size:,} docs",
             f"ours {ours:.2f} s vs {result['seconds']:.2f} s (valid: {result['valid']})",
@@ -253,14 +323,14 @@ def main() -> None:
     parser.add_argument("--extras", action="store_true", help="Pandera, loader, frictionless rows.")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    rows: list[Row] = []
+    rows = Rows()
     timings = {size: bench_corpus(size, args.jobs, args.work, rows) for size in args.sizes}
     bench_help(rows)
     if len(args.sizes) >= 2:
         small, large = args.sizes[-2], args.sizes[-1]
         ratio = timings[large]["cold"] / timings[small]["cold"]
         factor = large / small
-        rows.append(
+        rows.add(
             (
                 f"growth {small:,} -> {large:,} docs (cold build)",
                 f"{ratio:.1f}x time for {factor:.0f}x docs",
@@ -275,9 +345,12 @@ def main() -> None:
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; ", end="")
     print(f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
-    print("| case | time | memory / ratio | target |\n| --- | --- | --- | --- |")
-    for case, value, extra, target in rows:
-        print(f"| {case} | {value} | {extra} | {target} |")
+    print(
+        "| case | time | memory / ratio | target | floor (this run) | load | commit |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |"
+    )
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ class PlainUsageCommand(TyperCommand):
         return pieces
 
 
+class BuildEngine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class Format(StrEnum):
     human = "human"
     github = "github"
@@ -185,9 +190,38 @@ def build(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Format of validation problems.")
     ] = Format.human,
+    engine: Annotated[
+        BuildEngine,
+        typer.Option(
+            "--engine",
+            help="Where the per-document work and the event merging run: this machine's "
+            "processes, or a Dask cluster (docs/scaling.md).",
+        ),
+    ] = BuildEngine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="<address>",
+            help="With --engine dask: the scheduler (tcp://host:8786); default: a LocalCluster "
+            "of --jobs workers.",
+        ),
+    ] = None,
+    corpus_url: Annotated[
+        str | None,
+        typer.Option(
+            "--corpus-url",
+            metavar="<url>",
+            help="With --engine dask: where workers read the repository (an fsspec URL such as "
+            "s3://bucket/corpus); default: the same paths as here.",
+        ),
+    ] = None,
 ) -> None:
     """Validate the inputs and compile them into dist/eventset-<version>/ (Parquet + codebook + manifest)."""
     _walk_inputs_meanwhile(_root(root))
+    from functools import partial
+
+    from eventset.engines.dask_cluster import EngineError, dask_engine  # Dask only once started
     from eventset.pipeline import build as run_build
     from eventset.release.version import DEV_VERSION, Version
     from eventset.release.write import ReleaseExistsError
@@ -196,12 +230,23 @@ def build(
     if version != DEV_VERSION and not Version.is_valid(version):
         typer.echo(f"error: version {version!r} is not X.Y.Z (or {DEV_VERSION}).", err=True)
         raise typer.Exit(2)
+    if engine is BuildEngine.local and (scheduler is not None or corpus_url is not None):
+        typer.echo("error: --scheduler and --corpus-url need --engine dask.", err=True)
+        raise typer.Exit(2)
     base = _root(root)
+    cluster = None
+    if engine is BuildEngine.dask:
+        cluster = partial(dask_engine, scheduler, jobs, str(base.resolve()), corpus_url)
     try:
         result = run_build(
-            base, (out or base / "dist").resolve(), version, jobs=jobs, progress=True
+            base,
+            (out or base / "dist").resolve(),
+            version,
+            jobs=jobs,
+            progress=True,
+            engine=cluster,
         )
-    except ReleaseExistsError as err:
+    except (ReleaseExistsError, EngineError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1) from None
     if not result.validation.ok:
@@ -225,8 +270,14 @@ def build(
         raise typer.Exit(1)
     assert result.written is not None
     _print_tables(result.rows)
-    if result.changed == 0:
+    if result.changed == 0 and result.written.unchanged:
         typer.echo("No document changed since the last build.", err=True)
+    elif result.changed == 0:
+        typer.echo(
+            "The registries changed since the last build: only their tables and the months of "
+            "the events they reach were rewritten.",
+            err=True,
+        )
     elif result.changed is not None:
         typer.echo(
             f"{result.changed} document(s) changed since the last build: only the months they "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -15,9 +18,12 @@ from eventset.release.version import DEV_VERSION
 from eventset.release.write import ExtraFiles, Written, write_release
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
-from eventset.tables.assemble import assemble_tables
+from eventset.tables.assemble import assemble_tables, merged_events
 from eventset.validation.cache import KEY
 from eventset.validation.repository import Validation, validate_repository
+
+if TYPE_CHECKING:  # a type only: whoever asks for an engine (the CLI) opens it
+    from eventset.engines.dask_cluster import DaskEngine
 
 
 @dataclass
@@ -45,7 +51,10 @@ def build(
     cache: bool = True,
     progress: bool = False,
     extra_files: ExtraFiles | None = None,
+    engine: Engine | None = None,
 ) -> BuildResult:
+    """The release of `root` in `out`. `engine`: where the full build's per-document work and
+    event merging run (default: here, with `jobs` processes); see docs/scaling.md."""
     remove_leftovers(out)  # first: a release a killed build left retired is put back
     incremental = cache and extra_files is None and version == DEV_VERSION
     if incremental:
@@ -57,7 +66,35 @@ def build(
                 rows=rebuilt.rows,
                 changed=rebuilt.changed,
             )
-    validation = validate_repository(root, jobs=jobs, cache=cache, progress=progress)
+    if engine is None:
+        return _full_build(root, out, version, jobs, cache, progress, extra_files, None)
+    with engine() as cluster:
+        return _full_build(root, out, version, jobs, cache, progress, extra_files, cluster)
+
+
+# Opens an engine for the full build only (an update after an edit needs none), e.g.
+# engines.dask_cluster.dask_engine with its arguments bound.
+Engine = Callable[[], AbstractContextManager["DaskEngine"]]
+
+
+def _full_build(
+    root: Path,
+    out: Path,
+    version: str,
+    jobs: int,
+    cache: bool,
+    progress: bool,
+    extra_files: ExtraFiles | None,
+    cluster: DaskEngine | None,
+) -> BuildResult:
+    incremental = cache and extra_files is None and version == DEV_VERSION
+    validation = validate_repository(
+        root,
+        jobs=jobs,
+        cache=cache,
+        progress=progress,
+        chunk_map=cluster.map_chunks if cluster is not None else None,
+    )
     result = BuildResult(validation)
     if not validation.ok or validation.actors is None or validation.places is None:
         return result
@@ -72,7 +109,8 @@ def build(
         .join(validation.files, on=KEY)
     )
     reports = frames["events"].select("document_id", "event_id")
-    result.tables = assemble_tables(frames, validation.actors, validation.places)
+    merge = cluster.merge_events if cluster is not None else merged_events
+    result.tables = assemble_tables(frames, validation.actors, validation.places, merge)
     del frames
     for name, frame in result.tables.items():
         result.failures += validate_frame(name, frame)

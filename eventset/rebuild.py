@@ -10,16 +10,20 @@ which touches only what the changed documents can reach:
    claim id with them, old or new (validation.indexed.CorpusView);
 3. compile: their documents, claims and mentions rows, and every event they report or used to
    report, merged again from every document that reports it;
-4. validate: each rewritten file against its table's Pandera contract;
+4. validate: the files each table rewrites, together, against its Pandera contract;
 5. write: a new release directory in which the files of untouched months are hard links to the
    last release's, and the manifest reuses their checksums.
 
+An edit of the registries is an edit too: the entries edited since (tables/registry_edits.py)
+reach their registry's table and the events at a place or with an actor they change, which are
+merged again like the events of a changed document.
+
 What the last build wrote is kept beside the cache (the build's state: each document's key,
 document id and month; each event's month; which document reports which event; the stat
-signature of every release file). Anything this path cannot vouch for returns None and the
-full build runs instead: no state, another version of the code, a registry changed (it reaches
-every event), the release directory touched since, many documents changed, or any problem at
-all (the full build reports problems with their context). A property test holds this path to
+signature of every release file; the registry files). Anything this path cannot vouch for
+returns None and the full build runs instead: no state, another version of the code, the
+release directory touched since, many documents changed, or any problem at all (the full build
+reports problems with their context). A property test holds this path to
 the full build: the same edits give byte-identical releases.
 """
 
@@ -37,6 +41,7 @@ from typing import Any
 import polars as pl
 
 from eventset.inputs.layout import Layout
+from eventset.inputs.parse import parse_model
 from eventset.release.manifest import (
     MANIFEST,
     TABLE_PART,
@@ -63,16 +68,31 @@ from eventset.release.write import (
     write_parquet,
 )
 from eventset.schema.contracts import TableFailure, typed_frame, validate_frame
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
-from eventset.tables.assemble import event_actors_table, events_table, typed_table
+from eventset.tables.assemble import (
+    event_actors_table,
+    events_table,
+    registry_tables,
+    typed_table,
+)
+from eventset.tables.registry_edits import RegistryEdit, registry_edit
 from eventset.validation.cache import KEY, code_version, default_cache_dir
+from eventset.validation.corpus_checks import Registries
 from eventset.validation.indexed import CorpusView
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
-from eventset.validation.runner import corpus_snapshot, merge_batches, run_documents, split_listing
+from eventset.validation.runner import (
+    Batch,
+    corpus_snapshot,
+    merge_batches,
+    run_documents,
+    split_listing,
+)
 
 # Beyond this many documents changed, the full build (with its worker processes) is as fast.
 MAX_CHANGED = 500
-_STATE_FORMAT = 1
+_STATE_FORMAT = 2  # 2: with the registry files
+REGISTRIES = ("actors", "places")
 _DOCUMENTS = pl.Schema(
     {
         "file": pl.String(),
@@ -102,9 +122,17 @@ def _signatures(final: Path) -> dict[str, str]:
 
 
 def registries_digest(layout: Layout) -> str:
+    return _digest(_registry_bytes(layout))
+
+
+def _registry_bytes(layout: Layout) -> dict[str, bytes]:
+    return {"actors": layout.actors.read_bytes(), "places": layout.places.read_bytes()}
+
+
+def _digest(registries: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
-    for path in (layout.actors, layout.places):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in ("actors", "places"):
+        digest.update(hashlib.sha256(registries[name]).digest())
     return digest.hexdigest()
 
 
@@ -116,6 +144,9 @@ class BuildState:
     documents: pl.DataFrame  # _DOCUMENTS: one row per document of the release
     events: pl.DataFrame  # event_id, _part
     reports: pl.DataFrame  # document_id, event_id: which document reports which event
+    # The registry files the release was built from ("actors", "places": their bytes), so that
+    # an edit of them can be told entry by entry (tables/registry_edits.py).
+    registries: dict[str, bytes]
 
     def save(self, directory: Path) -> None:
         """Written beside, then renamed into place: a state is whole or absent."""
@@ -126,6 +157,8 @@ class BuildState:
             self.documents.write_ipc(staging / "documents.arrow")
             self.events.write_ipc(staging / "events.arrow")
             self.reports.write_ipc(staging / "reports.arrow")
+            for name, raw in self.registries.items():
+                (staging / f"{name}.yaml").write_bytes(raw)
             forget(directory)
             staging.rename(directory)
         finally:
@@ -138,13 +171,16 @@ class BuildState:
             documents = pl.read_ipc(directory / "documents.arrow")
             events = pl.read_ipc(directory / "events.arrow")
             reports = pl.read_ipc(directory / "reports.arrow")
+            registries = {name: (directory / f"{name}.yaml").read_bytes() for name in REGISTRIES}
         except (OSError, ValueError, pl.exceptions.PolarsError):
             return None
         if not isinstance(meta, dict) or meta.get("format") != _STATE_FORMAT:
             return None
         if documents.schema != _DOCUMENTS:
             return None
-        return BuildState(meta, documents, events, reports)
+        if _digest(registries) != meta.get("registries"):
+            return None
+        return BuildState(meta, documents, events, reports, registries)
 
 
 def forget(directory: Path) -> None:
@@ -171,10 +207,11 @@ def state_of(
         on="document_id",
         how="inner",
     ).join(document_parts(documents), on="document_id", how="left")
+    registries = _registry_bytes(layout)
     meta = {
         "format": _STATE_FORMAT,
         "code_version": code_version(),
-        "registries": registries_digest(layout),
+        "registries": _digest(registries),
         "release": _signatures(final),
     }
     return BuildState(
@@ -182,6 +219,7 @@ def state_of(
         docs.select(list(_DOCUMENTS)).sort("file"),
         event_parts(events).sort("event_id"),
         reports.select("document_id", "event_id").unique().sort("document_id", "event_id"),
+        registries,
     )
 
 
@@ -196,27 +234,86 @@ class Rebuilt:
 
 def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     """The release of `root` in `out`, updated for what changed since the last build; None when
-    only a full build can say (see the module's docstring)."""
+    only a full build can say (see the module's docstring). The steps of `pipeline.build`,
+    each over what the changes reach."""
     if version != DEV_VERSION:
         return None  # a numbered release is written once, whole
     layout = Layout(root)
     final = out / f"eventset-{version}"
     where = state_directory(layout.root, final)
+    state = _base(final, where)
+    if state is None:
+        return None
+    changes = _load(layout, final, state)
+    if changes is None or not _check(layout, changes):
+        return None
+    validation = changes.validation
+    if changes.differs.is_empty() and changes.same_registries:
+        written = _write_metadata(layout, final, out, version, where, state)
+        return Rebuilt(validation, written, _rows_per_table(final), 0, [])
+    compiled = _compile(changes)
+    if compiled is None:
+        return None
+    parts = _validate(final, state, changes, compiled)
+    if parts is None:
+        return None
+    written = _write_update(layout, final, out, version, where, state, changes, compiled, parts)
+    return Rebuilt(validation, written, _rows_per_table(final), changes.differs.height, [])
+
+
+def _base(final: Path, where: Path) -> BuildState | None:
+    """The state of the last build, when its release can be the base of this one."""
     state = BuildState.load(where)
     if state is None or state.meta.get("code_version") != code_version():
         return None
     try:
-        if state.meta.get("registries") != registries_digest(layout):
-            return None
         if state.meta.get("release") != _signatures(final):
             return None  # the release directory was touched since: it cannot be the base
     except OSError:
         return None
+    return state
+
+
+@dataclass
+class _Changes:
+    """The corpus now, against the last build: what step 1 (load) found."""
+
+    validation: Validation
+    registries: Registries
+    actors: ActorRegistry
+    places: PlaceRegistry
+    unchanged: list[str]  # keys of the documents whose files are unchanged since the snapshot
+    batch: Batch  # the documents parsed now
+    differs: pl.DataFrame  # file, KEY, KEY_now of each document whose content differs
+    view: CorpusView
+    gone: pl.DataFrame  # the state's rows of the documents that differ
+    old_events: pl.DataFrame  # document_id, event_id: what they reported
+    edit: RegistryEdit  # the registry entries edited since
+    registry_events: set[str]  # the events of the last release the edit can change
+    # The registry files are the same bytes. Edited in nothing the tables show (a comment), they
+    # still change the manifest's inputs_sha256, so the release is written again.
+    same_registries: bool
+
+
+def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
+    """1. load: the registries and the entries edited since, the listing, the documents whose
+    files changed since the snapshot parsed again, and those whose content differs from the
+    last release's."""
     validation = Validation()
     registries = load_registries(layout, validation)
     listing = list_inputs(layout, validation)
     actors, places = validation.actors, validation.places
     if not validation.ok or actors is None or places is None:
+        return None
+    edit = _registry_edit(layout, state, actors, places)
+    if edit is None:
+        return None
+    try:  # the events of the last release at a place or with an actor the edit reaches
+        registry_events = edit.events(
+            pl.scan_parquet(final / "events" / "*.parquet"),
+            pl.scan_parquet(final / "event_actors" / "*.parquet"),
+        )
+    except (OSError, pl.exceptions.PolarsError):
         return None
     snapshot = corpus_snapshot(default_cache_dir(), layout.root)
     index = snapshot.load_index()
@@ -250,48 +347,109 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
     old_ids = gone.get_column("document_id")
     old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))
-    try:
-        validation.problems += view.corpus_problems(
-            registries, layout, old_events.get_column("event_id").to_list()
-        )
-    except (OSError, pl.exceptions.PolarsError):
-        return None
-    if validation.problems:
-        return None  # the full build reports them, each with its context
-    if differs.is_empty():
-        # No document changed, but the metadata may have (a commit that changed none): the
-        # manifest is written again as a full build would write it, every table file linked.
-        origin = provenance(layout, state.documents)
-        manifest = read_manifest(final)
-        if all(manifest.get(key) == value for key, value in origin.items()):
-            written = Written(final, unchanged=True)
-        else:
-            forget(where)
-            written = _write(final, out, version, {}, origin)
-            meta = {**state.meta, "release": _signatures(final)}
-            BuildState(meta, state.documents, state.events, state.reports).save(where)
-        return Rebuilt(validation, written, _rows_per_table(final), 0, [])
+    return _Changes(
+        validation,
+        registries,
+        actors,
+        places,
+        unchanged,
+        batch,
+        differs,
+        view,
+        gone,
+        old_events,
+        edit,
+        registry_events,
+        state.meta.get("registries") == registries_digest(layout),
+    )
 
+
+def _registry_edit(
+    layout: Layout, state: BuildState, actors: ActorRegistry, places: PlaceRegistry
+) -> RegistryEdit | None:
+    """The entries edited since the last build (none when the files are the same bytes); None
+    when the last build's registries cannot be read as such."""
+    if state.meta.get("registries") == registries_digest(layout):
+        return registry_edit((actors, places), (actors, places))
+    old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
+    old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
+    if old_actors is None or old_places is None:
+        return None
+    return registry_edit((old_actors, old_places), (actors, places))
+
+
+def _check(layout: Layout, changes: _Changes) -> bool:
+    """2. check: the changed documents' own problems, and the corpus checks over every document
+    that shares an event or claim id with them, before or after the edit. Any problem: False
+    (the full build reports it, with its context)."""
+    validation, edit = changes.validation, changes.edit
+    # An entry removed from a registry: the documents that still name it are wrong (E401/E402).
+    kind, ref_id = pl.col("kind"), pl.col("id")
+    removed = ((kind == "actor") & ref_id.is_in(sorted(edit.removed_actors))) | (
+        (kind == "place") & ref_id.is_in(sorted(edit.removed_places))
+    )
+    try:
+        validation.problems += changes.view.corpus_problems(
+            changes.registries, layout, changes.old_events.get_column("event_id").to_list()
+        )
+        if edit.removed_actors or edit.removed_places:
+            named = changes.view.rows("references", removed).height
+            return named == 0 and not validation.problems
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+    return not validation.problems
+
+
+@dataclass
+class _Compiled:
+    """Step 3's rows: the changed documents' and those of every event they reach."""
+
+    mine: pl.Expr  # rows of the changed documents (their current keys)
+    tables: dict[str, pl.DataFrame]  # the new rows of every table the changes reach
+    reported: pl.DataFrame  # document_id, event_id: what the changed documents report now
+    events: pl.Series  # imploded ids of every event merged again
+    documents: pl.Series  # imploded ids of the documents whose rows are replaced
+
+
+def _compile(changes: _Changes) -> _Compiled | None:
+    """3. compile: the changed documents' documents, claims and mentions rows; every event
+    they report or used to report, or that an edited registry entry reaches, merged again from
+    every document that reports it; an edited registry's table."""
+    batch, view = changes.batch, changes.view
+    differs = changes.differs
     changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
     mine = pl.col(KEY).is_in(changed_keys)
     new: dict[str, pl.DataFrame] = {
         name: typed_table(name, batch.frames[name].filter(mine)) for name in BY_DOCUMENT
     }
     reported = batch.frames["events"].filter(mine).select("document_id", "event_id")
-    touched = set(old_events.get_column("event_id").to_list())
-    touched |= set(reported.get_column("event_id").to_list())
+    touched = set(changes.old_events.get_column("event_id").to_list())
+    touched |= set(reported.get_column("event_id").to_list()) | changes.registry_events
     event_list = pl.Series(sorted(touched), dtype=pl.String).implode()
     try:
         per_document = view.rows("events", pl.col("event_id").is_in(event_list)).drop(KEY)
         taking_part = view.rows("event_actors", pl.col("event_id").is_in(event_list)).drop(KEY)
     except (OSError, pl.exceptions.PolarsError):
         return None
+    actors, places = changes.actors, changes.places
     new["events"] = typed_table("events", events_table(per_document, taking_part, actors, places))
     new["event_actors"] = typed_table("event_actors", event_actors_table(taking_part))
-
-    # Which files each table loses rows from, and which it gains rows in.
+    edited = {"actors": changes.edit.actors, "places": changes.edit.places}
+    new |= {name: t for name, t in registry_tables(actors, places).items() if edited[name]}
+    old_ids = changes.gone.get_column("document_id")
     removed_docs = pl.concat([old_ids, new["documents"].get_column("document_id")]).implode()
-    old_parts = {name: set(gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
+    return _Compiled(mine, new, reported, event_list, removed_docs)
+
+
+def _validate(
+    final: Path, state: BuildState, changes: _Changes, compiled: _Compiled
+) -> dict[str, dict[str, pl.DataFrame]] | None:
+    """4. validate: each monthly file the changes touch, as it will be written ({table: {file:
+    rows}}; no rows: the file is no longer needed), the files of a table together against its
+    Pandera contract."""
+    new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
+    # Which files each table loses rows from, and which it gains rows in.
+    old_parts = {name: set(changes.gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
         name: set(
             state.events.filter(pl.col("event_id").is_in(event_list)).get_column(PART).to_list()
         )
@@ -322,12 +480,34 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
                 ],
                 how="vertical",
             ).sort(list(table.primary_key))
-            failures += validate_frame(name, part)
             files[file] = part
         parts[name] = files
-    if failures:
-        return None
+        # The table's rewritten files at once: a contract's cost is mostly per call (tens of
+        # milliseconds), and an edit of a place can reach every month of the events.
+        if files:
+            failures += validate_frame(name, pl.concat(list(files.values()), how="vertical"))
+    for name in REGISTRIES:
+        if name in new:  # one file, rewritten whole (an empty one as the full build writes it)
+            failures += validate_frame(name, new[name])
+            parts[name] = {part_file("0"): new[name]}
+    return None if failures else parts
 
+
+def _write_update(
+    layout: Layout,
+    final: Path,
+    out: Path,
+    version: str,
+    where: Path,
+    state: BuildState,
+    changes: _Changes,
+    compiled: _Compiled,
+    parts: dict[str, dict[str, pl.DataFrame]],
+) -> Written:
+    """5. write: the new release directory (untouched files linked from the last one), then the
+    state of this build."""
+    batch, differs, mine = changes.batch, changes.differs, compiled.mine
+    new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
     documents = pl.concat(
         [
             state.documents.filter(~pl.col("file").is_in(differs.get_column("file").implode())),
@@ -346,15 +526,33 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     ).sort("event_id")
     reports = (
         pl.concat(
-            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), reported],
+            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), compiled.reported],
             how="vertical",
         )
         .unique()
         .sort("document_id", "event_id")
     )
+    registries = _registry_bytes(layout)
+    meta = {**state.meta, "release": _signatures(final), "registries": _digest(registries)}
+    BuildState(meta, documents, events, reports, registries).save(where)
+    return written
+
+
+def _write_metadata(
+    layout: Layout, final: Path, out: Path, version: str, where: Path, state: BuildState
+) -> Written:
+    """No document or registry changed, but the metadata may have (a commit that changed
+    none): the manifest is written again as a full build would write it, every table file
+    linked."""
+    origin = provenance(layout, state.documents)
+    manifest = read_manifest(final)
+    if all(manifest.get(key) == value for key, value in origin.items()):
+        return Written(final, unchanged=True)
+    forget(where)
+    written = _write(final, out, version, {}, origin)
     meta = {**state.meta, "release": _signatures(final)}
-    BuildState(meta, documents, events, reports).save(where)
-    return Rebuilt(validation, written, _rows_per_table(final), differs.height, [])
+    BuildState(meta, state.documents, state.events, state.reports, state.registries).save(where)
+    return written
 
 
 def _document_rows(files: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -181,14 +182,13 @@ def test_worker_processes_spool_their_chunks_to_disk(
     cache.mkdir()
     monkeypatch.setenv("EVENTSET_CACHE_DIR", str(cache))
     spooled: list[str] = []
-    real_collect = runner._collect
+    real_map = runner._map_chunks
 
-    def collect(*args: object, **kwargs: object) -> object:
-        found = real_collect(*args, **kwargs)  # type: ignore[arg-type]
-        spooled.extend(str(p) for p in Path(str(args[4])).iterdir())
-        return found
+    def map_chunks(*args: object) -> Iterator[object]:
+        yield from real_map(*args)  # type: ignore[arg-type]
+        spooled.extend(str(p) for p in Path(str(args[4])).iterdir())  # the spool folder
 
-    monkeypatch.setattr(runner, "_collect", collect)
+    monkeypatch.setattr(runner, "_map_chunks", map_chunks)
     pooled = _build(other, "1.0.0", jobs=2).written
     assert alone is not None and pooled is not None
     assert _hashes(alone.path) == _hashes(pooled.path)

@@ -11,7 +11,7 @@ document gives.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -185,17 +185,42 @@ def events_table(
     )
 
 
+# Events and event_actors from the per-document events and event_actors rows: here
+# `merged_events`; on a cluster, the same over partitions by event id (engines/dask_cluster.py).
+MergeEvents = Callable[
+    [pl.DataFrame, pl.DataFrame, ActorRegistry, PlaceRegistry], tuple[pl.DataFrame, pl.DataFrame]
+]
+
+
+def merged_events(
+    per_document: pl.DataFrame,
+    taking_part: pl.DataFrame,
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The events and event_actors tables, typed and sorted. Every row depends only on the rows
+    of its own event, so the rows split by event id and merged part by part are the same."""
+    return (
+        typed_table("events", events_table(per_document, taking_part, actors, places)),
+        typed_table("event_actors", event_actors_table(taking_part)),
+    )
+
+
 def assemble_tables(
-    frames: Mapping[str, pl.DataFrame], actors: ActorRegistry, places: PlaceRegistry
+    frames: Mapping[str, pl.DataFrame],
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+    merge: MergeEvents = merged_events,
 ) -> Tables:
     """The release tables from the corpus's per-document frames (runner.py) and the
     registries, each with exactly its declared columns, sorted by primary key."""
+    events, event_actors = merge(frames["events"], frames["event_actors"], actors, places)
     tables: Tables = {
         "documents": frames["documents"],
         "actors": _registry_frame(TABLES_BY_NAME["actors"], actors.actors),
         "places": _registry_frame(TABLES_BY_NAME["places"], places.places),
-        "events": events_table(frames["events"], frames["event_actors"], actors, places),
-        "event_actors": event_actors_table(frames["event_actors"]),
+        "events": events,
+        "event_actors": event_actors,
         "claims": frames["claims"],
         "mentions": frames["mentions"],
         "countries": countries_table(),
@@ -217,6 +242,14 @@ def countries_table() -> pl.DataFrame:
         for entry in vocabulary("countries").codes
     ]
     return pl.DataFrame(rows, schema=polars_schema(table), strict=False).sort("country")
+
+
+def registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
+    """The actors and places tables, typed and sorted."""
+    return {
+        "actors": typed_table("actors", _registry_frame(TABLES_BY_NAME["actors"], actors.actors)),
+        "places": typed_table("places", _registry_frame(TABLES_BY_NAME["places"], places.places)),
+    }
 
 
 def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:

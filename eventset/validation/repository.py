@@ -32,6 +32,7 @@ from eventset.validation.registry_checks import (
 from eventset.validation.runner import (
     FILES_SCHEMA,
     Batch,
+    ChunkMap,
     DocumentTask,
     empty_frames,
     run_documents,
@@ -209,8 +210,10 @@ def validate_repository(
     jobs: int = 1,
     cache: bool = False,
     progress: bool = False,
+    chunk_map: ChunkMap | None = None,
 ) -> Validation:
     """Validate every input under `root`; with `targets`, report only problems in those files.
+    `chunk_map`: the per-document work on another engine (runner.run_documents).
 
     The whole corpus is always read, because a file is only valid in context: its references
     must resolve and its ids must be unique across every other file. With `cache`, per-document
@@ -228,6 +231,7 @@ def validate_repository(
         cache_dir=default_cache_dir() if cache else None,
         progress=progress,
         signatures=listing.get_column("signature").to_list(),
+        chunk_map=chunk_map,
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))

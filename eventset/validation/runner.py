@@ -14,9 +14,10 @@ import io
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -75,13 +76,18 @@ def corpus_snapshot(cache_dir: Path, root: Path) -> Snapshot:
     return snapshot_for(cache_dir, root, {name: f.schema for name, f in empty_frames().items()})
 
 
-def _read(path: str | None, limit: int) -> bytes | None:
+def read_local(path: str | None, limit: int) -> bytes | None:
+    """At most `limit + 1` bytes of a file of this machine (None: no seed, or unreadable)."""
     if path is None:
         return None
     try:
         return read_bounded(Path(path), limit)
     except OSError:
         return None
+
+
+# How a worker reads a file: at most `limit + 1` bytes, None when it cannot be read.
+Reader = Callable[[str | None, int], bytes | None]
 
 
 # Per-worker state, set once by the pool initializer rather than sent with every chunk.
@@ -96,7 +102,7 @@ def _init(known: frozenset[str], version: str, spool: str | None = None) -> None
 
 
 @dataclass
-class _ChunkResult:
+class ChunkResult:
     reused: dict[str, list[str]] = field(
         default_factory=lambda: {KEY: [], "signature": []}
     )  # in the snapshot
@@ -105,24 +111,40 @@ class _ChunkResult:
     spooled: dict[str, str] = field(default_factory=dict)  # or the files they were written to
 
 
-def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
-    out = _ChunkResult()
+def _process_chunk(chunk: Sequence[Task]) -> ChunkResult:
+    return process_chunk(chunk, _known, _version, _spool)
+
+
+def process_chunk(
+    chunk: Sequence[Task],
+    known: frozenset[str],
+    version: str,
+    spool: str | None = None,
+    read: Reader = read_local,
+) -> ChunkResult:
+    """One chunk's documents processed: the index rows of the new ones and their frames, as
+    Arrow IPC bytes or (with `spool`, a folder this process can write) as files. `known`: the
+    snapshot's keys, whose documents are reused, not processed. It reads the files and calls
+    the pure `process_document`, so it runs the same in this process, a pool's worker or a
+    Dask worker (engines/dask_cluster.py); `read` is how the files are read there, with the
+    same limits."""
+    out = ChunkResult()
     joined: dict[str, Columns] = {
         name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
     }
     for file, annotation_path, seed_path, signature in chunk:
-        raw = _read(annotation_path, DEFAULT_LIMITS.max_bytes)
+        raw = read(annotation_path, DEFAULT_LIMITS.max_bytes)
         if raw is None:
             unread = [problem("E111", file, 1, 1, "Cannot read the file.")]
-            key = cache_key(_version, file, b"\x00unreadable", None)
+            key = cache_key(version, file, b"\x00unreadable", None)
             for name, value in zip(
                 INDEX_SCHEMA, (key, file, problems_to_json(unread), ""), strict=True
             ):
                 out.index[name].append(value)
             continue
-        seed_raw = _read(seed_path, MAX_SEED_BYTES)
-        key = cache_key(_version, file, raw, seed_raw)
-        if key in _known:  # same bytes as a snapshot entry, only the file's stat changed
+        seed_raw = read(seed_path, MAX_SEED_BYTES)
+        key = cache_key(version, file, raw, seed_raw)
+        if key in known:  # same bytes as a snapshot entry, only the file's stat changed
             out.reused[KEY].append(key)
             out.reused["signature"].append(signature)
             continue
@@ -140,8 +162,8 @@ def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
     for name, columns in joined.items():
         if not columns[KEY]:
             continue
-        if _spool is not None:
-            path = f"{_spool}/{chunk_id}.{name}.arrow"
+        if spool is not None:
+            path = f"{spool}/{chunk_id}.{name}.arrow"
             frame_of(name, columns).write_ipc(path)
             out.spooled[name] = path
         else:
@@ -149,6 +171,16 @@ def _process_chunk(chunk: Sequence[Task]) -> _ChunkResult:
             frame_of(name, columns).write_ipc(buffer)
             out.frames[name] = buffer.getvalue()
     return out
+
+
+class ChunkMap(Protocol):
+    """Another engine's way to process chunks (engines/dask_cluster.py): `process_chunk` over
+    every chunk, the results in the chunks' order, so that what a run returns does not depend
+    on where it ran."""
+
+    def __call__(
+        self, chunks: list[list[Task]], known: frozenset[str], version: str
+    ) -> Iterable[ChunkResult]: ...
 
 
 @dataclass
@@ -236,8 +268,10 @@ def run_documents(
     cache_dir: Path | None = None,
     progress: bool = False,
     signatures: Sequence[str] | None = None,
+    chunk_map: ChunkMap | None = None,
 ) -> Batch:
-    """Process (shown name, annotation path, seed path or None) tasks into problems and frames."""
+    """Process (shown name, annotation path, seed path or None) tasks into problems and frames:
+    here or in a process pool of `jobs` workers, or with `chunk_map` on another engine."""
     version = code_version()
     snapshot = corpus_snapshot(cache_dir, root) if cache_dir is not None else None
     cached = snapshot.load() if snapshot is not None else None
@@ -252,7 +286,12 @@ def run_documents(
         dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
         ignore_cleanup_errors=True,  # a frame may still map a file (Windows refuses to delete it)
     ) as spool:
-        new_rows, new_parts = _collect(chunks, jobs, known, version, spool, unchanged, progress)
+        results = (
+            chunk_map(chunks, known, version)
+            if chunk_map is not None
+            else _map_chunks(chunks, jobs, known, version, spool)
+        )
+        new_rows, new_parts = _collect(results, sum(map(len, chunks)), unchanged, progress)
         frames, index, processed, drift = _merge_with_snapshot(
             cached, old_index, unchanged, new_rows, new_parts
         )
@@ -269,11 +308,8 @@ def run_documents(
 
 
 def _collect(
-    chunks: list[list[Task]],
-    jobs: int,
-    known: frozenset[str],
-    version: str,
-    spool: str,
+    results: Iterable[ChunkResult],
+    total: int,
     unchanged: dict[str, list[str]],
     progress: bool,
 ) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]]]:
@@ -283,8 +319,7 @@ def _collect(
     bytes (at 100,000 documents, twice the memory of the frames themselves)."""
     new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
-    results = _map_chunks(chunks, jobs, known, version, spool)
-    for result in _with_progress(results, sum(map(len, chunks)), progress):
+    for result in _with_progress(results, total, progress):
         for col in (KEY, "signature"):
             unchanged[col] += result.reused[col]
         for col in INDEX_SCHEMA:
@@ -327,7 +362,7 @@ def _merge_with_snapshot(
 
 def _map_chunks(
     chunks: list[list[Task]], jobs: int, known: frozenset[str], version: str, spool: str
-) -> Iterator[_ChunkResult]:
+) -> Iterator[ChunkResult]:
     # Starting workers costs about a second (spawn + imports): only worth it for real work.
     if jobs <= 1 or len(chunks) < _POOL_CHUNKS:
         _init(known, version)  # in this process: the frames stay in memory
@@ -345,9 +380,7 @@ def _map_chunks(
         yield from pool.map(_process_chunk, chunks)
 
 
-def _with_progress(
-    results: Iterable[_ChunkResult], total: int, show: bool
-) -> Iterator[_ChunkResult]:
+def _with_progress(results: Iterable[ChunkResult], total: int, show: bool) -> Iterator[ChunkResult]:
     if not show or total < 1000 or not sys.stderr.isatty():
         yield from results
         return

@@ -80,6 +80,66 @@ def edit(root: Path, held: Path, kind: str, pick: int) -> None:
             replace_first(registry, rf"- id: {target}\n", lambda m: f"- id: {target}-renamed\n")
         else:  # the entry: its id line and the indented lines under it
             replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
+    elif kind in ENTRY_EDITS:
+        edit_entry(root, kind, pick)
+    elif kind == "registry_comment":  # no entry changes; the registry's bytes (and hash) do
+        registry = root / "data" / ("actors.yaml" if pick % 2 else "places.yaml")
+        registry.write_text(registry.read_text(encoding="utf-8") + f"# note {pick}\n", "utf-8")
+
+
+# Edits of one registry entry that keep every id: what each changes is a column of the actors or
+# places table, and for some the events at the place or with the actor (location columns, the
+# participant crosswalks).
+ENTRY_EDITS = {
+    "actor_description": ("actor", "    description: Edited.\n"),
+    "actor_alias": ("actor", '    aliases: ["Edited Alias"]\n'),
+    "actor_kind": ("actor", "    kind: military\n"),  # the participant crosswalks change
+    "actor_country": ("actor", "    country: SY\n"),
+    "actor_parent": ("actor", "    parent: synthetic-actor-0\n"),
+    "actor_added": ("actor", None),
+    "place_admin1": ("place", "    admin1: Edited Governorate\n"),
+    "place_name": ("place", "    name: Edited Town\n"),
+    "place_coordinates": ("place", "    latitude: 33.25\n"),
+    "place_parent": ("place", "    parent: synthetic-region\n"),  # a new enclosing place
+    "place_removed_unused": ("place", None),
+}
+
+
+def edit_entry(root: Path, kind: str, pick: int) -> None:
+    """One entry of a registry edited (a line added, or one of its lines replaced), an entry
+    added, or an entry no annotation names removed."""
+    what, line = ENTRY_EDITS[kind]
+    registry = root / "data" / f"{what}s.yaml"
+    text = registry.read_text(encoding="utf-8")
+    if kind == "actor_added":
+        registry.write_text(
+            text + "  - id: synthetic-actor-new\n    name: New\n    kind: military\n",
+            encoding="utf-8",
+        )
+        return
+    if kind == "place_removed_unused":
+        named = set(ids_in(root, r"synthetic-place-\d+"))
+        unused = sorted(set(re.findall(r"id: (synthetic-place-\d+)\n", text)) - named)
+        if unused:
+            target = unused[pick % len(unused)]
+            replace_first(registry, rf"  - id: {target}\n(    .*\n)*", lambda m: "")
+        return
+    # A named entry still in the registry (an earlier edit may have renamed or removed it).
+    defined = set(re.findall(rf"  - id: (synthetic-{what}-\d+)\n", text))
+    used = sorted(set(ids_in(root, rf"synthetic-{what}-\d+")) & defined)
+    if not used:
+        return
+    target = used[pick % len(used)]
+    assert line is not None
+    if kind == "place_parent" and "id: synthetic-region\n" not in text:
+        text += "  - id: synthetic-region\n    name: Region\n    kind: admin1\n    country: IQ\n"
+    field = line.split(":")[0] + ":"
+    entry = re.search(rf"  - id: {target}\n(    .*\n)*", text)
+    assert entry is not None
+    lines = [old for old in entry[0].splitlines(keepends=True) if not old.startswith(field)]
+    registry.write_text(
+        text[: entry.start()] + "".join(lines) + line + text[entry.end() :], encoding="utf-8"
+    )
 
 
 EDITS = st.lists(
@@ -88,7 +148,7 @@ EDITS = st.lists(
             [
                 "add", "delete", "event_date", "event_id", "claim_id", "unknown_actor",
                 "broken_yaml", "rename_actor", "remove_actor", "rename_place", "remove_place",
-                "summary", "published", "touch",
+                "summary", "published", "touch", "registry_comment", *ENTRY_EDITS,
             ]
         ),
         st.integers(min_value=0, max_value=10_000),

@@ -25,7 +25,14 @@ from hypothesis import strategies as st
 from eventset.pipeline import BuildResult, build
 from eventset.rebuild import state_directory
 from eventset.release.manifest import MANIFEST
-from tests.workflow.edits import EDITS, annotation_files, edit, replace_first, write_base
+from tests.workflow.edits import (
+    EDITS,
+    ENTRY_EDITS,
+    annotation_files,
+    edit,
+    replace_first,
+    write_base,
+)
 from tests.workflow.helpers import git
 
 REGISTRY_EDITS = {"rename_actor", "remove_actor", "rename_place", "remove_place"}
@@ -247,3 +254,38 @@ def test_a_problem_only_the_corpus_checks_see_refuses_the_update(
     assert {p.code for p in full.validation.problems} & {"E401", "E404"}
     assert not again.ok
     assert again.validation.problems == full.validation.problems
+
+
+def test_registry_entry_edits_update_the_release(root: Path, tmp_path: Path) -> None:
+    """Each kind of entry edit, one after another: an update (no document changed), not a full
+    build, byte-identical to the full build, rewriting its registry's table and no month of the
+    documents' tables."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    for pick, kind in enumerate(ENTRY_EDITS):
+        before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+        edit(root, tmp_path / "held", kind, pick)
+        again, full = _builds(root, tmp_path)
+        assert full.ok, (kind, full.validation.problems)
+        assert again.changed == 0, kind  # the release was updated, not built again
+        assert again.written is not None and not again.written.unchanged
+        assert _release_bytes(again) == _release_bytes(full), kind
+        rewritten = {
+            p.parent.name for p in final.rglob("*.parquet") if before.get(p) != p.stat().st_ino
+        }
+        assert f"{ENTRY_EDITS[kind][0]}s" in rewritten, kind
+        assert not rewritten & {"documents", "claims", "mentions"}, kind
+
+
+def test_a_comment_in_a_registry_changes_the_inputs_hash_only(root: Path, tmp_path: Path) -> None:
+    """No entry changed: no table file is written again, but the manifest names the inputs it
+    was built from, as the full build's does."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    parquet = {p: p.stat().st_ino for p in first.written.path.rglob("*.parquet")}
+    edit(root, tmp_path / "held", "registry_comment", 1)
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 0 and again.written is not None and not again.written.unchanged
+    assert _release_bytes(again) == _release_bytes(full)
+    assert {p: p.stat().st_ino for p in first.written.path.rglob("*.parquet")} == parquet

@@ -1,0 +1,1 @@
+"""Engines beyond this machine's process pool for the build's parallel steps (docs/scaling.md)."""
