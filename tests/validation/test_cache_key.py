@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from eventset.inputs import yamlfile
-from eventset.inputs.yaml_fast import PARSER_ENV
+from eventset.inputs.yaml_fast import PARSER_ENV, fast_data
 from eventset.inputs.yaml_text import Limits
 from eventset.validation.cache import code_version
 from eventset.validation.repository import validate_repository
@@ -37,17 +36,15 @@ def test_a_verdict_cached_under_one_parser_is_never_served_under_the_other(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(PARSER_ENV, raising=False)
-    read = yamlfile.fast_data
-
     def misreading(raw: bytes, text: str, limits: Limits) -> Any:
         """A fast path that reads a quote differently (what rapidyaml did to a block scalar at
         the end of a file): its verdict must stay with it."""
-        data = read(raw, text, limits)
+        data = fast_data(raw, text, limits)
         if data is not None and "events" in data:
             data["events"][0]["evidence"] = ["words the seed does not hold"]
         return data
 
-    monkeypatch.setattr(yamlfile, "fast_data", misreading)
+    monkeypatch.setattr("eventset.inputs.yamlfile.fast_data", misreading)
     misread = validate_repository(repo, cache=True)
     assert "E301" in {p.code for p in misread.problems} and misread.processed == 1
     assert validate_repository(repo, cache=True).processed == 0  # the same choice: reused
