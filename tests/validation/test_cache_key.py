@@ -36,6 +36,7 @@ def test_a_verdict_cached_under_one_parser_is_never_served_under_the_other(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(PARSER_ENV, raising=False)
+
     def misreading(raw: bytes, text: str, limits: Limits) -> Any:
         """A fast path that reads a quote differently (what rapidyaml did to a block scalar at
         the end of a file): its verdict must stay with it."""
