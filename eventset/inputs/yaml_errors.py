@@ -14,6 +14,10 @@ from eventset.problems import Problem, problem
 _LIBYAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
+# libyaml's limit on an implicit key (one written without `?`), in characters.
+MAX_IMPLICIT_KEY = 1024
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -83,6 +87,17 @@ def syntax_problem(text: str, file: str, err: yaml.MarkedYAMLError) -> Problem:
         return problem("E109", file, line, column, f"YAML: {reason}.")
     lines = _LIBYAML_BREAK.split(text)
     at_fault = lines[line - 1] if 0 < line <= len(lines) else ""
+    key = at_fault[: column - 1].lstrip(" -")
+    if at_fault[column - 1 : column] == ":" and len(key) > MAX_IMPLICIT_KEY:
+        return problem(
+            "E106",
+            file,
+            line,
+            column - len(key),
+            f"The key on line {line} is {len(key):,} characters long; YAML reads a key written "
+            f"without `?` only up to {MAX_IMPLICIT_KEY:,}.",
+            "Keys are field names: shorten it (a long text belongs in a value).",
+        )
     indentation = reason.startswith("did not find expected")
     if reason.startswith("mapping values are not allowed") and line >= 2:
         # `key: value` on a line indented deeper than a `key: value` line above is read as

@@ -296,3 +296,24 @@ def test_a_line_separator_in_a_refused_file_is_located_without_a_traceback() -> 
     raw = "key: [x, ?x\u2029#c x\u2029#c]\n\n".encode()
     doc, problems = load_yaml(raw, "f.yaml")
     assert doc is None and [p.code for p in problems] in (["E106"], ["E116"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "column"),
+    [
+        (b"k" * 1025 + b": 1\n", 1),
+        (b"a:\n  - " + b"k" * 1025 + b": 1\n", 5),
+        (b'"' + b"k" * 1030 + b'": 1\n', 1),
+    ],
+)
+def test_a_key_over_libyamls_limit_is_named_as_such(raw: bytes, column: int) -> None:
+    """libyaml said "mapping values are not allowed here", and the hint then was to quote the
+    value; the problem is the key's length."""
+    doc, problems = load_yaml(raw, "f.yaml")
+    assert doc is None and [(p.code, p.column) for p in problems] == [("E106", column)]
+    assert "1,024" in problems[0].message
+
+
+def test_a_key_of_1024_characters_is_read() -> None:
+    doc, problems = load_yaml(b"k" * 1024 + b": 1\n", "f.yaml")
+    assert problems == [] and doc is not None and doc.data == {"k" * 1024: 1}
