@@ -1,6 +1,6 @@
 """The fast path: rapidyaml reads a file, but only one written in a subset both parsers agree on.
 
-rapidyaml (C++) is about ten times faster than libyaml, and it reads some YAML differently: a
+rapidyaml (C++) parses about ten times faster than libyaml, and it reads some YAML differently: a
 block scalar that ends the file without a line feed, a key over libyaml's 1,024 characters,
 `?`, `:` or ` #` inside a flow collection, and more found by fuzzing. Listing such shapes one by
 one never ends, so the fast path vouches only for files written entirely in a small subset
@@ -13,11 +13,11 @@ The subset, line by line, and every line ending in a line feed (the last one too
   one space or more and a value; or `- ` and a value. A comment may follow after a space.
 - A key is a word: an ASCII letter or `_`, then letters, digits, `_` or `-`, 128 at most.
 - A value is one of, on its line: a double-quoted string without escapes; a single-quoted
-  string; a plain scalar that starts with neither an indicator nor `-` (unless a digit follows)
-  and holds no whitespace but single spaces between words, no `: `, ` #`, bracket, brace,
-  backslash or `&*!|>%@` and backtick; a flow sequence (`[...]`) of quoted strings, plain words
-  (ASCII letters, digits, `_.+/-`, single spaces between) and flow mappings of those;
-  a flow mapping of key and quoted string or plain word.
+  string; a plain scalar that starts with neither an indicator nor `-` (unless a digit or `.`
+  follows) and holds no whitespace but ASCII spaces between words, no `: `, ` #`, bracket,
+  brace, backslash, `&*!|>%@` or backtick; a flow sequence (`[...]`) of quoted strings, plain
+  words (ASCII letters, digits, `_.+/-`, single spaces between) and flow mappings of those;
+  a flow mapping of keys and quoted strings or plain words.
 - A block scalar (`>`, `>-`, `|`, `|-`) only on an entry without `- `, its lines all indented
   alike and deeper than its key, each starting and ending with a non-space, none blank.
 
