@@ -36,7 +36,7 @@ _WORDS = [
     "nan", ".inf", "-.inf", "2021-09-07", "US-led", "it's", "é", "Occupation\u2019s", "a:b",
     "http://x.y/z", "x#y", "a.b", "a/b", "a+b", "(a)", "a)", "=", "<<", "-x",
 ]  # fmt: skip
-_KEYS = ["a", "b", "c", "key", "_k", "k-1", "K9", "quote", "suffix"]
+_KEYS = ["a", "b", "c", "key", "_k", "k-1", "K9", "quote", "suffix", "null", "True", "no", "nan"]
 _LONG_KEY_LENGTHS = [127, 128, 129, 1022, 1023, 1024, 1025, 1026]
 _TEXT = st.text(
     alphabet=st.sampled_from([*"ab #:-?,[]{}'\"\\|>&*!%@`.~", *_ODD_SPACES, "é", "\u2019"]),
