@@ -67,13 +67,36 @@ _FLOW_SEQ = f"\\[ *+(?:{_FLOW_ITEM}(?: *+, *+{_FLOW_ITEM})*+)?+ *+\\]"
 _VALUE = f"(?:{_DOUBLE}|{_SINGLE}|{_PLAIN}|{_FLOW_SEQ}|{_FLOW_MAP})"
 _END = f"(?: ++(?:{_COMMENT})?+)?+\n"
 _BLOCK_LINE = f"[^\\s\u180e\ufffe\uffff][^{_NOT_IN_ANY}]*+(?<![\\s\u180e])\n"
+# Indentation. A line may be deeper than the one before it only where that one opened a block
+# (`key:` with nothing after it): deeper after a value is a continuation or an error in YAML,
+# and rapidyaml was seen to read one as a key (`- [ ]` then `   - key: 0`, the shape
+# generator's find). So after a value, the next line that is not blank or a comment starts no
+# deeper than the value's key, or its `- ` when it has no key.
+_COMMENTS_AND_BLANKS = f"(?: *+(?:{_COMMENT})?+\n)*+"
+
+
+def _no_deeper_than(column: str) -> str:
+    """A lookahead: the next line that is not blank or a comment starts at most at `column`
+    (a pattern matching that many spaces)."""
+    return f"(?!{_COMMENTS_AND_BLANKS}{column} +[^ \n])"
+
+
+# A block scalar ends at the first line that is not indented like its content; it may be
+# followed only by a line no deeper than its key (blank lines included: a deeper line after a
+# blank one would still be content to YAML).
 _BLOCK_SCALAR = (
-    f"{_KEY}: [|>]-?\n(?P=indent)(?P<more> ++){_BLOCK_LINE}(?:(?P=indent)(?P=more){_BLOCK_LINE})*+"
+    f"{_KEY}: [|>]-?\n(?P=indent)(?P<more> ++){_BLOCK_LINE}"
+    f"(?:(?P=indent)(?P=more){_BLOCK_LINE})*+(?!\n*+(?P=indent) )"
 )
-_LINE = (
-    f"(?P<indent> *+)(?:{_COMMENT}\n|{_BLOCK_SCALAR}|(?:- ++)?+{_KEY}:(?: ++{_VALUE})?+{_END}"
-    f"|- ++{_VALUE}{_END}|\n)"
+# Two alternatives for `key:` lines, with and without `- `: a group that did not take part in
+# a repetition keeps its value from an earlier one, so `gap` must not be read where unset.
+_ITEM_ENTRY = (
+    f"-(?P<gap> ++){_KEY}:(?: ++{_VALUE}{_END}{_no_deeper_than('(?P=indent) (?P=gap)')}|{_END})"
 )
+_ENTRY = f"{_KEY}:(?: ++{_VALUE}{_END}{_no_deeper_than('(?P=indent)')}|{_END})"
+_ITEM = f"- ++{_VALUE}{_END}{_no_deeper_than('(?P=indent)')}"
+# The most frequent kinds of line first: each alternative tried in vain costs time.
+_LINE = f"(?P<indent> *+)(?:{_ENTRY}|{_ITEM_ENTRY}|{_ITEM}|\\n|{_COMMENT}\\n|{_BLOCK_SCALAR})"
 _SUBSET = re.compile(f"(?:{_LINE})++")
 
 

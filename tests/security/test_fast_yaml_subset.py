@@ -86,6 +86,33 @@ def test_outside_the_subset(text: str) -> None:
     assert not in_fast_subset(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("a:\n  b: 1\n", True),  # deeper after `key:`: a block
+        ("- a: 1\n  b: 2\n", True),  # the item's mapping goes on at its key
+        ("-   a: 1\n    b: 2\n", True),
+        ("a: 1\n  # c\nb: 2\n", True),  # comments may sit anywhere
+        ("a:\n- b\n- c: 1\n  d: 2\n", True),
+        ("a: >-\n  x\n\nb: 1\n", True),
+        ("a:\n  b: >-\n    x\n  c: 1\n", True),
+        ("a: 1\n  b: 2\n", False),  # deeper after a value: a continuation or an error
+        ("a: 1\n\n  # c\n\n  b: 2\n", False),
+        ("- a: 1\n   b: 2\n", False),
+        ("-   a: 1\n     b: 2\n", False),
+        ("- x\n  y: 1\n", False),
+        ("c:\n- c:\n  - [  ]\n   - key: 0\n", False),  # the generator's find
+        ("a: >-\n  x\n\n  b: 1\n", False),  # still the block scalar's, after a blank line
+        ("a: >-\n    x\n  b: 1\n", False),
+        ("a: >-\n    x\n  # c\n", False),
+    ],
+)
+def test_a_line_is_deeper_than_the_one_before_only_under_a_key_that_opens_a_block(
+    text: str, inside: bool
+) -> None:
+    assert in_fast_subset(text) is inside
+
+
 # The subset sees only decoded text, where the invisible U+200B is already refused (E114).
 _SPACES = [c for c in UNICODE_SPACES if not c.isascii() and not INVISIBLE.match(c)]
 
