@@ -20,6 +20,9 @@ The subset, line by line, and every line ending in a line feed (the last one too
   a flow mapping of keys and quoted strings or plain words.
 - A block scalar (`>`, `>-`, `|`, `|-`) only on an entry without `- `, its lines all indented
   alike and deeper than its key, each starting and ending with a non-space, none blank.
+- A line is deeper than the one before it (blank lines and comments aside) only when that one
+  ends in `key:`, opening a block; after a value the next line starts no deeper than the
+  value's key (or its `- `, when it has no key). After a block scalar no deeper line follows.
 
 No character either YAML version reads as a line break (CR, U+0085, U+2028, U+2029) and no
 non-character (U+FFFE, U+FFFF) appears anywhere, and outside quoted strings no whitespace but
