@@ -11,6 +11,7 @@ fast path is allowed or `EVENTSET_YAML=libyaml` keeps it out.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from typing import Any
@@ -320,3 +321,31 @@ def test_a_key_over_libyamls_limit_is_named_as_such(raw: bytes, column: int) -> 
 def test_a_key_of_1024_characters_is_read() -> None:
     doc, problems = load_yaml(b"k" * 1024 + b": 1\n", "f.yaml")
     assert problems == [] and doc is not None and doc.data == {"k" * 1024: 1}
+
+
+_LINE_KINDS = [
+    "k{n}:",
+    "k{n}: v",
+    "- v",
+    "- k{n}: v",
+    "- k{n}:",
+    "k{n}: [x]",
+    "- [x]",
+    "-   k{n}: v",
+]
+
+
+def test_every_three_line_indentation_shape() -> None:
+    """Exhaustive where the generator samples: every kind of line at every indentation up to 4,
+    three lines deep (12,800 files). A run over four lines and indentations up to 6 (1.4
+    million files, 13,307 of them on the fast path) found no disagreement either."""
+    on_fast_path = 0
+    for kinds in itertools.product(_LINE_KINDS, repeat=3):
+        for indents in itertools.product(range(5), repeat=2):
+            lines = [kinds[0].format(n=0)] + [
+                " " * indent + kind.format(n=n)
+                for n, (indent, kind) in enumerate(zip(indents, kinds[1:], strict=True), 1)
+            ]
+            raw = ("\n".join(lines) + "\n").encode()
+            on_fast_path += _agrees(raw)
+    assert on_fast_path > 500
