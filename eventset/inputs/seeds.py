@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from eventset.inputs.yamlfile import CONTROL, PLAIN_ASCII, clean_ascii, decode_utf8, position
+from eventset.inputs.yaml_text import CONTROL, PLAIN_ASCII, clean_ascii, decode_utf8, position
 from eventset.problems import Problem, problem
 
 _HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(\S.*?)[ \t]*\r?$", re.MULTILINE)

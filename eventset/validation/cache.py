@@ -1,6 +1,7 @@
 """The validation cache: the last run's per-document frames as one Arrow snapshot per corpus.
 
-Each document is keyed by a hash of the code version, its file name and both files' bytes
+Each document is keyed by a hash of the code version (with everything else that can change a
+verdict: library versions, limits, the YAML parser choice), its file name and both files' bytes
 (`document.cache_key`); a document whose key is in the snapshot is not parsed again. A file
 whose stat signature is unchanged is not even read. The snapshot lives outside the repository
 (see `default_cache_dir`) and is Arrow, never pickle.
@@ -11,14 +12,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import platform
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
+from yaml import _yaml as yaml_c
 
 from eventset.inputs.scan import signature_of
+from eventset.inputs.yaml_fast import parser_choice
+from eventset.inputs.yaml_text import DEFAULT_LIMITS
 
 KEY = "_key"  # the document key column every cached frame carries
 # The references one document can share with another (the rest name registry entries): kept
@@ -41,14 +48,38 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @functools.cache
-def code_version() -> str:
-    """A hash of the package's code and vocabularies: any change invalidates every cached result."""
+def _code_digest() -> str:
+    """A hash of the package's code and vocabularies."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in {".py", ".yaml"} and "__pycache__" not in path.parts:
             digest.update(path.relative_to(_PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def _readers() -> str:
+    """The versions of what reads a file besides our code: the parsers, the models, and Python
+    with its Unicode tables (which say what a space is)."""
+    libraries = (f"{name} {metadata.version(name)}" for name in ("PyYAML", "rapidyaml", "pydantic"))
+    return "; ".join(
+        [
+            f"python {platform.python_version()}",
+            f"unicode {unicodedata.unidata_version}",
+            f"libyaml {yaml_c.get_version_string()}",
+            *libraries,
+        ]
+    )
+
+
+def code_version() -> str:
+    """Everything besides the files themselves that can change a verdict: the package's code and
+    vocabularies, the versions of the libraries that read the files, the limits, and which
+    parsers may read YAML in this process (`EVENTSET_YAML`). Any change invalidates every cached
+    result, so a verdict reached under one parser is never served under the other."""
+    facts = [_code_digest(), _readers(), repr(DEFAULT_LIMITS), parser_choice()]
+    return hashlib.sha256("\0".join(facts).encode()).hexdigest()
 
 
 INDEX_SCHEMA: dict[str, pl.DataType] = {

@@ -1,0 +1,248 @@
+"""The fast path: rapidyaml reads a file, but only one written in a subset both parsers agree on.
+
+rapidyaml (C++) parses about ten times faster than libyaml, and it reads some YAML differently: a
+block scalar that ends the file without a line feed, a key over libyaml's 1,024 characters,
+`?`, `:` or ` #` inside a flow collection, and more found by fuzzing. Listing such shapes one by
+one never ends, so the fast path vouches only for files written entirely in a small subset
+whose every construct the two read the same way (`in_fast_subset`); any other file, and any
+sign of trouble after parsing, goes to libyaml (`yaml_libyaml`), which then decides alone.
+The subset, line by line, and every line ending in a line feed (the last one too):
+
+- blank, or a `#` comment;
+- an entry: spaces, an optional `- `, a key and `:`, then nothing (a block follows, or null) or
+  one space or more and a value; or `- ` and a value. A comment may follow after a space.
+- A key is a word: an ASCII letter or `_`, then letters, digits, `_` or `-`, 128 at most.
+- A value is one of, on its line: a double-quoted string without escapes; a single-quoted
+  string; a plain scalar that starts with neither an indicator nor `-` (unless a digit or `.`
+  follows) and holds no whitespace but ASCII spaces between words, no `: `, ` #`, bracket,
+  brace, backslash, `&*!|>%@` or backtick; a flow sequence (`[...]`) of quoted strings, plain
+  words (ASCII letters, digits, `_.+/-`, single spaces between) and flow mappings of those;
+  a flow mapping of keys and quoted strings or plain words.
+- A block scalar (`>`, `>-`, `|`, `|-`) only on an entry without `- `, its lines all indented
+  alike and deeper than its key, each starting and ending with a non-space, none blank.
+- A line is deeper than the one before it (blank lines and comments aside) only when that one
+  ends in `key:`, opening a block; after a value the next line starts no deeper than the
+  value's key (or its `- `, when it has no key). After a block scalar no deeper line follows.
+
+No character either YAML version reads as a line break (CR, U+0085, U+2028, U+2029) and no
+non-character (U+FFFE, U+FFFF) appears anywhere, and outside quoted strings no whitespace but
+the ASCII space (`\\s` in the patterns below is Unicode's). So no anchor, alias, tag, directive,
+document marker, escape, complex key, multi-line scalar or multi-line flow collection reaches
+rapidyaml. After parsing, its data is taken only when the top is a mapping, no key repeats,
+every string is one a plain scalar would not have typed (so quoting cannot matter), and
+every limit holds. The differential tests (tests/security/test_fast_yaml*.py) hold the two
+parsers to that on generated shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+import ryml
+
+from eventset.inputs.yaml_core import PLAIN_FLOAT, PLAIN_INT
+from eventset.inputs.yaml_text import Limits
+
+# --- the subset, as one pattern matched against the whole text --------------------------------
+
+_NOT_IN_ANY = "\r\n\u2028\u2029\ufffe\uffff"  # line breaks of either YAML version, non-characters
+_COMMENT = f"#[^{_NOT_IN_ANY}]*+"
+_DOUBLE = f'"[^"\\\\{_NOT_IN_ANY}]*+"'  # no backslash: escapes are libyaml's
+_SINGLE = f"'(?:[^'{_NOT_IN_ANY}]|'')*+'"
+_KEY = "[A-Za-z_][A-Za-z0-9_-]{0,127}+"
+# Plain scalars (block context). `\s` is any Unicode whitespace, so U+00A0, U+3000 and the rest
+# never sit outside quotes; nor does U+180E, a space until Unicode 6.3.
+_PLAIN_INNER = "[^\\s\u180e#:\\[\\]{}\\\\&*!|>%@`\ufffe\uffff]"
+_PLAIN_FIRST = "[^\\s\u180e#:\\[\\]{}\\\\&*!|>%@`\ufffe\uffff\"',?-]"
+_PLAIN = (
+    f"(?:{_PLAIN_FIRST}|[-+](?=[0-9.]))"
+    f"(?:{_PLAIN_INNER}|#|:(?={_PLAIN_INNER})| ++(?={_PLAIN_INNER}))*+"
+)
+# Flow collections: plain words only, so no indicator (`?`, `:`, `#`, `-` alone) is in reach.
+_WORD = "[A-Za-z0-9_][A-Za-z0-9_.+/-]*+"
+_FLOW_SCALAR = f"(?:{_DOUBLE}|{_SINGLE}|{_WORD}(?: {_WORD})*+)"
+_FLOW_MAP = f"\\{{ *+(?:{_KEY}: ++{_FLOW_SCALAR}(?: *+, *+{_KEY}: ++{_FLOW_SCALAR})*+)?+ *+\\}}"
+_FLOW_ITEM = f"(?:{_FLOW_SCALAR}|{_FLOW_MAP})"
+_FLOW_SEQ = f"\\[ *+(?:{_FLOW_ITEM}(?: *+, *+{_FLOW_ITEM})*+)?+ *+\\]"
+_VALUE = f"(?:{_DOUBLE}|{_SINGLE}|{_PLAIN}|{_FLOW_SEQ}|{_FLOW_MAP})"
+_END = f"(?: ++(?:{_COMMENT})?+)?+\n"
+_BLOCK_LINE = f"[^\\s\u180e\ufffe\uffff][^{_NOT_IN_ANY}]*+(?<![\\s\u180e])\n"
+# Indentation. A line may be deeper than the one before it only where that one opened a block
+# (`key:` with nothing after it): deeper after a value is a continuation or an error in YAML,
+# and rapidyaml was seen to read one as a key (`- [ ]` then `   - key: 0`, the shape
+# generator's find). So after a value, the next line that is not blank or a comment starts no
+# deeper than the value's key, or its `- ` when it has no key.
+_COMMENTS_AND_BLANKS = f"(?: *+(?:{_COMMENT})?+\n)*+"
+
+
+def _no_deeper_than(column: str) -> str:
+    """A lookahead: the next line that is not blank or a comment starts at most at `column`
+    (a pattern matching that many spaces)."""
+    return f"(?!{_COMMENTS_AND_BLANKS}{column} +[^ \n])"
+
+
+# A block scalar ends at the first line that is not indented like its content; it may be
+# followed only by a line no deeper than its key (blank lines included: a deeper line after a
+# blank one would still be content to YAML).
+_BLOCK_SCALAR = (
+    f"{_KEY}: [|>]-?\n(?P=indent)(?P<more> ++){_BLOCK_LINE}"
+    f"(?:(?P=indent)(?P=more){_BLOCK_LINE})*+(?!\n*+(?P=indent) )"
+)
+# Two alternatives for `key:` lines, with and without `- `: a group that did not take part in
+# a repetition keeps its value from an earlier one, so `gap` must not be read where unset.
+_ITEM_ENTRY = (
+    f"-(?P<gap> ++){_KEY}:(?: ++{_VALUE}{_END}{_no_deeper_than('(?P=indent) (?P=gap)')}|{_END})"
+)
+_ENTRY = f"{_KEY}:(?: ++{_VALUE}{_END}{_no_deeper_than('(?P=indent)')}|{_END})"
+_ITEM = f"- ++{_VALUE}{_END}{_no_deeper_than('(?P=indent)')}"
+# The most frequent kinds of line first: each alternative tried in vain costs time.
+_LINE = f"(?P<indent> *+)(?:{_ENTRY}|{_ITEM_ENTRY}|{_ITEM}|\\n|{_COMMENT}\\n|{_BLOCK_SCALAR})"
+_SUBSET = re.compile(f"(?:{_LINE})++")
+
+
+def in_fast_subset(text: str) -> bool:
+    """Whether every line of `text` is in the subset both parsers read alike (module docstring)."""
+    return _SUBSET.fullmatch(text) is not None
+
+
+# --- rapidyaml's data, and what still sends a file to libyaml ---------------------------------
+
+
+class _DisagreeError(Exception):
+    """Internal: the fast path cannot vouch for this file; libyaml decides."""
+
+
+# Longer numbers go to libyaml, which applies the string limit to them as written.
+_MAX_NUMBER = 64
+
+
+def _int(token: str) -> int:
+    if len(token) > _MAX_NUMBER or not PLAIN_INT.fullmatch(token):
+        raise _DisagreeError
+    return int(token)
+
+
+def _float(token: str) -> float:
+    if len(token) > _MAX_NUMBER or not PLAIN_FLOAT.fullmatch(token):
+        raise _DisagreeError
+    return float(token)
+
+
+def _constant(token: str) -> Any:
+    raise _DisagreeError  # NaN, Infinity: not JSON, and not YAML 1.2 core either
+
+
+# rapidyaml writes a plain `nan` as ".nan" in JSON; we keep the word as written.
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.?(nan|inf)", re.IGNORECASE)
+# A JSON string token whose text a plain scalar would have typed (null, booleans, numbers) or
+# rapidyaml would have rewritten (nan): rapidyaml's JSON quotes some of those (`Null`, `True`,
+# `~`), and a quoted "1" looks the same, so only libyaml can tell which the file meant. Strings
+# are found as JSON tokens, so a false match inside a longer string only costs the fast path.
+# The lookahead lets most quotes fail at once.
+AMBIGUOUS_STRING = re.compile(
+    '"(?=[-+.0-9~nNtTfFiI])(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|'
+    f'{PLAIN_INT.pattern}|{PLAIN_FLOAT.pattern}|(?i:{_SPECIAL_FLOAT.pattern}))"'
+)
+
+
+def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
+    """How deep the data nests, counted as the builder does (the top is 0), up to `max_depth` + 1,
+    and how many values it holds below the top (up to that depth)."""
+    level, depth, nodes = [data], 0, 0
+    while depth <= max_depth:
+        below: list[Any] = []
+        extend = below.extend
+        for value in level:
+            # Exact types, not isinstance: the data comes from json.loads, which makes no
+            # subclasses, and the loop runs once per value of every file.
+            kind = type(value)
+            if kind is dict:
+                extend(value.values())
+            elif kind is list:
+                extend(value)
+        if not below:
+            break
+        depth, nodes, level = depth + 1, nodes + len(below), below
+    return depth, nodes
+
+
+def _longest_string(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return max(map(_longest_string, value), default=0)
+    return 0
+
+
+def parse_and_emit(raw: bytes) -> tuple[Any, str]:
+    """rapidyaml's tree of `raw` and the tree as JSON. Its C++ error handler writes to file
+    descriptor 2 before raising (a parse error, nesting too deep to emit); the error is libyaml's
+    to report, so the descriptor points at /dev/null meanwhile."""
+    global _devnull
+    if _devnull is None:
+        _devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    try:
+        os.dup2(_devnull, 2)
+        tree = ryml.parse_in_arena(raw)
+        return tree, ryml.emit_json_malloc(tree, tree.root_id())
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+# Opened once per process and kept: opening and closing it for every file cost two system calls.
+_devnull: int | None = None
+
+
+def fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
+    """The data of a file through rapidyaml, or None when libyaml must decide.
+
+    Only a file in the subset reaches rapidyaml at all (module docstring); its data is then
+    taken only when the top is a mapping, no key repeats (a repeated key swallows a node),
+    every scalar rapidyaml writes as a number is also a YAML 1.2 core number, no string is one
+    a plain scalar would have typed, and the depth, node and string limits hold.
+    """
+    if not in_fast_subset(text):
+        return None
+    try:
+        tree, emitted = parse_and_emit(raw)
+        if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
+            return None
+        if AMBIGUOUS_STRING.search(emitted):
+            return None
+        data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        size = tree.size()
+    except Exception:
+        return None
+    depth, nodes = _depth_and_nodes(data, limits.max_depth)
+    # Every tree node but the top is one value in the data, unless a duplicate key swallowed one
+    # (libyaml locates it, E108).
+    if depth > limits.max_depth or nodes != size - 1:
+        return None
+    # The JSON is at least as long as any string in it: most files need no walk for the limit.
+    if len(emitted) > limits.max_string and _longest_string(data) > limits.max_string:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# rapidyaml is C++ reading bytes a stranger may have written: a crash there would be a dead
+# process, not a located problem (its fuzzing found one, on tags, which the subset keeps from
+# it). Where the files come from an untrusted pull request, `EVENTSET_YAML=libyaml` keeps
+# every file to libyaml alone: the same verdicts, about three times slower per file.
+PARSER_ENV = "EVENTSET_YAML"
+
+
+def fast_parser_allowed() -> bool:
+    return os.environ.get(PARSER_ENV, "fast") != "libyaml"
+
+
+def parser_choice() -> str:
+    """Which parsers may read a file in this process: part of every cache key, so a verdict
+    reached under one choice is never served under the other."""
+    return "rapidyaml+libyaml" if fast_parser_allowed() else "libyaml"
