@@ -368,17 +368,90 @@ def synth(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same corpus.")
     ] = 0,
+    coders: Annotated[
+        int,
+        typer.Option(
+            "--coders", min=0, max=26, help="Independent SYNTHETIC codings per sampled document."
+        ),
+    ] = 0,
+    disagreement: Annotated[
+        float,
+        typer.Option(
+            "--disagreement", min=0, max=1, help="Chance that a further coder departs per value."
+        ),
+    ] = 0.1,
+    coded_share: Annotated[
+        float, typer.Option("--coded-share", min=0, max=1, help="Share of documents coded.")
+    ] = 1.0,
 ) -> None:
     """Write a deterministic SYNTHETIC corpus (seeds/ + data/) for benchmarks; never for the dataset."""
-    from eventset.synth import write_corpus
+    from eventset.synth import SynthCodings, write_corpus
 
     if (out / "seeds").exists() and any((out / "seeds").iterdir()):
         typer.echo(
             f"error: {out}/seeds is not empty; synth writes into a fresh directory.", err=True
         )
         raise typer.Exit(1)
-    written = write_corpus(out, docs, seed)
+    written = write_corpus(out, docs, seed, SynthCodings(coders, disagreement, coded_share))
     typer.echo(f"wrote {docs:,} synthetic documents ({written / 1e6:.1f} MB) to {out}")
+
+
+# --- agreement across coders (eventset/agreement/, docs/agreement.md) -----------------------
+
+
+class AgreeFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(cls=PlainUsageCommand)
+def agree(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Documents (coding, annotation or seed files) or coder folders."),
+    ] = None,
+    root: RootOption = None,
+    fmt: Annotated[AgreeFormat, typer.Option("--format", help="Output format.")] = (
+        AgreeFormat.table
+    ),
+) -> None:
+    """Intercoder agreement of the codings in data/codings/: Krippendorff's alpha per field."""
+    from eventset.agreement.corpus import corpus_agreement
+    from eventset.agreement.report import agreement_text
+
+    found = corpus_agreement(_root(root), paths or ())
+    sys.stdout.write(agreement_text(found.agreement, fmt.value))
+    if found.invalid or found.problems:
+        left_out = ", ".join(found.invalid) or "none"
+        typer.echo(
+            f"error: codings with problems are left out ({left_out}); "
+            "run `eventset validate` to see them.",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command(cls=PlainUsageCommand)
+def adjudicate(
+    document: Annotated[str, typer.Argument(help="Document id (or its seed or coding file).")],
+    root: RootOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing canonical annotation.")
+    ] = False,
+) -> None:
+    """Write data/annotations/<document>.yaml from its codings; disagreements become choices (E701)."""
+    from eventset.agreement.adjudicate import AdjudicationError, write_adjudication
+
+    try:
+        written = write_adjudication(_root(root), Path(document).stem, force=force)
+    except AdjudicationError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"wrote {written.file}: {written.agreed} agreed value(s), {written.choices} choice(s) "
+        "to resolve (eventset validate shows each as E701)"
+    )
 
 
 @app.command(cls=PlainUsageCommand)
