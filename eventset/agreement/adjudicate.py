@@ -239,7 +239,8 @@ def write_adjudication(root: Path, document_id: str, *, force: bool = False) -> 
         )
     codings = [c for c in list_codings(layout)[0] if c.document_id == document_id]
     results = process_codings(layout, codings)
-    bad = [c.file for c, r in results.results.items() if r.problems]
+    tables = results.tables()
+    bad = [c.file for c in codings if c.file not in tables]
     if bad:
         raise AdjudicationError(
             f"fix these codings first (eventset validate shows why): {', '.join(bad)}"
@@ -255,7 +256,7 @@ def write_adjudication(root: Path, document_id: str, *, force: bool = False) -> 
         model, _, _ = parse_model(raw, coding.file, Annotation)
         assert model is not None
         models[coding.coder] = model
-    units = [coding_units(c.coder, results.results[c].tables) for c in codings]
+    units = [coding_units(c.coder, tables[c.file]) for c in codings]
     data, agreed, choices = adjudication(models, align(document_id, units))
     text = dump_yaml(data, HEADER.format(document=document_id))
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -51,10 +52,14 @@ class Unit:
     spans: tuple[Span, ...]  # merged, sorted, non-overlapping
     fields: tuple[tuple[str, Any], ...]
 
-    def get(self, name: str) -> Any:
-        return dict(self.fields).get(name)
+    @cached_property
+    def _values(self) -> dict[str, Any]:
+        return dict(self.fields)
 
-    @property
+    def get(self, name: str) -> Any:
+        return self._values.get(name)
+
+    @cached_property
     def key(self) -> tuple[Any, ...]:
         return (self.spans, tuple((k, repr(v)) for k, v in self.fields))
 

@@ -1,12 +1,16 @@
 """Krippendorff's alpha for one field, with a bootstrap interval.
 
 The point estimate comes from the `krippendorff` package (a well-kept implementation, checked
-in the tests against Krippendorff's own worked example). The bootstrap resamples units with
-replacement; each resample's alpha is computed from per-unit sums (the disagreement within a
-unit and its value counts), which is the same formula the package evaluates, vectorised over
-the resamples: a thousand resamples of tens of thousands of units then take a fraction of a
-second instead of a thousand calls on a dense units-by-values matrix. The tests hold the two
-computations equal.
+in the tests against Krippendorff's own worked example); where its dense arrays would not fit
+(dates have as many values as distinct days), the same formula is evaluated from sparse
+per-unit sums, and the tests hold the two equal.
+
+The interval follows Hayes & Krippendorff (2007, "Answering the call for a standard reliability
+measure for coding data"): the expected disagreement is held at its value in the data and the
+observed disagreement is resampled; here by resampling units with replacement, so the
+disagreements within a unit stay together. Each unit's share of the observed disagreement is
+one number, so a resample of every field of a table is one matrix product: a thousand
+resamples of tens of thousands of units take a fraction of a second.
 
 Values are a units x coders matrix of floats with NaN for "this coder gave no value"; nominal
 codes are integers standing for categories (see `score.py`).
@@ -15,6 +19,7 @@ codes are integers standing for categories (see `score.py`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,10 +34,12 @@ Matrix = npt.NDArray[np.float64]
 # Resamples of the bootstrap, and the seed that makes a release's interval reproducible.
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 20110101
-# Above this many cells the package's dense units x values matrix is not built; the same formula
-# is evaluated from sparse per-unit sums instead (tests hold the two equal).
-DENSE_CELLS = 4_000_000
-_CHUNK = 50  # resamples evaluated at once: bounds memory at CHUNK x (units + values) floats
+# The package builds a units x values x values array (its coincidences, krippendorff 0.9); above
+# this many cells (80 MB) the same formula is evaluated from sparse per-unit sums instead (tests
+# hold the two equal): dates have as many values as distinct days.
+DENSE_CELLS = 10_000_000
+_CHUNK = 50  # resamples drawn at once: bounds memory at CHUNK x units numbers
+_PATTERNS = 5000  # up to this many distinct units, resamples are drawn as pattern counts
 
 
 @dataclass(frozen=True)
@@ -60,76 +67,140 @@ def _delta(level: Level, a: Matrix, b: Matrix) -> Matrix:
     return np.asarray(ratio**2, dtype=np.float64)
 
 
-@dataclass(frozen=True)
-class _Sums:
-    """Per-unit sums from which alpha (of the data or of a resample) follows."""
-
-    pairable: npt.NDArray[np.float64]  # m_u: values in the unit
-    within: npt.NDArray[np.float64]  # sum of delta over ordered pairs of the unit / (m_u - 1)
-    counts: sparse.csr_matrix  # units x domain value counts
-    domain: npt.NDArray[np.float64]
-
-
-def _sums(level: Level, data: Matrix) -> _Sums:
-    present = ~np.isnan(data)
-    m = present.sum(axis=1).astype(np.float64)
-    keep = m >= 2
-    data, present, m = data[keep], present[keep], m[keep]
-    within = np.zeros(len(data))
-    coders = data.shape[1]
-    for i in range(coders):
-        for j in range(i + 1, coders):
-            both = present[:, i] & present[:, j]
-            d = np.zeros(len(data))
-            d[both] = _delta(level, data[both, i], data[both, j])
-            within += 2 * d
-    within = within / np.where(m > 1, m - 1, 1)
-    rows, cols = np.nonzero(present)
-    domain, index = np.unique(data[rows, cols], return_inverse=True)
-    counts = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, index.ravel())), shape=(len(data), len(domain))
-    )
-    return _Sums(m, within, counts, domain)
-
-
-def _expected(level: Level, n: Matrix, domain: npt.NDArray[np.float64]) -> Matrix:
-    """sum over value pairs c, k of n_c n_k delta(c, k), for each row of value totals n."""
-    total = n.sum(axis=1)
+def _expected(level: Level, n: Matrix, domain: Matrix) -> float:
+    """Sum over value pairs c, k of n_c n_k delta(c, k), for the value totals n."""
+    total = n.sum()
     if level == "nominal":
-        return np.asarray(total**2 - (n**2).sum(axis=1), dtype=np.float64)
+        return float(total**2 - (n**2).sum())
     if level == "interval":
-        first, second = n @ domain, n @ domain**2
-        return np.asarray(2 * (total * second - first**2), dtype=np.float64)
-    out = np.zeros(len(n))
+        return float(2 * (total * (n @ domain**2) - (n @ domain) ** 2))
+    out = 0.0
     step = max(1, 2_000_000 // max(1, len(domain)))
     for start in range(0, len(domain), step):
         block = _delta(level, domain[start : start + step, None], domain[None, :])
-        out += ((n[:, start : start + step] @ block) * n).sum(axis=1)
+        out += float(n[start : start + step] @ block @ n)
     return out
 
 
-def _alphas(level: Level, sums: _Sums, weights: Matrix) -> Matrix:
-    """Alpha of each resample given as unit weights (rows of `weights`)."""
-    total = weights @ sums.pairable
-    observed = weights @ sums.within
-    n = np.asarray((sums.counts.T @ weights.T).T)
-    expected = _expected(level, n, sums.domain)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1 - (total - 1) * observed / expected, np.nan)
+@dataclass(frozen=True)
+class Reliability:
+    """One field's reliability data reduced to what alpha needs, row by row of the input (a
+    unit with fewer than two values has none of either)."""
+
+    level: Level
+    pairable: Matrix  # m_u: values in the unit when it has two or more, else 0
+    within: Matrix  # disagreement in the unit: sum of delta over its ordered pairs / (m_u - 1)
+    expected: float  # sum over value pairs c, k of n_c n_k delta(c, k)
+    counts: sparse.csr_matrix  # pairable units x values
+    domain: Matrix
+    coders: int
+
+    @property
+    def values(self) -> int:
+        return int(self.pairable.sum())
+
+    @property
+    def units(self) -> int:
+        return int((self.pairable > 0).sum())
+
+    def alpha(self) -> float | None:
+        """The point estimate; None when undefined (no variation, or no pairable values)."""
+        units, values = self.counts.shape
+        if values < 2 or self.expected <= 0:
+            return None
+        if units * values * values <= DENSE_CELLS:
+            value = krippendorff.alpha(
+                value_counts=self.counts.toarray(),
+                value_domain=self.domain,
+                level_of_measurement=self.level,
+            )
+            return None if math.isnan(value) else float(value)
+        n = self.values
+        return float(1 - (n - 1) * self.within.sum() / self.expected)
 
 
-def _point(level: Level, sums: _Sums) -> float | None:
-    units, values = sums.counts.shape
-    if values < 2:
-        return None
-    if units * values <= DENSE_CELLS:
-        counts = sums.counts.toarray()
-        value = krippendorff.alpha(
-            value_counts=counts, value_domain=sums.domain, level_of_measurement=level
-        )
-    else:
-        value = float(_alphas(level, sums, np.ones((1, units)))[0])
-    return None if math.isnan(value) else float(value)
+def reliability(level: Level, data: Matrix) -> Reliability:
+    """A units x coders matrix (NaN = no value) reduced for alpha and its bootstrap."""
+    present = ~np.isnan(data)
+    m = present.sum(axis=1).astype(np.float64)
+    keep = m >= 2
+    within = np.zeros(len(data))
+    for i in range(data.shape[1]):
+        for j in range(i + 1, data.shape[1]):
+            both = keep & present[:, i] & present[:, j]
+            within[both] += 2 * _delta(level, data[both, i], data[both, j])
+    within[keep] /= m[keep] - 1
+    rows, cols = np.nonzero(present[keep])
+    kept = data[keep]
+    domain, index = np.unique(kept[rows, cols], return_inverse=True)
+    counts = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, index.ravel())), shape=(len(kept), len(domain))
+    )
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    return Reliability(
+        level,
+        np.where(keep, m, 0.0),
+        within,
+        _expected(level, totals, domain) if len(domain) else 0.0,
+        counts,
+        domain,
+        int(present[keep].any(axis=0).sum()),
+    )
+
+
+def bootstrap(
+    fields: Sequence[Reliability], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED
+) -> list[tuple[float, float] | None]:
+    """The 95% bootstrap interval of each field's alpha, all fields over the same units (rows)
+    and the same resamples; None where alpha is undefined."""
+    if not fields or resamples < 1:
+        return [None] * len(fields)
+    rows = len(fields[0].pairable)
+    defined = [f.expected > 0 and f.values > 1 for f in fields]
+    # Per field: alpha_b = 1 - within_b * n (n - 1) / (values_b * expected), with n the field's
+    # pairable values in the data (the expected disagreement is held, Hayes & Krippendorff).
+    columns = np.column_stack([f.pairable for f in fields] + [f.within for f in fields])
+    scale = np.array(
+        [
+            f.values * (f.values - 1) / f.expected if ok else 0.0
+            for f, ok in zip(fields, defined, strict=True)
+        ]
+    )
+    # Units alike in every field (most: two coders agreeing) are one pattern; drawing units with
+    # replacement is drawing patterns with the units' shares, a multinomial over far fewer
+    # categories than units.
+    patterns, counts = np.unique(columns, axis=0, return_counts=True)
+    rng = np.random.default_rng(seed)
+    found: list[Matrix] = []
+    for start in range(0, resamples, _CHUNK):
+        size = min(_CHUNK, resamples - start)
+        if len(patterns) <= _PATTERNS:
+            weights = rng.multinomial(rows, counts / rows, size=size)
+            sums = weights.astype(np.float64) @ patterns
+        else:
+            drawn = rng.integers(0, rows, size=(size, rows)) + rows * np.arange(size)[:, None]
+            weights = np.bincount(drawn.ravel(), minlength=size * rows).reshape(size, rows)
+            sums = weights.astype(np.float64) @ columns
+        values, within = sums[:, : len(fields)], sums[:, len(fields) :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            found.append(np.where(values > 0, 1 - within * scale / values, np.nan))
+    spread = np.vstack(found)
+    out: list[tuple[float, float] | None] = []
+    for k, ok in enumerate(defined):
+        column = spread[:, k]
+        column = column[~np.isnan(column)]
+        if not ok or not len(column):
+            out.append(None)
+            continue
+        low, high = np.percentile(column, [2.5, 97.5])
+        out.append((float(low), float(high)))
+    return out
+
+
+def scored(found: Reliability, interval: tuple[float, float] | None) -> FieldAlpha:
+    point = found.alpha()
+    low, high = interval if interval is not None and point is not None else (None, None)
+    return FieldAlpha(point, low, high, found.units, found.values, found.coders)
 
 
 def field_alpha(
@@ -139,24 +210,8 @@ def field_alpha(
     seed: int = BOOTSTRAP_SEED,
 ) -> FieldAlpha:
     """Alpha of a units x coders matrix (NaN = no value), with a bootstrap 95% interval."""
-    sums = _sums(level, data)
-    units = len(sums.pairable)
-    present = ~np.isnan(data)
-    coders = int(present[present.sum(axis=1) >= 2].any(axis=0).sum())
-    point = _point(level, sums) if units else None
-    low = high = None
-    if point is not None and resamples > 0:
-        rng = np.random.default_rng(seed)
-        found: list[Matrix] = []
-        for start in range(0, resamples, _CHUNK):
-            size = min(_CHUNK, resamples - start)
-            weights = rng.multinomial(units, np.full(units, 1 / units), size=size)
-            found.append(_alphas(level, sums, weights.astype(np.float64)))
-        spread = np.concatenate(found)
-        spread = spread[~np.isnan(spread)]
-        if len(spread):
-            low, high = (float(x) for x in np.percentile(spread, [2.5, 97.5]))
-    return FieldAlpha(point, low, high, units, int(sums.pairable.sum()), coders)
+    found = reliability(level, data)
+    return scored(found, bootstrap([found], resamples, seed)[0])
 
 
 def reference_alpha(

@@ -62,24 +62,28 @@ def _selected(codings: list[CodingFile], layout: Layout, paths: Sequence[Path]) 
 
 
 def corpus_agreement(
-    root: Path, paths: Sequence[Path] = (), resamples: int = BOOTSTRAP_RESAMPLES
+    root: Path,
+    paths: Sequence[Path] = (),
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    *,
+    jobs: int = 1,
+    cache: bool = True,
 ) -> CorpusAgreement:
     """Read, check, align and score the codings under `root` (or those `paths` select)."""
     layout = Layout(root)
     codings, problems = list_codings(layout)
-    results = process_codings(layout, _selected(codings, layout, paths))
+    selected = _selected(codings, layout, paths)
+    results = process_codings(layout, selected, jobs=jobs, cache=cache)
+    tables = results.tables()
     by_document: dict[str, list[Coding]] = defaultdict(list)
-    invalid: list[str] = []
-    for coding, result in results.results.items():
-        if result.problems or not result.tables.get("events"):
-            invalid.append(coding.file)
-            continue
-        by_document[coding.document_id].append(coding_units(coding.coder, result.tables))
+    for coding in selected:
+        if coding.file in tables:
+            by_document[coding.document_id].append(coding_units(coding.coder, tables[coding.file]))
     alignments = [align(doc, found) for doc, found in sorted(by_document.items())]
     return CorpusAgreement(
         agreement=score(alignments, resamples),
         alignments=alignments,
         coded={a.document_id: a.coders for a in alignments},
-        invalid=sorted(invalid),
+        invalid=sorted(c.file for c in selected if c.file not in tables),
         problems=problems + results.problems,
     )

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 
 from eventset.agreement.align import Alignment, Span, Unit
-from eventset.agreement.alpha import BOOTSTRAP_RESAMPLES, FieldAlpha, Level, field_alpha
+from eventset.agreement.alpha import (
+    BOOTSTRAP_RESAMPLES,
+    FieldAlpha,
+    Level,
+    Reliability,
+    bootstrap,
+    reliability,
+    scored,
+)
 
 NOT_CODED = "(not coded)"
 NONE = "(none)"  # a field left empty is a coding choice too ("the text gives no place")
@@ -130,9 +138,24 @@ class _Data:
                 row[self.coders[coder]] = float(value)
         self.rows.append(row)
 
-    def score(self, resamples: int) -> FieldAlpha:
+    def reliability(self) -> Reliability:
         matrix = np.array(self.rows, dtype=np.float64).reshape(-1, len(self.coders))
-        return field_alpha(self.spec.level, matrix, resamples)
+        return reliability(self.spec.level, matrix)
+
+
+def _scores(
+    collected: dict[tuple[str, str], _Data], resamples: int
+) -> dict[tuple[str, str], FieldAlpha]:
+    """Each field's alpha and interval; the fields of one table share their units, so they are
+    resampled together (alpha.bootstrap)."""
+    out: dict[tuple[str, str], FieldAlpha] = {}
+    for table in dict.fromkeys(s.table for s in FIELDS):
+        keys = [(s.table, s.name) for s in FIELDS if s.table == table]
+        found = [collected[key].reliability() for key in keys]
+        intervals = bootstrap(found, resamples)
+        for key, field_found, interval in zip(keys, found, intervals, strict=True):
+            out[key] = scored(field_found, interval)
+    return out
 
 
 def _overlapping(a: frozenset[Span], b: frozenset[Span]) -> int:
@@ -174,8 +197,8 @@ def span_scores(pairs: Sequence[tuple[frozenset[Span], frozenset[Span]]]) -> Spa
 
 def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES) -> Agreement:
     """Agreement over the alignments of every document coded at least twice."""
-    scored = [a for a in alignments if len(a.coders) >= 2]
-    coders = tuple(sorted({c for a in scored for c in a.coders}))
+    coded = [a for a in alignments if len(a.coders) >= 2]
+    coders = tuple(sorted({c for a in coded for c in a.coders}))
     column = {c: i for i, c in enumerate(coders)}
     data = {(s.table, s.name): _Data(s, column) for s in FIELDS}
     matched = {(s.table, s.name): _Data(s, column) for s in FIELDS}
@@ -187,7 +210,7 @@ def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES)
 
     events, participants, claims = [0, 0], [0, 0], [0, 0]
     pairs: list[tuple[frozenset[Span], frozenset[Span]]] = []
-    for alignment in scored:
+    for alignment in coded:
         doc_coders = alignment.coders
         for table, groups, count in (
             ("events", alignment.events, events),
@@ -218,13 +241,12 @@ def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES)
         pairs += [
             (alignment.mentions[a], alignment.mentions[b]) for a, b in combinations(doc_coders, 2)
         ]
+    overall, given = _scores(data, resamples), _scores(matched, resamples)
     return Agreement(
         coders=coders,
-        documents=len(scored),
+        documents=len(coded),
         fields=[
-            FieldScore(s, data[key].score(resamples), matched[key].score(resamples))
-            for s in FIELDS
-            for key in [(s.table, s.name)]
+            FieldScore(s, overall[(s.table, s.name)], given[(s.table, s.name)]) for s in FIELDS
         ],
         mentions=span_scores(pairs),
         events=MatchRate(*events),

@@ -13,18 +13,21 @@ may be about an event its own coding defines or one the canonical annotations de
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from eventset.inputs.files import list_folder, read_inside
+from eventset.inputs.files import list_folder
 from eventset.inputs.layout import Layout
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, SLUG_PATTERN
+from eventset.tables.compile import COLUMNS, Columns
+from eventset.validation.cache import KEY, default_cache_dir
 from eventset.validation.corpus_checks import Locate, Registries, check_corpus
-from eventset.validation.document import DocumentResult, process_document
+from eventset.validation.runner import Batch, DocumentTask, run_documents
 
 _SUFFIXES = {".yaml", ".yml"}
 
@@ -92,56 +95,88 @@ def list_codings(layout: Layout) -> tuple[list[CodingFile], list[Problem]]:
 
 
 @dataclass
-class CodingResults:
-    """Each coding's per-document result (its rows when it is valid), and every problem."""
+class CodingBatch:
+    """The codings' per-document results (validation/runner.py): problems, and the rows of
+    every coding that has none."""
 
-    results: dict[CodingFile, DocumentResult]
-    problems: list[Problem]
+    codings: list[CodingFile]
+    batch: Batch
 
-    def valid(self) -> dict[CodingFile, DocumentResult]:
-        return {coding: r for coding, r in self.results.items() if not r.problems}
+    @property
+    def problems(self) -> list[Problem]:
+        return self.batch.problems
+
+    def invalid(self) -> set[str]:
+        return {p.file for p in self.batch.problems if p.severity == "error"}
+
+    def tables(self) -> dict[str, dict[str, Columns]]:
+        """file -> that coding's rows (tables/compile.py), for the codings without problems."""
+        file_of = dict(self.batch.files.iter_rows())
+        by_file: dict[str, dict[str, Columns]] = defaultdict(dict)
+        for name in ("events", "event_actors", "claims", "mentions"):
+            # One pass over each table's rows: a frame per coding costs ten times more.
+            frame = self.batch.frames[name].sort(KEY, maintain_order=True)
+            keys = frame.get_column(KEY).to_list()
+            columns = {c: frame.get_column(c).to_list() for c in frame.columns if c != KEY}
+            start = 0
+            while start < len(keys):
+                end = start
+                while end < len(keys) and keys[end] == keys[start]:
+                    end += 1
+                by_file[file_of[keys[start]]][name] = {
+                    c: values[start:end] for c, values in columns.items()
+                }
+                start = end
+        bad = self.invalid()
+        out: dict[str, dict[str, Columns]] = {}
+        for coding in self.codings:
+            if coding.file in bad:
+                continue
+            found = by_file.get(coding.file, {})
+            out[coding.file] = {
+                name: found.get(name) or {column: [] for column in COLUMNS[name]}
+                for name in ("events", "event_actors", "claims", "mentions")
+            }
+        return out
 
 
-def process_codings(layout: Layout, codings: Iterable[CodingFile]) -> CodingResults:
-    """Layers 1-3 of each coding on its own (the per-document work of an annotation)."""
-    results: dict[CodingFile, DocumentResult] = {}
-    problems: list[Problem] = []
+def process_codings(
+    layout: Layout, codings: Sequence[CodingFile], *, jobs: int = 1, cache: bool = False
+) -> CodingBatch:
+    """Layers 1-3 of each coding on its own (the per-document work of an annotation), in the
+    runner: a process pool with `jobs`, and with `cache` the user cache, in a snapshot of its
+    own (keyed by the codings folder, so it never displaces the annotations' snapshot)."""
+    tasks: list[DocumentTask] = []
     for coding in codings:
-        raw = read_inside(layout, coding.path)
-        if isinstance(raw, Problem):
-            problems.append(raw)
-            results[coding] = DocumentResult(coding.file, coding.document_id, [raw])
-            continue
-        seed = read_inside(layout, layout.seeds / f"{coding.document_id}.txt")
-        result = process_document(coding.file, raw, None if isinstance(seed, Problem) else seed)
-        results[coding] = result
-        problems += result.problems
-    return CodingResults(results, problems)
+        seed = layout.seeds / f"{coding.document_id}.txt"
+        tasks.append((coding.file, str(coding.path), str(seed) if seed.is_file() else None))
+    batch = run_documents(
+        tasks,
+        root=layout.codings,
+        jobs=jobs,
+        cache_dir=default_cache_dir() if cache else None,
+    )
+    return CodingBatch(list(codings), batch)
 
 
 def check_coding_references(
-    results: CodingResults,
+    results: CodingBatch,
     registries: Registries,
     corpus_events: set[str],
     locate: Locate,
 ) -> list[Problem]:
     """References of the codings against the registries (E401, E402), and each claim's event
     against its own coding's events and the canonical annotations' (E403)."""
-    frames = [r.tables["references"] for r in results.results.values() if r.tables]
-    facts = [r.tables["event_facts"] for r in results.results.values() if r.tables]
-    if not frames:
-        return []
-    refs = pl.concat([pl.DataFrame(f, schema=dict.fromkeys(f, pl.String)) for f in frames])
-    event_facts = pl.concat([pl.DataFrame(f, schema=dict.fromkeys(f, pl.String)) for f in facts])
+    refs = results.batch.frames["references"]
+    event_facts = results.batch.frames["event_facts"]
     own = event_facts.select("file", pl.col("event_id").alias("id"))
     used = refs.filter(pl.col("kind") == "event_used").join(own, on=["file", "id"], how="anti")
     used = used.filter(~pl.col("id").is_in(list(corpus_events)))
     registry_refs = refs.filter(pl.col("kind").is_in(["actor", "place"]))
-    # Undefined events per coding: E403 with the coding's own events as the only defined ones,
-    # which is what `check_corpus` does when it sees one file's facts.
     problems = list(check_corpus(registry_refs, event_facts.clear(), registries, locate))
-    for file, group in used.group_by("file", maintain_order=True):
-        own_facts = event_facts.filter(pl.col("file") == file[0])
+    # Undefined events, per coding: E403 with that coding's own events as the defined ones.
+    for (file,), group in used.group_by("file", maintain_order=True):
+        own_facts = event_facts.filter(pl.col("file") == file)
         problems += check_corpus(group, own_facts, Registries(None, None), locate)
     return problems
 
@@ -152,6 +187,9 @@ def validate_codings(
     corpus_events: set[str],
     locate: Locate,
     only: set[str] | None = None,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
 ) -> tuple[list[Problem], int]:
     """The problems of every coding (or of those whose shown name is in `only`), and how many
     files were checked."""
@@ -159,7 +197,7 @@ def validate_codings(
     if only is not None:
         codings = [c for c in codings if c.file in only]
         problems = [p for p in problems if p.file in only or p.code == "E111"]
-    results = process_codings(layout, codings)
+    results = process_codings(layout, codings, jobs=jobs, cache=cache)
     problems += results.problems
     problems += check_coding_references(results, registries, corpus_events, locate)
     return problems, len(codings)

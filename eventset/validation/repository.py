@@ -232,7 +232,7 @@ def validate_repository(
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))
-    add_codings(result, layout, registries)
+    add_codings(result, layout, registries, jobs=jobs, cache=cache)
     if targets is not None:
         restrict(result, root, targets)
     result.problems = root_causes_first(result.problems, layout)
@@ -267,12 +267,19 @@ def add_documents(
 
 
 def add_codings(
-    result: Validation, layout: Layout, registries: Registries, only: set[str] | None = None
+    result: Validation,
+    layout: Layout,
+    registries: Registries,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
 ) -> None:
-    """The independent codings' problems (all of them, or those in `only`): checked like
-    annotations, never built (validation/codings.py)."""
+    """The independent codings' problems: checked like annotations, never built
+    (validation/codings.py)."""
     corpus_events = set(result.frames["event_facts"].get_column("event_id").to_list())
-    problems, checked = validate_codings(layout, registries, corpus_events, Locator(layout), only)
+    problems, checked = validate_codings(
+        layout, registries, corpus_events, Locator(layout), jobs=jobs, cache=cache
+    )
     result.problems += problems
     result.files_checked += checked
 
