@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
 from eventset.release.provenance import inputs_sha256, source_commit
@@ -33,6 +35,13 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.validation.ok and not self.failures and self.written is not None
+
+
+def _agreement(root: Path, documents: int, jobs: int, cache: bool) -> dict[str, Any]:
+    """The release's agreement.json, from the independent codings (eventset/agreement/)."""
+    from eventset.agreement.report import release_agreement  # numpy, scipy: only to write
+
+    return release_agreement(root, documents, jobs=jobs, cache=cache)
 
 
 def build(
@@ -70,7 +79,9 @@ def build(
         .join(validation.files, on=KEY)
     )
     reports = frames["events"].select("document_id", "event_id")
-    result.tables = assemble_tables(frames, validation.actors, validation.places)
+    layout = Layout(root)
+    counts = coding_counts(layout)
+    result.tables = assemble_tables(frames, validation.actors, validation.places, counts)
     del frames
     for name, frame in result.tables.items():
         result.failures += validate_frame(name, frame)
@@ -84,7 +95,10 @@ def build(
     final = out / f"eventset-{version}"
     where = state_directory(Layout(root).root, final)
     forget(where)  # no state outlives the release it describes
-    result.written = write_release(result.tables, out, version, provenance, extra_files)
+    agreement = _agreement(root, result.tables["documents"].height, jobs, cache)
+    result.written = write_release(
+        result.tables, out, version, provenance, extra_files, agreement=agreement
+    )
     result.rows = {name: frame.height for name, frame in result.tables.items()}
     if incremental:
         tables = result.tables

@@ -36,7 +36,9 @@ from typing import Any
 
 import polars as pl
 
+from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
+from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
     MANIFEST,
     TABLE_PART,
@@ -65,7 +67,12 @@ from eventset.release.write import (
 )
 from eventset.schema.contracts import TableFailure, typed_frame, validate_frame
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
-from eventset.tables.assemble import event_actors_table, events_table, typed_table
+from eventset.tables.assemble import (
+    event_actors_table,
+    events_table,
+    typed_table,
+    with_coding_counts,
+)
 from eventset.validation.cache import KEY, code_version, default_cache_dir
 from eventset.validation.indexed import CorpusView
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
@@ -106,6 +113,18 @@ def registries_digest(layout: Layout) -> str:
     digest = hashlib.sha256()
     for path in (layout.actors, layout.places):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def codings_digest(layout: Layout) -> str:
+    """The independent codings as listed: each file's name and stat signature (a change to
+    one changes the agreement the release carries)."""
+    digest = hashlib.sha256()
+    if layout.codings.is_dir():
+        for path in sorted(layout.codings.rglob("*")):
+            if path.is_file():
+                st = path.lstat()
+                digest.update(f"{layout.shown(path)}\0{signature_of(st)}\0".encode())
     return digest.hexdigest()
 
 
@@ -176,6 +195,7 @@ def state_of(
         "format": _STATE_FORMAT,
         "code_version": code_version(),
         "registries": registries_digest(layout),
+        "codings": codings_digest(layout),
         "release": _signatures(final),
     }
     return BuildState(
@@ -209,6 +229,8 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     try:
         if state.meta.get("registries") != registries_digest(layout):
             return None
+        if state.meta.get("codings") != codings_digest(layout):
+            return None  # documents' coding_count and the release's agreement.json change
         if state.meta.get("release") != _signatures(final):
             return None  # the release directory was touched since: it cannot be the base
     except OSError:
@@ -264,8 +286,15 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
 
     changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
     mine = pl.col(KEY).is_in(changed_keys)
+    counts = coding_counts(layout)
     new: dict[str, pl.DataFrame] = {
-        name: typed_table(name, batch.frames[name].filter(mine)) for name in BY_DOCUMENT
+        name: typed_table(
+            name,
+            with_coding_counts(batch.frames[name].filter(mine), counts)
+            if name == "documents"
+            else batch.frames[name].filter(mine),
+        )
+        for name in BY_DOCUMENT
     }
     reported = batch.frames["events"].filter(mine).select("document_id", "event_id")
     touched = set(old_events.get_column("event_id").to_list())

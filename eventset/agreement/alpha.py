@@ -157,6 +157,8 @@ def bootstrap(
         return [None] * len(fields)
     rows = len(fields[0].pairable)
     defined = [f.expected > 0 and f.values > 1 for f in fields]
+    if not any(defined):
+        return [None] * len(fields)
     # Per field: alpha_b = 1 - within_b * n (n - 1) / (values_b * expected), with n the field's
     # pairable values in the data (the expected disagreement is held, Hayes & Krippendorff).
     columns = np.column_stack([f.pairable for f in fields] + [f.within for f in fields])
@@ -183,7 +185,10 @@ def bootstrap(
             sums = weights.astype(np.float64) @ columns
         values, within = sums[:, : len(fields)], sums[:, len(fields) :]
         with np.errstate(divide="ignore", invalid="ignore"):
-            found.append(np.where(values > 0, 1 - within * scale / values, np.nan))
+            # Holding the expected disagreement fixed, a resample can fall below alpha's
+            # floor of -1; as Hayes & Krippendorff do, such values count as -1.
+            resampled = np.maximum(1 - within * scale / values, -1.0)
+            found.append(np.where(values > 0, resampled, np.nan))
     spread = np.vstack(found)
     out: list[tuple[float, float] | None] = []
     for k, ok in enumerate(defined):

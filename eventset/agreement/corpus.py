@@ -36,15 +36,6 @@ class CorpusAgreement:
         return sum(len(coders) >= 2 for coders in self.coded.values())
 
 
-def coding_counts(root: Path) -> dict[str, int]:
-    """Codings per document (files at data/codings/<coder>/<document_id>.yaml), valid or not:
-    the `coding_count` of the documents table. Lists files only; nothing is parsed."""
-    counts: dict[str, int] = defaultdict(int)
-    for coding in list_codings(Layout(root))[0]:
-        counts[coding.document_id] += 1
-    return dict(counts)
-
-
 def _selected(codings: list[CodingFile], layout: Layout, paths: Sequence[Path]) -> list[CodingFile]:
     """The codings of the documents that `paths` name (a coding, an annotation or a seed file,
     or a coder's folder), or all of them without paths."""

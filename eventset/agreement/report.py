@@ -1,42 +1,30 @@
-"""Agreement as a table (terminal), JSON (machines, releases) or Markdown (card, codebook)."""
+"""Agreement as JSON (machines, and the release's agreement.json), a terminal table, or
+Markdown (the same table the release card shows, release/agreement_card.py)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from eventset.agreement.alpha import FieldAlpha
-from eventset.agreement.score import Agreement, MatchRate, SpanScore
+from eventset.agreement.alpha import BOOTSTRAP_RESAMPLES, FieldAlpha
+from eventset.agreement.corpus import CorpusAgreement, corpus_agreement
+from eventset.agreement.score import Agreement, MatchRate
+from eventset.inputs.layout import Layout
+from eventset.release.agreement_card import (
+    agreement_markdown,
+    no_double_coding,
+    summary_lines,
+    table_rows,
+    verdict,
+)
 
-# Krippendorff's own guidance (Content Analysis, 2004/2019): rely on variables with alpha >= .800,
-# draw tentative conclusions only from .667 <= alpha < .800, and discard the rest.
-RELIABLE, TENTATIVE = 0.800, 0.667
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def _interval(score: FieldAlpha) -> str:
-    if score.low is None or score.high is None:
-        return "n/a"
-    return f"[{score.low:.3f}, {score.high:.3f}]"
-
-
-def verdict(alpha: float | None) -> str:
-    if alpha is None:
-        return "undefined"
-    if alpha >= RELIABLE:
-        return "reliable"
-    return "tentative" if alpha >= TENTATIVE else "unreliable"
+# Where a repository says how its doubly coded documents were chosen (the card quotes it).
+SELECTION_FILE = "README.md"
 
 
 def _rate(rate: MatchRate) -> dict[str, Any]:
     return {"units": rate.units, "matched": rate.matched, "rate": rate.rate}
-
-
-def _spans(spans: SpanScore) -> dict[str, Any]:
-    return {"pairs": spans.pairs, "exact_f1": spans.exact_f1, "overlap_f1": spans.overlap_f1}
 
 
 def _alpha(score: FieldAlpha) -> dict[str, Any]:
@@ -50,11 +38,13 @@ def _alpha(score: FieldAlpha) -> dict[str, Any]:
 
 
 def agreement_json(agreement: Agreement, documents: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The agreement as plain data (what releases carry in agreement.json)."""
+    """The agreement as plain data (the form of a release's agreement.json)."""
+    m = agreement.mentions
     return {
         "coders": list(agreement.coders),
         "documents_scored": agreement.documents,
         **({"documents": documents} if documents is not None else {}),
+        "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "fields": [
             {
                 "table": f.spec.table,
@@ -67,88 +57,62 @@ def agreement_json(agreement: Agreement, documents: dict[str, Any] | None = None
             }
             for f in agreement.fields
         ],
-        "mentions": _spans(agreement.mentions),
+        "mentions": {"pairs": m.pairs, "exact_f1": m.exact_f1, "overlap_f1": m.overlap_f1},
         "events": _rate(agreement.events),
         "participants": _rate(agreement.participants),
         "claims": _rate(agreement.claims),
     }
 
 
-_HEAD = ("table", "field", "level", "alpha", "95% CI", "units", "coders", "alpha (matched)")
+def _selection(layout: Layout) -> str | None:
+    """The first paragraph after the title of data/codings/README.md: how the documents were
+    chosen for double coding."""
+    path = layout.codings / SELECTION_FILE
+    if not path.is_file() or path.is_symlink():
+        return None
+    paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n")]
+    text = [p for p in paragraphs if p and not p.startswith("#")]
+    return " ".join(text[0].split()) if text else None
 
 
-def _rows(agreement: Agreement) -> list[tuple[str, ...]]:
-    return [
-        (
-            f.spec.table,
-            f.spec.name,
-            f.spec.level,
-            _num(f.score.alpha),
-            _interval(f.score),
-            str(f.score.units),
-            str(f.score.coders),
-            _num(f.matched.alpha),
-        )
-        for f in agreement.fields
-    ]
+def release_agreement(
+    root: Path, documents: int, found: CorpusAgreement | None = None, *, jobs: int = 1,
+    cache: bool = True,
+) -> dict[str, Any]:  # fmt: skip
+    """agreement.json of a release of `root` with `documents` documents."""
+    if found is None:
+        found = corpus_agreement(root, jobs=jobs, cache=cache)
+    info = {
+        "total": documents,
+        "with_codings": len(found.coded),
+        "doubly_coded": found.doubly_coded,
+        "selection": _selection(Layout(root)),
+    }
+    return agreement_json(found.agreement, info)
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
-
-
-def _summary_lines(agreement: Agreement) -> list[str]:
-    m = agreement.mentions
-    return [
-        f"mentions: span F1 exact {_num(m.exact_f1)}, overlapping {_num(m.overlap_f1)} "
-        f"({m.pairs} pair(s) of codings)",
-        f"events coded by every coder: {_pct(agreement.events.rate)} "
-        f"({agreement.events.matched} of {agreement.events.units})",
-        f"participants coded by every coder (in matched events): "
-        f"{_pct(agreement.participants.rate)} "
-        f"({agreement.participants.matched} of {agreement.participants.units})",
-        f"claims coded by every coder: {_pct(agreement.claims.rate)} "
-        f"({agreement.claims.matched} of {agreement.claims.units})",
-    ]
-
-
-def agreement_table(agreement: Agreement) -> str:
+def agreement_table(data: dict[str, Any]) -> str:
     """A plain text table for the terminal."""
-    if not agreement.documents:
+    if no_double_coding(data):
         return "No document has two or more valid codings: nothing to score.\n"
-    rows = [_HEAD, *_rows(agreement)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
+    rows = table_rows(data)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [
-        f"{agreement.documents} document(s) coded by 2+ of {len(agreement.coders)} coder(s): "
-        + ", ".join(agreement.coders),
+        f"{data['documents_scored']} document(s) coded by 2+ of {len(data['coders'])} coder(s): "
+        + ", ".join(data["coders"]),
         "",
     ]
     for k, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", *_summary_lines(agreement), ""])
-
-
-def agreement_markdown(agreement: Agreement) -> str:
-    """The Markdown table of the card and the codebook."""
-    if not agreement.documents:
-        return "No document has two or more valid codings: nothing to score.\n"
-    lines = [
-        "| " + " | ".join(_HEAD) + " |",
-        "| " + " | ".join("---" for _ in _HEAD) + " |",
-        *("| " + " | ".join(f"`{c}`" if i == 1 else c for i, c in enumerate(r)) + " |"
-          for r in _rows(agreement)),
-        "",
-        *(f"- {line}" for line in _summary_lines(agreement)),
-        "",
-    ]  # fmt: skip
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *summary_lines(data), ""])
 
 
 def agreement_text(agreement: Agreement, fmt: str) -> str:
+    data = agreement_json(agreement)
     if fmt == "json":
-        return json.dumps(agreement_json(agreement), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return agreement_markdown(agreement)
-    return agreement_table(agreement)
+        return agreement_markdown(data)
+    return agreement_table(data)

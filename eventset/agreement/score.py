@@ -139,7 +139,7 @@ class _Data:
         self.rows.append(row)
 
     def reliability(self) -> Reliability:
-        matrix = np.array(self.rows, dtype=np.float64).reshape(-1, len(self.coders))
+        matrix = np.array(self.rows, dtype=np.float64).reshape(len(self.rows), len(self.coders))
         return reliability(self.spec.level, matrix)
 
 

@@ -9,6 +9,7 @@ policy in RELEASING.md.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from eventset.release.agreement_card import AGREEMENT_FILE, agreement_changes, changes_markdown
 from eventset.release.manifest import (
     ReleaseError,
     manifest_entries,
@@ -41,6 +43,7 @@ class Release:
     schema_version: str
     frames: dict[str, pl.DataFrame]
     types: dict[str, dict[str, str]]  # table -> column -> Arrow type
+    agreement: dict[str, Any] | None = None  # agreement.json, in releases that carry one
 
 
 @dataclass
@@ -74,6 +77,8 @@ class ReleaseDiff:
     old_schema_version: str
     new_schema_version: str
     tables: list[TableDiff]
+    # Intercoder agreement before and after (release/agreement_card.agreement_changes).
+    agreement: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> TableDiff:
         return next(t for t in self.tables if t.table == name)
@@ -109,6 +114,7 @@ class ReleaseDiff:
                 }
                 for t in self.tables
             },
+            "agreement": self.agreement,
         }
 
     def markdown(self, heading_level: int = 2) -> str:
@@ -120,7 +126,8 @@ def read_release(directory: Path) -> Release:
     manifest = read_manifest(directory)
     entries = manifest_entries(manifest)
     files = table_files(entries)
-    for paths in files.values():
+    checked = [*files.values(), [AGREEMENT_FILE] if AGREEMENT_FILE in entries else []]
+    for paths in checked:
         for path in paths:
             problem = verify_file(directory, entries[path])
             if problem is not None:
@@ -149,13 +156,17 @@ def release_from_files(
     release being built)."""
     frames: dict[str, pl.DataFrame] = {}
     types: dict[str, dict[str, str]] = {}
+    agreement_file = directory / AGREEMENT_FILE
+    agreement = (
+        json.loads(agreement_file.read_text(encoding="utf-8")) if agreement_file.is_file() else None
+    )
     for table, paths in files.items():
         arrow = pa.concat_tables([pq.read_table(directory / path) for path in paths])
         types[table] = {f.name: _logical_type(f.type) for f in arrow.schema}
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)
         frames[table] = frame
-    return Release(directory, version, schema_version, frames, types)
+    return Release(directory, version, schema_version, frames, types, agreement)
 
 
 def _key_columns(table: str, old: pl.DataFrame, new: pl.DataFrame) -> list[str]:
@@ -247,7 +258,14 @@ def diff_releases(old: Release, new: Release) -> ReleaseDiff:
                     name, old.frames[name], new.frames[name], old.types[name], new.types[name]
                 )
             )
-    return ReleaseDiff(old.version, new.version, old.schema_version, new.schema_version, tables)
+    return ReleaseDiff(
+        old.version,
+        new.version,
+        old.schema_version,
+        new.schema_version,
+        tables,
+        agreement_changes(old.agreement, new.agreement),
+    )
 
 
 def diff_directories(old: Path, new: Path) -> ReleaseDiff:
@@ -262,7 +280,8 @@ def _id_list(ids: list[str]) -> str:
 
 def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
     h = "#" * heading_level
-    if all(t.empty for t in diff.tables):
+    agreement = changes_markdown(diff.agreement, f"{h}#") if diff.agreement else []
+    if all(t.empty for t in diff.tables) and not agreement:
         renumbered = (
             f" Schema version {diff.old_schema_version} -> {diff.new_schema_version}."
             if diff.old_schema_version != diff.new_schema_version
@@ -320,4 +339,4 @@ def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
             tail = f"; and {more:,} more (see `eventset diff --format json`)" if more > 0 else ""
             lines.append(f"- changed ({len(items):,}): {shown}{tail}")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + agreement)

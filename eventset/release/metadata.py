@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from eventset.release.agreement_card import AGREEMENT_FILE, agreement_section
 from eventset.release.card_sections import analyst_sections
 from eventset.release.manifest import release_paths, sha256_file, table_files
 from eventset.release.published import PROJECT_URL
@@ -364,7 +365,9 @@ def _origin_sentence(docs: pl.DataFrame) -> str:
     )
 
 
-def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
+def dataset_card(
+    tables: dict[str, pl.DataFrame], version: str, agreement: dict[str, Any] | None = None
+) -> str:
     """README.md of a release: what it is, counts, coverage, licences, loading, citing."""
     coverage = time_coverage(tables)
     published = published_range(tables)
@@ -472,6 +475,7 @@ def dataset_card(tables: dict[str, pl.DataFrame], version: str) -> str:
         "contracts and cross-table integrity.",
         "",
         *analyst_sections(tables, directory),
+        *agreement_section(agreement),
         "## Licence",
         "",
         f"The dataset (annotations, registries and tables) is published under "
@@ -508,5 +512,7 @@ def write_metadata(
 
     write("datapackage.json", dump(datapackage(directory, tables, version)))
     write("croissant.json", dump(croissant(tables, version, cite_as(version), released)))
-    write("README.md", dataset_card(tables, version))
+    found = directory / AGREEMENT_FILE
+    agreement = json.loads(found.read_text(encoding="utf-8")) if found.is_file() else None
+    write("README.md", dataset_card(tables, version, agreement))
     write("CITATION.cff", citation_cff(version, released))
