@@ -53,6 +53,11 @@ class Unit:
     fields: tuple[tuple[str, Any], ...]
 
     @cached_property
+    def covered(self) -> int:
+        """Characters its spans cover."""
+        return sum(b - a for a, b in self.spans)
+
+    @cached_property
     def _values(self) -> dict[str, Any]:
         return dict(self.fields)
 
@@ -110,10 +115,6 @@ def _merge(spans: Sequence[Span]) -> tuple[Span, ...]:
     return tuple((a, b) for a, b in out)
 
 
-def _covered(spans: tuple[Span, ...]) -> int:
-    return sum(b - a for a, b in spans)
-
-
 def _shared(a: tuple[Span, ...], b: tuple[Span, ...]) -> int:
     """Characters inside both (each merged and sorted)."""
     i = j = total = 0
@@ -128,12 +129,12 @@ def _shared(a: tuple[Span, ...], b: tuple[Span, ...]) -> int:
     return total
 
 
-def span_overlap(a: tuple[Span, ...], b: tuple[Span, ...]) -> float:
+def span_overlap(a: Unit, b: Unit) -> float:
     """Jaccard overlap of the characters two units' spans cover (0 when none are shared)."""
-    shared = _shared(a, b)
+    shared = _shared(a.spans, b.spans)
     if not shared:
         return 0.0
-    return shared / (_covered(a) + _covered(b) - shared)
+    return shared / (a.covered + b.covered - shared)
 
 
 EVENT_FIELDS = (
@@ -202,7 +203,7 @@ Weight = Callable[[Unit, Unit], float]
 
 
 def event_weight(a: Unit, b: Unit) -> float:
-    overlap = span_overlap(a.spans, b.spans)
+    overlap = span_overlap(a, b)
     if not overlap:
         return 0.0
     ties = sum(
@@ -212,7 +213,7 @@ def event_weight(a: Unit, b: Unit) -> float:
 
 
 def claim_weight(a: Unit, b: Unit) -> float:
-    overlap = span_overlap(a.spans, b.spans)
+    overlap = span_overlap(a, b)
     if not overlap:
         return 0.0
     ties = int(a.get("event_id") == b.get("event_id")) + int(a.get("kind") == b.get("kind"))
