@@ -36,9 +36,7 @@ def coding(coder: str, doc_id: str, text: str, annotation: Annotation) -> Coding
     return coding_units(coder, compiled(doc_id, text, annotation))
 
 
-def recoded_pairs(
-    count: int, seed: int, rates: tuple[float, ...]
-) -> dict[float, list[Alignment]]:
+def recoded_pairs(count: int, seed: int, rates: tuple[float, ...]) -> dict[float, list[Alignment]]:
     """Each synthetic document coded by coder a (as annotated, ids renamed) and by coder b
     departing from it at each of `rates`, aligned: rate -> alignments."""
     out: dict[float, list[Alignment]] = {rate: [] for rate in rates}
@@ -54,7 +52,9 @@ def renamed_and_shuffled(annotation: Annotation, seed: int) -> Annotation:
     """The same coding with every id a coder chooses renamed and every list shuffled."""
     rng = random.Random(seed)
     events = {e.id: f"renamed-{rng.randrange(10**9)}-{i}" for i, e in enumerate(annotation.events)}
-    claims = {c.id: f"renamed-claim-{i}-{rng.randrange(10**9)}" for i, c in enumerate(annotation.claims)}
+    claims = {
+        c.id: f"renamed-claim-{i}-{rng.randrange(10**9)}" for i, c in enumerate(annotation.claims)
+    }
 
     def shuffled(items: list[Any]) -> list[Any]:
         items = list(items)

@@ -23,7 +23,9 @@ def _document(seed: int) -> tuple[str, str, object]:
 def test_identical_codings_match_every_unit_and_agree_perfectly(seed: int) -> None:
     doc_id, text, annotation = next(documents(1, seed))
     twin = renamed_and_shuffled(annotation, seed)
-    aligned = align(doc_id, [coding("a", doc_id, text, annotation), coding("b", doc_id, text, twin)])
+    aligned = align(
+        doc_id, [coding("a", doc_id, text, annotation), coding("b", doc_id, text, twin)]
+    )
     assert all(len(group) == 2 for group in aligned.events + aligned.claims)
     found = score([aligned], resamples=0)
     assert found.events.rate == 1 and found.participants.rate in (1, None)
