@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventset.agreement import align as A
+from eventset.agreement import align as aligning
 from eventset.agreement.align import Unit, align, match
 from eventset.agreement.report import agreement_json
 from eventset.agreement.score import score
@@ -55,9 +55,9 @@ def _unit(uid: str, span: tuple[int, int], kind: str) -> Unit:
 def test_a_unit_only_one_coder_found_stays_a_unit_of_its_own() -> None:
     left = [_unit("x", (0, 10), "ASSAULT"), _unit("y", (50, 60), "PROTEST")]
     right = [_unit("p", (0, 10), "ASSAULT")]
-    assert match(left, right, A.event_weight) == [(0, 0)]
-    a = A.Coding("a", tuple(left), {}, (), frozenset())
-    b = A.Coding("b", tuple(right), {}, (), frozenset())
+    assert match(left, right, aligning.event_weight) == [(0, 0)]
+    a = aligning.Coding("a", tuple(left), {}, (), frozenset())
+    b = aligning.Coding("b", tuple(right), {}, (), frozenset())
     aligned = align("doc", [a, b])
     assert sorted(len(g) for g in aligned.events) == [1, 2]
 
@@ -65,15 +65,15 @@ def test_a_unit_only_one_coder_found_stays_a_unit_of_its_own() -> None:
 def test_the_heavier_overlap_wins_and_type_breaks_a_tie() -> None:
     left = [_unit("x", (0, 20), "ASSAULT")]
     right = [_unit("p", (10, 30), "ASSAULT"), _unit("q", (0, 18), "PROTEST")]
-    assert match(left, right, A.event_weight) == [(0, 1)]
+    assert match(left, right, aligning.event_weight) == [(0, 1)]
     tied = [_unit("p", (0, 20), "PROTEST"), _unit("q", (0, 20), "ASSAULT")]
-    assert match(left, tied, A.event_weight) == [(0, 1)]
+    assert match(left, tied, aligning.event_weight) == [(0, 1)]
 
 
 def test_a_flood_of_units_on_the_same_words_is_bounded() -> None:
     n = 2000
     calls = 0
-    weight = A.event_weight
+    weight = aligning.event_weight
 
     def counted(a: Unit, b: Unit) -> float:
         nonlocal calls
@@ -86,8 +86,8 @@ def test_a_flood_of_units_on_the_same_words_is_bounded() -> None:
     pairs = match(left, right, counted)
     # Time and memory grow with the units, not with their pairs (n * n = 4,000,000): each unit
     # weighs a bounded number of partners and keeps at most MAX_CANDIDATES of them.
-    assert calls <= 4 * A.MAX_CANDIDATES * n
-    assert len(pairs) >= A.MAX_CANDIDATES
+    assert calls <= 4 * aligning.MAX_CANDIDATES * n
+    assert len(pairs) >= aligning.MAX_CANDIDATES
     # Identical duplicates pair off by content without any search.
     calls = 0
     assert len(match(left, list(left), counted)) == n

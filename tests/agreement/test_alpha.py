@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventset.agreement import alpha as A
+from eventset.agreement import alpha as ka
 
 NAN = math.nan
 # "Computing Krippendorff's Alpha-Reliability" (Krippendorff, 2011), section C: four observers,
@@ -28,26 +28,27 @@ PUBLISHED = {"nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.7
 
 @pytest.mark.parametrize("level", sorted(PUBLISHED))
 def test_the_package_gives_krippendorffs_published_values(level: str) -> None:
-    assert A.reference_alpha(WORKED_EXAMPLE, level) == pytest.approx(PUBLISHED[level], abs=5e-4)  # type: ignore[arg-type]
+    assert ka.reference_alpha(WORKED_EXAMPLE, level) == pytest.approx(PUBLISHED[level], abs=5e-4)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("level", ["nominal", "interval", "ratio"])
-def test_field_alpha_gives_the_published_values_with_an_interval(level: A.Level) -> None:
-    found = A.field_alpha(level, WORKED_EXAMPLE.T)
+def test_field_alpha_gives_the_published_values_with_an_interval(level: ka.Level) -> None:
+    found = ka.field_alpha(level, WORKED_EXAMPLE.T)
     assert found.alpha == pytest.approx(PUBLISHED[level], abs=5e-4)
     # Unit 12 has one value only: it is not pairable.
     assert (found.units, found.values, found.coders) == (11, 40, 4)
-    assert found.low is not None and found.high is not None
+    assert found.alpha is not None and found.low is not None and found.high is not None
     assert -1 <= found.low <= found.alpha <= found.high <= 1
 
 
 def test_the_sparse_form_equals_the_package_where_the_package_would_not_fit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for level in ("nominal", "interval", "ratio"):
-        dense = A.reliability(level, WORKED_EXAMPLE.T).alpha()  # type: ignore[arg-type]
-        monkeypatch.setattr(A, "DENSE_CELLS", 0)
-        sparse = A.reliability(level, WORKED_EXAMPLE.T).alpha()  # type: ignore[arg-type]
+    levels: tuple[ka.Level, ...] = ("nominal", "interval", "ratio")
+    for level in levels:
+        dense = ka.reliability(level, WORKED_EXAMPLE.T).alpha()
+        monkeypatch.setattr(ka, "DENSE_CELLS", 0)
+        sparse = ka.reliability(level, WORKED_EXAMPLE.T).alpha()
         monkeypatch.undo()
         assert sparse == pytest.approx(dense, abs=1e-12)
 
@@ -66,19 +67,21 @@ MATRICES = st.integers(2, 4).flatmap(
 
 
 @given(rows=MATRICES, level=st.sampled_from(["nominal", "interval", "ratio"]))
-def test_the_per_unit_sums_give_the_packages_alpha(rows: list[list[float]], level: A.Level) -> None:
+def test_the_per_unit_sums_give_the_packages_alpha(
+    rows: list[list[float]], level: ka.Level
+) -> None:
     data = np.array(rows)
-    found = A.reliability(level, data)
+    found = ka.reliability(level, data)
     point = found.alpha()
     if point is None:
         return
     by_sums = 1 - (found.values - 1) * found.within.sum() / found.expected
-    assert by_sums == pytest.approx(A.reference_alpha(data.T, level), abs=1e-9)
+    assert by_sums == pytest.approx(ka.reference_alpha(data.T, level), abs=1e-9)
     assert point == pytest.approx(by_sums, abs=1e-9)
 
 
 def test_no_variation_is_undefined_not_perfect() -> None:
-    found = A.field_alpha("nominal", np.array([[1.0, 1.0], [1.0, 1.0], [1.0, NAN]]))
+    found = ka.field_alpha("nominal", np.array([[1.0, 1.0], [1.0, 1.0], [1.0, NAN]]))
     assert found.alpha is None and found.low is None
     assert found.units == 2
 
@@ -88,9 +91,9 @@ def test_the_interval_is_reproducible_and_narrows_with_more_units() -> None:
     truth = rng.integers(0, 5, 2000).astype(float)
     coded = np.where(rng.random(2000) < 0.2, rng.integers(0, 5, 2000), truth)
     data = np.column_stack([truth, coded])
-    big = A.field_alpha("nominal", data)
-    assert big == A.field_alpha("nominal", data)
-    small = A.field_alpha("nominal", data[:100])
+    big = ka.field_alpha("nominal", data)
+    assert big == ka.field_alpha("nominal", data)
+    small = ka.field_alpha("nominal", data[:100])
     assert big.low is not None and big.high is not None
     assert small.low is not None and small.high is not None
     assert big.high - big.low < small.high - small.low
