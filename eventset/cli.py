@@ -337,20 +337,43 @@ def new(
         Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
     ],
     root: RootOption = None,
+    blind: Annotated[
+        bool,
+        typer.Option(
+            "--blind",
+            help="Start an independent coding at data/codings/<coder>/ (with --coder), "
+            "proposed from the registries and the text only, never from another coding.",
+        ),
+    ] = False,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help="Your coder id (a lowercase slug).")
+    ] = None,
 ) -> None:
     """Write a starter annotation for a seed document (never overwrites)."""
+    import re
+
+    from eventset.schema.fields import SLUG_PATTERN
     from eventset.workbench.registries import read_registries
     from eventset.workbench.starter import starter_annotation
 
+    if blind != (coder is not None) or (
+        coder is not None and not re.fullmatch(SLUG_PATTERN, coder)
+    ):
+        typer.echo("error: --blind needs --coder ID (a lowercase slug such as coder-a).", err=True)
+        raise typer.Exit(2)
     parsed, layout = _seed(seed, root)
     actors, places, problems = read_registries(layout)
     for p in problems:
         typer.echo(f"warning[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
-    target = layout.annotation_of(parsed.document_id)
+    target = (
+        layout.annotation_of(parsed.document_id)
+        if coder is None
+        else layout.coding_of(coder, parsed.document_id)
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
-            out.write(starter_annotation(parsed, actors, places))
+            out.write(starter_annotation(parsed, actors, places, coder))
     except FileExistsError:
         typer.echo(f"error: {layout.shown(target)} already exists; not overwritten.", err=True)
         raise typer.Exit(1) from None

@@ -8,7 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from eventset.cli import app
+from eventset.validation.repository import validate_repository
 from tests.agreement.conftest import DOCS, coding_file
+from tests.conftest import SEED_ID
 
 runner = CliRunner()
 
@@ -50,3 +52,24 @@ def test_adjudicate_command(coded: Path) -> None:
     done = runner.invoke(app, ["adjudicate", "synthetic_0000001", "--root", str(coded), "--force"])
     assert done.exit_code == 0, done.output
     assert "wrote data/annotations/synthetic_0000001.yaml" in done.output
+
+
+def test_new_blind_starts_a_coding_from_the_registries_and_text_only(repo: Path) -> None:
+    seed = repo / "seeds" / f"{SEED_ID}.txt"
+    result = runner.invoke(
+        app, ["new", str(seed), "--root", str(repo), "--blind", "--coder", "coder-b"]
+    )
+    assert result.exit_code == 0, result.output
+    written = repo / "data" / "codings" / "coder-b" / f"{SEED_ID}.yaml"
+    text = written.read_text(encoding="utf-8")
+    # The canonical annotation's events are not proposed: the second coder starts blind.
+    assert "events: []" in text and "claims: []" in text
+    assert text.startswith("# yaml-language-server: $schema=../../../schema/annotation.schema.json")
+    assert "Independent coding by coder-b" in text
+    assert [p.code for p in validate_repository(repo).problems] == []
+    again = runner.invoke(
+        app, ["new", str(seed), "--root", str(repo), "--blind", "--coder", "coder-b"]
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+    bad = runner.invoke(app, ["new", str(seed), "--root", str(repo), "--blind"])
+    assert bad.exit_code == 2
