@@ -515,13 +515,20 @@ def site(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
     ] = None,
+    codings: Annotated[
+        Path | None,
+        typer.Option(
+            "--codings",
+            help="Repository root whose data/codings/ to compare side by side (codings/ pages).",
+        ),
+    ] = None,
 ) -> None:
     """Write a static, offline explorer of a release: overview, events, documents, actors, places."""
     from eventset.explorer.build import SiteError, build_site
     from eventset.release.manifest import ReleaseError
 
     try:
-        result = build_site(release_dir, out, seeds=seeds, jobs=jobs)
+        result = build_site(release_dir, out, seeds=seeds, jobs=jobs, codings=codings)
     except (ReleaseError, SiteError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1) from None

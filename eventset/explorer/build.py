@@ -356,7 +356,12 @@ def _seed_text(seeds: Path | None, document: Mapping[str, Any]) -> str | None:
 
 
 def build_site(
-    release: Path, out: Path, *, seeds: Path | None = None, jobs: int | None = None
+    release: Path,
+    out: Path,
+    *,
+    seeds: Path | None = None,
+    jobs: int | None = None,
+    codings: Path | None = None,
 ) -> SiteResult:
     """Write the site for `release` into `out`, whole or not at all.
 
@@ -365,7 +370,8 @@ def build_site(
     text of documents whose licence keeps it out of the release, for reviewing annotations
     locally; such a site says so on every such page and must not be published. `jobs` worker
     processes (default: one per core, at most 4) each read the release and write every
-    jobs-th page; the pages are the same whatever the number.
+    jobs-th page; the pages are the same whatever the number. `codings`, a repository root,
+    adds pages comparing its independent codings of each doubly coded document.
     """
     started = time.perf_counter()
     out = out.resolve()
@@ -400,6 +406,12 @@ def build_site(
             texts_from_seeds=sum(t.from_seeds for t in tallies),
             counts=tallies[0].counts,
         )
+        if codings is not None:  # a repository's codings side by side (explorer/codings.py)
+            from eventset.explorer.codings import release_documents, write_coding_pages
+
+            version = str(manifest.get("version", ""))
+            documents = release_documents(release)
+            result.pages += write_coding_pages(staging, codings, documents, version)
         (staging / MARKER).write_text(
             json.dumps(
                 {
