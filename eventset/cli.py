@@ -438,12 +438,13 @@ def agree(
     fmt: Annotated[AgreeFormat, typer.Option("--format", help="Output format.")] = (
         AgreeFormat.table
     ),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Intercoder agreement of the codings in data/codings/: Krippendorff's alpha per field."""
     from eventset.agreement.corpus import corpus_agreement
     from eventset.agreement.report import agreement_text
 
-    found = corpus_agreement(_root(root), paths or ())
+    found = corpus_agreement(_root(root), paths or (), jobs=jobs)
     sys.stdout.write(agreement_text(found.agreement, fmt.value))
     if found.invalid or found.problems:
         left_out = ", ".join(found.invalid) or "none"
