@@ -37,11 +37,11 @@ class BuildResult:
         return self.validation.ok and not self.failures and self.written is not None
 
 
-def _agreement(root: Path, documents: int, jobs: int, cache: bool) -> dict[str, Any]:
+def _agreement(root: Path, jobs: int, cache: bool) -> dict[str, Any]:
     """The release's agreement.json, from the independent codings (eventset/agreement/)."""
     from eventset.agreement.report import release_agreement  # numpy, scipy: only to write
 
-    return release_agreement(root, documents, jobs=jobs, cache=cache)
+    return release_agreement(root, jobs=jobs, cache=cache)
 
 
 def build(
@@ -95,7 +95,7 @@ def build(
     final = out / f"eventset-{version}"
     where = state_directory(Layout(root).root, final)
     forget(where)  # no state outlives the release it describes
-    agreement = _agreement(root, result.tables["documents"].height, jobs, cache)
+    agreement = _agreement(root, jobs, cache)
     result.written = write_release(
         result.tables, out, version, provenance, extra_files, agreement=agreement
     )

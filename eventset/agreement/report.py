@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from eventset.agreement.alpha import BOOTSTRAP_RESAMPLES, FieldAlpha
-from eventset.agreement.corpus import CorpusAgreement, corpus_agreement
+from eventset.agreement.corpus import corpus_agreement
 from eventset.agreement.score import Agreement, MatchRate
 from eventset.inputs.layout import Layout
 from eventset.release.agreement_card import (
@@ -75,15 +75,11 @@ def _selection(layout: Layout) -> str | None:
     return " ".join(text[0].split()) if text else None
 
 
-def release_agreement(
-    root: Path, documents: int, found: CorpusAgreement | None = None, *, jobs: int = 1,
-    cache: bool = True,
-) -> dict[str, Any]:  # fmt: skip
-    """agreement.json of a release of `root` with `documents` documents."""
-    if found is None:
-        found = corpus_agreement(root, jobs=jobs, cache=cache)
+def release_agreement(root: Path, *, jobs: int = 1, cache: bool = True) -> dict[str, Any]:
+    """agreement.json of a release of `root`. It depends on the codings alone (not on the
+    annotations), so the build after an edit to annotations keeps it (rebuild.py)."""
+    found = corpus_agreement(root, jobs=jobs, cache=cache)
     info = {
-        "total": documents,
         "with_codings": len(found.coded),
         "doubly_coded": found.doubly_coded,
         "selection": _selection(Layout(root)),

@@ -96,8 +96,11 @@ def agreement_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def agreement_section(data: dict[str, Any] | None, heading: str = "##") -> list[str]:
-    """The card's and codebook's section on intercoder agreement."""
+def agreement_section(
+    data: dict[str, Any] | None, total: int | None = None, heading: str = "##"
+) -> list[str]:
+    """The card's and codebook's section on intercoder agreement; `total`: the documents of
+    the release, when known."""
     lines = [f"{heading} Intercoder agreement", ""]
     if data is None or no_double_coding(data):
         return [*lines, NONE_SENTENCE, ""]
@@ -105,8 +108,9 @@ def agreement_section(data: dict[str, Any] | None, heading: str = "##") -> list[
     selection = documents.get("selection") or (
         "How they were chosen is not documented (data/codings/README.md is missing)."
     )
+    of_total = f" of {total:,}" if total is not None else ""
     lines += [
-        f"{documents['doubly_coded']:,} of {documents['total']:,} documents were coded "
+        f"{documents['doubly_coded']:,}{of_total} documents were coded "
         f"independently by two or more of {len(data['coders'])} coders "
         f"({documents['with_codings']:,} have at least one independent coding; "
         "`documents.coding_count` says how many each has). " + selection,

@@ -475,7 +475,7 @@ def dataset_card(
         "contracts and cross-table integrity.",
         "",
         *analyst_sections(tables, directory),
-        *agreement_section(agreement),
+        *agreement_section(agreement, docs.height),
         "## Licence",
         "",
         f"The dataset (annotations, registries and tables) is published under "

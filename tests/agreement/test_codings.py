@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from eventset.validation.changed import kind_of, validate_files
+from eventset.validation.changed import kind_of, validate_changed, validate_files
 from eventset.validation.repository import validate_repository
 from tests.agreement.conftest import DOCS, coding_file
+from tests.conftest import SEED_ID
+from tests.workflow.helpers import inputs_repo
 
 
 def test_a_coded_corpus_validates(coded: Path) -> None:
@@ -52,3 +54,16 @@ def test_a_broken_coding_fails_validation_and_so_the_build(coded: Path) -> None:
     result = validate_repository(coded)
     assert [p.code for p in result.problems] == ["E204"]
     assert not result.ok  # `eventset build` stops here (tests/agreement/test_release_agreement.py)
+
+
+def test_validate_changed_sees_a_new_coding(tmp_path: Path) -> None:
+    root = inputs_repo(tmp_path / "repo")
+    coding = root / "data" / "codings" / "coder-b" / f"{SEED_ID}.yaml"
+    coding.parent.mkdir(parents=True)
+    text = (root / "data" / "annotations" / f"{SEED_ID}.yaml").read_text(encoding="utf-8")
+    coding.write_text(text.replace("type: THREATEN", "type: THREATENS", 1), encoding="utf-8")
+    found = validate_changed(root, "HEAD")
+    assert [(p.code, p.file) for p in found.validation.problems] == [
+        ("E204", f"data/codings/coder-b/{SEED_ID}.yaml")
+    ]
+    assert found.affected.changed == {f"data/codings/coder-b/{SEED_ID}.yaml"}
