@@ -25,10 +25,10 @@ With more than two coders, each coding is matched in turn against the units foun
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -46,27 +46,24 @@ Span = tuple[int, int]
 @dataclass(frozen=True)
 class Unit:
     """One coder's event or claim: its spans, its fields, and the key that orders units by
-    content (never by id)."""
+    content (never by id). What matching reads again and again is computed once, here (a
+    cached_property costs a lock per read in Python 3.11)."""
 
     uid: str  # the coder's own id
     spans: tuple[Span, ...]  # merged, sorted, non-overlapping
     fields: tuple[tuple[str, Any], ...]
+    values: dict[str, Any] = field(init=False, compare=False, repr=False)
+    key: tuple[Any, ...] = field(init=False, compare=False, repr=False)
+    covered: int = field(init=False, compare=False, repr=False)  # characters the spans cover
 
-    @cached_property
-    def covered(self) -> int:
-        """Characters its spans cover."""
-        return sum(b - a for a, b in self.spans)
-
-    @cached_property
-    def _values(self) -> dict[str, Any]:
-        return dict(self.fields)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", dict(self.fields))
+        key = (self.spans, tuple((k, repr(v)) for k, v in self.fields))
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "covered", sum(b - a for a, b in self.spans))
 
     def get(self, name: str) -> Any:
-        return self._values.get(name)
-
-    @cached_property
-    def key(self) -> tuple[Any, ...]:
-        return (self.spans, tuple((k, repr(v)) for k, v in self.fields))
+        return self.values.get(name)
 
 
 @dataclass(frozen=True)
@@ -163,35 +160,41 @@ CLAIM_FIELDS = (
 )
 
 
-def _rows(columns: Columns) -> list[dict[str, Any]]:
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+def _rows(columns: Columns, *names: str) -> Iterator[tuple[Any, ...]]:
+    """The named columns' values, row by row."""
+    return zip(*(columns[name] for name in names), strict=True)
 
 
 def coding_units(coder: str, tables: dict[str, Columns]) -> Coding:
     """A coding's units from its compiled per-document rows (tables/compile.py)."""
     spans: dict[tuple[str, str], list[Span]] = defaultdict(list)
     mentions: set[Span] = set()
-    for row in _rows(tables["mentions"]):
-        span = (row["char_start"], row["char_end"])
-        mentions.add(span)
-        kind = row["target_kind"]
-        if (kind == "event" and row["aspect"] == "occurrence") or kind == "claim":
-            spans[(kind, row["target_id"])].append(span)
+    for start, end, kind, target, aspect in _rows(
+        tables["mentions"], "char_start", "char_end", "target_kind", "target_id", "aspect"
+    ):
+        mentions.add((start, end))
+        if (kind == "event" and aspect == "occurrence") or kind == "claim":
+            spans[(kind, target)].append((start, end))
 
-    def unit(kind: str, uid: str, row: dict[str, Any], names: tuple[str, ...]) -> Unit:
-        values = tuple(
-            (name, _day(row[name]) if name.startswith("date_") and name != "date_precision"
-             else row[name])
-            for name in names
-        )  # fmt: skip
-        return Unit(uid, _merge(spans[(kind, uid)]), values)
+    def units(kind: str, key: str, rows: Columns, names: tuple[str, ...]) -> tuple[Unit, ...]:
+        days = [n.startswith("date_") and n != "date_precision" for n in names]
+        return tuple(
+            Unit(
+                uid,
+                _merge(spans[(kind, uid)]),
+                tuple(
+                    (name, _day(value) if day else value)
+                    for name, value, day in zip(names, values, days, strict=True)
+                ),
+            )
+            for uid, *values in _rows(rows, key, *names)
+        )
 
-    events = tuple(unit("event", r["event_id"], r, EVENT_FIELDS) for r in _rows(tables["events"]))
-    claims = tuple(unit("claim", r["claim_id"], r, CLAIM_FIELDS) for r in _rows(tables["claims"]))
+    events = units("event", "event_id", tables["events"], EVENT_FIELDS)
+    claims = units("claim", "claim_id", tables["claims"], CLAIM_FIELDS)
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in _rows(tables["event_actors"]):
-        roles[row["event_id"]][row["actor_id"]].append(row["role"])
+    for event_id, actor_id, role in _rows(tables["event_actors"], "event_id", "actor_id", "role"):
+        roles[event_id][actor_id].append(role)
     participants = {
         event: {actor: tuple(sorted(r)) for actor, r in actors.items()}
         for event, actors in roles.items()
@@ -229,15 +232,15 @@ def _candidates(
     starts: list[tuple[int, int, int]] = sorted(
         (start, end, j) for j, unit in enumerate(right) for start, end in unit.spans
     )
-    firsts = np.array([s[0] for s in starts], dtype=np.int64)
+    firsts = [s[0] for s in starts]
     # The longest span bounds how far left of a span's end an overlapping span can start.
     longest = max((end - start for start, end, _ in starts), default=0)
     pairs: list[tuple[float, int, int]] = []
     for i, unit in enumerate(left):
         seen: dict[int, float] = {}
         for start, end in unit.spans:
-            lo = int(np.searchsorted(firsts, start - longest, side="left"))
-            hi = int(np.searchsorted(firsts, end, side="left"))
+            lo = bisect_left(firsts, start - longest)
+            hi = bisect_left(firsts, end)
             examined = 0
             for at in range(lo, hi):
                 _, s_end, j = starts[at]

@@ -11,6 +11,7 @@ Krippendorff's alpha allows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from eventset.agreement.align import Alignment, Span, Unit
+from eventset.agreement.align import Alignment, Span
 from eventset.agreement.alpha import (
     BOOTSTRAP_RESAMPLES,
     FieldAlpha,
@@ -115,27 +116,31 @@ class Agreement:
         return next(f for f in self.fields if (f.spec.table, f.spec.name) == (table, name))
 
 
-def _value(unit: Unit, name: str) -> Any:
-    value = unit.get(name)
-    return NONE if value is None else value
-
-
 class _Data:
     """Reliability data of one field being collected: one row per unit, one column per coder;
-    nominal values are numbered as they come."""
+    nominal values are numbered as they come (by repr, so True and 1 stay apart)."""
 
     def __init__(self, spec: FieldSpec, coders: dict[str, int]) -> None:
         self.spec, self.coders = spec, coders
+        self.nominal = spec.level == "nominal"
         self.rows: list[list[float]] = []
-        self.codes: dict[Any, int] = {}
+        self.codes: dict[str, int] = {}
 
-    def add(self, values: dict[str, Any]) -> None:
-        row = [np.nan] * len(self.coders)
-        for coder, value in values.items():
-            if self.spec.level == "nominal":
-                row[self.coders[coder]] = self.codes.setdefault(repr(value), len(self.codes))
-            elif value is not None and value != NONE and value != NOT_CODED:
-                row[self.coders[coder]] = float(value)
+    def add(self, values: list[tuple[int, Any]]) -> None:
+        """One unit: (coder column, value) for each coder of its document."""
+        row = [math.nan] * len(self.coders)
+        if self.nominal:
+            codes = self.codes
+            for at, value in values:
+                shown = repr(NONE if value is None else value)
+                code = codes.get(shown)
+                if code is None:
+                    code = codes[shown] = len(codes)
+                row[at] = code
+        else:
+            for at, value in values:
+                if value is not None and value is not NOT_CODED:
+                    row[at] = float(value)
         self.rows.append(row)
 
     def reliability(self) -> Reliability:
@@ -203,10 +208,12 @@ def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES)
     data = {(s.table, s.name): _Data(s, column) for s in FIELDS}
     matched = {(s.table, s.name): _Data(s, column) for s in FIELDS}
 
-    def add(key: tuple[str, str], values: dict[str, Any], full: bool) -> None:
+    def add(key: tuple[str, str], values: list[tuple[int, Any]], full: bool) -> None:
         data[key].add(values)
         if full:
             matched[key].add(values)
+
+    specs = {t: [s.name for s in FIELDS if s.table == t] for t in ("events", "claims")}
 
     events, participants, claims = [0, 0], [0, 0], [0, 0]
     pairs: list[tuple[frozenset[Span], frozenset[Span]]] = []
@@ -216,17 +223,19 @@ def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES)
             ("events", alignment.events, events),
             ("claims", alignment.claims, claims),
         ):
-            specs = [s for s in FIELDS if s.table == table]
             for group in groups:
                 full = len(group) == len(doc_coders)
                 count[0] += 1
                 count[1] += full
-                for spec in specs:
-                    values = {
-                        c: _value(group[c], spec.name) if c in group else NOT_CODED
-                        for c in doc_coders
-                    }
-                    add((table, spec.name), values, full)
+                coded_by = [
+                    (column[c], group[c].values if c in group else None) for c in doc_coders
+                ]
+                for name in specs[table]:
+                    values = [
+                        (at, NOT_CODED if found is None else found.get(name))
+                        for at, found in coded_by
+                    ]
+                    add((table, name), values, full)
         for group, actors in zip(alignment.events, alignment.participants, strict=True):
             # Participants are compared within events all coders found: an event one coder
             # missed is already a disagreement of its own.
@@ -236,8 +245,10 @@ def score(alignments: Sequence[Alignment], resamples: int = BOOTSTRAP_RESAMPLES)
                 full = len(roles) == len(doc_coders)
                 participants[0] += 1
                 participants[1] += full
-                values = {c: "+".join(roles[c]) if c in roles else NOT_CODED for c in doc_coders}
-                add(("event_actors", "role"), values, full)
+                shown = [
+                    (column[c], "+".join(roles[c]) if c in roles else NOT_CODED) for c in doc_coders
+                ]
+                add(("event_actors", "role"), shown, full)
         pairs += [
             (alignment.mentions[a], alignment.mentions[b]) for a, b in combinations(doc_coders, 2)
         ]
