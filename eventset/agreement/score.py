@@ -18,6 +18,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from eventset.agreement.align import Alignment, Span
 from eventset.agreement.alpha import (
@@ -117,35 +118,41 @@ class Agreement:
 
 
 class _Data:
-    """Reliability data of one field being collected: one row per unit, one column per coder;
-    nominal values are numbered as they come (by repr, so True and 1 stay apart)."""
+    """Reliability data of one field being collected: the values of every unit, one column per
+    coder, kept flat while units come in and made a matrix once (a list per unit cost more
+    than the rest of the scoring at 10,000 documents). Nominal values are numbered by repr, so
+    True and 1 stay apart."""
 
     def __init__(self, spec: FieldSpec, coders: dict[str, int]) -> None:
-        self.spec, self.coders = spec, coders
-        self.nominal = spec.level == "nominal"
-        self.rows: list[list[float]] = []
-        self.codes: dict[str, int] = {}
+        self.spec, self.width = spec, len(coders)
+        self.units = 0
+        self.cells: list[int] = []  # unit * width + coder column
+        self.values: list[Any] = []
 
     def add(self, values: list[tuple[int, Any]]) -> None:
         """One unit: (coder column, value) for each coder of its document."""
-        row = [math.nan] * len(self.coders)
-        if self.nominal:
-            codes = self.codes
-            for at, value in values:
-                shown = repr(NONE if value is None else value)
-                code = codes.get(shown)
-                if code is None:
-                    code = codes[shown] = len(codes)
-                row[at] = code
+        base = self.units * self.width
+        self.units += 1
+        for at, value in values:
+            self.cells.append(base + at)
+            self.values.append(value)
+
+    def matrix(self) -> npt.NDArray[np.float64]:
+        flat = np.full(self.units * self.width, np.nan)
+        if self.spec.level == "nominal":
+            codes: dict[str, int] = {}
+            numbers = [
+                codes.setdefault(repr(NONE if v is None else v), len(codes)) for v in self.values
+            ]
+            flat[self.cells] = numbers
         else:
-            for at, value in values:
-                if value is not None and value is not NOT_CODED:
-                    row[at] = float(value)
-        self.rows.append(row)
+            flat[self.cells] = [
+                math.nan if v is None or v is NOT_CODED else float(v) for v in self.values
+            ]
+        return flat.reshape(self.units, self.width)
 
     def reliability(self) -> Reliability:
-        matrix = np.array(self.rows, dtype=np.float64).reshape(len(self.rows), len(self.coders))
-        return reliability(self.spec.level, matrix)
+        return reliability(self.spec.level, self.matrix())
 
 
 def _scores(
