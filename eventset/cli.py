@@ -432,7 +432,10 @@ class AgreeFormat(StrEnum):
 def agree(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Documents (coding, annotation or seed files) or coder folders."),
+        typer.Argument(
+            metavar="PATHS",
+            help="Documents (coding, annotation or seed files) or coder folders.",
+        ),
     ] = None,
     root: RootOption = None,
     fmt: Annotated[AgreeFormat, typer.Option("--format", help="Output format.")] = (
@@ -458,7 +461,9 @@ def agree(
 
 @app.command(cls=PlainUsageCommand)
 def adjudicate(
-    document: Annotated[str, typer.Argument(help="Document id (or its seed or coding file).")],
+    document: Annotated[
+        str, typer.Argument(metavar="DOCUMENT", help="Document id (or its seed or coding file).")
+    ],
     root: RootOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing canonical annotation.")
