@@ -27,7 +27,7 @@ from eventset.schema.fields import DOCUMENT_ID_PATTERN, SLUG_PATTERN
 from eventset.tables.compile import COLUMNS, Columns
 from eventset.validation.cache import KEY, default_cache_dir
 from eventset.validation.corpus_checks import Locate, Registries, check_corpus
-from eventset.validation.runner import Batch, DocumentTask, run_documents
+from eventset.validation.runner import Batch, DocumentTask, empty_frames, run_documents
 
 _SUFFIXES = {".yaml", ".yml"}
 
@@ -146,6 +146,8 @@ def process_codings(
     """Layers 1-3 of each coding on its own (the per-document work of an annotation), in the
     runner: a process pool with `jobs`, and with `cache` the user cache, in a snapshot of its
     own (keyed by the codings folder, so it never displaces the annotations' snapshot)."""
+    if not codings:  # no snapshot of nothing in the user's cache
+        return CodingBatch([], Batch([], empty_frames(), 0))
     tasks: list[DocumentTask] = []
     for coding in codings:
         seed = layout.seeds / f"{coding.document_id}.txt"
