@@ -388,20 +388,43 @@ def new(
         Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
     ],
     root: RootOption = None,
+    blind: Annotated[
+        bool,
+        typer.Option(
+            "--blind",
+            help="Start an independent coding at data/codings/<coder>/ (with --coder), "
+            "proposed from the registries and the text only, never from another coding.",
+        ),
+    ] = False,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help="Your coder id (a lowercase slug).")
+    ] = None,
 ) -> None:
     """Write a starter annotation for a seed document (never overwrites)."""
+    import re
+
+    from eventset.schema.fields import SLUG_PATTERN
     from eventset.workbench.registries import read_registries
     from eventset.workbench.starter import starter_annotation
 
+    if blind != (coder is not None) or (
+        coder is not None and not re.fullmatch(SLUG_PATTERN, coder)
+    ):
+        typer.echo("error: --blind needs --coder ID (a lowercase slug such as coder-a).", err=True)
+        raise typer.Exit(2)
     parsed, layout = _seed(seed, root)
     actors, places, problems = read_registries(layout)
     for p in problems:
         typer.echo(f"warning[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
-    target = layout.annotation_of(parsed.document_id)
+    target = (
+        layout.annotation_of(parsed.document_id)
+        if coder is None
+        else layout.coding_of(coder, parsed.document_id)
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
-            out.write(starter_annotation(parsed, actors, places))
+            out.write(starter_annotation(parsed, actors, places, coder))
     except FileExistsError:
         typer.echo(f"error: {layout.shown(target)} already exists; not overwritten.", err=True)
         raise typer.Exit(1) from None
@@ -458,17 +481,96 @@ def synth(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same corpus.")
     ] = 0,
+    coders: Annotated[
+        int,
+        typer.Option(
+            "--coders", min=0, max=26, help="Independent SYNTHETIC codings per sampled document."
+        ),
+    ] = 0,
+    disagreement: Annotated[
+        float,
+        typer.Option(
+            "--disagreement", min=0, max=1, help="Chance that a further coder departs per value."
+        ),
+    ] = 0.1,
+    coded_share: Annotated[
+        float, typer.Option("--coded-share", min=0, max=1, help="Share of documents coded.")
+    ] = 1.0,
 ) -> None:
     """Write a deterministic SYNTHETIC corpus (seeds/ + data/) for benchmarks; never for the dataset."""
-    from eventset.synth import write_corpus
+    from eventset.synth import SynthCodings, write_corpus
 
     if (out / "seeds").exists() and any((out / "seeds").iterdir()):
         typer.echo(
             f"error: {out}/seeds is not empty; synth writes into a fresh directory.", err=True
         )
         raise typer.Exit(1)
-    written = write_corpus(out, docs, seed)
+    written = write_corpus(out, docs, seed, SynthCodings(coders, disagreement, coded_share))
     typer.echo(f"wrote {docs:,} synthetic documents ({written / 1e6:.1f} MB) to {out}")
+
+
+# --- agreement across coders (eventset/agreement/, docs/agreement.md) -----------------------
+
+
+class AgreeFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(cls=PlainUsageCommand)
+def agree(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATHS",
+            help="Documents (coding, annotation or seed files) or coder folders.",
+        ),
+    ] = None,
+    root: RootOption = None,
+    fmt: Annotated[AgreeFormat, typer.Option("--format", help="Output format.")] = (
+        AgreeFormat.table
+    ),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Intercoder agreement of the codings in data/codings/: Krippendorff's alpha per field."""
+    from eventset.agreement.corpus import corpus_agreement
+    from eventset.agreement.report import agreement_text
+
+    found = corpus_agreement(_root(root), paths or (), jobs=jobs)
+    sys.stdout.write(agreement_text(found.agreement, fmt.value))
+    if found.invalid or found.problems:
+        left_out = ", ".join(found.invalid) or "none"
+        typer.echo(
+            f"error: codings with problems are left out ({left_out}); "
+            "run `eventset validate` to see them.",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command(cls=PlainUsageCommand)
+def adjudicate(
+    document: Annotated[
+        str, typer.Argument(metavar="DOCUMENT", help="Document id (or its seed or coding file).")
+    ],
+    root: RootOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing canonical annotation.")
+    ] = False,
+) -> None:
+    """Write data/annotations/<document>.yaml from its codings; disagreements become choices (E701)."""
+    from eventset.agreement.adjudicate import AdjudicationError, write_adjudication
+
+    try:
+        written = write_adjudication(_root(root), Path(document).stem, force=force)
+    except AdjudicationError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"wrote {written.file}: {written.agreed} agreed value(s), {written.choices} choice(s) "
+        "to resolve (eventset validate shows each as E701)"
+    )
 
 
 @app.command(cls=PlainUsageCommand)
@@ -509,13 +611,20 @@ def site(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
     ] = None,
+    codings: Annotated[
+        Path | None,
+        typer.Option(
+            "--codings",
+            help="Repository root whose data/codings/ to compare side by side (codings/ pages).",
+        ),
+    ] = None,
 ) -> None:
     """Write a static, offline explorer of a release: overview, events, documents, actors, places."""
     from eventset.explorer.build import SiteError, build_site
     from eventset.release.manifest import ReleaseError
 
     try:
-        result = build_site(release_dir, out, seeds=seeds, jobs=jobs)
+        result = build_site(release_dir, out, seeds=seeds, jobs=jobs, codings=codings)
     except (ReleaseError, SiteError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1) from None

@@ -24,6 +24,7 @@ def error_code_reference() -> str:
         "file": "Files and YAML safety",
         "model": "Annotation models",
         "semantic": "Quotes, references and meaning",
+        "coders": "Codings and adjudication",
     }
     for layer, heading in layers.items():
         lines += [

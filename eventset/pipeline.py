@@ -6,10 +6,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
 from eventset.release.provenance import provenance
@@ -40,6 +41,13 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.validation.ok and not self.failures and self.written is not None
+
+
+def _agreement(root: Path, jobs: int, cache: bool) -> dict[str, Any]:
+    """The release's agreement.json, from the independent codings (eventset/agreement/)."""
+    from eventset.agreement.report import release_agreement  # numpy, scipy: only to write
+
+    return release_agreement(root, jobs=jobs, cache=cache)
 
 
 def build(
@@ -110,7 +118,8 @@ def _full_build(
     )
     reports = frames["events"].select("document_id", "event_id")
     merge = cluster.merge_events if cluster is not None else merged_events
-    result.tables = assemble_tables(frames, validation.actors, validation.places, merge)
+    counts = coding_counts(Layout(root))
+    result.tables = assemble_tables(frames, validation.actors, validation.places, merge, counts)
     del frames
     for name, frame in result.tables.items():
         result.failures += validate_frame(name, frame)
@@ -121,7 +130,10 @@ def _full_build(
     final = out / f"eventset-{version}"
     where = state_directory(Layout(root).root, final)
     forget(where)  # no state outlives the release it describes
-    result.written = write_release(result.tables, out, version, origin, extra_files)
+    agreement = _agreement(root, jobs, cache)
+    result.written = write_release(
+        result.tables, out, version, origin, extra_files, agreement=agreement
+    )
     result.rows = {name: frame.height for name, frame in result.tables.items()}
     if incremental:
         tables = result.tables

@@ -497,6 +497,24 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "Two documents give the same event different facts.",
         "Agree on type, mode, date and place, or split the event into two ids.",
     ),
+    # Layer 8: across coders (docs/agreement.md).
+    (
+        "E701",
+        "unresolved-choice",
+        "coders",
+        "Coders disagree here and nobody has chosen yet: an adjudication `choose:` block.",
+        "Replace the whole `choose:` block by the value the text supports (one coder's, or "
+        "another); where a coder's option is null, the unit was not in their coding: keep it "
+        "by writing it out, or delete the item.",
+    ),
+    (
+        "E702",
+        "coding-misplaced",
+        "coders",
+        "A file under data/codings/ is not at data/codings/<coder>/<document_id>.yaml.",
+        "Put each coding in its coder's folder (a lowercase slug such as `coder-a`), named "
+        "after the document it codes.",
+    ),
 )
 
 

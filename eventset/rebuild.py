@@ -40,8 +40,10 @@ from typing import Any
 
 import polars as pl
 
+from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
+from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
     MANIFEST,
     TABLE_PART,
@@ -75,6 +77,7 @@ from eventset.tables.assemble import (
     events_table,
     registry_tables,
     typed_table,
+    with_coding_counts,
 )
 from eventset.tables.registry_edits import RegistryEdit, registry_edit
 from eventset.validation.cache import KEY, code_version, default_cache_dir
@@ -133,6 +136,18 @@ def _digest(registries: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for name in ("actors", "places"):
         digest.update(hashlib.sha256(registries[name]).digest())
+    return digest.hexdigest()
+
+
+def codings_digest(layout: Layout) -> str:
+    """The independent codings as listed: each file's name and stat signature (a change to
+    one changes the agreement the release carries)."""
+    digest = hashlib.sha256()
+    if layout.codings.is_dir():
+        for path in sorted(layout.codings.rglob("*")):
+            if path.is_file():
+                st = path.lstat()
+                digest.update(f"{layout.shown(path)}\0{signature_of(st)}\0".encode())
     return digest.hexdigest()
 
 
@@ -212,6 +227,7 @@ def state_of(
         "format": _STATE_FORMAT,
         "code_version": code_version(),
         "registries": _digest(registries),
+        "codings": codings_digest(layout),
         "release": _signatures(final),
     }
     return BuildState(
@@ -241,7 +257,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     layout = Layout(root)
     final = out / f"eventset-{version}"
     where = state_directory(layout.root, final)
-    state = _base(final, where)
+    state = _base(layout, final, where)
     if state is None:
         return None
     changes = _load(layout, final, state)
@@ -251,7 +267,7 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     if changes.differs.is_empty() and changes.same_registries:
         written = _write_metadata(layout, final, out, version, where, state)
         return Rebuilt(validation, written, _rows_per_table(final), 0, [])
-    compiled = _compile(changes)
+    compiled = _compile(layout, changes)
     if compiled is None:
         return None
     parts = _validate(final, state, changes, compiled)
@@ -261,12 +277,14 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     return Rebuilt(validation, written, _rows_per_table(final), changes.differs.height, [])
 
 
-def _base(final: Path, where: Path) -> BuildState | None:
+def _base(layout: Layout, final: Path, where: Path) -> BuildState | None:
     """The state of the last build, when its release can be the base of this one."""
     state = BuildState.load(where)
     if state is None or state.meta.get("code_version") != code_version():
         return None
     try:
+        if state.meta.get("codings") != codings_digest(layout):
+            return None  # documents' coding_count and the release's agreement.json change
         if state.meta.get("release") != _signatures(final):
             return None  # the release directory was touched since: it cannot be the base
     except OSError:
@@ -411,7 +429,7 @@ class _Compiled:
     documents: pl.Series  # imploded ids of the documents whose rows are replaced
 
 
-def _compile(changes: _Changes) -> _Compiled | None:
+def _compile(layout: Layout, changes: _Changes) -> _Compiled | None:
     """3. compile: the changed documents' documents, claims and mentions rows; every event
     they report or used to report, or that an edited registry entry reaches, merged again from
     every document that reports it; an edited registry's table."""
@@ -419,8 +437,15 @@ def _compile(changes: _Changes) -> _Compiled | None:
     differs = changes.differs
     changed_keys = differs.drop_nulls(f"{KEY}_now").get_column(f"{KEY}_now").implode()
     mine = pl.col(KEY).is_in(changed_keys)
+    counts = coding_counts(layout)
     new: dict[str, pl.DataFrame] = {
-        name: typed_table(name, batch.frames[name].filter(mine)) for name in BY_DOCUMENT
+        name: typed_table(
+            name,
+            with_coding_counts(batch.frames[name].filter(mine), counts)
+            if name == "documents"
+            else batch.frames[name].filter(mine),
+        )
+        for name in BY_DOCUMENT
     }
     reported = batch.frames["events"].filter(mine).select("document_id", "event_id")
     touched = set(changes.old_events.get_column("event_id").to_list())

@@ -179,7 +179,9 @@ def test_the_help_of_every_command_shows_flags_as_flags_and_arguments_plainly() 
                     assert "<" not in line.split(option, 1)[1].split("  ", 1)[0], (name, line)
                 else:
                     assert re.search(rf"{option} <[^>]+>", line), (name, line)
-    assert flags_seen == 5  # --changed, --check, --register, export --all and --no-browser
+    assert (
+        flags_seen == 7
+    )  # --changed, --check, --register, export --all, --no-browser, --blind, --force
     top = runner.invoke(app, ["--help"]).output
     assert "<bool>" not in top and "--help  Show this message" in top
 

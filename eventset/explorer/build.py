@@ -54,6 +54,7 @@ def build_site(
     jobs: int | None = None,
     failing: Sequence[FailingDocument] = (),
     other_problems: Sequence[Problem] = (),
+    codings: Path | None = None,
 ) -> SiteResult:
     """Write the site for `release` into `out`, whole or not at all.
 
@@ -64,7 +65,8 @@ def build_site(
     processes (default: one per core, at most 4) each read the release and write every
     jobs-th page; the pages are the same whatever the number. `failing` documents (left out of
     the release for their problems) get a page showing each problem at its words, and every page
-    links to the list of problems, `other_problems` (of registries) included.
+    links to the list of problems, `other_problems` (of registries) included. `codings`, a
+    repository root, adds pages comparing its independent codings of each doubly coded document.
     """
     started = time.perf_counter()
     out = out.resolve()
@@ -108,6 +110,12 @@ def build_site(
             texts_from_seeds=sum(t.from_seeds for t in tallies),
             counts=tallies[0].counts,
         )
+        if codings is not None:  # a repository's codings side by side (explorer/codings.py)
+            from eventset.explorer.codings import release_documents, write_coding_pages
+
+            version = str(manifest.get("version", ""))
+            documents = release_documents(release)
+            result.pages += write_coding_pages(staging, codings, documents, version)
         (staging / MARKER).write_text(
             json.dumps(
                 {

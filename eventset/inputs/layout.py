@@ -21,6 +21,11 @@ class Layout:
         return self.root / "data" / "annotations"
 
     @property
+    def codings(self) -> Path:
+        """Independent codings: data/codings/<coder>/<document_id>.yaml (never built)."""
+        return self.root / "data" / "codings"
+
+    @property
     def actors(self) -> Path:
         return self.root / "data" / "actors.yaml"
 
@@ -34,6 +39,9 @@ class Layout:
 
     def annotation_of(self, document_id: str) -> Path:
         return self.annotations / f"{document_id}.yaml"
+
+    def coding_of(self, coder: str, document_id: str) -> Path:
+        return self.codings / coder / f"{document_id}.yaml"
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the root, with forward slashes."""

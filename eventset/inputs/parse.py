@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -112,7 +113,57 @@ def parse_model(
     try:
         return model.model_validate(doc.data), doc, []
     except ValidationError as err:
-        return None, doc, model_problems(err, doc, file)
+        # A choice left by `eventset adjudicate` is a mapping where no model takes one, so it
+        # always fails the model: only then is the tree searched for one (free for valid files).
+        choices = list(_choices(doc.data, ()))
+        problems = [_choice_problem(doc, file, path, options) for path, options in choices]
+        inside = [path for path, _ in choices]
+        problems += [
+            p
+            for p, loc in zip(model_problems(err, doc, file), _locs(err), strict=True)
+            if not any(loc[: len(path)] == path for path in inside)
+        ]
+        return None, doc, sorted(problems)
+
+
+# The key of an adjudication choice (docs/agreement.md): `choose: {coder: option, ...}`.
+CHOICE_KEY = "choose"
+
+
+def _choices(data: object, path: YamlPath) -> Iterator[tuple[YamlPath, object]]:
+    if isinstance(data, dict):
+        if CHOICE_KEY in data:
+            yield path, data[CHOICE_KEY]
+            return
+        for key, value in data.items():
+            yield from _choices(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _choices(value, (*path, i))
+
+
+def _shown_option(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        found = value.get("id") or value.get("actor")
+        return f"coded ({found})" if isinstance(found, str) else "coded"
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _choice_problem(doc: YamlDocument, file: str, path: YamlPath, options: object) -> Problem:
+    mark = doc.mark(path)
+    if isinstance(options, dict) and options:
+        listed = "; ".join(f"{coder}: {_shown_option(v)}" for coder, v in options.items())
+        message = f"{_describe(path)}: unresolved choice between coders ({listed})."
+    else:
+        message = f"{_describe(path)}: unresolved choice between coders."
+    return problem("E701", file, mark.line, mark.column, message)
+
+
+def _locs(err: ValidationError) -> list[tuple[str | int, ...]]:
+    return [tuple(item["loc"]) for item in err.errors(include_url=False)]
 
 
 def parse_items(

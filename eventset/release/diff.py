@@ -10,6 +10,7 @@ says which version bump the changes require under the policy in RELEASING.md.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from eventset.release.agreement_card import AGREEMENT_FILE, agreement_changes, changes_markdown
+from eventset.release.files import parse_json
 from eventset.release.manifest import (
     ReleaseError,
     manifest_entries,
@@ -52,6 +55,7 @@ class Release:
     schema_version: str
     frames: dict[str, pl.DataFrame]
     types: dict[str, dict[str, str]]  # table -> column -> Arrow type
+    agreement: dict[str, Any] | None = None  # agreement.json, in releases that carry one
 
 
 @dataclass
@@ -87,6 +91,8 @@ class ReleaseDiff:
     old_schema_version: str
     new_schema_version: str
     tables: list[TableDiff]
+    # Intercoder agreement before and after (release/agreement_card.agreement_changes).
+    agreement: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> TableDiff:
         return next(t for t in self.tables if t.table == name)
@@ -130,6 +136,7 @@ class ReleaseDiff:
                 }
                 for t in self.tables
             },
+            "agreement": self.agreement,
         }
 
     def markdown(self, heading_level: int = 2) -> str:
@@ -150,11 +157,18 @@ def read_release(directory: Path) -> Release:
                 raise ReleaseError(f"{directory}: {data}")
             shown = f"{directory}/{path}"
             arrows.setdefault(table, []).append(read_table_file(data, table, entry.rows, shown))
+    agreement = None
+    if AGREEMENT_FILE in entries:
+        data = read_verified(directory, entries[AGREEMENT_FILE])
+        if isinstance(data, str):
+            raise ReleaseError(f"{directory}: {data}")
+        agreement = parse_json(data, f"{directory}/{AGREEMENT_FILE}")
     return _release(
         directory,
         arrows,
         str(manifest.get("version", "?")),
         str(manifest.get("schema_version", "?")),
+        agreement,
     )
 
 
@@ -175,11 +189,19 @@ def release_from_files(
     arrows = {
         table: [pq.read_table(directory / path) for path in paths] for table, paths in files.items()
     }
-    return _release(directory, arrows, version, schema_version)
+    agreement_file = directory / AGREEMENT_FILE
+    agreement = (
+        json.loads(agreement_file.read_text(encoding="utf-8")) if agreement_file.is_file() else None
+    )
+    return _release(directory, arrows, version, schema_version, agreement)
 
 
 def _release(
-    directory: Path, arrows: dict[str, list[pa.Table]], version: str, schema_version: str
+    directory: Path,
+    arrows: dict[str, list[pa.Table]],
+    version: str,
+    schema_version: str,
+    agreement: dict[str, Any] | None,
 ) -> Release:
     frames: dict[str, pl.DataFrame] = {}
     types: dict[str, dict[str, str]] = {}
@@ -189,7 +211,7 @@ def _release(
         frame = pl.from_arrow(arrow)
         assert isinstance(frame, pl.DataFrame)
         frames[table] = frame
-    return Release(directory, version, schema_version, frames, types)
+    return Release(directory, version, schema_version, frames, types, agreement)
 
 
 def _key_columns(table: str, old: pl.DataFrame, new: pl.DataFrame) -> list[str]:
@@ -314,7 +336,14 @@ def diff_releases(old: Release, new: Release) -> ReleaseDiff:
                     name, old.frames[name], new.frames[name], old.types[name], new.types[name]
                 )
             )
-    return ReleaseDiff(old.version, new.version, old.schema_version, new.schema_version, tables)
+    return ReleaseDiff(
+        old.version,
+        new.version,
+        old.schema_version,
+        new.schema_version,
+        tables,
+        agreement_changes(old.agreement, new.agreement),
+    )
 
 
 def diff_directories(old: Path, new: Path) -> ReleaseDiff:
@@ -346,7 +375,8 @@ def _id_list(ids: list[str], labels: dict[str, str] | None = None) -> str:
 
 def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
     h = "#" * heading_level
-    if all(t.empty for t in diff.tables):
+    agreement = changes_markdown(diff.agreement, f"{h}#") if diff.agreement else []
+    if all(t.empty for t in diff.tables) and not agreement:
         renumbered = (
             f" Schema version {diff.old_schema_version} -> {diff.new_schema_version}."
             if diff.old_schema_version != diff.new_schema_version
@@ -408,4 +438,4 @@ def render_markdown(diff: ReleaseDiff, heading_level: int = 2) -> str:
                 for column, (old, new) in t.values.get(row_id, {}).items():
                     lines.append(f"| `{row_id}` | {column} | {_cell(old)} | {_cell(new)} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + agreement)

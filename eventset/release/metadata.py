@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from eventset.release.agreement_card import AGREEMENT_FILE, agreement_section
 from eventset.release.card_sections import analyst_sections
 from eventset.release.manifest import parts_sha256, release_paths, table_files
 from eventset.release.published import PROJECT_URL
@@ -382,6 +383,7 @@ def dataset_card(
     version: str,
     released: dt.date | None = None,
     doi: str | None = None,
+    agreement: dict[str, Any] | None = None,
 ) -> str:
     """README.md of a release: what it is, counts, coverage, licences, loading, citing."""
     coverage = time_coverage(tables)
@@ -490,6 +492,7 @@ def dataset_card(
         "contracts and cross-table integrity.",
         "",
         *analyst_sections(tables, directory),
+        *agreement_section(agreement, docs.height),
         "## Licence",
         "",
         f"The dataset (annotations, registries and tables) is published under "
@@ -529,5 +532,7 @@ def write_metadata(
     write("datapackage.json", dump(datapackage(directory, tables, version)))
     citation = cite_as(version, released, doi)
     write("croissant.json", dump(croissant(tables, version, citation, released, doi)))
-    write("README.md", dataset_card(tables, version, released, doi))
+    found = directory / AGREEMENT_FILE
+    agreement = json.loads(found.read_text(encoding="utf-8")) if found.is_file() else None
+    write("README.md", dataset_card(tables, version, released, doi, agreement))
     write("CITATION.cff", citation_cff(version, released, doi))

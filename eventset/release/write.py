@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
+from eventset.release.agreement_card import AGREEMENT_FILE, agreement_section
 from eventset.release.manifest import MANIFEST, release_paths, sha256_file, table_of
 from eventset.release.partitions import table_parts
 from eventset.release.swap import remove_leftovers, swap
@@ -117,8 +118,12 @@ def write_release(
     version: str,
     provenance: dict[str, Any],
     extra_files: ExtraFiles | None = None,
+    agreement: dict[str, Any] | None = None,
 ) -> Written:
-    """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version."""
+    """Write `out/eventset-<version>/`; raise ReleaseExistsError rather than overwrite a version.
+
+    `agreement`: the intercoder agreement (agreement.json), which the codebook and the card
+    (written by `extra_files`, after it) carry."""
     out.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     final = out / f"eventset-{version}"
@@ -131,7 +136,12 @@ def write_release(
             folder.mkdir(mode=0o755)
             for file, rows in parts.items():
                 write_parquet(rows, folder / file, name, version)
-        (staging / "CODEBOOK.md").write_text(codebook(), encoding="utf-8", newline="\n")
+        book = codebook()
+        if agreement is not None:
+            text = json.dumps(agreement, indent=2, ensure_ascii=False) + "\n"
+            (staging / AGREEMENT_FILE).write_text(text, encoding="utf-8", newline="\n")
+            book = book.rstrip("\n") + "\n\n" + "\n".join(agreement_section(agreement))
+        (staging / "CODEBOOK.md").write_text(book, encoding="utf-8", newline="\n")
         if extra_files is not None:
             extra_files(staging, tables)
         write_manifest(staging, manifest_of(staging, version, provenance))

@@ -136,6 +136,15 @@ DOCUMENTS = Table(
             "SHA-256 of the annotation file the rows come from.",
             pattern=SHA256_PATTERN,
         ),
+        Column(
+            "coding_count",
+            "int32",
+            "Independent codings of the document beside its canonical annotation "
+            "(data/codings/<coder>/); 0 when it was coded once. Documents with two or more are "
+            "the ones the agreement table of the release card (agreement.json) is computed from.",
+            ge=0,
+            merged=True,
+        ),
     ),
     (RowCheck("text_matches_length", "when text is present, its length equals char_count"),),
 )

@@ -206,17 +206,30 @@ def merged_events(
     )
 
 
+def with_coding_counts(documents: pl.DataFrame, counts: Mapping[str, int]) -> pl.DataFrame:
+    """Documents rows with `coding_count`: their independent codings (0 when none)."""
+    found = pl.DataFrame(
+        {"document_id": list(counts), "coding_count": list(counts.values())},
+        schema={"document_id": pl.String, "coding_count": pl.Int32},
+    )
+    return documents.join(found, on="document_id", how="left").with_columns(
+        pl.col("coding_count").fill_null(0)
+    )
+
+
 def assemble_tables(
     frames: Mapping[str, pl.DataFrame],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents = merged_events,
+    coding_counts: Mapping[str, int] | None = None,
 ) -> Tables:
     """The release tables from the corpus's per-document frames (runner.py) and the
-    registries, each with exactly its declared columns, sorted by primary key."""
+    registries, each with exactly its declared columns, sorted by primary key.
+    `coding_counts`: independent codings per document (none when not given)."""
     events, event_actors = merge(frames["events"], frames["event_actors"], actors, places)
     tables: Tables = {
-        "documents": frames["documents"],
+        "documents": with_coding_counts(frames["documents"], coding_counts or {}),
         "actors": _registry_frame(TABLES_BY_NAME["actors"], actors.actors),
         "places": _registry_frame(TABLES_BY_NAME["places"], places.places),
         "events": events,

@@ -41,7 +41,7 @@ from eventset.validation.repository import (
 )
 from eventset.validation.runner import Batch, merge_batches, run_documents
 
-Kind = Literal["annotation", "seed", "actors", "places", "data", "code", "other"]
+Kind = Literal["annotation", "seed", "actors", "places", "coding", "data", "code", "other"]
 R = TypeVar("R", ActorRegistry, PlaceRegistry)
 
 # The tree of a repository with no commits: diffing against it lists every staged file as new.
@@ -81,6 +81,8 @@ def kind_of(path: str) -> Kind:
         return "places"
     if len(parts) == 3 and parts[:2] == ("data", "annotations") and suffix in {".yaml", ".yml"}:
         return "annotation"
+    if len(parts) == 4 and parts[:2] == ("data", "codings") and suffix in {".yaml", ".yml"}:
+        return "coding"
     if parts and parts[0] == "data" and suffix in {".yaml", ".yml"}:
         return "data"  # a YAML file in the wrong place: validation reports it (E417)
     if parts and parts[0] == "eventset":
@@ -177,7 +179,7 @@ def touched_by(changes: Iterable[Change], files: Sequence[str]) -> Touched:
                 ids = changed_registry_ids(change, PlaceRegistry)
                 touched.all_place_users |= ids is None
                 touched.places |= ids or set()
-        elif kind in {"annotation", "data"}:
+        elif kind in {"annotation", "coding", "data"}:
             if not _deleted(change):
                 affected.changed.add(change.path)
             if kind == "annotation":
@@ -501,6 +503,11 @@ def _validate_affected(
     when every annotation may be affected (then the whole corpus is validated)."""
     if not _greppable(root):
         return None
+    if any(kind_of(change.path) == "coding" for change in changes) or (
+        Layout(root).codings.is_dir()
+        and any(kind_of(change.path) in {"actors", "places"} for change in changes)
+    ):
+        return None  # codings are read whole (validation/codings.py): the full path sees them
     subset = _Subset(root, jobs)
     touched = touched_by(changes, subset.result.annotation_files)
     if touched.affected.everything or touched.all_actor_users or touched.all_place_users:
@@ -524,7 +531,7 @@ def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Val
     wanted: set[str] = set()
     for target in targets:
         path = target if target.is_absolute() else Path.cwd() / target
-        if path.is_dir():
+        if path.is_dir() or path.parent.parent == layout.codings:
             return validate_repository(root, targets, jobs=jobs, cache=True)
         if path.parent == layout.seeds:  # a seed stands for its annotation
             path = layout.annotation_of(path.stem)

@@ -22,6 +22,7 @@ from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
 from eventset.validation.cache import MISSING, code_version, default_cache_dir
+from eventset.validation.codings import validate_codings
 from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
 from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import (
@@ -235,6 +236,7 @@ def validate_repository(
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))
+    add_codings(result, layout, registries, jobs=jobs, cache=cache)
     if targets is not None:
         restrict(result, root, targets)
     result.problems = root_causes_first(result.problems, layout)
@@ -268,6 +270,24 @@ def add_documents(
     )
 
 
+def add_codings(
+    result: Validation,
+    layout: Layout,
+    registries: Registries,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
+) -> None:
+    """The independent codings' problems: checked like annotations, never built
+    (validation/codings.py)."""
+    corpus_events = set(result.frames["event_facts"].get_column("event_id").to_list())
+    problems, checked = validate_codings(
+        layout, registries, corpus_events, Locator(layout), jobs=jobs, cache=cache
+    )
+    result.problems += problems
+    result.files_checked += checked
+
+
 def restrict(result: Validation, root: Path, targets: Sequence[Path]) -> None:
     """Keep only the problems in `targets` (and every E111: a refused path is always reported)."""
     layout = Layout(root)
@@ -292,6 +312,7 @@ def _target_files(layout: Layout, targets: Sequence[Path], result: Validation) -
         elif (
             path.suffix in {".yaml", ".yml"}
             and path.parent != layout.annotations
+            and path.parent.parent != layout.codings
             and path not in {layout.actors, layout.places}
         ):
             result.problems.append(

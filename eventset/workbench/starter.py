@@ -25,6 +25,12 @@ _PROPOSAL_NOTE = [
     "# Proposed from the registries: every actor and place name found in the text. Delete",
     "# what the text does not mean, and add what it names in other words.",
 ]
+# An independent coding sits one folder deeper: data/codings/<coder>/<document_id>.yaml.
+CODING_MODELINE = "# yaml-language-server: $schema=../../../schema/annotation.schema.json"
+BLIND_NOTE = (
+    "# Independent coding by {coder}: proposed from the registries and the text alone. Code the\n"
+    "# document without looking at its annotation or anyone else's coding (CONTRIBUTING.md)."
+)
 _BYLINE = re.compile(r"^[ \t]*(By [^\n]{1,200}?)[ \t]*$", re.MULTILINE)
 
 
@@ -82,9 +88,14 @@ def _date_lines(text: str, dates: list[ProposedDate], published: str) -> list[st
 
 
 def starter_annotation(
-    seed: Seed, actors: ActorRegistry | None = None, places: PlaceRegistry | None = None
+    seed: Seed,
+    actors: ActorRegistry | None = None,
+    places: PlaceRegistry | None = None,
+    coder: str | None = None,
 ) -> str:
-    """YAML text of a valid annotation for `seed` with the proposal; the annotator reviews it."""
+    """YAML text of a valid annotation for `seed` with the proposal; the annotator reviews it.
+    With `coder`, the starter of that coder's independent coding (data/codings/<coder>/): the
+    same proposal, which never reads any annotation or coding, only the registries and text."""
     byline = _BYLINE.search(seed.text[:2000])
     published = (
         seed.published.isoformat() if seed.published else "YYYY-MM-DD  # not in the header: fill in"
@@ -95,7 +106,11 @@ def starter_annotation(
         propose_dates(seed.text, seed.published, body_start(seed.text)) if seed.published else []
     )
     lines = [
-        SCHEMA_MODELINE,
+        *(
+            [SCHEMA_MODELINE]
+            if coder is None
+            else [CODING_MODELINE, BLIND_NOTE.format(coder=coder)]
+        ),
         f"format: {FORMAT_VERSION}",
         "document:",
         f"  id: {_q(seed.document_id)}",

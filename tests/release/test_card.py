@@ -40,3 +40,12 @@ def test_the_codebook_has_a_crosswalk_row_for_every_code() -> None:
     for kind in vocabulary("actor_kinds").values():
         assert f"| `{kind}` |" in crosswalks
     assert "| `military` | no | government | 1 | 4 |" in crosswalks
+
+
+def test_without_double_coding_the_card_and_codebook_say_so_plainly(releases: Releases) -> None:
+    for name in ("README.md", "CODEBOOK.md"):
+        text = (releases.v1 / name).read_text(encoding="utf-8")
+        section = text.split("## Intercoder agreement", 1)[1]
+        assert "No document of this release was coded independently" in section
+        assert "| table | field |" not in section
+    assert load(path=releases.v1)["documents"].get_column("coding_count").to_list() == [0]

@@ -33,6 +33,7 @@ from tests.release.frictionless_parquet import registered
 RELEASE_FILES = {
     *SEED_TABLE_FILES,
     "CODEBOOK.md",
+    "agreement.json",
     "README.md",
     "CITATION.cff",
     "CHANGELOG.md",

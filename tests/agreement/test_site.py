@@ -1,0 +1,38 @@
+"""The site's comparison of codings: both side by side, disagreements highlighted."""
+
+from __future__ import annotations
+
+from eventset.agreement.align import align
+from eventset.agreement.synthetic import synthetic_coding
+from eventset.explorer.codings import _environment, compared_text, document_context
+from tests.agreement.helpers import coding, documents
+
+
+def test_words_only_one_coder_quoted_are_marked() -> None:
+    html = compared_text("abcdefghij", frozenset({(0, 3), (5, 8)}), frozenset({(0, 3)}))
+    assert html == '<mark class="c-agree">abc</mark>de<mark class="c-only">fgh</mark>ij'
+
+
+def test_a_document_page_shows_both_codings_and_marks_disagreements() -> None:
+    doc_id, text, annotation = next(documents(1, 5))
+    changed = annotation.model_copy(
+        update={"events": [annotation.events[0].model_copy(update={"certainty": "alleged"})]}
+    )
+    a = coding("coder-a", doc_id, text, synthetic_coding(annotation, 0.0, 1, "coder-a"))
+    b = coding("coder-b", doc_id, text, synthetic_coding(changed, 0.0, 1, "coder-b"))
+    context = document_context(align(doc_id, [a, b]), text)
+    first = context["events"][0]
+    certainty = next(f for f in first["fields"] if f["name"] == "certainty")
+    assert certainty["differs"] and certainty["values"] == {
+        "coder-a": "reported",
+        "coder-b": "alleged",
+    }
+    date = next(f for f in first["fields"] if f["name"] == "date_start")
+    assert not date["differs"] and date["values"]["coder-a"].count("-") == 2  # an ISO date
+    page = _environment().get_template("codings.html").render(version="dev", title="t", **context)
+    assert page.count("<article>") == 2
+    assert '<td class="differs">alleged</td>' in page
+    # Events only coder a coded (annotation has more than one) are shown as not coded by b.
+    if len(annotation.events) > 1:
+        assert any(not row["complete"] for row in context["events"])
+        assert "not coded by every coder" in page
