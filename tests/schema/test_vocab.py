@@ -38,6 +38,7 @@ EXPECTED_NAMES = {
     "licences",
     "countries",
     "languages",
+    "evidence_cues",
 }
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -45,6 +46,7 @@ PATTERNS = {
     "event_types": re.compile(r"^[A-Z]+$"),
     "countries": re.compile(r"^[A-Z]{2}$"),
     "languages": re.compile(r"^[a-z]{2}$"),
+    "evidence_cues": re.compile(r"^[a-z]{2}$"),
 }
 
 PLOVER_TYPES = [
