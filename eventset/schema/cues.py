@@ -98,30 +98,51 @@ def is_negated(text: str, start: int, cues: EvidenceCues) -> bool:
     return pattern is not None and pattern.search(" ".join(words)) is not None
 
 
-def _fits(text: str, own: tuple[str, ...], cues: EvidenceCues, negated: bool) -> bool:
-    return any(is_negated(text, hit.start(), cues) == negated for hit in cue_hits(text, own))
+def _fits(
+    text: str, own: tuple[str, ...], cues: EvidenceCues, negated: bool, start: int, end: int
+) -> bool:
+    pattern = cue_pattern(own)
+    if pattern is None:
+        return False
+    return any(
+        is_negated(text, hit.start(), cues) == negated for hit in pattern.finditer(text, start, end)
+    )
 
 
-def claim_kind_fits(text: str, kind: str, cues: EvidenceCues) -> bool:
-    """Whether `text` says a claim of `kind`: one of the kind's cues, not negated (or a cue of
-    `negated_cues_of` under a negation), or for a figure kind, a number. True for kinds whose
-    cues are not required."""
+def claim_kind_fits(
+    text: str, kind: str, cues: EvidenceCues, start: int = 0, end: int | None = None
+) -> bool:
+    """Whether `text[start:end]` says a claim of `kind`: one of the kind's cues, not negated
+    (or a cue of `negated_cues_of` under a negation), or for a figure kind, a number. True for
+    kinds whose cues are not required. A negation is looked for in the whole `text` before the
+    cue, so quoting "claimed responsibility" out of "No group has claimed responsibility" does
+    not make a responsibility claim."""
+    stop = len(text) if end is None else end
     spec = cues.claim_kinds[kind]
     if not spec.required:
         return True
     if spec.number:
-        return bool(numbers_in(text, cues.numbers))
-    if _fits(text, spec.cues, cues, negated=False):
+        return bool(numbers_in(text[start:stop], cues.numbers))
+    if _fits(text, spec.cues, cues, False, start, stop):
         return True
     if spec.negated_cues_of is not None:
-        return _fits(text, cues.claim_kinds[spec.negated_cues_of].cues, cues, negated=True)
+        other = cues.claim_kinds[spec.negated_cues_of].cues
+        return _fits(text, other, cues, True, start, stop)
     return False
 
 
-def event_type_fits(text: str, event_type: str, mode: str | None, cues: EvidenceCues) -> bool:
-    """Whether `text` holds a trigger word of the event type (or of its mode)."""
+def event_type_fits(
+    text: str,
+    event_type: str,
+    mode: str | None,
+    cues: EvidenceCues,
+    start: int = 0,
+    end: int | None = None,
+) -> bool:
+    """Whether `text[start:end]` holds a trigger word of the event type (or of its mode)."""
     pattern = cue_pattern(cues.event_triggers(event_type, mode))
-    return pattern is not None and pattern.search(text) is not None
+    stop = len(text) if end is None else end
+    return pattern is not None and pattern.search(text, start, stop) is not None
 
 
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,]*\d)|(?<![\w.,])\d+(?:\.\d+)?")
