@@ -28,7 +28,7 @@ from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import WARNING_CODES, Problem
 from eventset.schema.annotation import Annotation
 from eventset.schema.cues import claim_kind_fits, event_type_fits, numbers_in
-from eventset.schema.vocab import evidence_cues
+from eventset.schema.vocab import EvidenceCues, evidence_cues
 from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_index, sentence_starts
 
@@ -224,21 +224,19 @@ def check_meaning(
         quotes = [
             spans[p] for j in range(len(event.evidence)) if (p := (*base, "evidence", j)) in spans
         ]
+        # A quote may be the bare verb ("said", as PLOVER's coders mark it) whose object says
+        # what happened: the trigger may sit anywhere in the quote's sentences.
+        windows = [doc.sentences(s) for s in quotes]
         if (
             cues is not None
-            and quotes
-            and not any(
-                event_type_fits(text, event.type, event.mode, cues, s.start, s.end) for s in quotes
-            )
+            and windows
+            and not _type_fits(text, event.type, event.mode, cues, windows)
         ):
-            said = [
-                t
-                for t in cues.event_types
-                if any(event_type_fits(text, t, None, cues, s.start, s.end) for s in quotes)
-            ]
+            said = [t for t in cues.event_types if _type_fits(text, t, None, cues, windows)]
             kind = f"{event.type}/{event.mode}" if event.mode else event.type
             message = (
-                f"Event {event.id!r} is {kind}, but its evidence holds none of its trigger words."
+                f"Event {event.id!r} is {kind}, but no sentence of its evidence holds one of its "
+                "trigger words."
             )
             hint = (
                 f"The evidence's words fit {_quote_list(said)}; choose one, quote the words that "
@@ -386,6 +384,16 @@ def check_meaning(
 
     problems += acks.stale()
     return problems, pending
+
+
+def _type_fits(
+    text: str,
+    event_type: str,
+    mode: str | None,
+    cues: EvidenceCues,
+    windows: Sequence[tuple[int, int]],
+) -> bool:
+    return any(event_type_fits(text, event_type, mode, cues, a, b) for a, b in windows)
 
 
 def _figure_message(what: str, value: float, written: set[float]) -> str:
