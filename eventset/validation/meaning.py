@@ -145,6 +145,14 @@ def _close_quotation(text: str, offset: int, opener: str) -> int | None:
     return found if found >= 0 else None
 
 
+def _names_other(names: Mapping[tuple[str, str], list[Span]], actor: str, span: Span) -> bool:
+    """Whether the span holds a mention of an actor other than `actor`."""
+    return any(
+        kind == "actor" and ident != actor and _overlaps(found, span.start, span.end)
+        for (kind, ident), found in names.items()
+    )
+
+
 def _overlaps(spans: Iterable[Span], start: int, end: int) -> bool:
     return any(s.start < end and s.end > start for s in spans)
 
@@ -224,9 +232,13 @@ def check_meaning(
         quotes = [
             spans[p] for j in range(len(event.evidence)) if (p := (*base, "evidence", j)) in spans
         ]
-        # A quote may be the bare verb ("said", as PLOVER's coders mark it) whose object says
-        # what happened: the trigger may sit anywhere in the quote's sentences.
-        windows = [doc.sentences(s) for s in quotes]
+        # A quote of a few words may be the bare verb ("said", as PLOVER's coders mark it)
+        # whose object says what happened: its trigger may sit anywhere in its sentences.
+        # A longer quote is the clause the annotator chose, and must say it itself.
+        windows = [
+            doc.sentences(s) if _word_count(text, s) <= _BARE_VERB_WORDS else (s.start, s.end)
+            for s in quotes
+        ]
         if (
             cues is not None
             and windows
@@ -235,8 +247,8 @@ def check_meaning(
             said = [t for t in cues.event_types if _type_fits(text, t, None, cues, windows)]
             kind = f"{event.type}/{event.mode}" if event.mode else event.type
             message = (
-                f"Event {event.id!r} is {kind}, but no sentence of its evidence holds one of its "
-                "trigger words."
+                f"Event {event.id!r} is {kind}, but its evidence holds none of its trigger "
+                "words (a quote of three words or fewer is read with its sentence)."
             )
             hint = (
                 f"The evidence's words fit {_quote_list(said)}; choose one, quote the words that "
@@ -254,8 +266,19 @@ def check_meaning(
                 span = spans.get(qpath)
                 if span is None:
                     continue
-                start, end = doc.sentences(span)
-                if fits_name("actor", part.actor, start, end):
+                if fits_name("actor", part.actor, span.start, span.end):
+                    continue
+                # A quote that names other actors and not this one is about them ("the US
+                # assassinated" as Iran's evidence): only the quote itself can name it then.
+                # Otherwise the actor may be named anywhere in the quote's sentences.
+                start, end = (
+                    (span.start, span.end)
+                    if _names_other(names, part.actor, span)
+                    else doc.sentences(span)
+                )
+                if (start, end) != (span.start, span.end) and fits_name(
+                    "actor", part.actor, start, end
+                ):
                     continue
                 accepted = "W601" in part.accept
                 if accepted:
@@ -384,6 +407,14 @@ def check_meaning(
 
     problems += acks.stale()
     return problems, pending
+
+
+_BARE_VERB_WORDS = 3
+_WORD = re.compile(r"\w+")
+
+
+def _word_count(text: str, span: Span) -> int:
+    return len(_WORD.findall(text, span.start, span.end))
 
 
 def _type_fits(
