@@ -307,14 +307,14 @@ EDITS: tuple[Edit, ...] = (
     # Places on the seed.
     Edit(
         "place evidence that names no place",
-        '      evidence: ["near the Kalsu Bridge", "Iraq’s central Babil Province"]',
-        '      evidence: ["without elaborating", "Iraq’s central Babil Province"]',
+        '      evidence: ["near the Kalsu Bridge", "Iraq\u2019s central Babil Province"]',
+        '      evidence: ["without elaborating", "Iraq\u2019s central Babil Province"]',
         "W606",
     ),
     Edit(
         "place evidence quoting the date instead of the place",
-        '      evidence: ["near the Kalsu Bridge", "Iraq’s central Babil Province"]',
-        '      evidence: ["on Monday, reports said", "Iraq’s central Babil Province"]',
+        '      evidence: ["near the Kalsu Bridge", "Iraq\u2019s central Babil Province"]',
+        '      evidence: ["on Monday, reports said", "Iraq\u2019s central Babil Province"]',
         "W606",
     ),
     # The synthetic document: responsibility, denial, accusation, threat and figures.
