@@ -17,9 +17,20 @@ from eventset.schema.fields import (
     WIKIDATA_PATTERN,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DType = Literal["string", "int32", "int64", "float64", "bool", "date", "list[string]"]
+
+
+def _accepted(what: str) -> Column:
+    """Provenance of the warnings annotators acknowledged on a row's facts (issue 23)."""
+    return Column(
+        "accepted_warnings",
+        "list[string]",
+        f"Warnings of the meaning checks that the annotators acknowledged on {what}, each as "
+        "'<code> <document_id> <item>: <reason>' (item: event, place, fatalities, participant "
+        "or claim), sorted; empty when none was. The codes are in docs/error-codes.md.",
+    )
 
 
 @dataclass(frozen=True)
@@ -405,6 +416,7 @@ EVENTS = Table(
             le=22,
             merged=True,
         ),
+        _accepted("the event, its place or its figures"),
     ),
     (
         RowCheck("dates_ordered", "date_start <= date_end when both are given"),
@@ -431,6 +443,7 @@ EVENT_ACTORS = Table(
             ge=1,
             merged=True,
         ),
+        _accepted("the actor's part"),
     ),
 )
 
@@ -489,6 +502,7 @@ CLAIMS = Table(
             ge=0,
             le=1,
         ),
+        _accepted("the claim"),
     ),
     (RowCheck("dates_ordered", "date_start <= date_end when both are given"),),
 )
