@@ -136,8 +136,17 @@ def validate(
             help="Git ref for --changed (default: the merge-base with origin/main, else HEAD).",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail on warnings too (evidence that may not fit its fact, W6xx) unless the "
+            "item acknowledges them with `accept`; pull requests are checked this way.",
+        ),
+    ] = False,
 ) -> None:
-    """Check annotations and registries: YAML safety, models, quotes, references, dates."""
+    """Check annotations and registries: YAML safety, models, quotes, references, dates, and
+    whether the evidence fits what it supports (warnings)."""
     base = _root(root)
     if not changed:
         _walk_inputs_meanwhile(base)
@@ -172,7 +181,8 @@ def validate(
         # The cache lives outside the checkout (runner.default_cache_dir): re-runs are fast.
         result = validate_repository(base, None, cache=True)
     sys.stdout.write(render(fmt.value, result.problems, _source_lines(base), result.files_checked))
-    raise typer.Exit(0 if result.ok else 1)
+    failed = not result.ok or (strict and bool(result.problems))
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command(cls=PlainUsageCommand)

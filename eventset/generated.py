@@ -23,13 +23,23 @@ def error_code_reference() -> str:
     layers = {
         "file": "Files and YAML safety",
         "model": "Annotation models",
-        "semantic": "Quotes, references and meaning",
+        "semantic": "Quotes, references and form",
+        "meaning": "Meaning: evidence that fits the fact it supports (warnings)",
         "coders": "Codings and adjudication",
     }
     for layer, heading in layers.items():
+        lines += [f"## {heading}", ""]
+        if layer == "meaning":
+            lines += [
+                "These are warnings. `eventset validate` shows them and still succeeds; with",
+                "`--strict` (as the pull-request workflow runs it) an unacknowledged warning",
+                "fails. A build builds with them. Where the annotator knows better, the item",
+                'says so: `accept: {W603: "the outlet\'s framing, no cue word"}`; the reason',
+                "reaches the tables' `accepted_warnings` column. Cue words, negations and",
+                "number words are data: `eventset/schema/vocabularies/evidence_cues.yaml`.",
+                "",
+            ]
         lines += [
-            f"## {heading}",
-            "",
             "| code | name | what is wrong | hint |",
             "| --- | --- | --- | --- |",
         ]

@@ -497,6 +497,79 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "Two documents give the same event different facts.",
         "Agree on type, mode, date and place, or split the event into two ids.",
     ),
+    # Layer 4: meaning. Warnings: the evidence does not say what the fact it supports says.
+    # Cue words are data (eventset/schema/vocabularies/evidence_cues.yaml). An annotator who
+    # knows better acknowledges one on the item: `accept: {W603: "why"}`.
+    (
+        "W601",
+        "participant-not-named",
+        "meaning",
+        "A participant's evidence neither holds nor shares a sentence with a mention of that "
+        "actor (its mentions in this document, or a name or alias in data/actors.yaml).",
+        'Quote the words that name the actor in its part ("the US assassinated"), add the '
+        "surface form to the document's `actors` mentions or the registry's aliases, or "
+        'acknowledge with `accept: {W601: "why"}`.',
+    ),
+    (
+        "W602",
+        "claimant-not-named",
+        "meaning",
+        "A claim's claimant is not named in or next to its evidence (the same sentence, or the "
+        "sentence that opens a quotation the evidence continues), and is not the document's "
+        "own voice (its outlet, or the actor its byline names).",
+        "Quote the sentence that names who says it, attribute the claim to the actor the "
+        'evidence names, or acknowledge with `accept: {W602: "why"}`.',
+    ),
+    (
+        "W603",
+        "claim-kind-not-in-evidence",
+        "meaning",
+        "The claim's kind is not said by its evidence: none of the kind's cue words is there, "
+        'or only under a negation ("no group has claimed" is a no_claim, not a '
+        "responsibility claim).",
+        "Choose the kind the evidence's words say (the message names the kinds whose cues "
+        "are there), quote the words that say it, mark an implied claim `explicit: false`, or "
+        'acknowledge with `accept: {W603: "why"}`.',
+    ),
+    (
+        "W604",
+        "figure-not-in-evidence",
+        "meaning",
+        "A figure (fatalities low, best or high, or a claim's value) is not a number written "
+        'in its evidence, in digits or in words ("four", "two dozen", "at least six").',
+        "Write the number the evidence gives (the message lists them), quote the words that "
+        "give it, mark a figure counted from the text `derived: true`, or acknowledge with "
+        '`accept: {W604: "why"}`.',
+    ),
+    (
+        "W605",
+        "event-type-not-in-evidence",
+        "meaning",
+        "No quote of the event's evidence holds a trigger word of its type or mode (a roadside "
+        "bombing coded PROTEST).",
+        "Choose the type the evidence reports (the message names the types whose triggers are "
+        "there), quote the words that report the event, or acknowledge with "
+        '`accept: {W605: "why"}`; missing trigger words belong in evidence_cues.yaml.',
+    ),
+    (
+        "W606",
+        "place-not-named",
+        "meaning",
+        "A quote of an event's place evidence names neither the place nor one of its "
+        "ancestors or descendants in data/places.yaml (by a mention in this document, a name "
+        "or an alias).",
+        "Quote the words that name the place, add the surface form to the document's `places` "
+        'mentions or the registry\'s aliases, or acknowledge with `accept: {W606: "why"}`.',
+    ),
+    (
+        "W607",
+        "stale-acceptance",
+        "meaning",
+        "An `accept` acknowledges a warning that does not fire on its item (or no such "
+        "warning code exists).",
+        "Remove the entry: the evidence now fits, so the acknowledgement would hide a future "
+        "problem there.",
+    ),
     # Layer 8: across coders (docs/agreement.md).
     (
         "E701",
@@ -516,6 +589,10 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "after the document it codes.",
     ),
 )
+
+# Codes whose problems are warnings: the evidence may not fit. `eventset validate` shows them
+# without failing unless `--strict` (as the pull-request workflow runs it); a build builds.
+WARNING_CODES = frozenset(code for code, info in CODES.items() if info.layer == "meaning")
 
 
 @dataclass(frozen=True, order=True)
@@ -538,4 +615,5 @@ def problem(
 ) -> Problem:
     """A problem with the catalogue's default hint unless a more specific one is given."""
     info = CODES[code]  # KeyError here is a programming error: every code must be catalogued
-    return Problem(file, line, column, code, message, info.hint if hint is None else hint)
+    severity: Severity = "warning" if code in WARNING_CODES else "error"
+    return Problem(file, line, column, code, message, info.hint if hint is None else hint, severity)

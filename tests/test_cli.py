@@ -20,6 +20,27 @@ def test_validate_clean_repository_exits_0(repo: Path) -> None:
     assert "All clear" in result.output
 
 
+def test_validate_shows_warnings_and_fails_on_them_only_when_strict(
+    repo: Path, seed_annotation: Path
+) -> None:
+    text = seed_annotation.read_text(encoding="utf-8")
+    seed_annotation.write_text(text.replace("kind: no_claim", "kind: responsibility"), "utf-8")
+    local = runner.invoke(app, ["validate", "--root", str(repo)])
+    assert local.exit_code == 0, local.output
+    assert "warning[W603] claim-kind-not-in-evidence" in local.output
+    assert "0 error(s), 1 warning(s)" in local.output
+    strict = runner.invoke(app, ["validate", "--root", str(repo), "--strict", "-f", "github"])
+    assert strict.exit_code == 1
+    assert strict.output.startswith(f"::warning file=data/annotations/{SEED_ID}.yaml,line=")
+    # Acknowledged on the claim, with the reason: strict passes.
+    acknowledged = text.replace(
+        "kind: no_claim\n",
+        'kind: responsibility\n    accept: {W603: "testing an acknowledgement"}\n',
+    )
+    seed_annotation.write_text(acknowledged, encoding="utf-8")
+    assert runner.invoke(app, ["validate", "--root", str(repo), "--strict"]).exit_code == 0
+
+
 def test_validate_reports_each_format_and_exits_1(repo: Path, seed_annotation: Path) -> None:
     text = seed_annotation.read_text(encoding="utf-8")
     seed_annotation.write_text(text.replace("type: THREATEN", "type: THREATENS"), encoding="utf-8")
@@ -179,9 +200,8 @@ def test_the_help_of_every_command_shows_flags_as_flags_and_arguments_plainly() 
                     assert "<" not in line.split(option, 1)[1].split("  ", 1)[0], (name, line)
                 else:
                     assert re.search(rf"{option} <[^>]+>", line), (name, line)
-    assert (
-        flags_seen == 7
-    )  # --changed, --check, --register, export --all, --no-browser, --blind, --force
+    # --changed, --strict, --check, --register, export --all, --no-browser, --blind, --force
+    assert flags_seen == 8
     top = runner.invoke(app, ["--help"]).output
     assert "<bool>" not in top and "--help  Show this message" in top
 

@@ -6,7 +6,7 @@ record's inline markup (`(SRC: …)`, `(TAR: …)`, `(SRC/TAR: …)`, `(EVT: …
 actor becomes a registry actor whose name is the record's actor text, and is quoted as the
 participant's evidence at the place the markup marks. A record that cannot be imported
 faithfully (no text, an actor text that is not in the text, a category with no 2024
-counterpart, or any problem the validator finds in the result) is refused with the reason,
+counterpart, or any error the validator finds in the result) is refused with the reason,
 never dropped silently.
 
 Older category names are mapped to the 2024 manual's: FIGHT -> ASSAULT, DEMAND -> REQUEST,
@@ -319,8 +319,11 @@ def import_records(records: Sequence[Record], out: Path) -> Imported:
         name = f"data/annotations/{doc_id}.yaml"
         raw = model_yaml(annotation).encode()
         checked = process_document(name, raw, seed)
-        if checked.problems:
-            first = checked.problems[0]
+        # Warnings (the evidence may not fit the coding) are the validator's to show, not a
+        # reason to drop a faithful import: the record's coding is kept as its coders wrote it.
+        errors = [p for p in checked.problems if p.severity == "error"]
+        if errors:
+            first = errors[0]
             result.refused.append((record_id, f"{first.code}: {first.message}"))
             continue
         actors = scratch

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from eventset.schema.fields import (
     URL_PATTERN,
+    Accept,
     Certainty,
     ClaimKind,
     ClaimModality,
@@ -114,6 +115,7 @@ class PlaceRef(Model):
     id: Slug = Field(description="Registry place id (data/places.yaml).")
     precision: GeoPrecision = Field(description="How closely the text locates the event.")
     evidence: Evidence = Field(default_factory=list, description="Quotes that locate the event.")
+    accept: Accept = Field(default_factory=dict)
 
 
 class Participant(Model):
@@ -124,6 +126,7 @@ class Participant(Model):
     evidence: Evidence = Field(
         default_factory=list, description="Quotes that say the actor took this part."
     )
+    accept: Accept = Field(default_factory=dict)
 
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -139,6 +142,7 @@ class Fatalities(Model):
         default=False, description="True when counted from the text rather than stated as a number."
     )
     evidence: Evidence = Field(min_length=1, description="Quotes the figures come from.")
+    accept: Accept = Field(default_factory=dict)
 
 
 class Event(Model):
@@ -160,6 +164,7 @@ class Event(Model):
     certainty: Certainty = Field(description="How firmly the text establishes the event.")
     summary: Text = Field(description="One neutral line saying what happened.")
     evidence: Evidence = Field(min_length=1, description="Quotes that report the event.")
+    accept: Accept = Field(default_factory=dict)
 
     @field_validator("mode")
     @classmethod
@@ -214,6 +219,7 @@ class Claim(Model):
     )
     summary: Text = Field(description="One line: what is claimed, in the claimant's terms.")
     evidence: Evidence = Field(min_length=1, description="Quotes that carry the claim.")
+    accept: Accept = Field(default_factory=dict)
 
 
 class Annotation(Model):

@@ -38,6 +38,17 @@ class Model(BaseModel):
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="A lowercase slug id.")]
 DocumentId = Annotated[str, Field(pattern=DOCUMENT_ID_PATTERN, description="A seed file's stem.")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+WARNING_CODE_PATTERN = r"^W[0-9]{3}$"
+# Acknowledged warnings of one item: warning code -> why the annotator knows better.
+Accept = Annotated[
+    dict[Annotated[str, Field(pattern=WARNING_CODE_PATTERN)], Text],
+    Field(
+        max_length=20,
+        description="Warnings the annotator acknowledges on this item, each with the reason "
+        "(e.g. {W603: \"the outlet's framing; no cue word\"}); the reasons reach the tables' "
+        "accepted_warnings column.",
+    ),
+]
 
 
 def _check_sha256(value: str) -> str:

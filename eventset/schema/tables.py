@@ -22,6 +22,17 @@ SCHEMA_VERSION = "1.1.0"
 DType = Literal["string", "int32", "int64", "float64", "bool", "date", "list[string]"]
 
 
+def _accepted(what: str) -> Column:
+    """Provenance of the warnings annotators acknowledged on a row's facts (issue 23)."""
+    return Column(
+        "accepted_warnings",
+        "list[string]",
+        f"Warnings of the meaning checks that the annotators acknowledged on {what}, each as "
+        "'<code> <document_id> <item>: <reason>' (item: event, place, fatalities, participant "
+        "or claim), sorted; empty when none was. The codes are in docs/error-codes.md.",
+    )
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -432,6 +443,7 @@ EVENTS = Table(
             le=22,
             merged=True,
         ),
+        _accepted("the event, its place or its figures"),
     ),
     (
         RowCheck("dates_ordered", "date_start <= date_end when both are given"),
@@ -458,6 +470,7 @@ EVENT_ACTORS = Table(
             ge=1,
             merged=True,
         ),
+        _accepted("the actor's part"),
     ),
 )
 
@@ -516,6 +529,7 @@ CLAIMS = Table(
             ge=0,
             le=1,
         ),
+        _accepted("the claim"),
     ),
     (RowCheck("dates_ordered", "date_start <= date_end when both are given"),),
 )

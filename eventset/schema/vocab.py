@@ -23,12 +23,16 @@ import yaml
 
 __all__ = [
     "VOCABULARY_DIR",
+    "ClaimKindCues",
     "Code",
     "EventCrosswalk",
+    "EvidenceCues",
+    "NumberWords",
     "Vocabulary",
     "bbox_contains",
     "event_crosswalk",
     "event_modes",
+    "evidence_cues",
     "place_kind_rank",
     "vocabulary",
     "vocabulary_names",
@@ -301,3 +305,161 @@ def bbox_contains(bbox: Sequence[float], lon: float, lat: float) -> bool:
     if min_lon <= max_lon:
         return min_lon <= lon <= max_lon
     return lon >= min_lon or lon <= max_lon
+
+
+@dataclass(frozen=True)
+class ClaimKindCues:
+    """The cue words of one claim kind in one language (`evidence_cues.yaml`).
+
+    `required`: a claim of the kind must hold one of its cues (statements and reports can be
+    made in any words; their cues only help proposals). `number`: the evidence must hold a
+    number instead (a casualty figure). `negated_cues_of`: another kind whose cues, under a
+    negation, also fit ("no group has claimed" is a no_claim made of responsibility's words).
+    """
+
+    kind: str
+    required: bool
+    cues: tuple[str, ...]
+    number: bool = False
+    negated_cues_of: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """How one language writes numbers in words: units ("four" 4), multipliers ("dozen" 12,
+    "hundred" 100, which multiply the number before them), approximations ("at least") that
+    leave the number as it is, and phrases that state zero ("no casualties")."""
+
+    units: Mapping[str, int]
+    multipliers: Mapping[str, int]
+    approximations: tuple[str, ...]
+    zero_phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceCues:
+    """The cue words of one language: what evidence of each claim kind and event type says.
+
+    Cues are patterns (syntax in `vocabularies/README.md`, compiled by
+    `eventset.schema.cues.cue_pattern`): lowercase words matched whole and case-insensitively,
+    `*` at the end of a word for any ending, `...` for up to four words in between.
+    """
+
+    language: str
+    negations: tuple[str, ...]
+    negation_window: int
+    clause_breaks: tuple[str, ...]
+    claim_kinds: Mapping[str, ClaimKindCues]
+    event_types: Mapping[str, tuple[str, ...]]
+    event_modes: Mapping[tuple[str, str], tuple[str, ...]]
+    numbers: NumberWords
+    casualties: Mapping[str, tuple[str, ...]]
+
+    def event_triggers(self, event_type: str, mode: str | None) -> tuple[str, ...]:
+        """Trigger words of a type, plus those of its mode."""
+        own = self.event_types.get(event_type, ())
+        if mode is None:
+            return own
+        return own + self.event_modes.get((event_type, mode), ())
+
+
+def _words(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise ValueError(f"{where}: expected a list of words")
+    words = tuple(_text(v, where) for v in value)
+    for word in words:
+        if word != word.lower():
+            raise ValueError(f"{where}: {word!r} must be lowercase (matching ignores case)")
+    return words
+
+
+def _numbers(value: object, where: str) -> Mapping[str, int]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: expected a mapping of words to numbers")
+    out: dict[str, int] = {}
+    for word, number in value.items():
+        if _int_or_none(number) is None:
+            raise ValueError(f"{where}: {word!r} must map to an integer")
+        out[_text(word, where)] = int(number)
+    return MappingProxyType(out)
+
+
+def _mapping(value: object, where: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: expected a mapping")
+    return value
+
+
+@functools.cache
+def evidence_cues(language: str) -> EvidenceCues | None:
+    """The cue words for texts in `language` (ISO 639-1), or None when the vocabulary has no
+    entry for it (the meaning checks then say nothing rather than guess).
+
+    Raises ValueError when the entry is malformed or misses a claim kind or event type.
+    """
+    cues = vocabulary("evidence_cues")
+    if language not in cues:
+        return None
+    entry = cues[language].fields
+    where = f"evidence_cues.yaml: {language}"
+    kinds: dict[str, ClaimKindCues] = {}
+    for kind, spec in _mapping(entry.get("claim_kinds"), f"{where}.claim_kinds").items():
+        at = f"{where}.claim_kinds.{kind}"
+        spec = _mapping(spec, at)
+        if kind not in vocabulary("claim_kinds"):
+            raise ValueError(f"{at}: {kind!r} is not a claim kind")
+        negated_of = _str_or_none(spec.get("negated_cues_of"))
+        kinds[kind] = ClaimKindCues(
+            kind=kind,
+            required=spec.get("required") is True,
+            cues=_words(spec.get("cues", []), f"{at}.cues"),
+            number=spec.get("number") is True,
+            negated_cues_of=negated_of,
+        )
+    missing = set(vocabulary("claim_kinds")) - set(kinds)
+    if missing:
+        raise ValueError(f"{where}.claim_kinds: no entry for {sorted(missing)}")
+    for spec in kinds.values():
+        if spec.negated_cues_of is not None and spec.negated_cues_of not in kinds:
+            raise ValueError(f"{where}: {spec.kind}.negated_cues_of is not a claim kind")
+    types: dict[str, tuple[str, ...]] = {}
+    modes: dict[tuple[str, str], tuple[str, ...]] = {}
+    for event_type, spec in _mapping(entry.get("event_types"), f"{where}.event_types").items():
+        at = f"{where}.event_types.{event_type}"
+        spec = _mapping(spec, at)
+        if event_type not in vocabulary("event_types"):
+            raise ValueError(f"{at}: {event_type!r} is not an event type")
+        types[event_type] = _words(spec.get("triggers"), f"{at}.triggers")
+        for mode, words in _mapping(spec.get("modes", {}), f"{at}.modes").items():
+            if mode not in event_modes(event_type):
+                raise ValueError(f"{at}.modes: {mode!r} is not a mode of {event_type}")
+            modes[(event_type, mode)] = _words(words, f"{at}.modes.{mode}")
+    missing = set(vocabulary("event_types")) - set(types)
+    if missing:
+        raise ValueError(f"{where}.event_types: no entry for {sorted(missing)}")
+    numbers = _mapping(entry.get("numbers"), f"{where}.numbers")
+    window = _int_or_none(entry.get("negation_window"))
+    if window is None or window < 1:
+        raise ValueError(f"{where}.negation_window: expected a positive integer")
+    casualties = _mapping(entry.get("casualties"), f"{where}.casualties")
+    return EvidenceCues(
+        language=language,
+        negations=_words(entry.get("negations"), f"{where}.negations"),
+        negation_window=window,
+        clause_breaks=_words(entry.get("clause_breaks"), f"{where}.clause_breaks"),
+        claim_kinds=MappingProxyType(kinds),
+        event_types=MappingProxyType(types),
+        event_modes=MappingProxyType(modes),
+        numbers=NumberWords(
+            units=_numbers(numbers.get("units"), f"{where}.numbers.units"),
+            multipliers=_numbers(numbers.get("multipliers"), f"{where}.numbers.multipliers"),
+            approximations=_words(numbers.get("approximations"), f"{where}.numbers"),
+            zero_phrases=_words(numbers.get("zero_phrases"), f"{where}.numbers"),
+        ),
+        casualties=MappingProxyType(
+            {
+                str(what): _words(words, f"{where}.casualties.{what}")
+                for what, words in casualties.items()
+            }
+        ),
+    )

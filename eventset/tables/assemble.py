@@ -166,8 +166,20 @@ def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
         pl.col("certainty").sort_by("_certainty_rank").first(),
         pl.col("summary").first(),
         pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count"),
+        _accepted_union(),
     )
     return merged
+
+
+def _accepted_union() -> pl.Expr:
+    """Every document's acknowledged warnings of a merged row, sorted (each names its document)."""
+    return (
+        pl.col("accepted_warnings")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort()
+        .alias("accepted_warnings")
+    )
 
 
 def events_table(
@@ -274,5 +286,6 @@ def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:
 def event_actors_table(per_document: pl.DataFrame) -> pl.DataFrame:
     """One row per event, actor and role, with the number of documents that say so."""
     return per_document.group_by("event_id", "actor_id", "role").agg(
-        pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count")
+        pl.col("document_id").n_unique().cast(pl.Int32).alias("document_count"),
+        _accepted_union(),
     )

@@ -7,6 +7,8 @@ The columns come from `schema/tables.py`; events come out once per reporting doc
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -107,8 +109,11 @@ _EVENT_FIELDS = _fields(
     "summary",
     "document_id",
     "published",
+    "accepted_warnings",
 )
-_EVENT_ACTOR_FIELDS = _fields("event_actors", "event_id", "actor_id", "role", "document_id")
+_EVENT_ACTOR_FIELDS = _fields(
+    "event_actors", "event_id", "actor_id", "role", "document_id", "accepted_warnings"
+)
 _CLAIM_FIELDS = _fields(
     "claims",
     "claim_id",
@@ -127,6 +132,7 @@ _CLAIM_FIELDS = _fields(
     "date_precision",
     "summary",
     "gtd_claimed",
+    "accepted_warnings",
 )
 _MENTION_FIELDS = _fields(
     "mentions",
@@ -151,6 +157,21 @@ def sentence_around(text: str, starts: list[int], start: int, end: int) -> str:
     after = sentence_index(starts, max(start, end - 1)) + 1
     last = starts[after] if after < len(starts) else len(text)
     return text[first:last].strip()
+
+
+def accepted_warnings(document_id: str, item: str, accept: Mapping[str, str]) -> list[str]:
+    """The `accepted_warnings` entries of one item: '<code> <document_id> <item>: <reason>'
+    (the document, so a merged event keeps where each acknowledgement was written)."""
+    return [f"{code} {document_id} {item}: {accept[code]}" for code in sorted(accept)]
+
+
+_ACCEPTED = re.compile(r"(W[0-9]{3}) (\S+) (\w+): (.*)", re.DOTALL)
+
+
+def parse_accepted(entry: str) -> tuple[str, str, str, str] | None:
+    """(code, document_id, item, reason) of an `accepted_warnings` entry; None if malformed."""
+    match = _ACCEPTED.fullmatch(entry)
+    return None if match is None else (match[1], match[2], match[3], match[4])
 
 
 def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Columns:
@@ -215,10 +236,23 @@ def compile_document(
                 " ".join(event.summary.split()),
                 doc_id,
                 published,
+                sorted(
+                    accepted_warnings(doc_id, "event", event.accept)
+                    + (accepted_warnings(doc_id, "place", place.accept) if place else [])
+                    + (accepted_warnings(doc_id, "fatalities", figures.accept) if figures else [])
+                ),
             )
         )
         for part in event.participants:
-            event_actors.append((event.id, part.actor, part.role, doc_id))
+            event_actors.append(
+                (
+                    event.id,
+                    part.actor,
+                    part.role,
+                    doc_id,
+                    accepted_warnings(doc_id, "participant", part.accept),
+                )
+            )
 
     claim_kinds = vocabulary("claim_kinds")
     claims: list[tuple[Any, ...]] = []
@@ -243,6 +277,7 @@ def compile_document(
                 claim_date.precision if claim_date else None,
                 " ".join(claim.summary.split()),
                 gtd if isinstance(gtd, int) else None,
+                accepted_warnings(doc_id, "claim", claim.accept),
             )
         )
 

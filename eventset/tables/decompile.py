@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from eventset.schema.fields import FORMAT_VERSION, Selector
 from eventset.schema.registry import REGISTRY_FIELDS, Actor, ActorRegistry, Place, PlaceRegistry
 from eventset.schema.selectors import occurrences, shortest_selector
 from eventset.schema.yaml_writer import model_yaml
+from eventset.tables.compile import parse_accepted
 from eventset.validation.quotes import QuoteError, Span, find_quote
 
 M = TypeVar("M", Actor, Place)
@@ -192,6 +193,16 @@ def _participants(
     return assigned
 
 
+def _accepted(entries: Sequence[str] | None, doc: str, item: str) -> dict[str, str]:
+    """The `accept` of one item of one document, from a row's `accepted_warnings`."""
+    out: dict[str, str] = {}
+    for entry in entries or ():
+        parsed = parse_accepted(entry)
+        if parsed is not None and parsed[1] == doc and parsed[2] == item:
+            out[parsed[0]] = parsed[3]
+    return out
+
+
 def _event_quotes(
     evidence: dict[_Key, list[Selector]],
     doc: str,
@@ -210,8 +221,10 @@ def _events(
 ) -> dict[str, list[Event]]:
     per_document: dict[str, list[Event]] = defaultdict(list)
     participants: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    part_accepted: dict[tuple[str, str, str], list[str]] = {}
     for row in tables["event_actors"].iter_rows(named=True):
         participants[row["event_id"]].append(row)
+        part_accepted[(row["event_id"], row["actor_id"], row["role"])] = row["accepted_warnings"]
     reporters: dict[str, set[str]] = defaultdict(set)
     for doc, kind, target, aspect, _, _ in evidence:
         if kind == "event" and aspect == "occurrence":
@@ -220,13 +233,17 @@ def _events(
         event_id = event["event_id"]
         docs = sorted(reporters[event_id], key=lambda d: (published[d], d))
         pairs = _participants(event, docs, participants[event_id], evidence)
+        accepted = event["accepted_warnings"]
         for doc in docs:
             quotes = functools.partial(_event_quotes, evidence, doc, event_id)
             figures = quotes("fatalities")
             place = None
             if event["place_id"] is not None:
                 place = PlaceRef(
-                    id=event["place_id"], precision=event["geo_precision"], evidence=quotes("place")
+                    id=event["place_id"],
+                    precision=event["geo_precision"],
+                    evidence=quotes("place"),
+                    accept=_accepted(accepted, doc, "place"),
                 )
             per_document[doc].append(
                 Event(
@@ -244,7 +261,12 @@ def _events(
                     place=place,
                     participants=[
                         Participant(
-                            actor=actor, role=role, evidence=quotes("participant", actor, role)
+                            actor=actor,
+                            role=role,
+                            evidence=quotes("participant", actor, role),
+                            accept=_accepted(
+                                part_accepted.get((event_id, actor, role)), doc, "participant"
+                            ),
                         )
                         for actor, role in pairs[doc]
                     ],
@@ -253,12 +275,14 @@ def _events(
                         best=event["fatalities_best"],
                         high=event["fatalities_high"],
                         evidence=figures,
+                        accept=_accepted(accepted, doc, "fatalities"),
                     )
                     if figures
                     else None,
                     certainty=event["certainty"],
                     summary=event["summary"],
                     evidence=quotes("occurrence"),
+                    accept=_accepted(accepted, doc, "event"),
                 )
             )
     return per_document
@@ -295,6 +319,7 @@ def _claims(
                 date=date,
                 summary=row["summary"],
                 evidence=evidence.get((doc, "claim", claim_id, "occurrence", None, None), []),
+                accept=_accepted(row["accepted_warnings"], doc, "claim"),
             )
         )
     return per_document

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.selectors import occurrences
-from eventset.schema.vocab import event_modes, place_kind_rank, vocabulary
+from eventset.schema.vocab import event_modes, evidence_cues, place_kind_rank, vocabulary
 from eventset.testing import words
 from eventset.testing.corpus import SYNTHETIC_PREFIX, Corpus, SyntheticDocument, sha256_text
 from eventset.testing.texts import SyntheticText, quotes, selector_for, texts
@@ -197,41 +197,73 @@ def _fatalities(draw: st.DrawFn, complete: bool) -> Data:
     return {name: figures[name] for name in sorted(keep)}
 
 
-def _event_blocks(
+def _triggers(event_type: str) -> tuple[str, ...]:
+    """Words that report an event of the type, as the cue vocabulary lists them (a stem's `*`
+    dropped), so generated evidence fits its type (warning W605 never fires)."""
+    cues = evidence_cues("en")
+    assert cues is not None
+    return tuple(
+        t.rstrip("*") for t in cues.event_types[event_type] if "..." not in t and "*" not in t[:-1]
+    )
+
+
+def _name(draw: st.DrawFn, names: dict[str, tuple[str, ...]], ident: str) -> str:
+    return draw(st.sampled_from(names[ident]))
+
+
+@dataclass
+class _Report:
+    """What one document says of one event, planned before its text is written: the sentence
+    that reports it names the participants, a trigger word of the type, the figures and the
+    place, so that every quote of the annotation fits the fact it supports. Parts are kept
+    with their offsets in the sentence (a name may also occur inside another)."""
+
+    sentence: str
+    trigger: tuple[int, int]
+    names: dict[str, tuple[int, int]]  # participant actor -> where the sentence names it
+    place: tuple[int, int] | None
+    figures: Data | None
+    figure_words: tuple[int, int] | None
+
+
+@dataclass
+class _EventPlan:
+    number: int
+    event_type: str
+    mode: str | None
+    date: Data
+    place: str | None
+    reports: dict[int, tuple[list[tuple[str, str]], _Report]]  # draft number -> report
+
+
+@st.composite
+def _event_plan(
     draw: st.DrawFn,
     number: int,
-    drafts: list[_Draft],
+    published: list[dt.date],
     actors: ActorRegistry,
     places: PlaceRegistry,
+    names: dict[str, tuple[str, ...]],
     min_reporters: int,
-) -> None:
-    """One event, written into each document that reports it with the same type, mode, date and
-    place (so the documents agree), and each document's own evidence and participants."""
+) -> _EventPlan:
+    """One event, reported by some documents with the same type, mode, date and place (so the
+    documents agree), each with its own participants, figures and sentence."""
     reporters = draw(
         st.lists(
-            st.integers(0, len(drafts) - 1),
+            st.integers(0, len(published) - 1),
             min_size=min_reporters,
-            max_size=len(drafts),
+            max_size=len(published),
             unique=True,
         )
     )
-    published = [drafts[i].text.published for i in reporters]
     event_type = draw(st.sampled_from(_codes("event_types")))
     modes = event_modes(event_type).values()
     mode = draw(st.none() | st.sampled_from(modes)) if modes else None
-    date = draw(_dates(max(published), min(published)))
+    date = draw(_dates(max(published[i] for i in reporters), min(published[i] for i in reporters)))
     place = draw(st.none() | st.sampled_from([p.id for p in places.places]))
     actor_ids = [a.id for a in actors.actors]
+    reports: dict[int, tuple[list[tuple[str, str]], _Report]] = {}
     for i in sorted(reporters):
-        draft = drafts[i]
-        text = draft.text.text
-        last_day = date.get("end", date["start"])
-        block_date: Data = dict(date)
-        if last_day is not None and last_day > draft.text.published:
-            block_date["scheduled"] = True
-        block_date["evidence"] = _evidence(draw, text, 0, 1, avoid_weekdays=True)
-        if block_date["evidence"] and draw(st.booleans()):
-            block_date["derived"] = True
         pairs = draw(
             st.lists(
                 st.tuples(st.sampled_from(actor_ids), st.sampled_from(_codes("participant_roles"))),
@@ -240,43 +272,130 @@ def _event_blocks(
                 unique=True,
             )
         )
+        sentence = ""
+        named: dict[str, tuple[int, int]] = {}
+        for actor in dict.fromkeys(actor for actor, _ in pairs):
+            sentence += " and " if sentence else ""
+            name = _name(draw, names, actor)
+            named[actor] = (len(sentence), len(sentence) + len(name))
+            sentence += name
+        trigger = draw(st.sampled_from(_triggers(event_type)))
+        trigger_at = (len(sentence) + 1, len(sentence) + 1 + len(trigger))
+        sentence += f" {trigger} {draw(st.sampled_from(words.OBJECTS))}"
+        figures = _fatalities(draw, complete=len(reporters) > 1) if draw(st.booleans()) else None
+        figures_at = None
+        if figures is not None:
+            numbers = [
+                words.spelled(v) if draw(st.booleans()) else str(v) for v in figures.values()
+            ]
+            clause = f"with {' or '.join(numbers)} killed"
+            figures_at = (len(sentence) + 2, len(sentence) + 2 + len(clause))
+            sentence += f", {clause}"
+        place_at = None
+        if place is not None and draw(st.booleans()):
+            place_name = _name(draw, names, place)
+            place_at = (len(sentence) + 6, len(sentence) + 6 + len(place_name))
+            sentence += f" near {place_name}"
+        sentence += "."
+        reports[i] = (pairs, _Report(sentence, trigger_at, named, place_at, figures, figures_at))
+    return _EventPlan(number, event_type, mode, date, place, reports)
+
+
+def _located(text: str, sentence: str, part: tuple[int, int]) -> tuple[int, int]:
+    """Where a part of `sentence` (its offsets there) is in `text`, at the sentence's first
+    occurrence."""
+    at = text.index(sentence)
+    return at + part[0], at + part[1]
+
+
+def _event_blocks(draw: st.DrawFn, plan: _EventPlan, drafts: list[_Draft]) -> None:
+    """Each reporting document's block of a planned event, quoting its own sentence."""
+    for i, (pairs, report) in plan.reports.items():
+        draft = drafts[i]
+        text = draft.text.text
+        last_day = plan.date.get("end", plan.date["start"])
+        block_date: Data = dict(plan.date)
+        if last_day is not None and last_day > draft.text.published:
+            block_date["scheduled"] = True
+        block_date["evidence"] = _evidence(draw, text, 0, 1, avoid_weekdays=True)
+        if block_date["evidence"] and draw(st.booleans()):
+            block_date["derived"] = True
+        sentence = report.sentence
+
+        def quote(part: tuple[int, int], sentence: str = sentence, text: str = text) -> Any:
+            start, end = _located(text, sentence, part)
+            return draw(selector_for(text, start, end))
+
+        evidence = [quote(report.trigger)]
+        if draw(st.booleans()):
+            evidence.append(quote((0, len(sentence) - 1)))  # the sentence without its full stop
+        participants = [
+            {
+                "actor": actor,
+                "role": role,
+                "evidence": [quote(report.names[actor])] if draw(st.booleans()) else [],
+            }
+            for actor, role in pairs
+        ]
         event: Data = {
-            "id": f"synthetic-event-{number}",
-            "type": event_type,
-            "mode": mode,
+            "id": f"synthetic-event-{plan.number}",
+            "type": plan.event_type,
+            "mode": plan.mode,
             "date": block_date,
-            "participants": [
-                {"actor": actor, "role": role, "evidence": _evidence(draw, text, 0, 1)}
-                for actor, role in pairs
-            ],
+            "participants": participants,
             "certainty": draw(st.sampled_from(_codes("certainty_levels"))),
             "summary": draw(st.sampled_from(words.SUMMARIES)),
-            "evidence": _evidence(draw, text, 1, 2),
+            "evidence": evidence,
         }
-        if place is not None:
+        if plan.place is not None:
             event["place"] = {
-                "id": place,
+                "id": plan.place,
                 "precision": draw(st.sampled_from(_codes("geo_precisions"))),
-                "evidence": _evidence(draw, text, 0, 1),
+                "evidence": [quote(report.place)] if report.place else [],
             }
-        if draw(st.booleans()):
-            figures = _fatalities(draw, complete=len(reporters) > 1)
-            event["fatalities"] = {**figures, "evidence": _evidence(draw, text, 1, 1)}
+        if report.figures is not None and report.figure_words is not None:
+            event["fatalities"] = {**report.figures, "evidence": [quote(report.figure_words)]}
         draft.events.append(event)
 
 
+@dataclass
+class _ClaimPlan:
+    number: int
+    claimant: str
+    kind: str
+    value: int | None
+    sentence: str
+    quote: str  # the claimant's name and the cue: what the claim quotes
+
+
+@st.composite
+def _claim_plan(
+    draw: st.DrawFn, number: int, actor_ids: list[str], names: dict[str, tuple[str, ...]]
+) -> _ClaimPlan:
+    """A claim and the sentence that makes it: its claimant's name, then a cue word of its kind
+    (and the figure, for a casualty figure)."""
+    claimant = draw(st.sampled_from(actor_ids))
+    kind = draw(st.sampled_from(_codes("claim_kinds")))
+    value = draw(st.integers(0, 500))
+    cue = draw(st.sampled_from(words.CLAIM_CUES[kind])).format(n=words.spelled(value))
+    said = f"{_name(draw, names, claimant)} {cue}"
+    sentence = f"{said} {draw(st.sampled_from(words.OBJECTS))}."
+    keep_value = kind == "casualty_figure" and draw(st.booleans())
+    return _ClaimPlan(number, claimant, kind, value if keep_value else None, sentence, said)
+
+
 def _claim(
-    draw: st.DrawFn, draft: _Draft, number: int, actor_ids: list[str], event_ids: list[str]
+    draw: st.DrawFn, draft: _Draft, plan: _ClaimPlan, actor_ids: list[str], event_ids: list[str]
 ) -> Data:
     text = draft.text
-    claimant = draw(st.sampled_from(actor_ids))
+    claimant = plan.claimant
     others = [a for a in actor_ids if a != claimant]
-    kind = draw(st.sampled_from(_codes("claim_kinds")))
+    start, end = _located(text.text, plan.sentence, (0, len(plan.quote)))
     claim: Data = {
-        "id": f"synthetic-claim-{draft.number}-{number}",
+        "id": f"synthetic-claim-{draft.number}-{plan.number}",
         "claimant": claimant,
         "via": draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if others else [],
-        "kind": kind,
+        "kind": plan.kind,
         "polarity": draw(st.sampled_from(_codes("claim_polarities"))),
         "modality": draw(st.sampled_from(_codes("claim_modalities"))),
         "explicit": draw(st.booleans()),
@@ -285,10 +404,10 @@ def _claim(
             "actor": draw(st.none() | st.sampled_from(actor_ids)),
         },
         "summary": draw(st.sampled_from(words.SUMMARIES)),
-        "evidence": _evidence(draw, text.text, 1, 2),
+        "evidence": [draw(selector_for(text.text, start, end))],
     }
-    if kind == "casualty_figure" and draw(st.booleans()):
-        claim["value"] = float(draw(st.integers(0, 500)))
+    if plan.value is not None:
+        claim["value"] = float(plan.value)
     when = draw(st.sampled_from(("none", "weekday", "stated")))
     if when == "weekday":  # "On Monday": derived from the weekday the text names
         weekday_at = occurrences(text.text, text.weekday)
@@ -386,18 +505,52 @@ def corpora(
         for item in registry
         for name in (item.name, *item.aliases)
     )
+    names_of = {
+        item.id: (item.name, *item.aliases)
+        for registry in (actors.actors, places.places)
+        for item in registry
+    }
     count = draw(st.integers(min_documents, max_documents))
-    drafts = [_Draft(i, draw(texts(names))) for i in range(count)]
+    # Documents are published first, then events and claims are planned, so that each text
+    # can be written with the sentences its annotation quotes as evidence.
+    published = [
+        dt.date(2021, 9, 1) + dt.timedelta(days=draw(st.integers(0, 60))) for _ in range(count)
+    ]
     n_events = draw(st.integers(min_events, max(min_events, max_events)))
-    for number in range(n_events):
-        min_reporters = 2 if shared_event and number == 0 and count >= 2 else 1
-        _event_blocks(draw, number, drafts, actors, places, min_reporters)
+    plans = [
+        draw(
+            _event_plan(
+                number,
+                published,
+                actors,
+                places,
+                names_of,
+                2 if shared_event and number == 0 and count >= 2 else 1,
+            )
+        )
+        for number in range(n_events)
+    ]
     actor_ids = [a.id for a in actors.actors]
+    claim_plans: list[list[_ClaimPlan]] = []
+    for i in range(count):
+        least = min_claims if i == 0 else 0
+        claim_plans.append(
+            [
+                draw(_claim_plan(number, actor_ids, names_of))
+                for number in range(draw(st.integers(least, max(least, max_claims))))
+            ]
+        )
+    drafts = []
+    for i in range(count):
+        extra = [plan.reports[i][1].sentence for plan in plans if i in plan.reports]
+        extra += [claim.sentence for claim in claim_plans[i]]
+        drafts.append(_Draft(i, draw(texts(names, published=published[i], extra=tuple(extra)))))
+    for plan in plans:
+        _event_blocks(draw, plan, drafts)
     event_ids = [f"synthetic-event-{number}" for number in range(n_events)]
     for draft in drafts:
-        least = min_claims if draft.number == 0 else 0
-        for number in range(draw(st.integers(least, max(least, max_claims)))):
-            draft.claims.append(_claim(draw, draft, number, actor_ids, event_ids))
+        for claim_plan in claim_plans[draft.number]:
+            draft.claims.append(_claim(draw, draft, claim_plan, actor_ids, event_ids))
         for i, event in enumerate(draft.events):
             about = [c for c in draft.claims if c.get("about", {}).get("event") == event["id"]]
             if event["certainty"] == "disputed" and not _disputing(about):

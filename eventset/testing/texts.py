@@ -106,8 +106,11 @@ def texts(
     names: tuple[str, ...] = ("River Brigade", "Old Bridge"),
     *,
     published: dt.date | None = None,
+    extra: tuple[str, ...] = (),
 ) -> SyntheticText:
-    """A synthetic seed text whose sentences name the given actors and places.
+    """A synthetic seed text whose sentences name the given actors and places; the `extra`
+    sentences (the ones annotations quote as evidence of events and claims) come after the
+    opening, among the others.
 
     >>> from hypothesis import given
     >>> @given(texts())
@@ -132,6 +135,8 @@ def texts(
         obj = draw(st.sampled_from(words.OBJECTS))
         place = draw(st.none() | st.sampled_from(names))
         sentences.append(_sentence(subject, verb, obj, place))
+    for sentence in extra:
+        sentences.insert(draw(st.integers(1, len(sentences))), sentence)
     newline = draw(st.sampled_from(("\n", "\r\n")))
     # Sentences share a line or start a new paragraph: both are sentence boundaries.
     body = ""

@@ -98,3 +98,52 @@ LANGUAGES: tuple[str, ...] = (
     "fr",
     "no",
 )  # "no" is YAML 1.1's false: it must stay a string
+
+# Words a claim of each kind is made with, as a sentence "<claimant> <cue> <object>." writes
+# them: every required kind's cue words (evidence_cues.yaml) are among them, so generated
+# claims fit their kind (warning W603 never fires on a generated corpus). `{n}` is a number.
+CLAIM_CUES: dict[str, tuple[str, ...]] = {
+    "responsibility": ("claimed responsibility for", "claimed"),
+    "denial": ("denied attacking", "denied any role in"),
+    "accusation": ("accused", "blamed"),
+    "announcement": ("announced", "declared"),
+    "threat": ("threatened", "warned of attacks on"),
+    "no_claim": ("did not claim", "has not claimed"),
+    "casualty_figure": ("said {n} people were killed near", "counted {n} dead at"),
+    "statement": ("said it saw",),
+    "report": ("reported",),
+}
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def spelled(number: int) -> str:
+    """A number below 100 in English words ("twenty-five"); larger ones in digits."""
+    if number < 20:
+        return _UNITS[number]
+    if number < 100:
+        tens, unit = divmod(number, 10)
+        return _TENS[tens - 2] + (f"-{_UNITS[unit]}" if unit else "")
+    return str(number)

@@ -22,11 +22,14 @@ from eventset.problems import Problem
 from eventset.schema.annotation import Annotation
 from eventset.tables.compile import Columns, compile_document
 from eventset.validation.document_checks import check_annotation
+from eventset.validation.meaning import check_meaning
 
 # The columns of the two reference tables. `path` is the YAML path as JSON, located to a line
 # and column only when a corpus check reports a problem there.
-# `kind` is one of actor, place, event_used, claim_defined.
-REFERENCE_COLUMNS = ("file", "kind", "id", "path")
+# `kind` is one of actor, place, event_used, claim_defined, or a meaning check left to the
+# corpus stage (meaning_W601, meaning_W602, meaning_W606), whose `detail` (JSON, else null)
+# holds the words to search for the registry's names (meaning.py).
+REFERENCE_COLUMNS = ("file", "kind", "id", "path", "detail")
 EVENT_FACT_COLUMNS = ("file", "event_id", "type", "mode", "date", "place", "path")
 
 
@@ -117,7 +120,11 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
             ids.append(about.event)
             paths.append(f'["claims",{i},"about","event"]')
     refs: Columns = dict(
-        zip(REFERENCE_COLUMNS, ([file] * len(ids), kinds, ids, paths), strict=True)
+        zip(
+            REFERENCE_COLUMNS,
+            ([file] * len(ids), kinds, ids, paths, [None] * len(ids)),
+            strict=True,
+        )
     )
     return {"references": refs, "event_facts": facts}
 
@@ -156,8 +163,18 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
         return result
     evidence, problems = check_annotation(annotation, seed, stem, where)
     result.problems += problems
-    if not result.problems:
-        result.tables.update(compile_document(annotation, seed, evidence, sha256_of(raw)))
+    if result.problems:
+        return result
+    # Meaning is read once the form is right: warnings, so the document still compiles.
+    warnings, pending = check_meaning(annotation, seed.text, evidence, where)
+    result.problems += warnings
+    refs = result.tables["references"]
+    refs["file"] += [file] * len(pending.ids)
+    refs["kind"] += pending.kinds
+    refs["id"] += pending.ids
+    refs["path"] += pending.paths
+    refs["detail"] += pending.details
+    result.tables.update(compile_document(annotation, seed, evidence, sha256_of(raw)))
     return result
 
 

@@ -23,7 +23,7 @@ from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
 from eventset.schema.registry import Actor, ActorRegistry, Place, PlaceRegistry, Retired
 from eventset.validation.cache import MISSING, code_version, default_cache_dir
 from eventset.validation.codings import validate_codings
-from eventset.validation.corpus_checks import Registries, SuggestEvent, check_corpus
+from eventset.validation.corpus_checks import Names, Registries, SuggestEvent, check_corpus
 from eventset.validation.ids import did_you_mean
 from eventset.validation.registry_checks import (
     Section,
@@ -115,17 +115,27 @@ def load_registries(layout: Layout, result: Validation) -> Registries:
     unknown format) defines nothing, and references to it are not checked: they would all be
     consequences of that one problem."""
     actor_ids = place_ids = None
+    valid_actors: list[Actor] | None = None
+    valid_places: list[Place] | None = None
     actors, where = _registry(layout, layout.actors, ActorRegistry, result)
     if where is not None:
         entries, retired = _sections(actors, where, "actors", Actor)
-        result.problems += check_actor_registry(entries, retired, where)
+        found = list(check_actor_registry(entries, retired, where))
+        result.problems += found
         result.actors, actor_ids = actors, entries.defined
+        # The meaning checks read names only from a registry without problems: a broken one
+        # would give warnings that are consequences of its problems.
+        valid_actors = None if found else [entry for _, entry in entries.entries]
     places, where = _registry(layout, layout.places, PlaceRegistry, result)
     if where is not None:
         sites, retired = _sections(places, where, "places", Place)
-        result.problems += check_place_registry(sites, retired, where)
+        found = list(check_place_registry(sites, retired, where))
+        result.problems += found
         result.places, place_ids = places, sites.defined
-    return Registries(actors=actor_ids, places=place_ids)
+        valid_places = None if found else [entry for _, entry in sites.entries]
+    return Registries(
+        actors=actor_ids, places=place_ids, names=Names.of(valid_actors, valid_places)
+    )
 
 
 def list_tasks(layout: Layout, result: Validation) -> list[DocumentTask]:

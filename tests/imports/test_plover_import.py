@@ -75,6 +75,24 @@ def test_a_record_that_cannot_be_imported_faithfully_is_reported(tmp_path: Path)
     assert build(out, out / "dist", "dev", cache=False).written is not None
 
 
+# The gold records whose event type the meaning checks question (W605), and why: coding
+# nobody here wrote, read against trigger words written from PLOVER's categories and CAMEO's
+# verbs. At most 5% of the records may get a warning (issue 23); each is listed here.
+PLOVER_WARNINGS = {
+    "plover-gsr01-concede-0002": "CONCEDE from 'taken ... steps to enhance political freedoms'",
+    "plover-gsr01-concede-0011": "CONCEDE from 'approved a special law recognizing victories'",
+    "plover-gsr01-disapprove-0009": "ACCUSE coded from an arrest ('was arrested in')",
+    "plover-gsr01-fight-0015": "ASSAULT coded from 'guilty of violating the ceasefire'",
+    "plover-gsr01-reject-0006": "REJECT coded from 'imposed a ... information blackout'",
+    "plover-gsr01-retreat-0009": "RETREAT coded from 'received a mission of observers'",
+    "plover-gsr01-retreat-0010": "RETREAT coded from peacekeeping troops arriving",
+    "plover-gsr01-retreat-0012": "RETREAT coded from 'Humanitarian access ... has improved'",
+    "plover-gsr01-retreat-0013": "RETREAT coded from 'opened the Friendship Bridge'",
+    "plover-gsr01-sanction-0014": "'forced ... out' with five words between (cues bridge four)",
+    "plover-gsr01-threaten-0027": "THREATEN coded from 'claims to be manufacturing ... weapons'",
+}
+
+
 @pytest.mark.skipif(not GOLD.exists(), reason=f"{GOLD} is absent (shared reference files)")
 def test_the_gold_standard_records_survive_import_build_and_export(tmp_path: Path) -> None:
     out = tmp_path / "repo"
@@ -83,6 +101,10 @@ def test_the_gold_standard_records_survive_import_build_and_export(tmp_path: Pat
     built = build(out, out / "dist", "dev", cache=False)
     assert built.validation.ok, built.validation.problems[:5]
     assert built.written is not None and not built.failures
+    # Meaning, measured on coding nobody here wrote: every warning is a W605 listed above.
+    warned = {Path(p.file).stem: p.code for p in built.validation.problems}
+    assert warned == dict.fromkeys(PLOVER_WARNINGS, "W605")
+    assert len(warned) <= 0.05 * len(list((out / "data" / "annotations").glob("*.yaml")))
     exported = tmp_path / "events.jsonl"
     export_release(built.written.path, "plover", exported)
     back = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]

@@ -61,8 +61,15 @@ def test_crosswalks_that_need_no_participants_are_kept() -> None:
 
 def test_every_actor_kind_says_what_it_decides() -> None:
     for code in vocabulary("actor_kinds").codes:
-        fields = {"civilian", "ucdp_party", "acled_inter", "gtd_targtype", "plover_sector"}
-        assert set(code.fields) == fields
+        assert set(code.fields) == {
+            "civilian",
+            "ucdp_party",
+            "acled_inter",
+            "gtd_targtype",
+            "plover_sector",
+            "named_in_evidence",
+        }
+        assert isinstance(code.fields["named_in_evidence"], bool)
         assert code.fields["civilian"] in (True, False, None)
         assert code.fields["ucdp_party"] in ("government", "non_state", "civilian", None)
         inter = code.fields["acled_inter"]

@@ -39,6 +39,7 @@ EXPECTED_NAMES = {
     "countries",
     "languages",
     "ucdp_parties",
+    "evidence_cues",
 }
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -46,6 +47,7 @@ PATTERNS = {
     "event_types": re.compile(r"^[A-Z]+$"),
     "countries": re.compile(r"^[A-Z]{2}$"),
     "languages": re.compile(r"^[a-z]{2}$"),
+    "evidence_cues": re.compile(r"^[a-z]{2}$"),
 }
 
 PLOVER_TYPES = [

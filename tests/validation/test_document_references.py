@@ -33,7 +33,8 @@ def _plain_references(file: str, annotation: Annotation) -> dict[str, Columns]:
     facts: Columns = {name: [] for name in EVENT_FACT_COLUMNS}
 
     def ref(kind: str, ref_id: str, path: YamlPath) -> None:
-        for name, value in zip(REFERENCE_COLUMNS, (file, kind, ref_id, _path(path)), strict=True):
+        row = (file, kind, ref_id, _path(path), None)
+        for name, value in zip(REFERENCE_COLUMNS, row, strict=True):
             refs[name].append(value)
 
     if annotation.document.outlet is not None:

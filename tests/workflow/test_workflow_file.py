@@ -95,7 +95,7 @@ def test_untrusted_code_gets_no_write_token_and_no_injected_text() -> None:
 def test_it_validates_the_changes_in_github_format_then_builds_and_checks() -> None:
     steps = _load()["jobs"]["validate"]["steps"]
     joined = "\n".join(step.get("run", "") for step in steps)
-    changed = "eventset validate --changed --base HEAD^1 --format github"
+    changed = "eventset validate --changed --base HEAD^1 --format github --strict"
     assert changed in joined
     assert joined.index(changed) < joined.index("./dev build")
     assert joined.index("./dev build") < joined.index("eventset check dist/eventset-dev")

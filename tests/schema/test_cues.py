@@ -1,0 +1,121 @@
+"""Tests of the cue words (vocabularies/evidence_cues.yaml), their loader and their matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventset.schema.cues import (
+    claim_kind_fits,
+    cue_hits,
+    cue_pattern,
+    event_type_fits,
+    is_negated,
+    numbers_in,
+)
+from eventset.schema.vocab import EvidenceCues, evidence_cues, vocabulary
+
+
+def en() -> EvidenceCues:
+    cues = evidence_cues("en")
+    assert cues is not None
+    return cues
+
+
+def test_every_claim_kind_and_event_type_has_cues() -> None:
+    cues = en()
+    assert set(cues.claim_kinds) == set(vocabulary("claim_kinds"))
+    assert set(cues.event_types) == set(vocabulary("event_types"))
+    assert all(cues.event_types[t] for t in cues.event_types)
+    assert all(spec.cues for spec in cues.claim_kinds.values())
+
+
+def test_a_language_without_an_entry_has_no_cues() -> None:
+    assert evidence_cues("fr") is None
+
+
+@pytest.mark.parametrize(
+    ("cue", "text", "found"),
+    [
+        ("claim*", "The group claimed it", "claimed"),
+        ("claim*", "a disclaimer", None),
+        ("claim* ... responsibility", "claimed full responsibility", "claimed full responsibility"),
+        ("dragging its feet", "dragging  its feet", "dragging  its feet"),
+        ("won't", "they won\u2019t", "won\u2019t"),
+        ("talk", "talks", None),
+    ],
+)
+def test_cue_syntax(cue: str, text: str, found: str | None) -> None:
+    hits = [m.group() for m in cue_hits(text, (cue,))]
+    assert hits == ([found] if found else [])
+
+
+def test_longer_cues_win() -> None:
+    pattern = cue_pattern(("claimed", "claimed responsibility"))
+    assert pattern is not None
+    match = pattern.search("Daesh claimed responsibility")
+    assert match is not None and match.group() == "claimed responsibility"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "fits"),
+    [
+        ("No group has so far claimed responsibility for the operation", "no_claim", True),
+        ("No group has so far claimed responsibility for the operation", "responsibility", False),
+        ("Islamic State claimed responsibility for the attack", "responsibility", True),
+        ("Islamic State claimed responsibility for the attack", "no_claim", False),
+        ("the group did not claim the attack", "responsibility", False),
+        ("the group denied responsibility for the attack", "responsibility", False),
+        ("the group denied responsibility for the attack", "denial", True),
+        ("announced the beginning of a new round of armed attacks", "announcement", True),
+        ("announced the beginning of a new round of armed attacks", "denial", False),
+        ("the police said four people died", "casualty_figure", True),
+        ("the police said people died", "casualty_figure", False),
+        ("anything at all", "statement", True),
+        ("The militia warned of further attacks", "threat", True),
+        ("No one claimed it, but the army blamed the rebels", "accusation", True),
+    ],
+)
+def test_claim_kind_fits(text: str, kind: str, fits: bool) -> None:
+    assert claim_kind_fits(text, kind, en()) is fits
+
+
+def test_negation_stops_at_a_clause_break() -> None:
+    text = "Nobody was hurt, and the group claimed the attack"
+    assert not is_negated(text, text.index("claimed"), en())
+    assert is_negated("it did not claim", len("it did not "), en())
+    assert is_negated("it didn\u2019t claim", len("it didn\u2019t "), en())
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("four soldiers", {4}),
+        ("twenty-five wounded", {25}),
+        ("two dozen", {24}),
+        ("a dozen", {12}),
+        ("at least 1,200 people and 3.5 tonnes", {1200, 3.5}),
+        ("causing no casualties", {0}),
+        ("in 2020, seven", {2020, 7}),
+        ("no figure here", set()),
+    ],
+)
+def test_numbers_in(text: str, numbers: set[float]) -> None:
+    assert numbers_in(text, en().numbers) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "mode", "fits"),
+    [
+        ("A roadside bomb has targeted a convoy", "ASSAULT", "explosives", True),
+        ("A roadside bomb has targeted a convoy", "PROTEST", "demo", False),
+        ("Israel and Lebanon renewed negotiations", "CONSULT", None, True),
+        ("announced a new round of armed attacks", "THREATEN", "violence", True),
+        ("announced a new round of armed attacks", "THREATEN", "sanctions", False),
+    ],
+)
+def test_event_type_fits(text: str, event_type: str, mode: str | None, fits: bool) -> None:
+    assert event_type_fits(text, event_type, mode, en()) is fits
+
+
+def test_every_cue_language_is_a_language() -> None:
+    assert set(vocabulary("evidence_cues")) <= set(vocabulary("languages"))
