@@ -212,6 +212,14 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "The mode does not belong to the event type.",
         "Each event type has its own modes; see 'event modes' in docs/codebook.md.",
     ),
+    (
+        "E214",
+        "rights-holder-missing",
+        "model",
+        "A contributor's original text (origin: original) does not say who holds its rights.",
+        "Write rights_holder: the name you wish to be credited with, as CONTRIBUTING.md says; "
+        "the release credits the text to it.",
+    ),
     # Layer 3: quotes (stand-off evidence).
     (
         "E301",
