@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eventset.schema.tables import SCHEMA_VERSION, TABLES, Column
-from eventset.schema.vocab import event_crosswalk, event_modes, vocabulary
+from eventset.schema.vocab import event_crosswalk, event_modes, evidence_cues, vocabulary
 
 _LIST_LIMIT = 30  # vocabularies longer than this (countries, languages) are referenced, not listed
 
@@ -94,7 +94,57 @@ def codebook() -> str:
             )
     lines.append("")
     lines += crosswalk_tables()
+    lines += cue_word_tables()
     return "\n".join(lines)
+
+
+def cue_word_tables() -> list[str]:
+    """The words the meaning checks read in evidence (`evidence_cues.yaml`), per language."""
+    vocab = vocabulary("evidence_cues")
+    lines = ["## Evidence cue words", "", _cell(vocab.description), ""]
+    lines += [
+        "Patterns match whole words ignoring case; `*` ends a stem, `...` bridges up to four",
+        "words. A kind marked 'not checked' may be said in any words; its cues serve proposals.",
+        "",
+    ]
+    for language in vocab.values():
+        cues = evidence_cues(language)
+        assert cues is not None
+        lines += [
+            f"### {language}: claim kinds",
+            "",
+            f"Negations (up to {cues.negation_window} words before a cue, same clause): "
+            f"{_words(cues.negations)}.",
+            "",
+            "| claim kind | checked | cue words |",
+            "| --- | --- | --- |",
+        ]
+        for kind, spec in cues.claim_kinds.items():
+            checked = "a number" if spec.number else "yes" if spec.required else "not checked"
+            extra = f"; or {spec.negated_cues_of}'s, negated" if spec.negated_cues_of else ""
+            lines.append(f"| `{kind}` | {checked} | {_words(spec.cues)}{extra} |")
+        lines += [
+            "",
+            f"### {language}: event types",
+            "",
+            "| type | trigger words |",
+            "| --- | --- |",
+        ]
+        for event_type, words in cues.event_types.items():
+            modes = [
+                f"mode `{mode}`: {_words(more)}"
+                for (owner, mode), more in cues.event_modes.items()
+                if owner == event_type
+            ]
+            lines.append(
+                f"| {event_type} | {_words(words)}{'; ' if modes else ''}{'; '.join(modes)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return _cell(", ".join(words))
 
 
 def _value(value: object) -> str:

@@ -24,7 +24,11 @@ def test_decompiled_annotations_build_the_same_tables(corpus: Corpus) -> None:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             (copy / name).write_text(text, encoding="utf-8")
         second = build(copy, tmp / "dist", "dev", cache=False)
-        assert second.validation.problems == []
+        # The one warning decompiling may cause: an event several documents report carries
+        # the merged figures in each, which its own quote may not write (W604); the tables
+        # keep no document's own figures.
+        assert {p.code for p in second.validation.problems} <= {"W604"}
+        assert second.validation.ok
         assert second.failures == []
         for name, frame in first.tables.items():
             other = second.tables[name]
