@@ -125,7 +125,6 @@ def check_document(
             "open; a release must be able to carry it in full and mark it.",
         )
 
-
     if block.origin == "original" and not (block.rights_holder or "").strip():
         yield where.at(
             "E214",

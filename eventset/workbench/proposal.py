@@ -29,6 +29,7 @@ class Mention:
     quote: str
     selector: dict[str, str | int]
     others: tuple[Target, ...] = ()
+    note: str = ""  # why a mention found by description (not by name) is proposed
 
 
 def surface_forms(

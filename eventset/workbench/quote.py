@@ -91,9 +91,7 @@ def render(phrase: str, found: list[Occurrence], file: str) -> str:
         return f"{phrase!r} does not occur in {file}, not even ignoring case."
     lines = []
     if not found[0].exact:
-        lines.append(
-            f"{phrase!r} does not occur in {file} as whole words; these words are close:"
-        )
+        lines.append(f"{phrase!r} does not occur in {file} as whole words; these words are close:")
     for item in found:
         lines.append(f"{file}:{item.line}:{item.column}: {item.context}")
         lines.append(f"  - {flow_yaml(item.selector)}")

@@ -67,4 +67,4 @@ def test_a_match_inside_a_word_is_never_offered() -> None:
     assert [(o.exact, o.selector) for o in near] == [(False, {"quote": "witnesses"})]
     assert [text[o.start : o.end] for o in find_phrase(text, "US")] == ["US"]
     result = runner.invoke(app, ["quote", str(SEED), "ogistical", "--root", str(REPO)])
-    assert result.exit_code == 1 and "  - {quote: logistical, suffix: \" support\"}" in result.output
+    assert result.exit_code == 1 and '  - {quote: logistical, suffix: " support"}' in result.output
