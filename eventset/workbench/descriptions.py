@@ -5,8 +5,8 @@ Registry names find "Ashab al-Kahf" but not "The group" a sentence later, "its t
 are data (`actor_nouns` in `evidence_cues.yaml`); the registry's kinds and parents say which
 actor a description can mean:
 
-- a name (or a demonym of one: "American" for "America") followed by at most two lowercase words
-  and a kind's noun is the one registry actor of that kind whose parent the name names ("US
+- a name (or a demonym of one: "American" for "America") followed by at most one lowercase
+  modifier and a kind's noun is the one registry actor of that kind whose parent the name names ("US
   occupation forces", "the Arab country's parliament");
 - "its" or "their" and a kind's noun is the child of that kind of the nearest actor named before
   in the sentence ("the US intends to keep its troops");
@@ -30,6 +30,10 @@ from eventset.workbench.proposal import Mention, Target
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _LOWER_WORD = r"[a-z][\w'\u2019-]*"
+# Words that end a name's noun phrase rather than modify its noun.
+_NOT_A_MODIFIER = re.compile(
+    r"its|their|his|her|our|and|or|of|to|in|on|at|as|is|are|was|were|has|have|had"
+)
 
 
 def _nouns(words: Iterable[str]) -> str:
@@ -114,13 +118,18 @@ def propose_descriptions(
             stem = next(d for d in demonyms if match.group().startswith(d))
             heads.append((match.start(), match.end(), demonyms[stem]))
 
+    speech = cue_pattern(cues.claim_kinds["statement"].cues + cues.claim_kinds["report"].cues)
+
     def extend(start: int, end: int, actor: str, note: str) -> None:
         for kind, noun in nouns.items():
             child = registry.child(actor, kind)
             if child is None:
                 continue
-            tail = re.compile(rf"(?:['\u2019]s)?(?:\s+{_LOWER_WORD}){{0,2}}?\s+{noun}")
+            tail = re.compile(rf"(?:['\u2019]s)?(?:\s+(?P<word>{_LOWER_WORD}))?\s+{noun}")
             match = tail.match(text, end)
+            word = match.group("word") if match else None
+            if word and (_NOT_A_MODIFIER.fullmatch(word) or (speech and speech.fullmatch(word))):
+                continue  # "Fredville said its troops": a verb or a pronoun, not a modifier
             if match:
                 add(
                     _mention(text, start, match.end(), child, f"{note}{kind} of {actor}: check"),
@@ -169,7 +178,6 @@ def propose_descriptions(
                     extend(mention.start, mention.end, actor, "the ")
 
     # "A security source told": the anonymous source whose name holds those words.
-    speech = cue_pattern(cues.claim_kinds["statement"].cues + cues.claim_kinds["report"].cues)
     source_noun = nouns.get("anonymous_source")
     sources = [a for a in actors.actors if a.kind == "anonymous_source"]
     if speech is not None and source_noun is not None and sources:
@@ -186,6 +194,14 @@ def propose_descriptions(
     return proposed
 
 
+def _in_name(word: str, name: str) -> bool:
+    """Whether a word, singular or plural, is one of a registry name's words."""
+    return any(
+        word in (n, n + "s", n + "es") or n in (word + "s", word + "es")
+        for n in name.lower().split()
+    )
+
+
 def _source(text: str, start: int, end: int, sources: Sequence[Actor]) -> tuple[int, str] | None:
     """The widest phrase ending in the source noun at `start` (words joined by single spaces,
     at most three before it) whose words all occur in exactly one anonymous source's registry
@@ -194,7 +210,7 @@ def _source(text: str, start: int, end: int, sources: Sequence[Actor]) -> tuple[
     begin = start
     for _ in range(4):
         content = {w.lower() for w in text[begin:end].split()} - {"a", "an", "the"}
-        fits = [a.id for a in sources if content <= set(a.name.lower().split())]
+        fits = [a.id for a in sources if all(_in_name(w, a.name) for w in content)]
         if len(fits) != 1:
             break
         best = (begin, fits[0])

@@ -9,7 +9,8 @@ fits the warnings W601-W606 by construction:
 - a claim per clause holding a claim kind's cue word: the kind from the cue (a negated
   responsibility cue is a `no_claim`), the claimant from the nearest actor named before the cue
   in its sentence, `about` from the event candidate of the same or the previous sentence, the
-  whole clause as its evidence (the sentence, when the clause is only "reports said"). A
+  whole clause as its evidence (the sentence, when the clause ends with its cue: "...,
+  reports said"). A
   figure's claim takes the number next to its killing word as its value. Where no actor is
   named before the cue, only a no-claim or a figure is the document's own voice (its outlet);
   any other kind is left to the annotator, as are cues of the writer's own framing
@@ -33,7 +34,7 @@ from eventset.workbench.proposal import Mention
 # Kinds a writer states in its own voice when no speaker is named ("No group has claimed",
 # "Four people were killed"); any other kind needs a speaker named before its cue.
 _VOICE_KINDS = ("no_claim", "casualty_figure")
-_SHORT_CLAUSE = 4  # words: a clause this short ("reports said") quotes its whole sentence
+_SPEAKER_WORDS = 3  # "the source added": a clause of a speaker and a cue, quoting its sentence
 _WINDOW = 4  # words on each side of a killing word where its number may stand
 _WORD = re.compile(r"[\w'\u2019-]+")
 
@@ -116,7 +117,8 @@ def _figure(text: str, start: int, end: int, cues: EvidenceCues) -> tuple[str, f
             continue
         found = numbers_in(words, cues.numbers)
         if len(found) == 1:
-            lowered = words.lower()
+            # The bound words stand just before the number: "at least six soldiers were".
+            lowered = text[max(0, window[0].start() - 16) : window[-1].end()].lower()
             bound = "best"
             if re.search(r"\b(?:at least|more than|over)\b", lowered):
                 bound = "low"
@@ -211,8 +213,8 @@ def _claim_hits(
         for hit in pattern.finditer(text, sentence.start, sentence.end):
             if _inside(names, hit.start(), hit.end()):
                 continue  # "News" in "Shafaq News Agency" is a name, not a cue
-            if framing is not None and framing.fullmatch(hit.group()):
-                continue
+            if kind == "accusation" and framing is not None and framing.fullmatch(hit.group()):
+                continue  # the writer's framing ("assassinated"), left to the annotator
             value = None
             if spec.number:
                 found = _figure(text, hit.start(), hit.end(), cues)
@@ -233,9 +235,12 @@ def _claim_hits(
     return sorted(chosen, key=lambda h: h.start)
 
 
-def _clause(text: str, sentence: _Sentence, at: int, cues: EvidenceCues) -> tuple[int, int, int]:
-    """(start, end) of the quote for a cue at `at`, its clause or, for a clause as short as
-    "reports said", its sentence; and where the cue's clause begins."""
+def _clause(
+    text: str, sentence: _Sentence, at: int, stop: int, cues: EvidenceCues
+) -> tuple[int, int, int]:
+    """(start, end) of the quote for a cue at `at`..`stop`: its clause or, for a clause that is
+    only a speaker and its cue ("..., reports said."), its sentence; and where the cue's clause
+    begins."""
     breaks = cue_pattern(cues.clause_breaks)
     start, end = sentence.start, sentence.end
     if breaks is not None:
@@ -246,7 +251,8 @@ def _clause(text: str, sentence: _Sentence, at: int, cues: EvidenceCues) -> tupl
                 end = found.start()
                 break
     start, end = _trim(text, start, end)
-    if len(_WORD.findall(text[start:end])) <= _SHORT_CLAUSE:
+    said_after = len(_WORD.findall(text, start, at)) <= _SPEAKER_WORDS
+    if said_after and not _WORD.search(text, stop, max(stop, end)):
         return sentence.start, sentence.end, start
     return start, end, start
 
@@ -267,10 +273,19 @@ def propose_claims(
     proposed: list[ProposedClaim] = []
     for sentence in _sentences(text, body_start):
         taken: list[tuple[int, int]] = []
-        for hit in _claim_hits(text, sentence, name_spans, cues):
-            start, end, clause = _clause(text, sentence, hit.start, cues)
+        placed = [
+            (hit, *_clause(text, sentence, hit.start, hit.end, cues))
+            for hit in _claim_hits(text, sentence, name_spans, cues)
+        ]
+        # One claim per clause: the first cue of a checked kind ("a source said four were
+        # killed" is a casualty figure), else its first cue; claims in text order.
+        placed.sort(key=lambda p: (p[3], not cues.claim_kinds[p[0].kind].required, p[0].start))
+        chosen: dict[int, tuple[_Hit, int, int, int]] = {}
+        for one in placed:
+            chosen.setdefault(one[3], one)
+        for hit, start, end, clause in sorted(chosen.values(), key=lambda p: p[0].start):
             if any(s < end and start < e for s, e in taken):
-                continue  # one claim per clause: its first cue
+                continue  # a clause that ends with its cue quotes its sentence, once
             speakers = [
                 m for m in actor_mentions if clause <= m.start <= hit.start and m.end <= hit.end
             ]
