@@ -36,6 +36,7 @@ from eventset.workbench.proposal import Mention
 _VOICE_KINDS = ("no_claim", "casualty_figure")
 _SPEAKER_WORDS = 3  # "the source added": a clause of a speaker and a cue, quoting its sentence
 _WINDOW = 4  # words on each side of a killing word where its number may stand
+_CLAUSE_MARK = re.compile(r"[;:!?]|[.,](?!\d)")  # a number across one counts something else
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 
@@ -45,6 +46,7 @@ class ProposedEvent:
 
     id: str
     type: str
+    mode: str | None
     triggers: tuple[str, ...]
     other_types: tuple[str, ...]
     trigger_spans: tuple[tuple[int, int], ...]
@@ -105,20 +107,17 @@ def _evidence(text: str, start: int, end: int) -> dict[str, str | int]:
 
 
 def _figure(text: str, start: int, end: int, cues: EvidenceCues) -> tuple[str, float] | None:
-    """The number next to a killing or wounding word and the bound it is ("at least six" is a
-    low figure); None when no single number stands there."""
-    before = list(_WORD.finditer(text, max(0, start - 80), start))[-_WINDOW:]
-    after = list(_WORD.finditer(text, end, end + 80))[:_WINDOW]
-    for window in (before, after):
-        if not window:
-            continue
-        words = text[window[0].start() : window[-1].end()]
-        if re.search(r"[.;:!?]", words):  # a number in another clause counts something else
-            continue
-        found = numbers_in(words, cues.numbers)
+    """The number next to a killing or wounding word, within its clause, and the bound it is
+    ("at least six" is a low figure); None when no single number stands there."""
+    lead = _CLAUSE_MARK.split(text[max(0, start - 80) : start])[-1]
+    tail = _CLAUSE_MARK.split(text[end : end + 80])[0]
+    for piece, before in ((lead, True), (tail, False)):
+        words = _WORD.findall(piece)
+        window = " ".join(words[-_WINDOW:] if before else words[:_WINDOW])
+        found = numbers_in(window, cues.numbers)
         if len(found) == 1:
             # The bound words stand just before the number: "at least six soldiers were".
-            lowered = text[max(0, window[0].start() - 16) : window[-1].end()].lower()
+            lowered = " ".join(words[-_WINDOW - 2 :] if before else words[: _WINDOW + 2]).lower()
             bound = "best"
             if re.search(r"\b(?:at least|more than|over)\b", lowered):
                 bound = "low"
@@ -158,27 +157,36 @@ def propose_events(
     for sentence in _sentences(text, body_start):
         scores: dict[str, list[str]] = {}
         spans_of: dict[str, list[tuple[int, int]]] = {}
+        modes_of: dict[str, dict[str, int]] = {}
         for event_type, own in cues.event_types.items():
-            # A type's modes' triggers count for it: "armed attacks" is a threat of violence.
-            modes = [
-                w for (t, _), more in cues.event_modes.items() if t == event_type for w in more
+            # A mode's triggers count for its type ("armed attacks" is a threat of violence),
+            # and then the candidate names the mode, which is what lets them fit (W605).
+            sources = [(None, own)] + [
+                (mode, more) for (t, mode), more in cues.event_modes.items() if t == event_type
             ]
-            pattern = cue_pattern(own + tuple(modes))
-            if pattern is None:
-                continue
-            for hit in pattern.finditer(text, sentence.start, sentence.end):
-                if not _inside(spans, hit.start(), hit.end()):
+            for mode, words in sources:
+                pattern = cue_pattern(words)
+                if pattern is None:
+                    continue
+                for hit in pattern.finditer(text, sentence.start, sentence.end):
+                    if _inside(spans, hit.start(), hit.end()):
+                        continue
                     scores.setdefault(event_type, []).append(hit.group())
                     spans_of.setdefault(event_type, []).append(hit.span())
+                    counts = modes_of.setdefault(event_type, {})
+                    counts[mode or ""] = counts.get(mode or "", 0) + 1
         if not scores:
             continue
         ranked = sorted(scores, key=lambda t: (-len(set(scores[t])), -max(map(len, scores[t]))))
         best = ranked[0]
+        named_modes = {m: n for m, n in modes_of[best].items() if m}
+        mode = max(sorted(named_modes), key=named_modes.__getitem__) if named_modes else None
         day = next((d for at, d in dated if sentence.start <= at < sentence.end), "undated")
         proposed.append(
             ProposedEvent(
                 id=f"{day}-{best.lower()}-{sentence.index}",
                 type=best,
+                mode=mode,
                 triggers=tuple(dict.fromkeys(scores[best])),
                 other_types=tuple(ranked[1:]),
                 trigger_spans=tuple(spans_of[best]),

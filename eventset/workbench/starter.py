@@ -110,6 +110,8 @@ def _event_lines(events: list[ProposedEvent]) -> list[str]:
         triggers = ", ".join(repr(t) for t in event.triggers[:4])
         lines.append(f"#   - id: {event.id}  # proposed: check the type ({triggers}{others})")
         lines.append(f"#     type: {event.type}")
+        if event.mode is not None:
+            lines.append(f"#     mode: {event.mode}")
         if event.fatalities is not None:
             lines.append(f"#     fatalities: {_flow(event.fatalities)}")
         lines.append(f"#     evidence: [{_flow(event.selector)}]")
