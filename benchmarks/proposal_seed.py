@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.workbench.test_proposal import _proposal, claim_figures, seed_figures  # noqa: E402
+from tests.workbench.test_proposal import _proposal, claim_figures, seed_figures
 
 
 def main() -> None:
