@@ -23,7 +23,7 @@ from eventset.schema.vocab import evidence_cues
 from eventset.validation.quotes import Span, find_quote, sentence_index, sentence_starts
 from eventset.workbench.dates import propose_dates
 from eventset.workbench.proposal import Target, propose_mentions
-from eventset.workbench.starter import Proposal, body_start, propose
+from eventset.workbench.starter import Proposal, body_start, propose, starter_annotation
 from tests.conftest import REPO, SEED_ID
 
 runner = CliRunner()
@@ -221,3 +221,23 @@ def test_whole_words_and_longest_match() -> None:
         ("US", ("actor", "us"), ()),
         ("Iran", ("place", "iran"), (("actor", "iran"),)),
     ]
+
+
+def test_a_name_of_two_entries_is_proposed_under_both_with_a_note() -> None:
+    seed, _ = _proposal()
+    written = starter_annotation(
+        seed,
+        _model(REPO / "data" / "actors.yaml", ActorRegistry),
+        _model(REPO / "data" / "places.yaml", PlaceRegistry),
+    )
+    actors, places = written.split("\nplaces:\n")
+    place_note = "# also the name of actor iraq: keep the one the text means"
+    actor_note = "# also the name of place iraq: keep the one the text means"
+    assert (
+        f'  - actor: iraq\n    mentions:\n      - {{quote: Iraq, prefix: "from "}}  {actor_note}'
+        in actors
+    )
+    assert (
+        f'  - place: iraq\n    mentions:\n      - {{quote: Iraq, prefix: "from "}}  {place_note}'
+        in places
+    )
