@@ -99,7 +99,14 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = sentence_starts(text)
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        # Found on first use: most evidence settles without reading its sentences.
+        if self._starts is None:
+            self._starts = sentence_starts(self.text)
+        return self._starts
 
     def sentences(self, span: Span) -> tuple[int, int]:
         """The sentences `span` lies in, as one span of the text."""
@@ -202,21 +209,32 @@ def check_meaning(
     doc = _Text(text)
     cues = evidence_cues(annotation.document.language)
 
+    # One pass over the quotes, sorted by what they support (ids are unique in a file whose
+    # form is valid, which is when this runs).
     names: dict[tuple[str, str], list[Span]] = {}  # (actor|place, id) -> mention spans
-    forms: dict[tuple[str, str], set[str]] = {}
-    spans: dict[YamlPath, Span] = {}
+    occurrences: dict[tuple[str, str], list[Span]] = {}  # (event|claim, id) -> its quotes
+    located: dict[tuple[str, ...], list[tuple[YamlPath, Span]]] = {}  # participants, places
+    figures_at: dict[str, list[Span]] = {}
     for item, found in resolved:
-        spans[item.path] = found
-        if item.aspect == "name":
-            key = (item.target_kind, item.target_id)
-            names.setdefault(key, []).append(found)
-            forms.setdefault(key, set()).add(text[found.start : found.end])
+        aspect = item.aspect
+        if aspect == "name":
+            names.setdefault((item.target_kind, item.target_id), []).append(found)
+        elif aspect == "occurrence":
+            occurrences.setdefault((item.target_kind, item.target_id), []).append(found)
+        elif aspect == "participant":
+            key = (item.target_id, item.actor_id or "", item.role or "")
+            located.setdefault(key, []).append((item.path, found))
+        elif aspect == "place":
+            located.setdefault((item.target_id,), []).append((item.path, found))
+        elif aspect == "fatalities":
+            figures_at.setdefault(item.target_id, []).append(found)
 
     def fits_name(kind: str, ident: str, start: int, end: int) -> bool:
-        key = (kind, ident)
-        return _overlaps(names.get(key, ()), start, end) or names_in(
-            text[start:end], forms.get(key, ())
-        )
+        mentions = names.get((kind, ident), ())
+        if _overlaps(mentions, start, end):
+            return True
+        # The same words elsewhere: a name annotated once may recur unannotated.
+        return names_in(text[start:end], {text[m.start : m.end] for m in mentions})
 
     def leave(code: str, ident: str, at: YamlPath, accepted: bool, **detail: object) -> None:
         pending.kinds.append(PENDING_KINDS[code])
@@ -229,9 +247,7 @@ def check_meaning(
     for i, event in enumerate(annotation.events):
         base: YamlPath = ("events", i)
         acks.item(base, event.accept)
-        quotes = [
-            spans[p] for j in range(len(event.evidence)) if (p := (*base, "evidence", j)) in spans
-        ]
+        quotes = occurrences.get(("event", event.id), [])
         # A quote of a few words may be the bare verb ("said", as PLOVER's coders mark it)
         # whose object says what happened: its trigger may sit anywhere in its sentences.
         # A longer quote is the clause the annotator chose, and must say it itself.
@@ -261,11 +277,7 @@ def check_meaning(
         for k, part in enumerate(event.participants):
             ppath: YamlPath = (*base, "participants", k)
             acks.item(ppath, part.accept)
-            for j in range(len(part.evidence)):
-                qpath: YamlPath = (*ppath, "evidence", j)
-                span = spans.get(qpath)
-                if span is None:
-                    continue
+            for qpath, span in located.get((event.id, part.actor, part.role), ()):
                 if fits_name("actor", part.actor, span.start, span.end):
                     continue
                 # A quote that names other actors and not this one is about them ("the US
@@ -297,10 +309,8 @@ def check_meaning(
             place = event.place
             ppath = (*base, "place")
             acks.item(ppath, place.accept)
-            for j in range(len(place.evidence)):
-                qpath = (*ppath, "evidence", j)
-                span = spans.get(qpath)
-                if span is None or fits_name("place", place.id, span.start, span.end):
+            for qpath, span in located.get((event.id,), ()):
+                if fits_name("place", place.id, span.start, span.end):
                     continue
                 accepted = "W606" in place.accept
                 if accepted:
@@ -324,11 +334,7 @@ def check_meaning(
             fpath: YamlPath = (*base, "fatalities")
             acks.item(fpath, figures.accept)
             if not figures.derived:
-                quotes = [
-                    spans[p]
-                    for j in range(len(figures.evidence))
-                    if (p := (*fpath, "evidence", j)) in spans
-                ]
+                quotes = figures_at.get(event.id, [])
                 if quotes:
                     written: set[float] = set()
                     for s in quotes:
@@ -348,9 +354,7 @@ def check_meaning(
     for i, claim in enumerate(annotation.claims):
         base = ("claims", i)
         acks.item(base, claim.accept)
-        quotes = [
-            spans[p] for j in range(len(claim.evidence)) if (p := (*base, "evidence", j)) in spans
-        ]
+        quotes = occurrences.get(("claim", claim.id), [])
         if not quotes:
             continue
         if claim.claimant not in voice:
