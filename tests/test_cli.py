@@ -200,7 +200,7 @@ def test_the_help_of_every_command_shows_flags_as_flags_and_arguments_plainly() 
                     assert "<" not in line.split(option, 1)[1].split("  ", 1)[0], (name, line)
                 else:
                     assert re.search(rf"{option} <[^>]+>", line), (name, line)
-    assert flags_seen == 3  # --changed, --check and --register
+    assert flags_seen == 4  # --changed, --strict, --check and --register
     top = runner.invoke(app, ["--help"]).output
     assert "<bool>" not in top and "--help  Show this message" in top
 

@@ -38,8 +38,8 @@ SECOND_ID = "synthetic_follow_up"
 SECOND = f"data/annotations/{SECOND_ID}.yaml"
 SECOND_TEXT = (
     " date 2021-09-08 Synthetic follow-up on the Kalsu Bridge bombing\n\n"
-    "SYNTHETIC TEST DOCUMENT, not a real source. Police said the bomb near the Kalsu Bridge "
-    "was placed overnight.\n"
+    "SYNTHETIC TEST DOCUMENT, not a real source. A security source said the bomb near the "
+    "Kalsu Bridge was placed overnight.\n"
 )
 
 
@@ -53,6 +53,9 @@ document:
   title: "Synthetic follow-up on the Kalsu Bridge bombing"
   language: "en"
   licence: cc0_1_0
+actors:
+  - actor: unnamed-security-source
+    mentions: ["A security source"]
 claims:
   - id: c-synthetic-follow-up-placed-overnight
     claimant: unnamed-security-source

@@ -39,6 +39,8 @@ NEW_PLACE = """
     parent: iraq
 """
 BODY = """actors:
+  - actor: unidentified-outlet
+    mentions: ["Synthetic Desk"]
   - actor: unnamed-police-official
     mentions: ["a police official"]
   - actor: popular-mobilization-units
