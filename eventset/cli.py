@@ -355,7 +355,7 @@ def new(
         Path | None,
         typer.Option(
             "--update",
-            metavar="FILE",
+            metavar="<file>",
             help="Add to this existing annotation the mentions the registries now allow, "
             "changing nothing it holds.",
         ),
