@@ -334,6 +334,9 @@ class NumberWords:
     multipliers: Mapping[str, int]
     approximations: tuple[str, ...]
     zero_phrases: tuple[str, ...]
+    # For proposals only: approximations that make a figure a range's low or high end.
+    low_bounds: tuple[str, ...] = ()
+    high_bounds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -463,6 +466,8 @@ def evidence_cues(language: str) -> EvidenceCues | None:
             multipliers=_numbers(numbers.get("multipliers"), f"{where}.numbers.multipliers"),
             approximations=_words(numbers.get("approximations"), f"{where}.numbers"),
             zero_phrases=_words(numbers.get("zero_phrases"), f"{where}.numbers"),
+            low_bounds=_words(numbers.get("low_bounds", []), f"{where}.numbers.low_bounds"),
+            high_bounds=_words(numbers.get("high_bounds", []), f"{where}.numbers.high_bounds"),
         ),
         casualties=MappingProxyType(
             {

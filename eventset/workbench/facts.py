@@ -117,11 +117,13 @@ def _figure(text: str, start: int, end: int, cues: EvidenceCues) -> tuple[str, f
         found = numbers_in(window, cues.numbers)
         if len(found) == 1:
             # The bound words stand just before the number: "at least six soldiers were".
-            lowered = " ".join(words[-_WINDOW - 2 :] if before else words[: _WINDOW + 2]).lower()
+            near = " ".join(words[-_WINDOW - 2 :] if before else words[: _WINDOW + 2])
+            low = cue_pattern(cues.numbers.low_bounds)
+            high = cue_pattern(cues.numbers.high_bounds)
             bound = "best"
-            if re.search(r"\b(?:at least|more than|over)\b", lowered):
+            if low is not None and low.search(near):
                 bound = "low"
-            elif re.search(r"\b(?:up to|at most|fewer than|less than)\b", lowered):
+            elif high is not None and high.search(near):
                 bound = "high"
             return bound, found.pop()
     return None
