@@ -437,7 +437,10 @@ def _update(
     temporary.replace(path)  # whole or not at all
     for (kind, ident), quote in result.added:
         typer.echo(f"added {kind} {ident}: {quote!r}")
-    typer.echo(f"updated {layout.shown(path)}: {len(result.added)} proposed mentions to check")
+    claims = f" and {result.claims} proposed claims (comments at the end)" if result.claims else ""
+    typer.echo(
+        f"updated {layout.shown(path)}: {len(result.added)} proposed mentions{claims} to check"
+    )
 
 
 @app.command(cls=PlainUsageCommand)

@@ -118,7 +118,8 @@ def _event_lines(events: list[ProposedEvent]) -> list[str]:
     return lines
 
 
-def _claim_lines(claims: list[ProposedClaim], document_id: str) -> list[str]:
+def claim_lines(claims: list[ProposedClaim], document_id: str, first: int = 1) -> list[str]:
+    """Proposed claims as comments, numbered from `first` in their ids."""
     if not claims:
         return []
     lines = [
@@ -127,7 +128,7 @@ def _claim_lines(claims: list[ProposedClaim], document_id: str) -> list[str]:
         "# Check the kind, claimant and `about` of each, then move it under `claims:`.",
     ]
     prefix = f"c-{_slug(document_id)[:13]}"
-    for number, claim in enumerate(claims, 1):
+    for number, claim in enumerate(claims, first):
         notes = "; ".join((f"kind from {claim.cue!r}", *claim.notes))
         lines.append(f"#   - id: {prefix}-{number}  # proposed: {notes}")
         lines.append(f"#     claimant: {claim.claimant}")
@@ -241,6 +242,6 @@ def starter_annotation(
         "claims: []",
         *_date_lines(seed.text, dates, published),
         *_event_lines(events),
-        *_claim_lines(claims, seed.document_id),
+        *claim_lines(claims, seed.document_id),
     ]
     return "\n".join(lines) + "\n"

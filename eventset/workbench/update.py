@@ -6,6 +6,8 @@ on elsewhere, is left alone. New mentions of an entry the file lists go at the e
 its `mentions:`; new entries at the end of `actors:` or `places:`. Text is only inserted, after
 the last line of what it extends (comments on that line stay on it), so `git diff` shows
 additions only. Each added line carries a `# proposed` comment for the annotator to review.
+Claims whose claimant only a new mention names, in clauses no claim of the file quotes, are
+appended as commented proposals, as `eventset new` writes them.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import yaml
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import INVISIBLE
 from eventset.schema.annotation import Annotation
+from eventset.schema.fields import Selector
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.validation.quotes import Span, find_quote
 from eventset.workbench.proposal import Mention, Target
-from eventset.workbench.starter import propose
+from eventset.workbench.starter import claim_lines, propose
 
 _KEYS = {"actor": "actors", "place": "places"}
 
@@ -33,12 +36,18 @@ class Update:
 
     text: str
     added: tuple[tuple[Target, str], ...]
+    claims: int = 0  # claims proposed (as comments) that the new mentions allow
 
 
 def _flow(value: object) -> str:
     """A selector as a YAML flow value (JSON is one) that fits a block or a flow list."""
     shown = json.dumps(value, ensure_ascii=False)
     return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", shown)
+
+
+def _spans(text: str, evidence: Sequence[Selector]) -> list[Span]:
+    found = [find_quote(text, selector) for selector in evidence]
+    return [span for span in found if isinstance(span, Span)]
 
 
 def _marked(text: str, annotation: Annotation) -> list[tuple[Target, Span]]:
@@ -154,11 +163,20 @@ def update_annotation(
     annotation: Annotation,
 ) -> Update:
     """`existing` (the text of `annotation`, a valid file) with the new proposals inserted."""
-    mentions, *_ = propose(seed, actors, places)
+    mentions, _, _, claims = propose(seed, actors, places)
     fresh = new_mentions(seed.text, annotation, mentions)
     root = yaml.compose(existing, Loader=yaml.SafeLoader) if fresh else None
     if not isinstance(root, yaml.MappingNode):
         return Update(existing, ())
+    # Claims whose claimant only a new mention names, where the file has no claim yet.
+    claimed = [s for c in annotation.claims for s in _spans(seed.text, c.evidence)]
+    newly_named = {m.target for m in fresh if m.target[0] == "actor"}
+    new_claims = [
+        c
+        for c in claims
+        if ("actor", c.claimant) in newly_named
+        and not any(s.start < c.end and c.start < s.end for s in claimed)
+    ]
     edits: list[Edit] = []
     added: list[tuple[Target, str]] = []
     for kind, key in _KEYS.items():
@@ -188,4 +206,10 @@ def update_annotation(
     text = existing
     for start, end, insert in sorted(edits, reverse=True):
         text = text[:start] + insert + text[end:]
-    return Update(text, tuple(added))
+    if new_claims:
+        lines = claim_lines(new_claims, seed.document_id, len(annotation.claims) + 1)
+        lines[1] = (
+            "# Claims the new mentions allow (added by --update; cue words of evidence_cues.yaml)."
+        )
+        text += ("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n"
+    return Update(text, tuple(added), len(new_claims))

@@ -32,7 +32,9 @@ def _edit_registries(root: Path) -> None:
     actors.write_text(
         actors.read_text(encoding="utf-8")
         + "\n  - id: social-media-users\n    name: Social media users\n    kind: community\n"
-        '    aliases: ["social media"]\n',
+        '    aliases: ["social media"]\n'
+        "\n  - id: convoy-crew\n    name: Convoy crew\n    kind: civilians\n"
+        '    aliases: ["the convoy"]\n',
         encoding="utf-8",
     )
     places = root / "data" / "places.yaml"
@@ -60,6 +62,8 @@ def test_update_adds_what_registry_edits_allow_and_only_inserts(tmp_path: Path) 
     assert "added place baghdad: 'Baghdad'" in result.output  # a new entry for a known name
     assert "Kalsu'" not in result.output  # "Kalsu" lies inside the marked "Kalsu Bridge"
     assert "  - place: baghdad  # proposed by --update: check" in updated
+    # "the convoy was carrying ..." is quoted by a gold claim already: no claim is proposed.
+    assert "1 proposed claims" not in result.output
     assert runner.invoke(app, ["validate", "--root", str(root)]).exit_code == 0
     again = runner.invoke(app, ["new", "--update", str(target), "--root", str(root)])
     assert "nothing new" in again.output and target.read_text(encoding="utf-8") == updated
@@ -86,6 +90,10 @@ def test_update_of_a_starter_adds_to_block_flow_and_empty_lists(tmp_path: Path) 
     assert "      - Iran  # mine\n  - actor: " in after  # new entries after the last one
     assert "  - place: kalsu-bridge  # proposed by --update: check" in after
     assert after.startswith("# my notes stay\n")
+    # The file has no claims: those the new mentions' actors make are proposed, as comments.
+    assert "#     claimant: unnamed-security-source\n#     kind: statement" in after
+    assert "#     claimant: unidentified-outlet\n#     kind: no_claim" in after
+    assert "proposed claims (comments at the end)" in result.output
     checked = runner.invoke(app, ["validate", "--root", str(root)])
     assert checked.exit_code == 0, checked.output
 
