@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import INVISIBLE, position
@@ -186,23 +187,16 @@ def propose(
     dates = propose_dates(text, seed.published, body_start(text)) if seed.published else []
     if cues is None:
         return mentions, dates, [], []
-    begin = body_start(text)
-    if byline_mention is not None or voice is not None:
-        byline = _BYLINE.search(text[:2000])
-        begin = max(begin, byline.end() if byline else begin)
+    byline = _BYLINE.search(text[:2000])
+    begin = max(body_start(text), byline.end() if byline else 0)  # the byline reports nothing
     spans = [(m.start, m.end) for m in names]
     dated = [(d.offset, d.start.isoformat()) for d in dates]
     events = propose_events(text, begin, mentions, cues, dated)
+    # A speaker is an actor: a name shared with a place ("Iraq") speaks as the actor.
     actor_mentions = [
-        m for m in mentions if m.target[0] == "actor" or any(k == "actor" for k, _ in m.others)
-    ]
-    actor_mentions = [
-        m
-        if m.target[0] == "actor"
-        else Mention(
-            next(t for t in m.others if t[0] == "actor"), m.start, m.end, m.quote, m.selector
-        )
-        for m in actor_mentions
+        replace(m, target=next(t for t in (m.target, *m.others) if t[0] == "actor"))
+        for m in mentions
+        if any(k == "actor" for k, _ in (m.target, *m.others))
     ]
     claims = propose_claims(text, begin, actor_mentions, spans, cues, events, voice)
     return mentions, dates, events, claims
