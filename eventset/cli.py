@@ -14,6 +14,7 @@ from typer.core import TyperArgument, TyperCommand
 if TYPE_CHECKING:
     from eventset.inputs.layout import Layout
     from eventset.inputs.seeds import Seed
+    from eventset.schema.registry import ActorRegistry, PlaceRegistry
 
 # typer 0.29 renders help in two ways. Its Rich panels (rich_utils) print a value type after
 # every option, flags included (`--register <bool>`, `--help <bool>`), so a flag reads as taking
@@ -395,8 +396,21 @@ def quote(
 @app.command(cls=PlainUsageCommand)
 def new(
     seed: Annotated[
-        Path, typer.Argument(metavar="SEED", help="The seed file, e.g. seeds/<document_id>.txt.")
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="SEED",
+            help="The seed file, e.g. seeds/<document_id>.txt (not needed with --update).",
+        ),
+    ] = None,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            metavar="<file>",
+            help="Add to this existing annotation the mentions the registries now allow, "
+            "changing nothing it holds.",
+        ),
+    ] = None,
     root: RootOption = None,
     blind: Annotated[
         bool,
@@ -410,7 +424,8 @@ def new(
         str | None, typer.Option("--coder", help="Your coder id (a lowercase slug).")
     ] = None,
 ) -> None:
-    """Write a starter annotation for a seed document (never overwrites)."""
+    """Write a starter annotation for a seed document (never overwrites), or with --update add
+    the new proposals to an existing one."""
     import re
 
     from eventset.schema.fields import SLUG_PATTERN
@@ -422,10 +437,22 @@ def new(
     ):
         typer.echo("error: --blind needs --coder ID (a lowercase slug such as coder-a).", err=True)
         raise typer.Exit(2)
+    if seed is None and update is None:
+        typer.echo("error: give a SEED, or --update FILE.", err=True)
+        raise typer.Exit(2)
+    if update is not None and blind:
+        typer.echo("error: --update adds to an annotation; a blind coding starts afresh.", err=True)
+        raise typer.Exit(2)
+    if seed is None:
+        assert update is not None
+        seed = Path(_root(root)) / "seeds" / f"{update.stem}.txt"
     parsed, layout = _seed(seed, root)
     actors, places, problems = read_registries(layout)
     for p in problems:
         typer.echo(f"warning[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
+    if update is not None:
+        _update(update, parsed, layout, actors, places)
+        return
     target = (
         layout.annotation_of(parsed.document_id)
         if coder is None
@@ -436,9 +463,61 @@ def new(
         with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(starter_annotation(parsed, actors, places, coder))
     except FileExistsError:
-        typer.echo(f"error: {layout.shown(target)} already exists; not overwritten.", err=True)
+        typer.echo(
+            f"error: {layout.shown(target)} already exists; not overwritten "
+            "(--update adds new proposals to it).",
+            err=True,
+        )
         raise typer.Exit(1) from None
     typer.echo(f"wrote {layout.shown(target)}")
+
+
+def _update(
+    path: Path,
+    seed: Seed,
+    layout: Layout,
+    actors: ActorRegistry | None,
+    places: PlaceRegistry | None,
+) -> None:
+    """`new --update`: the file must be the seed's valid annotation; only insertions follow."""
+    from eventset.inputs.files import read_inside
+    from eventset.inputs.parse import parse_model
+    from eventset.problems import Problem
+    from eventset.schema.annotation import Annotation
+    from eventset.workbench.update import update_annotation
+
+    path = path if path.is_absolute() else Path.cwd() / path
+    if path.resolve() != layout.annotation_of(seed.document_id).resolve():
+        typer.echo(
+            f"error: {path} is not the annotation of {seed.document_id} "
+            f"({layout.shown(layout.annotation_of(seed.document_id))}).",
+            err=True,
+        )
+        raise typer.Exit(2)
+    raw = read_inside(layout, path)
+    if isinstance(raw, Problem):
+        typer.echo(f"error[{raw.code}]: {raw.file}: {raw.message}", err=True)
+        raise typer.Exit(1)
+    annotation, _, problems = parse_model(raw, layout.shown(path), Annotation)
+    if annotation is None:
+        for p in problems:
+            typer.echo(f"error[{p.code}]: {p.file}:{p.line}:{p.column}: {p.message}", err=True)
+        typer.echo("error: fix the file first (eventset validate); nothing was added.", err=True)
+        raise typer.Exit(1)
+    existing = raw.decode("utf-8")
+    result = update_annotation(existing, seed, actors, places, annotation)
+    if not result.added:
+        typer.echo(f"{layout.shown(path)}: nothing new to propose.")
+        return
+    temporary = path.with_name(f".{path.name}.update")
+    temporary.write_text(result.text, encoding="utf-8", newline="")
+    temporary.replace(path)  # whole or not at all
+    for (kind, ident), quote in result.added:
+        typer.echo(f"added {kind} {ident}: {quote!r}")
+    claims = f" and {result.claims} proposed claims (comments at the end)" if result.claims else ""
+    typer.echo(
+        f"updated {layout.shown(path)}: {len(result.added)} proposed mentions{claims} to check"
+    )
 
 
 @app.command(cls=PlainUsageCommand)

@@ -242,6 +242,14 @@ CODES: dict[str, CodeInfo] = _catalogue(
         "A number in the file has more digits than the limit (100).",
         "Write the value as a string if it is an identifier; no count or code needs 100 digits.",
     ),
+    (
+        "E214",
+        "rights-holder-missing",
+        "model",
+        "A contributor's original text (origin: original) does not say who holds its rights.",
+        "Write rights_holder: the name you wish to be credited with, as CONTRIBUTING.md says; "
+        "the release credits the text to it.",
+    ),
     # Layer 3: quotes (stand-off evidence).
     (
         "E301",

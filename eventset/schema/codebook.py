@@ -139,6 +139,16 @@ def cue_word_tables() -> list[str]:
             lines.append(
                 f"| {event_type} | {_words(words)}{'; ' if modes else ''}{'; '.join(modes)} |"
             )
+        lines += [
+            "",
+            f"### {language}: for proposals (`eventset new`)",
+            "",
+            f"Framing, from which no claim is proposed: {_words(cues.framing)}.",
+            "",
+            "| actor kind | nouns that name one without its name |",
+            "| --- | --- |",
+        ]
+        lines += [f"| `{kind}` | {_words(nouns)} |" for kind, nouns in cues.actor_nouns.items()]
         lines.append("")
     return lines
 

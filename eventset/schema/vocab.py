@@ -334,6 +334,9 @@ class NumberWords:
     multipliers: Mapping[str, int]
     approximations: tuple[str, ...]
     zero_phrases: tuple[str, ...]
+    # For proposals only: approximations that make a figure a range's low or high end.
+    low_bounds: tuple[str, ...] = ()
+    high_bounds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,10 @@ class EvidenceCues:
     event_modes: Mapping[tuple[str, str], tuple[str, ...]]
     numbers: NumberWords
     casualties: Mapping[str, tuple[str, ...]]
+    # For proposals only: accusation cues that are the writer's framing, not a report of
+    # speech; nouns that name an actor of a kind (actor_kinds.yaml) without its name.
+    framing: tuple[str, ...] = ()
+    actor_nouns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def event_triggers(self, event_type: str, mode: str | None) -> tuple[str, ...]:
         """Trigger words of a type, plus those of its mode."""
@@ -442,6 +449,10 @@ def evidence_cues(language: str) -> EvidenceCues | None:
     if window is None or window < 1:
         raise ValueError(f"{where}.negation_window: expected a positive integer")
     casualties = _mapping(entry.get("casualties"), f"{where}.casualties")
+    nouns = _mapping(entry.get("actor_nouns", {}), f"{where}.actor_nouns")
+    for kind in nouns:
+        if kind not in vocabulary("actor_kinds"):
+            raise ValueError(f"{where}.actor_nouns: {kind!r} is not an actor kind")
     return EvidenceCues(
         language=language,
         negations=_words(entry.get("negations"), f"{where}.negations"),
@@ -455,11 +466,20 @@ def evidence_cues(language: str) -> EvidenceCues | None:
             multipliers=_numbers(numbers.get("multipliers"), f"{where}.numbers.multipliers"),
             approximations=_words(numbers.get("approximations"), f"{where}.numbers"),
             zero_phrases=_words(numbers.get("zero_phrases"), f"{where}.numbers"),
+            low_bounds=_words(numbers.get("low_bounds", []), f"{where}.numbers.low_bounds"),
+            high_bounds=_words(numbers.get("high_bounds", []), f"{where}.numbers.high_bounds"),
         ),
         casualties=MappingProxyType(
             {
                 str(what): _words(words, f"{where}.casualties.{what}")
                 for what, words in casualties.items()
+            }
+        ),
+        framing=_words(entry.get("framing", []), f"{where}.framing"),
+        actor_nouns=MappingProxyType(
+            {
+                str(kind): _words(words, f"{where}.actor_nouns.{kind}")
+                for kind, words in nouns.items()
             }
         ),
     )

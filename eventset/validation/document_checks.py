@@ -125,6 +125,14 @@ def check_document(
             "open; a release must be able to carry it in full and mark it.",
         )
 
+    if block.origin == "original" and not (block.rights_holder or "").strip():
+        yield where.at(
+            "E214",
+            ("document", "origin"),
+            "The text is a contributor's original (origin: original) but rights_holder is "
+            "missing; an open licence is granted by someone.",
+        )
+
 
 def open_licence(code: str) -> bool:
     """Whether a licence lets anyone copy and adapt the text, so a release may carry it."""

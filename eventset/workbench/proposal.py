@@ -3,8 +3,8 @@
 The annotator reviews the proposal and deletes what is wrong, which is faster than finding and
 quoting every name by hand. Names match as whole words and case-sensitively (registry names are
 proper nouns); where names overlap the longest wins ("US-led coalition" over "US"); a surface form
-that several registry entries share is proposed once, under one of them, with the others named in
-a comment.
+that several registry entries share is one mention naming all of them (`target` and `others`),
+which the starter writes under each entry with a note naming the others, never silently as one.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Mention:
     quote: str
     selector: dict[str, str | int]
     others: tuple[Target, ...] = ()
+    note: str = ""  # why a mention found by description (not by name) is proposed
 
 
 def surface_forms(

@@ -47,18 +47,42 @@ def _occurrence(text: str, quote: str, start: int, *, exact: bool) -> Occurrence
     )
 
 
+def cuts_word(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` starts or ends inside a word, which the validator refuses
+    as a quote (E308): "itnesses" out of "witnesses"."""
+    inside_start = 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return inside_start or inside_end
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _near(text: str, starts: list[int], length: int) -> list[Occurrence]:
+    """Near misses: each match widened to whole words, once per span."""
+    spans = sorted({_whole_word(text, s, s + length) for s in starts})
+    return [_occurrence(text, text[s:e], s, exact=False) for s, e in spans]
+
+
 def find_phrase(text: str, phrase: str) -> list[Occurrence]:
-    """Every exact match of `phrase`; when there is none, the matches ignoring case."""
-    exact = occurrences(text, phrase)
-    if exact:
-        return [_occurrence(text, phrase, s, exact=True) for s in exact]
-    folded = text.casefold()
-    if len(folded) != len(text) or not phrase:  # casefold changed lengths: offsets would drift
+    """Every exact match of `phrase` that is whole words; when there is none, the near misses:
+    matches ignoring case, and matches inside words widened to the words they cut (never one
+    that starts or ends inside a word: the validator refuses it, E308)."""
+    if not phrase:
         return []
-    return [
-        _occurrence(text, text[s : s + len(phrase)], s, exact=False)
-        for s in occurrences(folded, phrase.casefold())
-    ]
+    raw = occurrences(text, phrase)
+    whole = [s for s in raw if not cuts_word(text, s, s + len(phrase))]
+    if whole:
+        return [_occurrence(text, phrase, s, exact=True) for s in whole]
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths: offsets would drift
+        return _near(text, raw, len(phrase))
+    return _near(text, occurrences(folded, phrase.casefold()), len(phrase))
 
 
 def render(phrase: str, found: list[Occurrence], file: str) -> str:
@@ -67,7 +91,7 @@ def render(phrase: str, found: list[Occurrence], file: str) -> str:
         return f"{phrase!r} does not occur in {file}, not even ignoring case."
     lines = []
     if not found[0].exact:
-        lines.append(f"{phrase!r} does not occur in {file}; ignoring case it does:")
+        lines.append(f"{phrase!r} does not occur in {file} as whole words; these words are close:")
     for item in found:
         lines.append(f"{file}:{item.line}:{item.column}: {item.context}")
         lines.append(f"  - {flow_yaml(item.selector)}")

@@ -1,29 +1,39 @@
 """A starter annotation for a new seed: the document block filled from the seed itself, and a
-proposal to review: the registry actors and places the text names, and the dates it gives.
+proposal to review: the registry actors and places the text names (by name, or by description
+with a note), the dates it gives, and the events and claims its cue words suggest.
 
 Everything proposed validates as written, so the annotator's work is to delete what is wrong and
-add what is missing. Dates are proposed as comments, ready to paste into an event's or claim's
-`date:`, because a date belongs to an event the annotator has yet to define.
+add what is missing. Dates, events and claims are proposed as comments, ready to paste or
+uncomment, because each needs the annotator's judgement (which event a date belongs to, the
+participants of an event, whether a claim is what its cue word says).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from eventset.inputs.seeds import Seed
 from eventset.inputs.yamlfile import INVISIBLE, position
 from eventset.schema.fields import FORMAT_VERSION
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.selectors import shortest_selector
+from eventset.schema.vocab import evidence_cues
 from eventset.schema.yaml_writer import flow_yaml
 from eventset.workbench.dates import ProposedDate, propose_dates
+from eventset.workbench.descriptions import propose_descriptions, without_extended
+from eventset.workbench.facts import ProposedClaim, ProposedEvent, propose_claims, propose_events
 from eventset.workbench.proposal import Mention, Target, propose_mentions, surface_forms
 
+# The registry's actor for the voice of a document whose outlet is not known (data/actors.yaml).
+UNIDENTIFIED_OUTLET = "unidentified-outlet"
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/annotation.schema.json"
 # Said only when there is a proposal: `eventset annotate` starts without one (its page proposes).
 _PROPOSAL_NOTE = [
-    "# Proposed from the registries: every actor and place name found in the text. Delete",
-    "# what the text does not mean, and add what it names in other words.",
+    "# Proposed from the registries: every actor and place name found in the text, and actors",
+    "# named by description (with a note). Delete what the text does not mean, and add what",
+    "# it names in other words.",
 ]
 # An independent coding sits one folder deeper: data/codings/<coder>/<document_id>.yaml.
 CODING_MODELINE = "# yaml-language-server: $schema=../../../schema/annotation.schema.json"
@@ -52,23 +62,31 @@ def body_start(text: str) -> int:
 
 
 def _mention_blocks(kind: str, mentions: list[Mention]) -> list[str]:
-    by_target: dict[Target, list[Mention]] = {}
+    """Mentions grouped by what they name; a name the registry holds for several entries is
+    listed under each of them, with a note naming the others."""
+    by_target: dict[Target, list[tuple[Mention, str]]] = {}
     for mention in mentions:
-        if mention.target[0] == kind:
-            by_target.setdefault(mention.target, []).append(mention)
+        targets = (mention.target, *mention.others)
+        for target in targets:
+            if target[0] != kind:
+                continue
+            note = mention.note
+            if len(targets) > 1:
+                others = ", ".join(f"{k} {i}" for k, i in targets if (k, i) != target)
+                note = f"also the name of {others}: keep the one the text means"
+            by_target.setdefault(target, []).append((mention, note))
     if not by_target:
         return [f"{kind}s: []"]
     lines = [f"{kind}s:"]
     for (_, target_id), found in by_target.items():
         lines += [f"  - {kind}: {target_id}", "    mentions:"]
-        noted: set[str] = set()
-        for mention in found:
-            note = ""
-            if mention.others and mention.quote not in noted:
-                noted.add(mention.quote)
-                named = ", ".join(f"{k} {i}" for k, i in mention.others)
-                note = f"  # also the name of {named}: keep the one the text means"
-            lines.append(f"      - {_flow(mention.selector)}{note}")
+        noted: set[tuple[str, str]] = set()
+        for mention, note in sorted(found, key=lambda f: f[0].start):
+            shown = ""
+            if note and (mention.quote, note) not in noted:
+                noted.add((mention.quote, note))
+                shown = f"  # {note}"
+            lines.append(f"      - {_flow(mention.selector)}{shown}")
     return lines
 
 
@@ -87,6 +105,115 @@ def _date_lines(text: str, dates: list[ProposedDate], published: str) -> list[st
     return lines
 
 
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
+def _event_lines(events: list[ProposedEvent]) -> list[str]:
+    if not events:
+        return []
+    lines = [
+        "",
+        "# Events the text may report: one candidate per sentence whose words trigger an event",
+        "# type (evidence_cues.yaml). Check the type, keep one candidate per event, add its date,",
+        "# place, participants, certainty and summary, then move it under `events:`.",
+    ]
+    for event in events:
+        others = f"; or {', '.join(event.other_types[:3])}" if event.other_types else ""
+        triggers = ", ".join(repr(t) for t in event.triggers[:4])
+        lines.append(f"#   - id: {event.id}  # proposed: check the type ({triggers}{others})")
+        lines.append(f"#     type: {event.type}")
+        if event.mode is not None:
+            lines.append(f"#     mode: {event.mode}")
+        if event.fatalities is not None:
+            lines.append(f"#     fatalities: {_flow(event.fatalities)}")
+        lines.append(f"#     evidence: [{_flow(event.selector)}]")
+    return lines
+
+
+def claim_lines(claims: list[ProposedClaim], document_id: str, first: int = 1) -> list[str]:
+    """Proposed claims as comments, numbered from `first` in their ids."""
+    if not claims:
+        return []
+    lines = [
+        "",
+        "# Claims the text may make, from the cue words of each claim kind (evidence_cues.yaml).",
+        "# Check the kind, claimant and `about` of each, then move it under `claims:`.",
+    ]
+    prefix = f"c-{_slug(document_id)[:13]}"
+    for number, claim in enumerate(claims, first):
+        notes = "; ".join((f"kind from {claim.cue!r}", *claim.notes))
+        lines.append(f"#   - id: {prefix}-{number}  # proposed: {notes}")
+        lines.append(f"#     claimant: {claim.claimant}")
+        lines.append(f"#     kind: {claim.kind}")
+        if claim.about_event is not None:
+            lines.append(
+                f"#     about: {{event: {claim.about_event}}}  # the event of its sentence or the one before"
+            )
+        if claim.value is not None:
+            lines.append(f"#     value: {claim.value:g}")
+        lines.append(f"#     summary: {_q(str(claim.selector['quote']))}  # say it in one line")
+        lines.append(f"#     evidence: [{_flow(claim.selector)}]")
+    return lines
+
+
+def _byline_voice(
+    text: str, byline: re.Match[str] | None, mentions: list[Mention], actors: ActorRegistry | None
+) -> tuple[str | None, Mention | None]:
+    """Whose voice the document speaks in: an actor the byline names, else the registry's
+    unidentified outlet (proposed as what the byline's words name), else nobody."""
+    if byline is None:
+        return None, None
+    start, end = byline.span(1)
+    for mention in mentions:
+        if start <= mention.start and mention.end <= end and mention.target[0] == "actor":
+            return mention.target[1], None
+    if actors is None or not any(a.id == UNIDENTIFIED_OUTLET for a in actors.actors):
+        return None, None
+    words = start + len("By ")
+    quote = text[words:end]
+    selector = shortest_selector(text, quote, words)
+    note = "the byline names no registry outlet: the document's voice is the unidentified one"
+    return UNIDENTIFIED_OUTLET, Mention(
+        ("actor", UNIDENTIFIED_OUTLET), words, end, quote, selector, (), note
+    )
+
+
+Proposal = tuple[list[Mention], list[ProposedDate], list[ProposedEvent], list[ProposedClaim]]
+
+
+def propose(
+    seed: Seed, actors: ActorRegistry | None = None, places: PlaceRegistry | None = None
+) -> Proposal:
+    """Everything the starter proposes for `seed`, as data (the measurements read it)."""
+    text = seed.text
+    names = propose_mentions(text, surface_forms(actors, places))
+    cues = evidence_cues("en")  # the starter's language until the annotator says otherwise
+    mentions = list(names)
+    if actors is not None and cues is not None:
+        mentions = without_extended(names, propose_descriptions(text, names, actors, cues))
+    voice, byline_mention = _byline_voice(text, _BYLINE.search(text[:2000]), mentions, actors)
+    if byline_mention is not None:
+        mentions.append(byline_mention)
+    mentions.sort(key=lambda m: m.start)
+    dates = propose_dates(text, seed.published, body_start(text)) if seed.published else []
+    if cues is None:
+        return mentions, dates, [], []
+    byline = _BYLINE.search(text[:2000])
+    begin = max(body_start(text), byline.end() if byline else 0)  # the byline reports nothing
+    spans = [(m.start, m.end) for m in names]
+    dated = [(d.offset, d.start.isoformat()) for d in dates]
+    events = propose_events(text, begin, mentions, cues, dated)
+    # A speaker is an actor: a name shared with a place ("Iraq") speaks as the actor.
+    actor_mentions = [
+        replace(m, target=next(t for t in (m.target, *m.others) if t[0] == "actor"))
+        for m in mentions
+        if any(k == "actor" for k, _ in (m.target, *m.others))
+    ]
+    claims = propose_claims(text, begin, actor_mentions, spans, cues, events, voice)
+    return mentions, dates, events, claims
+
+
 def starter_annotation(
     seed: Seed,
     actors: ActorRegistry | None = None,
@@ -101,10 +228,9 @@ def starter_annotation(
         seed.published.isoformat() if seed.published else "YYYY-MM-DD  # not in the header: fill in"
     )
     title = _q(seed.title) if seed.title else '""  # not in the header: fill in'
-    mentions = propose_mentions(seed.text, surface_forms(actors, places))
-    dates = (
-        propose_dates(seed.text, seed.published, body_start(seed.text)) if seed.published else []
-    )
+    mentions, dates, events, claims = propose(seed, actors, places)
+    if actors is None and places is None:
+        events, claims = [], []  # no registries, no proposal (`eventset annotate`'s page proposes)
     lines = [
         *(
             [SCHEMA_MODELINE]
@@ -130,5 +256,7 @@ def starter_annotation(
         "events: []",
         "claims: []",
         *_date_lines(seed.text, dates, published),
+        *_event_lines(events),
+        *claim_lines(claims, seed.document_id),
     ]
     return "\n".join(lines) + "\n"

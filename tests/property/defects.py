@@ -229,6 +229,14 @@ def _document_field(field: str, value: Callable[[Any], Any]) -> Defect:
     return inject
 
 
+def _original_without_rights_holder(corpus: Corpus, data: st.DataObject) -> Injected:
+    document = _document(corpus, data)
+    annotation = model_data(document.annotation)
+    annotation["document"]["origin"] = "original"  # generated texts carry an open licence
+    annotation["document"].pop("rights_holder", None)
+    return _edited(corpus, annotation_path(document.id), annotation, ("document", "origin"))
+
+
 def _bad_format(corpus: Corpus, data: st.DataObject) -> Injected:
     document = _document(corpus, data)
     annotation = model_data(document.annotation)
@@ -569,6 +577,7 @@ DEFECTS: dict[str, Defect] = {
             ("start",),
         )
     ),
+    "E214": _original_without_rights_holder,
     "E426": _document_field("licence", lambda _: "all_rights_reserved"),
     "E427": lambda corpus, data: _edit_claim(corpus, data, _value_on_statement),
     "E428": _undisputed,

@@ -138,7 +138,18 @@ CASES = [
         offset=1,
     ),
     Case("E425", "start: 2020-01-05", "start: 2020-01-06", "2020-01-06"),
-    Case("E426", "  licence: unknown", "  licence: unknown\n  origin: original", "unknown"),
+    Case(
+        "E214",
+        "  licence: unknown",
+        "  licence: cc_by_4_0\n  origin: original",
+        "original",
+    ),
+    Case(
+        "E426",
+        "  licence: unknown",
+        '  licence: unknown\n  origin: original\n  rights_holder: "A. Contributor"',
+        "unknown",
+    ),
     Case(
         "E427",
         "    summary: The incident took place near the Kalsu Bridge on Monday.\n",

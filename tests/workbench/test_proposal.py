@@ -15,13 +15,15 @@ from typer.testing import CliRunner
 
 from eventset.cli import app
 from eventset.inputs.parse import parse_model
-from eventset.inputs.seeds import parse_seed
-from eventset.schema.annotation import Annotation
+from eventset.inputs.seeds import Seed, parse_seed
+from eventset.schema.annotation import Annotation, Claim
+from eventset.schema.cues import cue_pattern, is_negated
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
-from eventset.validation.quotes import Span, find_quote
+from eventset.schema.vocab import evidence_cues
+from eventset.validation.quotes import Span, find_quote, sentence_index, sentence_starts
 from eventset.workbench.dates import propose_dates
-from eventset.workbench.proposal import Target, propose_mentions, surface_forms
-from eventset.workbench.starter import body_start
+from eventset.workbench.proposal import Target, propose_mentions
+from eventset.workbench.starter import Proposal, body_start, propose, starter_annotation
 from tests.conftest import REPO, SEED_ID
 
 runner = CliRunner()
@@ -58,17 +60,79 @@ def agreement(proposed: Spans, gold: Spans) -> tuple[float, float]:
     return recall, precision
 
 
-def seed_figures() -> tuple[float, float, int, int]:
+def _seed() -> Seed:
     seed_path = REPO / "seeds" / f"{SEED_ID}.txt"
     seed, _ = parse_seed(SEED_ID, seed_path.read_bytes(), seed_path.name)
     assert seed is not None
-    forms = surface_forms(
-        _model(REPO / "data" / "actors.yaml", ActorRegistry),
-        _model(REPO / "data" / "places.yaml", PlaceRegistry),
-    )
-    proposed = [(m.target, m.start, m.end) for m in propose_mentions(seed.text, forms)]
+    return seed
+
+
+def _proposal() -> tuple[Seed, Proposal]:
+    seed = _seed()
+    actors = _model(REPO / "data" / "actors.yaml", ActorRegistry)
+    places = _model(REPO / "data" / "places.yaml", PlaceRegistry)
+    return seed, propose(seed, actors, places)
+
+
+def seed_figures() -> tuple[float, float, int, int]:
+    """Mention recall and precision; a name proposed under two entries counts twice."""
+    seed, (mentions, *_) = _proposal()
+    proposed = [(t, m.start, m.end) for m in mentions for t in (m.target, *m.others)]
     gold = _gold(seed.text, _model(REPO / "data" / "annotations" / f"{SEED_ID}.yaml", Annotation))
     return (*agreement(proposed, gold), len(proposed), len(gold))
+
+
+def cue_named_claims(text: str, annotation: Annotation) -> list[Claim]:
+    """The gold's explicit claims whose kind a cue word in their sentence names (not negated,
+    or a no-claim's negated responsibility), leaving out the writer's own framing words."""
+    cues = evidence_cues("en")
+    assert cues is not None
+    framing = cue_pattern(cues.framing)
+    starts = sentence_starts(text)
+    named = []
+    for claim in annotation.claims:
+        if not claim.explicit:
+            continue
+        found = find_quote(text, claim.evidence[0])
+        assert isinstance(found, Span)
+        index = sentence_index(starts, found.start)
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        spec = cues.claim_kinds[claim.kind]
+        own = [(c, False) for c in spec.cues]
+        if spec.negated_cues_of:
+            own += [(c, True) for c in cues.claim_kinds[spec.negated_cues_of].cues]
+        for cue, negated in own:
+            pattern = cue_pattern((cue,))
+            assert pattern is not None
+            hits = pattern.finditer(text, starts[index], end)
+            if any(
+                is_negated(text, h.start(), cues) == negated
+                and not (framing is not None and framing.fullmatch(h.group()))
+                for h in hits
+            ):
+                named.append(claim)
+                break
+    return named
+
+
+def claim_figures() -> tuple[int, int, int]:
+    """(gold claims a cue names, those proposed with the gold's kind and claimant on an
+    overlapping span, claims proposed)."""
+    seed, (_, _, _, claims) = _proposal()
+    annotation = _model(REPO / "data" / "annotations" / f"{SEED_ID}.yaml", Annotation)
+    named = cue_named_claims(seed.text, annotation)
+    found = 0
+    for claim in named:
+        span = find_quote(seed.text, claim.evidence[0])
+        assert isinstance(span, Span)
+        found += any(
+            p.kind == claim.kind
+            and p.claimant == claim.claimant
+            and p.start < span.end
+            and span.start < p.end
+            for p in claims
+        )
+    return len(named), found, len(claims)
 
 
 def test_proposal_against_the_gold_of_the_seed() -> None:
@@ -76,12 +140,21 @@ def test_proposal_against_the_gold_of_the_seed() -> None:
     print(
         f"seed: recall {recall:.2f} of {gold} gold mentions, precision {precision:.2f} of {proposed}"
     )
-    # Measured 2026-12: 26 of 38 gold mentions found (0.68), 27 of 35 proposals kept (0.77).
-    # The gold mentions missed use words no registry holds ("US occupation forces", "the Arab
-    # country", "The group", "its troops"); the proposals dropped are "US" inside "US occupation
-    # forces" (the gold says the armed forces) and "Iraq" in "Iraq's Shafaq News Agency".
-    assert recall >= 0.65
+    # Measured 2026-12 with names only: 26 of 38 gold mentions found (0.68). With descriptions
+    # ("US occupation forces", "The group", "its troops", "the Arab country's parliament", "A
+    # security source", "reports") and the byline's outlet: 37 of 38 (0.97); 38 of 49 proposals
+    # kept (0.78: "Iraq" is proposed as the place and as the state, the gold keeps one). The
+    # one missed is "Occupation" in the headline, the outlet's word for the US forces.
+    assert recall >= 0.8
     assert precision >= 0.75
+
+
+def test_claims_a_cue_word_names_are_proposed_with_the_golds_kind_and_claimant() -> None:
+    named, found, proposed = claim_figures()
+    print(f"seed: {found} of {named} cue-named gold claims proposed ({proposed} proposed)")
+    # The no-claim, the announcement, the two attributed reports and the source's statement.
+    assert named == 5
+    assert found == named
 
 
 def test_new_writes_a_proposal_that_validates_and_never_overwrites(tmp_path: Path) -> None:
@@ -148,3 +221,23 @@ def test_whole_words_and_longest_match() -> None:
         ("US", ("actor", "us"), ()),
         ("Iran", ("place", "iran"), (("actor", "iran"),)),
     ]
+
+
+def test_a_name_of_two_entries_is_proposed_under_both_with_a_note() -> None:
+    seed, _ = _proposal()
+    written = starter_annotation(
+        seed,
+        _model(REPO / "data" / "actors.yaml", ActorRegistry),
+        _model(REPO / "data" / "places.yaml", PlaceRegistry),
+    )
+    actors, places = written.split("\nplaces:\n")
+    place_note = "# also the name of actor iraq: keep the one the text means"
+    actor_note = "# also the name of place iraq: keep the one the text means"
+    assert (
+        f'  - actor: iraq\n    mentions:\n      - {{quote: Iraq, prefix: "from "}}  {actor_note}'
+        in actors
+    )
+    assert (
+        f'  - place: iraq\n    mentions:\n      - {{quote: Iraq, prefix: "from "}}  {place_note}'
+        in places
+    )

@@ -44,7 +44,7 @@ def test_human_output_is_ready_to_paste() -> None:
 def test_near_misses_ignoring_case_exit_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["quote", str(SEED), "kalsu bridge", "--root", str(REPO)])
     assert result.exit_code == 1
-    assert "ignoring case it does" in result.output
+    assert "these words are close" in result.output
     assert "  - Kalsu Bridge" in result.output
     missing = runner.invoke(app, ["quote", str(SEED), "Mosul", "--root", str(REPO)])
     assert missing.exit_code == 1 and "not even ignoring case" in missing.output
@@ -57,3 +57,14 @@ def test_find_phrase_offsets_are_code_points() -> None:
         (21, {"quote": "Café", "prefix": "«"}),
         (27, {"quote": "Café", "suffix": " café"}),
     ]
+
+
+def test_a_match_inside_a_word_is_never_offered() -> None:
+    text = " date 2021-01-01 T\n\nTwo witnesses saw it; the witness and US forces left the USA."
+    assert find_phrase(text, "witness")[0].exact  # the whole word "witness" is offered ...
+    assert [o.start for o in find_phrase(text, "witness")] == [text.index("witness ")]
+    near = find_phrase(text, "itnesses")  # ... a cut one never: E308 would refuse it
+    assert [(o.exact, o.selector) for o in near] == [(False, {"quote": "witnesses"})]
+    assert [text[o.start : o.end] for o in find_phrase(text, "US")] == ["US"]
+    result = runner.invoke(app, ["quote", str(SEED), "ogistical", "--root", str(REPO)])
+    assert result.exit_code == 1 and '  - {quote: logistical, suffix: " support"}' in result.output

@@ -57,6 +57,7 @@ MENTIONS = [
     ("actor", "iraqi-armed-forces", "the Iraqi army", 1),
     ("actor", "iraqi-armed-forces", "the Iraqi military", 1),
     ("actor", "unnamed-security-source", "a security source", 1),
+    ("actor", "unnamed-security-source", "the source", 1),  # "the source added"
     ("actor", "shafaq-news", "Shafaq News Agency", 1),
     ("actor", "us-led-coalition", "US-led coalition", 1),
     ("actor", "us-led-coalition", "the coalition", 1),
@@ -120,7 +121,9 @@ def session(root: Path) -> tuple[Annotation, str]:
 
 
 def coverage(annotation: Annotation) -> tuple[int, int, int]:
-    """(marked mentions the proposal covers, proposals an annotator keeps, proposals)."""
+    """(marked mentions the proposal covers, proposals an annotator keeps, proposals). A name
+    proposed under two registry entries (the note says: keep the one the text means) is one
+    proposal, kept when the annotator keeps either."""
     proposed: list[tuple[tuple[str, str], int, int]] = []
     groups = [(("actor", a.actor), a.mentions) for a in annotation.actors]
     groups += [(("place", p.place), p.mentions) for p in annotation.places]
@@ -136,10 +139,13 @@ def coverage(annotation: Annotation) -> tuple[int, int, int]:
     ) -> bool:
         return any(t == one[0] and s < one[2] and one[1] < e for t, s, e in others)
 
+    spans: dict[tuple[int, int], list[tuple[tuple[str, str], int, int]]] = {}
+    for one in proposed:
+        spans.setdefault((one[1], one[2]), []).append(one)
     return (
         sum(hit(m, proposed) for m in marked),
-        sum(hit(p, marked) for p in proposed),
-        len(proposed),
+        sum(any(hit(p, marked) for p in same) for same in spans.values()),
+        len(spans),
     )
 
 
@@ -166,8 +172,10 @@ def test_contributor_session_on_a_new_250_word_text(tmp_path: Path) -> None:
         f"session: {covered}/{len(MENTIONS)} marked mentions covered, {kept}/{proposed} "
         f"proposals kept, {right}/{len(DATES)} dates proposed with the right value"
     )
-    # Measured 2026-12: 21/28 mentions (misses: words no registry holds), 21/25 proposals kept
-    # ("Baghdad" the place, "US" in "US-led"), 7/8 dates ("two days after the blast" is counted
+    # Measured 2026-12 with names only: 21/28 mentions (misses: words no registry holds), 21/25
+    # proposals kept ("Baghdad" the place, "US" in "US-led"). With descriptions ("the source",
+    # "the group", "Iraq's parliament"): 25/29, 25/29 spans kept ("Baghdad" the city, proposed
+    # as the state by its alias, and "Iraq" where the text means the state). 7/8 dates ("two days after the blast" is counted
     # from the wrong side: the proposal's note asks the annotator to check it).
     assert covered >= 0.7 * len(MENTIONS)
     assert kept >= 0.8 * proposed
