@@ -77,7 +77,7 @@ def footer_problem(data: bytes) -> str | None:
     try:
         footer = Reader(data, len(data) - 8 - length, len(data) - 8).struct()
     except ThriftError as err:
-        return f"has a footer that {err}"
+        return f"has a malformed footer (it {err})"
     return _levels_problem(footer)
 
 
