@@ -76,5 +76,6 @@ def corpus_agreement(
         alignments=alignments,
         coded={a.document_id: a.coders for a in alignments},
         invalid=sorted(c.file for c in selected if c.file not in tables),
-        problems=problems + results.problems,
+        # Warnings (W6xx: evidence that may not fit) leave a coding in: it is scored as coded.
+        problems=problems + [p for p in results.problems if p.severity == "error"],
     )

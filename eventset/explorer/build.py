@@ -81,7 +81,11 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         if jobs == 1:
-            tallies = [_write_share(release, staging, seeds, 0, 1, failing, other_problems)]
+            tallies = [
+                _write_share(
+                    release, staging, seeds, 0, 1, failing, other_problems, codings is not None
+                )
+            ]
         else:
             # spawn, not fork: polars' thread pool does not survive a fork.
             context = multiprocessing.get_context("spawn")
@@ -96,6 +100,7 @@ def build_site(
                         jobs,
                         failing,
                         other_problems,
+                        codings is not None,
                     )
                     for part in range(jobs)
                 ]
@@ -161,13 +166,14 @@ def _write_share(
     parts: int,
     failing: Sequence[FailingDocument] = (),
     other_problems: Sequence[Problem] = (),
+    codings: bool = False,
 ) -> _Tally:
     """One worker's share of the site: pages part, part + parts, ... of every kind, and for
     part 0 the pages there is one of (overview, lists, assets)."""
     site = index_site(load(path=release), release)
     writer = Writer(staging)
     ctx = PageContext(
-        site, writer, environment(), Share(part, parts), seeds, failing, other_problems
+        site, writer, environment(), Share(part, parts), seeds, failing, other_problems, codings
     )
     for write_pages in PAGE_KINDS:
         write_pages(ctx)

@@ -52,6 +52,8 @@ class PageContext:
     # problems of other files (registries).
     failing: Sequence[FailingDocument] = ()
     other_problems: Sequence[Problem] = ()
+    # `eventset site --codings`: the doubly coded documents have a page comparing their codings.
+    codings: bool = False
 
     @property
     def common(self) -> dict[str, Any]:

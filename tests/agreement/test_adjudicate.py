@@ -14,6 +14,7 @@ from eventset.agreement.adjudicate import AdjudicationError, write_adjudication
 from eventset.inputs.parse import CHOICE_KEY
 from eventset.validation.repository import validate_repository
 from tests.agreement.conftest import DOCS, coding_file
+from tests.agreement.helpers import errors
 
 
 def _resolve(data: Any) -> Any:
@@ -52,10 +53,10 @@ def test_disagreements_become_choices_that_fail_until_resolved(coded: Path) -> N
         target.unlink()
         written.append(write_adjudication(coded, target.stem))
     assert sum(w.choices for w in written) > 0  # rate 0.3: the coders disagree somewhere
-    result = validate_repository(coded)
-    assert {p.code for p in result.problems} == {"E701"}
-    assert len(result.problems) == sum(w.choices for w in written)
-    first = result.problems[0]
+    found = errors(validate_repository(coded).problems)
+    assert {p.code for p in found} == {"E701"}
+    assert len(found) == sum(w.choices for w in written)
+    first = found[0]
     lines = (coded / first.file).read_text(encoding="utf-8").splitlines()
     assert lines[first.line - 1][first.column - 1 :].startswith(CHOICE_KEY)
     assert "synthetic-coder-a:" in first.message and "synthetic-coder-b:" in first.message
@@ -64,7 +65,7 @@ def test_disagreements_become_choices_that_fail_until_resolved(coded: Path) -> N
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert _choices(data) == w.choices
         path.write_text(yaml.safe_dump(_resolve(data), allow_unicode=True), encoding="utf-8")
-    assert validate_repository(coded).problems == []
+    assert errors(validate_repository(coded).problems) == []
 
 
 def test_identical_codings_leave_nothing_to_choose(coded: Path) -> None:
@@ -74,7 +75,7 @@ def test_identical_codings_leave_nothing_to_choose(coded: Path) -> None:
     target.unlink()
     written = write_adjudication(coded, "synthetic_0000000")
     assert written.choices == 0 and written.agreed > 0
-    assert validate_repository(coded).problems == []
+    assert errors(validate_repository(coded).problems) == []
 
 
 def test_adjudication_refuses_to_overwrite_or_to_work_from_one_coding(coded: Path) -> None:

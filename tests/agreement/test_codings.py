@@ -8,13 +8,14 @@ from pathlib import Path
 from eventset.validation.changed import kind_of, validate_changed, validate_files
 from eventset.validation.repository import validate_repository
 from tests.agreement.conftest import DOCS, coding_file
+from tests.agreement.helpers import errors
 from tests.conftest import SEED_ID
 from tests.workflow.helpers import inputs_repo
 
 
 def test_a_coded_corpus_validates(coded: Path) -> None:
     result = validate_repository(coded)
-    assert result.problems == []
+    assert errors(result.problems) == []
     # six annotations, two registries, twelve codings
     assert result.files_checked == DOCS + 2 + 2 * DOCS
 
@@ -25,14 +26,14 @@ def test_a_coding_is_checked_like_an_annotation(coded: Path) -> None:
     actor = text.split("- actor: ", 1)[1].split("\n", 1)[0]
     path.write_text(text.replace(f"- actor: {actor}", "- actor: no-such-actor", 1), "utf-8")
     result = validate_repository(coded)
-    assert [(p.code, p.file) for p in result.problems] == [
+    assert [(p.code, p.file) for p in errors(result.problems)] == [
         ("E401", "data/codings/synthetic-coder-b/synthetic_0000000.yaml")
     ]
     line = next(i for i, row in enumerate(path.read_text().splitlines(), 1) if "no-such" in row)
     assert result.problems[0].line == line
     # `validate FILE` on the coding reports the same.
     again = validate_files(coded, [path])
-    assert [p.code for p in again.problems] == ["E401"]
+    assert [p.code for p in errors(again.problems)] == ["E401"]
 
 
 def test_codings_in_the_wrong_place_are_reported(coded: Path) -> None:
@@ -40,7 +41,7 @@ def test_codings_in_the_wrong_place_are_reported(coded: Path) -> None:
     shutil.copy(coding_file(coded), codings / "synthetic_0000000.yaml")
     (codings / "Not A Coder").mkdir()
     shutil.copy(coding_file(coded), codings / "Not A Coder" / "synthetic_0000000.yaml")
-    found = {(p.code, p.file) for p in validate_repository(coded).problems}
+    found = {(p.code, p.file) for p in errors(validate_repository(coded).problems)}
     assert found == {
         ("E702", "data/codings/synthetic_0000000.yaml"),
         ("E702", "data/codings/Not A Coder"),
@@ -52,7 +53,7 @@ def test_a_broken_coding_fails_validation_and_so_the_build(coded: Path) -> None:
     path = coding_file(coded)
     path.write_text(path.read_text().replace("type: ", "type: NOT", 1), "utf-8")
     result = validate_repository(coded)
-    assert [p.code for p in result.problems] == ["E204"]
+    assert [p.code for p in errors(result.problems)] == ["E204"]
     assert not result.ok  # `eventset build` stops here (tests/agreement/test_release_agreement.py)
 
 

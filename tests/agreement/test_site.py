@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eventset.agreement.align import align
 from eventset.agreement.synthetic import synthetic_coding
+from eventset.explorer.build import build_site
 from eventset.explorer.codings import _environment, compared_text, document_context
+from eventset.pipeline import build
+from eventset.release.version import DEV_VERSION
 from tests.agreement.helpers import coding, documents
 
 
@@ -36,3 +41,25 @@ def test_a_document_page_shows_both_codings_and_marks_disagreements() -> None:
     if len(annotation.events) > 1:
         assert any(not row["complete"] for row in context["events"])
         assert "not coded by every coder" in page
+
+
+def test_a_doubly_coded_document_page_links_its_comparison(coded: Path, tmp_path: Path) -> None:
+    """`eventset site --codings`: the page of a document coded twice links the page comparing
+    its codings, and that page exists; without --codings no page links one."""
+    release = build(coded, tmp_path / "dist", DEV_VERSION, jobs=1).written
+    assert release is not None
+    with_codings, without = tmp_path / "site", tmp_path / "plain"
+    build_site(release.path, with_codings, jobs=1, codings=coded)
+    build_site(release.path, without, jobs=1)
+    linked = [
+        page
+        for page in (with_codings / "documents").glob("*.html")
+        if "../codings/" in page.read_text(encoding="utf-8")
+    ]
+    assert linked, "no document page links its codings"
+    for page in linked:
+        assert (with_codings / "codings" / page.name).is_file()
+    assert not any(
+        "../codings/" in page.read_text(encoding="utf-8")
+        for page in (without / "documents").glob("*.html")
+    )

@@ -83,6 +83,7 @@ def write(ctx: PageContext) -> None:
             ),
             outlet=actor_name(site, document["outlet_id"]),
             links=links,
+            codings_page=ctx.codings and (document.get("coding_count") or 0) >= 2,
         )
     if ctx.share.first:
         _write_list(ctx)
