@@ -46,9 +46,11 @@ def request(
     path: str,
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
+    length: str | None = None,
 ) -> tuple[int, Any]:
     """One request to the server as a client outside the browser sends it: the session's token
-    and the server's own Host unless `headers` says otherwise (a header set to "" is left out)."""
+    and the server's own Host unless `headers` says otherwise (a header set to "" is left out);
+    `length` overrides the Content-Length header."""
     host, port = server.server_address[:2]
     sent = {"Host": f"127.0.0.1:{port}", "X-Annotate-Token": server.token}
     sent.update(headers or {})
@@ -57,7 +59,7 @@ def request(
     for name, value in sent.items():
         if value:
             connection.putheader(name, value)
-    connection.putheader("Content-Length", str(len(body or b"")))
+    connection.putheader("Content-Length", length or str(len(body or b"")))
     connection.endheaders(body)
     response = connection.getresponse()
     raw = response.read()

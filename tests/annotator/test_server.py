@@ -200,3 +200,10 @@ def test_the_command_serves_the_page_until_stopped(
     assert url.startswith("http://127.0.0.1:") and "?token=" in url
     assert result.output.rstrip().endswith("stopped.")
     assert (empty_repo / "data" / "annotations" / f"{SEED_ID}.yaml").is_file()
+
+
+def test_a_length_that_is_not_a_number_is_refused(server: AnnotateServer) -> None:
+    status, _ = request(
+        server, "POST", "/api/action", b"{}", {"Content-Type": "application/json"}, length="12x"
+    )
+    assert status == 413
