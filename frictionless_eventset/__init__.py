@@ -45,7 +45,12 @@ class ArrowParquetParser(Parser):  # type: ignore[misc]
         # read1 is what frictionless's stats wrapper measures (bytes, md5, sha256) as it goes.
         stream: Any = self.loader.byte_stream
         data = b"".join(iter(lambda: stream.read1(1 << 20), b""))
-        tables = [pq.read_table(io.BytesIO(part)) for part in _parts(self.resource, data)]
+        # One thread: with pyarrow's pool, the frictionless command aborted at exit ("terminate
+        # called without an active exception") in 7 of 40 runs here; with none, in 0 of 40.
+        tables = [
+            pq.read_table(io.BytesIO(part), use_threads=False)
+            for part in _parts(self.resource, data)
+        ]
         header = list(tables[0].column_names)
         yield header
         for table in tables:
