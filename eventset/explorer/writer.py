@@ -3,8 +3,9 @@ written; and how the pages are shared out among worker processes."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +40,22 @@ class Writer:
         self.bytes += len(data)
         if len(data) > self.largest[1]:
             self.largest = (relative, len(data))
+
+    def write_data_parts(
+        self, stem: str, variable: str, rows: Sequence[object], per_part: int
+    ) -> int:
+        """`rows` as scripts data/<stem>-0.js, -1.js, ..., each adding its share to the global
+        array `variable` (scripts, not JSON, so the site works from file://); returns the count."""
+        parts = max(1, -(-len(rows) // per_part))
+        for part in range(parts):
+            chunk = rows[part * per_part : (part + 1) * per_part]
+            self.write(
+                f"data/{stem}-{part}.js",
+                f"window.{variable}=(window.{variable}||[]).concat("
+                + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+                + ");\n",
+            )
+        return parts
 
 
 @dataclass(frozen=True)

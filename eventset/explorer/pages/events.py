@@ -60,15 +60,7 @@ def _write_list(ctx: PageContext) -> None:
     actor_ids = sorted(site.actors)
     actor_index = {a: i for i, a in enumerate(actor_ids)}
     rows = [_event_row(site, event_id, actor_index) for event_id in site.events]
-    parts = max(1, -(-len(rows) // EVENTS_PER_PART))
-    for part in range(parts):
-        chunk = rows[part * EVENTS_PER_PART : (part + 1) * EVENTS_PER_PART]
-        ctx.writer.write(
-            f"data/events-{part}.js",
-            "window.EVENTSET_EVENTS=(window.EVENTSET_EVENTS||[]).concat("
-            + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
-            + ");\n",
-        )
+    parts = ctx.writer.write_data_parts("events", "EVENTSET_EVENTS", rows, EVENTS_PER_PART)
     ctx.writer.write(
         "data/actors.js",
         _script(

@@ -4,7 +4,6 @@ events list's rows do, so no file grows with the corpus."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from eventset.explorer.context import PageContext
@@ -50,13 +49,5 @@ def write(ctx: PageContext) -> None:
     if not ctx.share.first:
         return
     found = entries(ctx)
-    parts = max(1, -(-len(found) // ENTRIES_PER_PART))
-    for part in range(parts):
-        chunk = found[part * ENTRIES_PER_PART : (part + 1) * ENTRIES_PER_PART]
-        ctx.writer.write(
-            f"data/search-{part}.js",
-            "window.EVENTSET_SEARCH=(window.EVENTSET_SEARCH||[]).concat("
-            + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
-            + ");\n",
-        )
+    parts = ctx.writer.write_data_parts("search", "EVENTSET_SEARCH", found, ENTRIES_PER_PART)
     ctx.render("search.html", "search.html", title="Search", parts=parts, total=len(found))
