@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eventset.inputs.files import read_bounded
+from eventset.inputs.yamlfile import position
 from eventset.problems import Problem, problem
 
 MAX_BYTES = 64 * 1024 * 1024  # the PLOVER gold-standard file is 0.3 MB
@@ -44,11 +45,6 @@ class Record:
     value: Any
     line: int
     column: int
-
-
-def _line_column(text: str, pos: int) -> tuple[int, int]:
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
 class _Lines:
@@ -80,12 +76,12 @@ def _scan(text: str, file: str) -> Problem | None:
         if kind == "open":
             depth += 1
             if depth > MAX_DEPTH:
-                line, column = _line_column(text, token.start())
+                at = position(text, token.start())
                 return problem(
                     "E212",
                     file,
-                    line,
-                    column,
+                    at.line,
+                    at.column,
                     f"arrays and objects nest deeper than {MAX_DEPTH} levels here.",
                 )
         elif kind == "close":
@@ -93,21 +89,21 @@ def _scan(text: str, file: str) -> Problem | None:
         elif kind == "number":
             digits = sum(ch.isdigit() for ch in token[0].split("e")[0].split("E")[0])
             if digits > MAX_NUMBER_DIGITS:
-                line, column = _line_column(text, token.start())
+                at = position(text, token.start())
                 return problem(
                     "E213",
                     file,
-                    line,
-                    column,
+                    at.line,
+                    at.column,
                     f"a number of {digits} digits; at most {MAX_NUMBER_DIGITS} are read.",
                 )
         elif kind == "word" and token[0] in ("NaN", "Infinity"):
-            line, column = _line_column(text, token.start())
+            at = position(text, token.start())
             return problem(
                 "E211",
                 file,
-                line,
-                column,
+                at.line,
+                at.column,
                 f"{token[0]} is not JSON.",
                 "Write null for a missing number; JSON has no NaN or Infinity.",
             )
@@ -117,8 +113,8 @@ def _scan(text: str, file: str) -> Problem | None:
 
 
 def _syntax(text: str, file: str, pos: int, message: str) -> Problem:
-    line, column = _line_column(text, pos)
-    return problem("E211", file, line, column, message)
+    at = position(text, pos)
+    return problem("E211", file, at.line, at.column, message)
 
 
 def _decode(text: str, pos: int, file: str) -> tuple[Any, int] | Problem:
@@ -185,6 +181,6 @@ def read_records(path: Path, file: str | None = None) -> tuple[list[Record], lis
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         before = raw[: err.start].decode("utf-8", "replace")
-        line, column = _line_column(before, len(before))
-        return [], [problem("E102", name, line, column, "the file is not valid UTF-8 here.")]
+        at = position(before, len(before))
+        return [], [problem("E102", name, at.line, at.column, "the file is not valid UTF-8 here.")]
     return parse_records(text, name)
