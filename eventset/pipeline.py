@@ -118,7 +118,8 @@ def _full_build(
     )
     reports = frames["events"].select("document_id", "event_id")
     merge = cluster.merge_events if cluster is not None else merged_events
-    counts = coding_counts(Layout(root))
+    layout = Layout(root)
+    counts = coding_counts(layout)
     result.tables = assemble_tables(frames, validation.actors, validation.places, merge, counts)
     del frames
     for name, frame in result.tables.items():
@@ -126,9 +127,9 @@ def _full_build(
     result.failures += cross_table_failures(result.tables)
     if result.failures:
         return result
-    origin = provenance(Layout(root), result.tables["documents"])
+    origin = provenance(layout, result.tables["documents"])
     final = out / f"eventset-{version}"
-    where = state_directory(Layout(root).root, final)
+    where = state_directory(layout.root, final)
     forget(where)  # no state outlives the release it describes
     agreement = _agreement(root, jobs, cache)
     result.written = write_release(
@@ -137,7 +138,5 @@ def _full_build(
     result.rows = {name: frame.height for name, frame in result.tables.items()}
     if incremental:
         tables = result.tables
-        state_of(Layout(root), final, keys, tables["documents"], tables["events"], reports).save(
-            where
-        )
+        state_of(layout, final, keys, tables["documents"], tables["events"], reports).save(where)
     return result
