@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import EVENTSET, HERE, commit_of, run
+from run import EVENTSET, HERE, commit_of, corpus_folder, run
 
 
 def _cold(root: Path, work: Path, name: str, extra: list[str]) -> tuple[float, float, str]:
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "eventset-dask")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    root = args.work / f"corpus-{args.docs}"
+    root = corpus_folder(args.work, args.docs)
     if not root.exists():
         subprocess.run(
             [*EVENTSET, "synth", "--out", str(root), "--docs", str(args.docs), "--seed", "1"],
