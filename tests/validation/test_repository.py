@@ -73,3 +73,31 @@ def test_a_snapshot_a_little_out_of_date_is_not_rewritten_and_still_right(
     assert validate_repository(repo, cache=True).processed == 1  # 1 of 1 out of date: saved
     assert index.stat().st_mtime_ns != saved
     assert validate_repository(repo, cache=True).processed == 0
+
+
+def test_the_locator_keeps_a_few_parsed_files_and_still_finds_every_position(
+    tmp_path: Path,
+) -> None:
+    """Problems in more files than the locator keeps, asked for out of order and again: every
+    position is the one a fresh parse of the file gives, and at most KEPT trees are held (it
+    held every file's tree, a gigabyte for a warning in each of 10,000 files)."""
+    from eventset.inputs.layout import Layout
+    from eventset.inputs.yamlfile import load_yaml
+    from eventset.validation.repository import Locator
+
+    folder = tmp_path / "data" / "annotations"
+    folder.mkdir(parents=True)
+    count = Locator.KEPT * 2 + 3
+    for n in range(count):
+        padding = "\n" * (n % 7)  # each file's key sits on its own line
+        (folder / f"doc_{n:03d}.yaml").write_text(f"{padding}a:\n  b: [1, {n}]\n", "utf-8")
+    locate = Locator(Layout(tmp_path))
+    order = [*range(count), *reversed(range(count)), 0, count - 1, 0]
+    for n in order:
+        file = f"data/annotations/doc_{n:03d}.yaml"
+        doc, _ = load_yaml((tmp_path / file).read_bytes(), file)
+        assert doc is not None
+        expected = doc.mark(("a", "b", 1))
+        assert locate(file, ("a", "b", 1)) == (expected.line, expected.column)
+        assert locate(file, ("a", "b", 1)) == (n % 7 + 2, 10)
+        assert len(locate.docs) <= Locator.KEPT
