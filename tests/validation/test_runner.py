@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,7 +32,7 @@ def test_string_lists_are_what_polars_makes_of_the_lists(values: list[list[objec
 
 
 def test_a_frame_with_list_columns_keeps_its_rows_in_order() -> None:
-    columns = {
+    columns: dict[str, list[Any]] = {
         "event_id": ["e1", "e2", "e3"],
         "actor_id": ["a", "b", "c"],
         "role": ["initiator", "recipient", "initiator"],
