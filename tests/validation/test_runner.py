@@ -13,22 +13,33 @@ from eventset.validation.runner import frame_of, string_lists
 _LISTS = pl.List(pl.String())
 
 
-@given(
-    st.lists(
-        st.none()
-        | st.lists(st.text(alphabet="ab\u00e9 ", max_size=3) | st.none(), max_size=3)
-        | st.lists(st.integers(0, 9), min_size=1, max_size=2),
-        max_size=12,
-    )
+_ROWS = st.lists(
+    st.none()
+    | st.lists(st.text(alphabet="ab\u00e9 ", max_size=3) | st.none(), max_size=3)
+    | st.lists(st.integers(0, 9), min_size=1, max_size=2),
+    max_size=12,
 )
-def test_string_lists_are_what_polars_makes_of_the_lists(values: list[list[object] | None]) -> None:
-    """Gathered from the flat strings, or left to polars (a null row, a value not a string):
-    the same column as polars' own conversion, row for row and in order."""
+
+
+@given(_ROWS, st.sampled_from([1, 11, 40]))
+def test_string_lists_are_what_polars_makes_of_the_lists(
+    rows: list[list[object] | None], times: int
+) -> None:
+    """Gathered from the flat strings, or left to polars (a short column, a null row, a value
+    not a string): the same column as polars' own conversion, row for row and in order."""
+    values = rows * times  # long enough, often, to be gathered
     made = string_lists(values)
     column = made if isinstance(made, pl.Series) else pl.Series(made, dtype=_LISTS, strict=False)
     expected = pl.Series(values, dtype=_LISTS, strict=False)
     assert column.dtype == _LISTS
     assert column.to_list() == expected.to_list()
+
+
+def test_a_long_column_of_strings_is_gathered() -> None:
+    values: list[list[str]] = [[], ["b", "a"], ["c"]] * 50
+    made = string_lists(values)
+    assert isinstance(made, pl.Series)
+    assert made.to_list() == values
 
 
 def test_a_frame_with_list_columns_keeps_its_rows_in_order() -> None:
