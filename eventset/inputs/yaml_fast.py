@@ -148,6 +148,10 @@ AMBIGUOUS_STRING = re.compile(
 )
 
 
+# Made once: json.loads with hooks builds a decoder for every call.
+_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
 def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
     """How deep the data nests, counted as the builder does (the top is 0), up to `max_depth` + 1,
     and how many values it holds below the top (up to that depth)."""
@@ -216,7 +220,7 @@ def fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
             return None
         if AMBIGUOUS_STRING.search(emitted):
             return None
-        data = json.loads(emitted, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        data = _DECODER.decode(emitted)
         size = tree.size()
     except Exception:
         return None

@@ -98,7 +98,15 @@ class CueMatcher:
                 yield hit.start()
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
-        return next(self.starts(text, start, end), None) is not None
+        """Whether a cue occurs in text[start:end]: `starts` without the positions, so the
+        words come as strings, not match objects (every event's evidence is searched)."""
+        stop = len(text) if end is None else end
+        words, stems = self.words, self.stems
+        for token in _CUE_TOKEN.findall(text, start, stop):
+            word = token.lower().replace("\u2019", "'")
+            if word in words or word.startswith(stems):
+                return True
+        return self.phrases is not None and self.phrases.search(text, start, stop) is not None
 
 
 @functools.cache
@@ -193,8 +201,11 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 def _digits(text: str) -> Iterator[float]:
     """Numbers written in digits: "1,200" is 1200, "3.5" is 3.5, "4,5" is 4 and 5."""
-    for match in _DIGITS.finditer(text):
-        number = match.group().rstrip(",")
+    for number in _DIGITS.findall(text):
+        if "," not in number:  # the most frequent case, and what the branches below make of it
+            yield float(number)
+            continue
+        number = number.rstrip(",")
         if _THOUSANDS.fullmatch(number):
             yield float(number.replace(",", ""))
         else:
@@ -212,17 +223,18 @@ def numbers_in(text: str, words: NumberWords) -> set[float]:
     if any(phrase in lowered for phrase in words.zero_phrases):
         found.add(0.0)
     current: int | None = None
+    units, multipliers = words.units, words.multipliers
     for token in _number_tokens(lowered):
-        if token in words.units:
-            unit = words.units[token]
+        if token in units:
+            unit = units[token]
             if current is not None and 20 <= current < 100 and current % 10 == 0 and unit < 10:
                 current += unit
                 continue
             if current is not None:
                 found.add(float(current))
             current = unit
-        elif token in words.multipliers:
-            current = (1 if current is None else current) * words.multipliers[token]
+        elif token in multipliers:
+            current = (1 if current is None else current) * multipliers[token]
         else:
             if current is not None:
                 found.add(float(current))

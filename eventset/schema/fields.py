@@ -74,9 +74,12 @@ def literal_message(message: str) -> str:
 def in_vocabulary(vocabulary_name: str) -> AfterValidator:
     """A validator admitting only the codes of one vocabulary, with a did-you-mean hint."""
     vocab = vocabulary(vocabulary_name)
+    # The codes as a set: the check runs for every coded value of every annotation, and a set
+    # is looked up without a call into Python.
+    codes = frozenset(code.code for code in vocab.codes)
 
     def check(value: str) -> str:
-        if value not in vocab:
+        if value not in codes:
             guess = vocab.closest(value)
             suggestion = f"; did you mean {guess!r}?" if guess else ""
             message = f"{value!r} is not a {vocabulary_name} code{suggestion}"

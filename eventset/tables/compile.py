@@ -6,6 +6,7 @@ The columns come from `schema/tables.py`; events come out once per reporting doc
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from eventset.schema.contracts import POLARS_TYPES
 from eventset.schema.tables import DOCUMENTS, TABLES_BY_NAME, Column, Table
 from eventset.schema.vocab import vocabulary
 from eventset.validation.evidence import EvidenceItem
-from eventset.validation.quotes import Span, sentence_index, sentence_starts
+from eventset.validation.quotes import Span, sentence_starts
 
 Columns = dict[str, list[Any]]
 
@@ -151,17 +152,11 @@ _MENTION_FIELDS = _fields(
 )
 
 
-def sentence_around(text: str, starts: list[int], start: int, end: int) -> str:
-    """The sentence(s) holding text[start:end], whitespace at the ends removed."""
-    first = starts[sentence_index(starts, start)]
-    after = sentence_index(starts, max(start, end - 1)) + 1
-    last = starts[after] if after < len(starts) else len(text)
-    return text[first:last].strip()
-
-
 def accepted_warnings(document_id: str, item: str, accept: Mapping[str, str]) -> list[str]:
     """The `accepted_warnings` entries of one item: '<code> <document_id> <item>: <reason>'
     (the document, so a merged event keeps where each acknowledgement was written)."""
+    if not accept:  # most items acknowledge nothing
+        return []
     return [f"{code} {document_id} {item}: {accept[code]}" for code in sorted(accept)]
 
 
@@ -286,23 +281,35 @@ def compile_document(
     shared = (
         licence.fields.get("redistribute_text") is True
     )  # the text is published: its sentences too
-    mentions = [
-        (
-            mention_id(doc_id, item, span),
-            doc_id,
-            span.start,
-            span.end,
-            text[span.start : span.end],
-            sentence_index(starts, span.start),
-            sentence_around(text, starts, span.start, span.end) if shared else None,
-            item.target_kind,
-            item.target_id,
-            item.aspect,
-            item.actor_id,
-            item.role,
+    # A mention's sentence index, and the sentence(s) holding it with the whitespace at their
+    # ends removed: one bisection per end of the span (this runs for every quote of every
+    # document; sentence_index is the same bisection).
+    bisect_right = bisect.bisect_right
+    count = len(starts)
+    mentions: list[tuple[Any, ...]] = []
+    for item, span in evidence:
+        start, end = span
+        first = bisect_right(starts, start) - 1
+        sentence = None
+        if shared:
+            after = bisect_right(starts, max(start, end - 1))
+            sentence = text[starts[first] : starts[after] if after < count else len(text)].strip()
+        mentions.append(
+            (
+                mention_id(doc_id, item, span),
+                doc_id,
+                start,
+                end,
+                text[start:end],
+                first,
+                sentence,
+                item.target_kind,
+                item.target_id,
+                item.aspect,
+                item.actor_id,
+                item.role,
+            )
         )
-        for item, span in evidence
-    ]
     return {
         "documents": _columns("documents", _DOCUMENT_FIELDS, [document]),
         "events": _columns("events", _EVENT_FIELDS, events),

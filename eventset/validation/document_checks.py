@@ -156,15 +156,9 @@ def resolve_evidence(
             field = _FIELD_AT_FAULT.get(found.code, "quote")
             problems.append(where.at(found.code, (*item.path, field), found.message, found.hint))
             continue
-        key = (
-            found.start,
-            found.end,
-            item.target_kind,
-            item.target_id,
-            item.aspect,
-            item.actor_id,
-            item.role,
-        )
+        # The span, then what the quote supports (target_kind, target_id, aspect, actor_id,
+        # role: the item's fields after path and selector).
+        key = (*found, *item[2:])
         if key in seen:
             problems.append(
                 where.at(

@@ -28,7 +28,7 @@ from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import WARNING_CODES, Problem
 from eventset.schema.annotation import Annotation
 from eventset.schema.cues import claim_kind_fits, event_type_fits, numbers_in
-from eventset.schema.vocab import EvidenceCues, evidence_cues
+from eventset.schema.vocab import EvidenceCues, NumberWords, evidence_cues
 from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_index, sentence_starts
 
@@ -236,6 +236,16 @@ def check_meaning(
         # The same words elsewhere: a name annotated once may recur unannotated.
         return names_in(text[start:end], {text[m.start : m.end] for m in mentions})
 
+    numbers: dict[Span, set[float]] = {}
+
+    def written_in(span: Span, words: NumberWords) -> set[float]:
+        """The numbers the quote at `span` writes (an event's figures and a claim's value
+        often rest on the same quote)."""
+        found = numbers.get(span)
+        if found is None:
+            found = numbers[span] = numbers_in(text[span.start : span.end], words)
+        return found
+
     def leave(code: str, ident: str, at: YamlPath, accepted: bool, **detail: object) -> None:
         pending.kinds.append(PENDING_KINDS[code])
         pending.ids.append(ident)
@@ -251,10 +261,7 @@ def check_meaning(
         # A quote of a few words may be the bare verb ("said", as PLOVER's coders mark it)
         # whose object says what happened: its trigger may sit anywhere in its sentences.
         # A longer quote is the clause the annotator chose, and must say it itself.
-        windows = [
-            doc.sentences(s) if _word_count(text, s) <= _BARE_VERB_WORDS else (s.start, s.end)
-            for s in quotes
-        ]
+        windows = [doc.sentences(s) if _few_words(text, s) else (s.start, s.end) for s in quotes]
         if (
             cues is not None
             and windows
@@ -338,7 +345,7 @@ def check_meaning(
                 if quotes:
                     written: set[float] = set()
                     for s in quotes:
-                        written |= numbers_in(text[s.start : s.end], cues.numbers)
+                        written |= written_in(s, cues.numbers)
                     for name in ("low", "best", "high"):
                         value = getattr(figures, name)
                         if value is not None and float(value) not in written:
@@ -398,7 +405,7 @@ def check_meaning(
         if claim.value is not None:
             written = set()
             for s in quotes:
-                written |= numbers_in(text[s.start : s.end], cues.numbers)
+                written |= written_in(s, cues.numbers)
             if claim.value not in written:
                 acks.warn(
                     problems,
@@ -414,11 +421,13 @@ def check_meaning(
 
 
 _BARE_VERB_WORDS = 3
-_WORD = re.compile(r"\w+")
+# A quote of at most that many words (runs of \w). Possessive, so a longer quote fails at its
+# fourth word, without backtracking and without listing the words of every event's quotes.
+_FEW_WORDS = re.compile(rf"\W*+(?:\w++\W*+){{0,{_BARE_VERB_WORDS}}}+")
 
 
-def _word_count(text: str, span: Span) -> int:
-    return len(_WORD.findall(text, span.start, span.end))
+def _few_words(text: str, span: Span) -> bool:
+    return _FEW_WORDS.fullmatch(text, span.start, span.end) is not None
 
 
 def _type_fits(

@@ -38,6 +38,12 @@ def find_quote(text: str, selector: Selector) -> Span | QuoteError:
     quote = selector.quote
     if quote != quote.strip():
         return QuoteError("E305", f"Quote {quote!r} starts or ends with whitespace.")
+    if selector.prefix is None and selector.suffix is None and selector.occurrence is None:
+        # Most quotes are bare and occur once: two searches decide, without the list of
+        # every occurrence (this runs for every quote of every document).
+        start = text.find(quote)
+        if start != -1 and text.find(quote, start + 1) == -1:
+            return _inside_word(text, quote, start) or Span(start, start + len(quote))
     starts = occurrences(text, quote)
     if not starts:
         return _explain_missing(text, quote)

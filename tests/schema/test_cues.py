@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventset.schema.cues import (
     claim_kind_fits,
     cue_hits,
+    cue_matcher,
     cue_pattern,
     event_type_fits,
     is_negated,
@@ -119,3 +124,42 @@ def test_event_type_fits(text: str, event_type: str, mode: str | None, fits: boo
 
 def test_every_cue_language_is_a_language() -> None:
     assert set(vocabulary("evidence_cues")) <= set(vocabulary("languages"))
+
+
+_TRIGGERS = sorted(evidence_cues("en").event_types.items())  # type: ignore[union-attr]
+
+
+@given(
+    st.sampled_from(_TRIGGERS),
+    st.lists(
+        st.sampled_from(["The", "army", "ATTACKED", "talks", "held", "don\u2019t", "-", ", "]),
+        max_size=12,
+    ),
+    st.integers(0, 40),
+    st.integers(0, 80),
+)
+def test_search_is_whether_a_cue_starts_somewhere(
+    triggers: tuple[str, tuple[str, ...]], words: list[str], start: int, end: int
+) -> None:
+    """`search` (the words as strings) says what `starts` (their positions) says."""
+    matcher = cue_matcher(triggers[1])
+    cue = triggers[1][len(words) % len(triggers[1])].rstrip("*").replace("...", "")
+    text = " ".join([*words[:3], cue, *words[3:]])
+    for window in ((0, None), (start, end)):
+        assert matcher.search(text, *window) == (
+            next(matcher.starts(text, *window), None) is not None
+        )
+
+
+@given(st.text(alphabet="0123456789,. x\u0663", max_size=20))
+def test_numbers_in_digits_as_the_thousands_rule_reads_them(text: str) -> None:
+    """Numbers in digits (no number words here): one without a comma is read whole, as the
+    thousands rule and the split at commas both read it."""
+    expected: set[float] = set()
+    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+        number = number.rstrip(",")
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", number):
+            expected.add(float(number.replace(",", "")))
+        else:
+            expected |= {float(part) for part in number.split(",") if part}
+    assert numbers_in(text, en().numbers) == expected

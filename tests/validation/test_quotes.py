@@ -10,7 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.schema.fields import Selector
-from eventset.validation.quotes import QuoteError, Span, find_quote, sentence_index, sentence_starts
+from eventset.schema.selectors import occurrences, with_context
+from eventset.validation.quotes import (
+    QuoteError,
+    Span,
+    _ambiguous,
+    _explain_context,
+    _explain_missing,
+    _inside_word,
+    find_quote,
+    sentence_index,
+    sentence_starts,
+)
 
 TEXT = "The army\u2019s convoy was hit near the bridge.\nThe army said the convoy was hit twice."
 
@@ -232,3 +243,46 @@ def test_a_cut_word_is_named_whole(text: str, quote: str, side: str, word: str) 
     assert isinstance(result, QuoteError) and result.code == "E308"
     assert f"{side} inside a word" in result.message
     assert result.message.endswith(f"reads {word!r}.")
+
+
+def _found_by_every_occurrence(text: str, selector: Selector) -> Span | QuoteError:
+    """find_quote as it was before its shortcut for a bare quote that occurs once: every
+    occurrence listed, then narrowed by the context and the occurrence, for every selector."""
+    quote = selector.quote
+    if quote != quote.strip():
+        return QuoteError("E305", f"Quote {quote!r} starts or ends with whitespace.")
+    every = occurrences(text, quote)
+    if not every:
+        return _explain_missing(text, quote)
+    starts = with_context(text, quote, every, selector.prefix, selector.suffix)
+    if not starts:
+        return _explain_context(text, selector, every)
+    if selector.occurrence is not None:
+        if selector.occurrence > len(starts):
+            return find_quote(text, selector)  # E303, whose wording is not the point here
+        start = starts[selector.occurrence - 1]
+    elif len(starts) > 1:
+        return _ambiguous(text, quote, starts)
+    else:
+        start = starts[0]
+    return _inside_word(text, quote, start) or Span(start, start + len(quote))
+
+
+@given(
+    st.text(alphabet="ab .\u00e9", max_size=30),
+    st.text(alphabet="ab .\u00e9", min_size=1, max_size=4),
+    st.none() | st.text(alphabet="ab ", min_size=1, max_size=3),
+    st.none() | st.integers(1, 3),
+)
+def test_a_bare_quote_found_once_is_found_as_from_every_occurrence(
+    text: str, quote: str, prefix: str | None, occurrence: int | None
+) -> None:
+    """The shortcut (two searches) gives the span, or the E308 of a cut word, that the list of
+    every occurrence gives; with context or an occurrence the list decides as before."""
+    fields: dict[str, object] = {"quote": quote}
+    if prefix is not None:
+        fields["prefix"] = prefix
+    if occurrence is not None:
+        fields["occurrence"] = occurrence
+    selector = Selector.model_validate(fields)
+    assert find_quote(text, selector) == _found_by_every_occurrence(text, selector)

@@ -1,0 +1,56 @@
+"""The frames a chunk's column lists become (validation/runner.py: frame_of)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventset.validation.runner import frame_of, string_lists
+
+_LISTS = pl.List(pl.String())
+
+
+_ROWS = st.lists(
+    st.none()
+    | st.lists(st.text(alphabet="ab\u00e9 ", max_size=3) | st.none(), max_size=3)
+    | st.lists(st.integers(0, 9), min_size=1, max_size=2),
+    max_size=12,
+)
+
+
+@given(_ROWS, st.sampled_from([1, 11, 40]))
+def test_string_lists_are_what_polars_makes_of_the_lists(
+    rows: list[list[object] | None], times: int
+) -> None:
+    """Gathered from the flat strings, or left to polars (a short column, a null row, a value
+    not a string): the same column as polars' own conversion, row for row and in order."""
+    values = rows * times  # long enough, often, to be gathered
+    made = string_lists(values)
+    column = made if isinstance(made, pl.Series) else pl.Series(made, dtype=_LISTS, strict=False)
+    expected = pl.Series(values, dtype=_LISTS, strict=False)
+    assert column.dtype == _LISTS
+    assert column.to_list() == expected.to_list()
+
+
+def test_a_long_column_of_strings_is_gathered() -> None:
+    values: list[list[str]] = [[], ["b", "a"], ["c"]] * 50
+    made = string_lists(values)
+    assert isinstance(made, pl.Series)
+    assert made.to_list() == values
+
+
+def test_a_frame_with_list_columns_keeps_its_rows_in_order() -> None:
+    columns: dict[str, list[Any]] = {
+        "event_id": ["e1", "e2", "e3"],
+        "actor_id": ["a", "b", "c"],
+        "role": ["initiator", "recipient", "initiator"],
+        "document_id": ["d", "d", "d"],
+        "accepted_warnings": [[], ["W601 d participant: x", "W604 d participant: y"], []],
+        "_key": ["k", "k", "k"],
+    }
+    frame = frame_of("event_actors", columns)
+    assert frame["accepted_warnings"].to_list() == columns["accepted_warnings"]
+    assert frame.schema["accepted_warnings"] == _LISTS
