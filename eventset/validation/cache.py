@@ -107,6 +107,19 @@ class Snapshot:
             return None
         return index, frames
 
+    def scan_all(self) -> tuple[pl.DataFrame, dict[str, pl.LazyFrame]] | None:
+        """As `load`, but every frame a lazy scan: nothing of the frames is read yet."""
+        index = self.load_index()
+        if index is None:
+            return None
+        try:
+            frames = {name: self.scan(name) for name in self.schemas}
+            if any(frames[name].collect_schema() != s for name, s in self.schemas.items()):
+                return None
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+        return index, frames
+
     def load_index(self) -> pl.DataFrame | None:
         """The index alone (key, file, problems, signature): what a few files are checked
         against, without reading a gigabyte of frames."""
@@ -123,15 +136,20 @@ class Snapshot:
         return pl.scan_ipc(self.directory / f"{name}.arrow")
 
     def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
+        self.sink(index, {name: frame.lazy() for name, frame in frames.items()})
+
+    def sink(self, index: pl.DataFrame, frames: Mapping[str, pl.LazyFrame]) -> None:
+        """Replace the snapshot with `index` and `frames`, each frame streamed to its file (the
+        frames may scan the old snapshot: it is retired only once the new one is complete)."""
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
         try:
             index.write_ipc(staging / "index.arrow")
             for name, frame in frames.items():
-                frame.write_ipc(staging / f"{name}.arrow")
+                frame.sink_ipc(staging / f"{name}.arrow")
             if "references" in frames:
                 shared = frames["references"].filter(pl.col("kind").is_in(SHARED_KINDS))
-                shared.write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                shared.sink_ipc(staging / f"{SHARED_REFERENCES}.arrow")
             retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
             if self.directory.exists():
                 self.directory.rename(retired)

@@ -1,0 +1,328 @@
+"""The full build's tables written a month at a time, so no step holds the whole corpus.
+
+The per-document frames stay on disk (the runner's spool and snapshot, scanned lazily) and flow:
+
+1. shuffle: documents, claims and mentions rows to one spool file per month of their document's
+   publication; per-document events and event_actors rows to one file per bucket of a hash of
+   the event id (an event is reported by documents of several months);
+2. merge: each bucket's events merged alone (`merged_events`, exact part by part), its merged
+   events and event_actors routed to the month their event started;
+3. months: each (table, month) read, typed and sorted by key, checked with its Pandera contract
+   (and, for mentions, their spans against the same month's documents) and written as that
+   month's Parquet file, in a process pool;
+4. across months, on key columns only: primary keys unique, foreign keys resolve, every event
+   and claim supported by a mention.
+
+The peak is the largest month (or bucket) plus the streaming buffers and the key columns. The
+files are those `write_release` writes from whole tables (`table_parts`), byte for byte. A check
+that fails here only says that something is wrong: the build then reports the failures exactly
+as the whole-table checks give them (pipeline.py), which needs the whole tables once.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from eventset.release import write  # write.write_parquet: the one writer of a table file
+from eventset.release.manifest import TABLE_PART
+from eventset.release.partitions import (
+    BY_DOCUMENT,
+    BY_EVENT,
+    PART,
+    event_parts,
+    month_label,
+    part_file,
+)
+from eventset.schema.contracts import polars_schema, typed_frame, validate_frame
+from eventset.schema.integrity import foreign_key_queries, span_queries, support_queries
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.schema.tables import TABLES, TABLES_BY_NAME
+from eventset.tables.assemble import (
+    MergeEvents,
+    countries_table,
+    registry_tables,
+    typed_table,
+    with_coding_counts,
+)
+from eventset.validation.cache import KEY
+
+BUCKET = "_bucket"
+# Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
+# times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
+_EVENT_ROWS_PER_BUCKET = 250_000
+_POOL_TASKS = 4  # fewer month tasks than this are run in this process
+
+
+@dataclass(frozen=True)
+class MonthTask:
+    """One month of one table: its spooled rows, where its Parquet file goes."""
+
+    table: str
+    label: str
+    pieces: tuple[str, ...]
+    target: str
+    version: str
+    coding_counts: Mapping[str, int] = field(default_factory=dict)  # documents only
+    documents: tuple[str, ...] = ()  # mentions only: the same month's documents rows
+
+
+@dataclass(frozen=True)
+class MonthDone:
+    table: str
+    rows: int
+    suspect: bool  # its contract or (mentions) its spans failed
+
+
+@dataclass
+class Months:
+    """What the month-by-month build wrote into the staging folder."""
+
+    rows: dict[str, int]  # rows per table
+    suspect: bool  # some check failed: the failures must be reported from whole tables
+    documents: pl.DataFrame  # document_id, published, text_sha256, annotation_sha256
+    events: pl.DataFrame  # event_id, date_start
+
+
+def write_months(
+    parts: Mapping[str, pl.LazyFrame],
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+    merge: MergeEvents,
+    coding_counts: Mapping[str, int],
+    spool: Path,
+    staging: Path,
+    version: str,
+    jobs: int,
+) -> Months:
+    """Every table of the release from the per-document frames `parts` (lazy scans), written
+    into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder."""
+    spool.mkdir(parents=True, exist_ok=True)
+    pieces: dict[str, dict[str, list[str]]] = {name: {} for name in (*BY_DOCUMENT, *BY_EVENT)}
+    for name, by_month in _shuffle_by_document(parts, spool / "documents").items():
+        pieces[name] = by_month
+    for name, by_month in _merged_by_month(parts, actors, places, merge, spool).items():
+        pieces[name] = by_month
+    tasks = list(_month_tasks(pieces, staging, version, coding_counts))
+    done = list(_run(tasks, jobs))
+    rows = {name: 0 for name in pieces}
+    suspect = False
+    for month in done:
+        rows[month.table] += month.rows
+        suspect |= month.suspect
+    for name, frame in _whole_tables(actors, places).items():
+        (staging / name).mkdir(mode=0o755)
+        suspect |= bool(validate_frame(name, frame))
+        write.write_parquet(frame, staging / name / TABLE_PART, name, version)
+        rows[name] = frame.height
+    for name in pieces:  # a table without rows is one empty file, as write_release writes it
+        if not rows[name]:
+            empty = _empty_table(name)
+            suspect |= bool(validate_frame(name, empty))
+            write.write_parquet(empty, staging / name / TABLE_PART, name, version)
+    suspect = suspect or _fails_across_months(staging)
+    written = {table.name: scan_staged(staging, table.name) for table in TABLES}
+    documents = written["documents"].select(
+        "document_id", "published", "text_sha256", "annotation_sha256"
+    )
+    events = written["events"].select("event_id", "date_start")
+    return Months(
+        {t.name: rows[t.name] for t in TABLES}, suspect, *pl.collect_all([documents, events])
+    )
+
+
+def _whole_tables(actors: ActorRegistry, places: PlaceRegistry) -> dict[str, pl.DataFrame]:
+    """The tables that come from the registries and the vocabulary: small, written whole."""
+    return {
+        **registry_tables(actors, places),
+        "countries": typed_table("countries", countries_table()),
+    }
+
+
+def _empty_table(name: str) -> pl.DataFrame:
+    return typed_table(name, pl.DataFrame(schema=polars_schema(TABLES_BY_NAME[name])))
+
+
+def _partitioned(frame: pl.LazyFrame, label: pl.Expr, folder: Path) -> dict[str, list[str]]:
+    """`frame` streamed to files under `folder` by `label`: {label: its files}."""
+    frame.with_columns(label.alias(PART)).sink_ipc(
+        pl.PartitionBy(folder, key=PART, include_key=False), mkdir=True
+    )
+    if not folder.is_dir():
+        return {}
+    return {
+        directory.name.partition("=")[2]: sorted(str(path) for path in directory.iterdir())
+        for directory in sorted(folder.iterdir())
+    }
+
+
+def _shuffle_by_document(
+    parts: Mapping[str, pl.LazyFrame], spool: Path
+) -> dict[str, dict[str, list[str]]]:
+    """documents, claims, mentions rows by the month their document was published. A row whose
+    document is missing goes to `undated`: the foreign key check reports it."""
+    labels = (
+        parts["documents"]
+        .select("document_id", month_label(pl.col("published")))
+        .unique("document_id", keep="first")
+        .collect()
+        .lazy()
+    )
+    out = {}
+    for name in BY_DOCUMENT:
+        rows = parts[name].drop(KEY)
+        if name != "documents":
+            rows = rows.join(labels, on="document_id", how="left")
+        else:
+            rows = rows.with_columns(month_label(pl.col("published")))
+        out[name] = _partitioned(rows, pl.col(PART).fill_null("undated"), spool / name)
+    return out
+
+
+def _merged_by_month(
+    parts: Mapping[str, pl.LazyFrame],
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+    merge: MergeEvents,
+    spool: Path,
+) -> dict[str, dict[str, list[str]]]:
+    """events and event_actors: per-document rows bucketed by a hash of the event id, each
+    bucket merged alone, the merged rows routed to the month their event started."""
+    reported = parts["events"].select(pl.len()).collect().item()
+    buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
+    bucket = pl.col("event_id").hash() % buckets
+    per_bucket = {
+        name: _partitioned(parts[name].drop(KEY), bucket, spool / "buckets" / name)
+        for name in BY_EVENT
+    }
+    schemas = {name: parts[name].drop(KEY).collect_schema() for name in BY_EVENT}
+    out: dict[str, dict[str, list[str]]] = {name: {} for name in BY_EVENT}
+    for number in per_bucket["events"]:
+        per_document, taking_part = (
+            _read(per_bucket[name].get(number, []), schemas[name]) for name in BY_EVENT
+        )
+        events, event_actors = merge(per_document, taking_part, actors, places)
+        labels = event_parts(events)
+        labelled = {
+            "events": events.join(labels, on="event_id", how="left", maintain_order="left"),
+            "event_actors": event_actors.join(
+                labels, on="event_id", how="left", maintain_order="left"
+            ),
+        }
+        for name, frame in labelled.items():
+            frame = frame.with_columns(pl.col(PART).fill_null("undated"))
+            for (label,), rows in frame.partition_by(PART, as_dict=True).items():
+                folder = spool / "months" / name / str(label)
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"{number}.arrow"
+                rows.drop(PART).write_ipc(path)
+                out[name].setdefault(str(label), []).append(str(path))
+        for name in BY_EVENT:  # the bucket is merged: its per-document rows are done with
+            for spooled in per_bucket[name].get(number, []):
+                Path(spooled).unlink()
+    return out
+
+
+def _read(files: Iterable[str], schema: pl.Schema) -> pl.DataFrame:
+    paths = list(files)
+    if not paths:
+        return pl.DataFrame(schema=schema)
+    return pl.scan_ipc(paths).collect()
+
+
+def _month_tasks(
+    pieces: Mapping[str, Mapping[str, list[str]]],
+    staging: Path,
+    version: str,
+    coding_counts: Mapping[str, int],
+) -> Iterator[MonthTask]:
+    for name, by_month in pieces.items():
+        (staging / name).mkdir(mode=0o755)
+        for label, files in sorted(by_month.items()):
+            yield MonthTask(
+                name,
+                label,
+                tuple(files),
+                str(staging / name / part_file(label)),
+                version,
+                coding_counts if name == "documents" else {},
+                tuple(pieces["documents"].get(label, [])) if name == "mentions" else (),
+            )
+
+
+def write_month(task: MonthTask) -> MonthDone:
+    """One month of one table read, typed, sorted, checked and written."""
+    frame = pl.scan_ipc(list(task.pieces)).collect()
+    if task.table == "documents":
+        frame = with_coding_counts(frame, task.coding_counts)
+    frame = typed_table(task.table, frame)
+    suspect = bool(validate_frame(task.table, frame))
+    if task.table == "mentions" and not suspect:
+        documents = pl.DataFrame(
+            schema={"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
+        )
+        if task.documents:
+            documents = pl.scan_ipc(list(task.documents)).select(*documents.columns).collect()
+        spans = span_queries({"mentions": frame, "documents": documents})
+        suspect = any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
+    write.write_parquet(frame, Path(task.target), task.table, task.version)
+    return MonthDone(task.table, frame.height, suspect)
+
+
+def _run(tasks: list[MonthTask], jobs: int) -> Iterator[MonthDone]:
+    """The month tasks, in a pool of `jobs` processes when there are enough of them: the tail
+    of a build (sorting, the contracts, Parquet) then uses every core."""
+    if jobs <= 1 or len(tasks) < _POOL_TASKS:
+        yield from map(write_month, tasks)
+        return
+    # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
+    context = multiprocessing.get_context("spawn")
+    # The largest months first, so no worker is left with a big one at the end.
+    ordered = sorted(tasks, key=lambda task: -sum(Path(p).stat().st_size for p in task.pieces))
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        yield from pool.map(write_month, ordered)
+
+
+def scan_staged(staging: Path, name: str) -> pl.LazyFrame:
+    """One table's written files in `staging`, as one lazy frame (rows in file order)."""
+    files = sorted(str(path) for path in (staging / name).glob("*.parquet"))
+    return pl.scan_parquet(files)
+
+
+def _fails_across_months(staging: Path) -> bool:
+    """Whether a check across months fails, over the written files' key columns: a primary key
+    repeated in two months, a foreign key that does not resolve, an event or claim no mention
+    supports. (event_actors rows of one event share its month, so their key cannot repeat
+    across months.)"""
+    tables = {table.name: scan_staged(staging, table.name) for table in TABLES}
+    repeated = [
+        tables[table.name]
+        .group_by(table.primary_key[0])
+        .len()
+        .filter(pl.col("len") > 1)
+        .select(pl.col(table.primary_key[0]).alias("value"))
+        for table in TABLES
+        if len(table.primary_key) == 1
+    ]
+    queries = [q for *_, q in foreign_key_queries(tables) + support_queries(tables)]
+    found = pl.collect_all([q.head(1) for q in [*repeated, *queries]], engine="streaming")
+    return any(frame.height for frame in found)
+
+
+def staged_tables(staging: Path) -> dict[str, pl.DataFrame]:
+    """The release's whole tables read back from `staging`, typed and sorted by key, as the
+    in-memory assembly gives them: what the extra files (metadata, card) are written from."""
+    tables = {}
+    for table in TABLES:
+        frames = [
+            typed_frame(table, pl.read_parquet(path))
+            for path in sorted((staging / table.name).glob("*.parquet"))
+        ]
+        tables[table.name] = pl.concat(frames, how="vertical").sort(list(table.primary_key))
+    return tables
