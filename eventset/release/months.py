@@ -21,6 +21,7 @@ as the whole-table checks give them (pipeline.py), which needs the whole tables 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
@@ -40,7 +41,7 @@ from eventset.release.partitions import (
     month_label,
     part_file,
 )
-from eventset.schema.contracts import polars_schema, typed_frame, validate_frame
+from eventset.schema.contracts import dataframe_schema, polars_schema, typed_frame, validate_frame
 from eventset.schema.integrity import foreign_key_queries, span_queries, support_queries
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
@@ -57,20 +58,31 @@ BUCKET = "_bucket"
 # Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
 # times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
 _EVENT_ROWS_PER_BUCKET = 250_000
-_POOL_TASKS = 4  # fewer month tasks than this are run in this process
+_POOL_TASKS = 2  # fewer month tasks than this are run in this process
+# Spooled bytes of the months one task checks together (the rows in memory are about as many).
+_TASK_BYTES = 32_000_000
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of one table: its spooled rows, where its Parquet file goes, and (mentions)
+    the same month's spooled documents rows, which their spans are checked against."""
+
+    label: str
+    pieces: tuple[str, ...]
+    target: str
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class MonthTask:
-    """One month of one table: its spooled rows, where its Parquet file goes."""
+    """Consecutive months of one table, checked together and written one file each: a task per
+    month would pay the contract's fixed cost (tens of milliseconds) hundreds of times."""
 
     table: str
-    label: str
-    pieces: tuple[str, ...]
-    target: str
+    months: tuple[Month, ...]
     version: str
     coding_counts: Mapping[str, int] = field(default_factory=dict)  # documents only
-    documents: tuple[str, ...] = ()  # mentions only: the same month's documents rows
 
 
 @dataclass(frozen=True)
@@ -104,13 +116,13 @@ def write_months(
     """Every table of the release from the per-document frames `parts` (lazy scans), written
     into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder."""
     spool.mkdir(parents=True, exist_ok=True)
-    pieces: dict[str, dict[str, list[str]]] = {name: {} for name in (*BY_DOCUMENT, *BY_EVENT)}
-    for name, by_month in _shuffle_by_document(parts, spool / "documents").items():
-        pieces[name] = by_month
-    for name, by_month in _merged_by_month(parts, actors, places, merge, spool).items():
-        pieces[name] = by_month
-    tasks = list(_month_tasks(pieces, staging, version, coding_counts))
-    done = list(_run(tasks, jobs))
+    with _pool(jobs) as pool:
+        pieces = {
+            **_shuffle_by_document(parts, spool / "documents"),
+            **_merged_by_month(parts, actors, places, merge, spool),
+        }
+        tasks = list(_month_tasks(pieces, staging, version, coding_counts))
+        done = list(_run(tasks, pool))
     rows = {name: 0 for name in pieces}
     suspect = False
     for month in done:
@@ -242,51 +254,84 @@ def _month_tasks(
     version: str,
     coding_counts: Mapping[str, int],
 ) -> Iterator[MonthTask]:
+    """Each table's months in groups of about _TASK_BYTES of spooled rows."""
     for name, by_month in pieces.items():
         (staging / name).mkdir(mode=0o755)
+        group: list[Month] = []
+        size = 0
         for label, files in sorted(by_month.items()):
-            yield MonthTask(
-                name,
-                label,
-                tuple(files),
-                str(staging / name / part_file(label)),
-                version,
-                coding_counts if name == "documents" else {},
-                tuple(pieces["documents"].get(label, [])) if name == "mentions" else (),
-            )
+            documents = tuple(pieces["documents"].get(label, [])) if name == "mentions" else ()
+            month = Month(label, tuple(files), str(staging / name / part_file(label)), documents)
+            group.append(month)
+            size += sum(Path(path).stat().st_size for path in (*month.pieces, *documents))
+            if size >= _TASK_BYTES:
+                yield MonthTask(name, tuple(group), version, _counts(name, coding_counts))
+                group, size = [], 0
+        if group:
+            yield MonthTask(name, tuple(group), version, _counts(name, coding_counts))
+
+
+def _counts(name: str, coding_counts: Mapping[str, int]) -> Mapping[str, int]:
+    return coding_counts if name == "documents" else {}
 
 
 def write_month(task: MonthTask) -> MonthDone:
-    """One month of one table read, typed, sorted, checked and written."""
-    frame = pl.scan_ipc(list(task.pieces)).collect()
-    if task.table == "documents":
-        frame = with_coding_counts(frame, task.coding_counts)
-    frame = typed_table(task.table, frame)
-    suspect = bool(validate_frame(task.table, frame))
+    """A task's months of one table read, typed, sorted, checked and written, a file a month."""
+    frames = []
+    for month in task.months:
+        frame = pl.scan_ipc(list(month.pieces)).collect()
+        if task.table == "documents":
+            frame = with_coding_counts(frame, task.coding_counts)
+        frames.append(typed_table(task.table, frame))
+    rows = pl.concat(frames, how="vertical", rechunk=False)
+    suspect = bool(validate_frame(task.table, rows))
     if task.table == "mentions" and not suspect:
-        documents = pl.DataFrame(
-            schema={"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
-        )
-        if task.documents:
-            documents = pl.scan_ipc(list(task.documents)).select(*documents.columns).collect()
-        spans = span_queries({"mentions": frame, "documents": documents})
-        suspect = any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
-    write.write_parquet(frame, Path(task.target), task.table, task.version)
-    return MonthDone(task.table, frame.height, suspect)
+        suspect = _spans_fail(rows, [path for month in task.months for path in month.documents])
+    for month, frame in zip(task.months, frames, strict=True):
+        write.write_parquet(frame, Path(month.target), task.table, task.version)
+    return MonthDone(task.table, rows.height, suspect)
 
 
-def _run(tasks: list[MonthTask], jobs: int) -> Iterator[MonthDone]:
-    """The month tasks, in a pool of `jobs` processes when there are enough of them: the tail
-    of a build (sorting, the contracts, Parquet) then uses every core."""
-    if jobs <= 1 or len(tasks) < _POOL_TASKS:
-        yield from map(write_month, tasks)
+def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[str]) -> bool:
+    """Whether a mention lies outside its document or misquotes it (documents of the same
+    months: a mention is in its document's month)."""
+    columns = {"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
+    documents = pl.DataFrame(schema=columns)
+    if documents_pieces:
+        documents = pl.scan_ipc(documents_pieces).select(*columns).collect()
+    spans = span_queries({"mentions": mentions, "documents": documents})
+    return any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
+
+
+def _warm() -> None:
+    """Imports pandera and builds the contracts in a pool's worker while this process shuffles."""
+    for table in TABLES:
+        dataframe_schema(table.name)
+
+
+@contextlib.contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """`jobs` worker processes, started (and importing pandera) at once; None for one job."""
+    if jobs <= 1:
+        yield None
         return
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
-    # The largest months first, so no worker is left with a big one at the end.
-    ordered = sorted(tasks, key=lambda task: -sum(Path(p).stat().st_size for p in task.pieces))
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        yield from pool.map(write_month, ordered)
+        for _ in range(jobs):
+            pool.submit(_warm)
+        yield pool
+
+
+def _run(tasks: list[MonthTask], pool: ProcessPoolExecutor | None) -> Iterator[MonthDone]:
+    """The month tasks, in the pool when there is one: the tail of a build (sorting, the
+    contracts, Parquet) then uses every core."""
+    if pool is None or len(tasks) < _POOL_TASKS:
+        yield from map(write_month, tasks)
+        return
+    # The largest first, so no worker is left with a big one at the end.
+    ordered = sorted(tasks, key=lambda task: -sum(len(month.pieces) for month in task.months))
+    yield from pool.map(write_month, ordered)
 
 
 def scan_staged(staging: Path, name: str) -> pl.LazyFrame:
