@@ -123,6 +123,7 @@ def _full_build(
         )
         result = BuildResult(validation)
         if not validation.ok or validation.actors is None or validation.places is None:
+            validation.parts = {}  # scans of the spool, which is about to go
             return result
         return _write(result, root, out, version, jobs, cache, extra_files, cluster, spool)
 
@@ -144,11 +145,12 @@ def _write(
     validation.frames = {}  # the corpus checks are done: their frames are let go
     keys = (
         parts["documents"]
+        .lazy()
         .select(pl.col(KEY).cast(pl.String), "document_id")
         .collect()
         .join(validation.files, on=KEY)
     )
-    reports = parts["events"].select("document_id", "event_id").collect()
+    reports = parts["events"].lazy().select("document_id", "event_id").collect()
     merge = cluster.merge_events if cluster is not None else merged_events
     layout = Layout(root)
     counts = coding_counts(layout)

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -37,6 +38,7 @@ from eventset.release.partitions import (
     BY_DOCUMENT,
     BY_EVENT,
     PART,
+    UNDATED,
     event_parts,
     month_label,
     part_file,
@@ -53,6 +55,10 @@ from eventset.tables.assemble import (
     with_coding_counts,
 )
 from eventset.validation.cache import KEY
+from eventset.validation.spooled import Spooled
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BUCKET = "_bucket"
 # Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
@@ -103,7 +109,7 @@ class Months:
 
 
 def write_months(
-    parts: Mapping[str, pl.LazyFrame],
+    parts: Mapping[str, Spooled],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents,
@@ -113,7 +119,7 @@ def write_months(
     version: str,
     jobs: int,
 ) -> Months:
-    """Every table of the release from the per-document frames `parts` (lazy scans), written
+    """Every table of the release from the per-document frames `parts` (on disk), written
     into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder."""
     spool.mkdir(parents=True, exist_ok=True)
     with _pool(jobs) as pool:
@@ -161,44 +167,65 @@ def _empty_table(name: str) -> pl.DataFrame:
     return typed_table(name, pl.DataFrame(schema=polars_schema(TABLES_BY_NAME[name])))
 
 
-def _partitioned(frame: pl.LazyFrame, label: pl.Expr, folder: Path) -> dict[str, list[str]]:
-    """`frame` streamed to files under `folder` by `label`: {label: its files}."""
-    frame.with_columns(label.alias(PART)).sink_ipc(
-        pl.PartitionBy(folder, key=PART, include_key=False), mkdir=True
-    )
-    if not folder.is_dir():
-        return {}
-    return {
-        directory.name.partition("=")[2]: sorted(str(path) for path in directory.iterdir())
-        for directory in sorted(folder.iterdir())
-    }
+class _Router:
+    """Rows appended to one Arrow IPC file per label under `folder`, as they come."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, tuple[Path, Any, pa.Schema]] = {}
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """`frame`'s rows, each to the file of its PART label (the column is not written)."""
+        import pyarrow.ipc as ipc
+
+        for (label,), rows in frame.partition_by(PART, as_dict=True, include_key=False).items():
+            table = rows.to_arrow()
+            if label not in self.writers:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f"{label}.arrow"
+                self.writers[str(label)] = (
+                    path,
+                    ipc.new_file(str(path), table.schema),
+                    table.schema,
+                )
+            _, writer, schema = self.writers[str(label)]
+            writer.write_table(table.cast(schema))
+
+    def close(self) -> dict[str, list[str]]:
+        """{label: its files}."""
+        for _, writer, _ in self.writers.values():
+            writer.close()
+        return {label: [str(path)] for label, (path, _, _) in sorted(self.writers.items())}
 
 
 def _shuffle_by_document(
-    parts: Mapping[str, pl.LazyFrame], spool: Path
+    parts: Mapping[str, Spooled], spool: Path
 ) -> dict[str, dict[str, list[str]]]:
     """documents, claims, mentions rows by the month their document was published. A row whose
     document is missing goes to `undated`: the foreign key check reports it."""
     labels = (
         parts["documents"]
+        .lazy()
         .select("document_id", month_label(pl.col("published")))
         .unique("document_id", keep="first")
         .collect()
-        .lazy()
     )
     out = {}
     for name in BY_DOCUMENT:
-        rows = parts[name].drop(KEY)
-        if name != "documents":
-            rows = rows.join(labels, on="document_id", how="left")
-        else:
-            rows = rows.with_columns(month_label(pl.col("published")))
-        out[name] = _partitioned(rows, pl.col(PART).fill_null("undated"), spool / name)
+        router = _Router(spool / name)
+        for batch in parts[name].batches():
+            rows = batch.drop(KEY)
+            if name == "documents":
+                rows = rows.with_columns(month_label(pl.col("published")))
+            else:
+                rows = rows.join(labels, on="document_id", how="left", maintain_order="left")
+            router.add(rows.with_columns(pl.col(PART).fill_null(UNDATED)))
+        out[name] = router.close()
     return out
 
 
 def _merged_by_month(
-    parts: Mapping[str, pl.LazyFrame],
+    parts: Mapping[str, Spooled],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents,
@@ -206,39 +233,34 @@ def _merged_by_month(
 ) -> dict[str, dict[str, list[str]]]:
     """events and event_actors: per-document rows bucketed by a hash of the event id, each
     bucket merged alone, the merged rows routed to the month their event started."""
-    reported = parts["events"].select(pl.len()).collect().item()
+    reported = parts["events"].lazy().select(pl.len()).collect().item()
     buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
-    bucket = pl.col("event_id").hash() % buckets
-    per_bucket = {
-        name: _partitioned(parts[name].drop(KEY), bucket, spool / "buckets" / name)
-        for name in BY_EVENT
-    }
-    schemas = {name: parts[name].drop(KEY).collect_schema() for name in BY_EVENT}
-    out: dict[str, dict[str, list[str]]] = {name: {} for name in BY_EVENT}
+    bucket = (pl.col("event_id").hash() % buckets).cast(pl.String).alias(PART)
+    per_bucket = {}
+    for name in BY_EVENT:
+        router = _Router(spool / "buckets" / name)
+        for batch in parts[name].batches():
+            router.add(batch.drop(KEY).with_columns(bucket))
+        per_bucket[name] = router.close()
+    schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
+    routers = {name: _Router(spool / "months" / name) for name in BY_EVENT}
     for number in per_bucket["events"]:
         per_document, taking_part = (
             _read(per_bucket[name].get(number, []), schemas[name]) for name in BY_EVENT
         )
         events, event_actors = merge(per_document, taking_part, actors, places)
         labels = event_parts(events)
-        labelled = {
-            "events": events.join(labels, on="event_id", how="left", maintain_order="left"),
-            "event_actors": event_actors.join(
-                labels, on="event_id", how="left", maintain_order="left"
-            ),
-        }
-        for name, frame in labelled.items():
-            frame = frame.with_columns(pl.col(PART).fill_null("undated"))
-            for (label,), rows in frame.partition_by(PART, as_dict=True).items():
-                folder = spool / "months" / name / str(label)
-                folder.mkdir(parents=True, exist_ok=True)
-                path = folder / f"{number}.arrow"
-                rows.drop(PART).write_ipc(path)
-                out[name].setdefault(str(label), []).append(str(path))
+        for name, frame in (("events", events), ("event_actors", event_actors)):
+            labelled = frame.join(labels, on="event_id", how="left", maintain_order="left")
+            routers[name].add(labelled.with_columns(pl.col(PART).fill_null(UNDATED)))
         for name in BY_EVENT:  # the bucket is merged: its per-document rows are done with
             for spooled in per_bucket[name].get(number, []):
                 Path(spooled).unlink()
-    return out
+    return {name: router.close() for name, router in routers.items()}
+
+
+def _without_key(schema: pl.Schema) -> pl.Schema:
+    return pl.Schema({name: dtype for name, dtype in schema.items() if name != KEY})
 
 
 def _read(files: Iterable[str], schema: pl.Schema) -> pl.DataFrame:

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from yaml import _yaml as yaml_c
@@ -26,6 +27,9 @@ from yaml import _yaml as yaml_c
 from eventset.inputs.scan import signature_of
 from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from eventset.validation.spooled import Spooled
 
 KEY = "_key"  # the document key column every cached frame carries
 # The references one document can share with another (the rest name registry entries): kept
@@ -136,20 +140,31 @@ class Snapshot:
         return pl.scan_ipc(self.directory / f"{name}.arrow")
 
     def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
-        self.sink(index, {name: frame.lazy() for name, frame in frames.items()})
+        self._replace(index, frames)
 
-    def sink(self, index: pl.DataFrame, frames: Mapping[str, pl.LazyFrame]) -> None:
-        """Replace the snapshot with `index` and `frames`, each frame streamed to its file (the
-        frames may scan the old snapshot: it is retired only once the new one is complete)."""
+    def write(self, index: pl.DataFrame, frames: Mapping[str, Spooled]) -> None:
+        """Replace the snapshot with `index` and `frames`, each frame written a record batch at
+        a time (the frames may read the old snapshot: it is retired once the new one is whole)."""
+        self._replace(index, frames)
+
+    def _replace(
+        self, index: pl.DataFrame, frames: Mapping[str, pl.DataFrame] | Mapping[str, Spooled]
+    ) -> None:
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
         try:
             index.write_ipc(staging / "index.arrow")
+            shared = pl.col("kind").is_in(SHARED_KINDS)
             for name, frame in frames.items():
-                frame.sink_ipc(staging / f"{name}.arrow")
-            if "references" in frames:
-                shared = frames["references"].filter(pl.col("kind").is_in(SHARED_KINDS))
-                shared.sink_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                if isinstance(frame, pl.DataFrame):
+                    frame.write_ipc(staging / f"{name}.arrow")
+                    if name == "references":
+                        frame.filter(shared).write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                    continue
+                keys = index.get_column(KEY)
+                frame.write(staging / f"{name}.arrow", keys)
+                if name == "references":
+                    frame.write(staging / f"{SHARED_REFERENCES}.arrow", keys, shared)
             retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
             if self.directory.exists():
                 self.directory.rename(retired)

@@ -38,6 +38,7 @@ from eventset.validation.runner import (
     empty_frames,
     run_documents,
 )
+from eventset.validation.spooled import Spooled
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
@@ -55,9 +56,9 @@ class Validation:
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
     files_checked: int = 0
     processed: int = 0  # documents parsed this run; the others came from the cache
-    # With a spool (validate_repository(spool=...)): every per-document frame as a lazy scan
-    # of files on disk, while `frames` holds only the corpus checks' (runner.CHECKED_FRAMES).
-    parts: dict[str, pl.LazyFrame] = field(default_factory=dict)
+    # With a spool (validate_repository(spool=...)): every per-document frame as files on
+    # disk (spooled.py), while `frames` holds only the corpus checks' (runner.CHECKED_FRAMES).
+    parts: dict[str, Spooled] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

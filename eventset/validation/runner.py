@@ -37,10 +37,11 @@ from eventset.validation.document import (
     problems_to_json,
     process_document,
 )
+from eventset.validation.spooled import Spooled
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 # What the corpus checks and the codings read: the frames a spooled run collects (runner.py
-# `run_documents(spool=...)`); the rest stay on disk as lazy scans.
+# `run_documents(spool=...)`); the rest stay on disk (spooled.py).
 CHECKED_FRAMES = ("references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 _CHUNK = 256
@@ -196,9 +197,9 @@ class Batch:
     processed: int  # documents parsed this time (the rest came from the cache)
     # The annotation file of each document key in the frames (KEY, file).
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
-    # With a spool (run_documents(spool=...)): every frame as a lazy scan of files on disk,
+    # With a spool (run_documents(spool=...)): every frame as files on disk (spooled.py),
     # while `frames` holds only CHECKED_FRAMES. Empty otherwise.
-    parts: dict[str, pl.LazyFrame] = field(default_factory=dict)
+    parts: dict[str, Spooled] = field(default_factory=dict)
 
 
 def merge_batches(first: Batch, second: Batch) -> Batch:
@@ -282,7 +283,7 @@ def run_documents(
     here or in a process pool of `jobs` workers, or with `chunk_map` on another engine.
 
     `spool`: a folder the caller owns and removes. The chunks' frames are written there and
-    never concatenated in memory: the batch's `parts` scan them (and the snapshot) lazily, and
+    never concatenated in memory: the batch's `parts` name them (and the snapshot), and
     only CHECKED_FRAMES are collected, so the memory no longer grows with the corpus's rows."""
     version = code_version()
     snapshot = corpus_snapshot(cache_dir, root) if cache_dir is not None else None
@@ -313,7 +314,9 @@ def run_documents(
             if chunk_map is not None
             else _map_chunks(chunks, jobs, known, version, folder)
         )
-        new_rows, new_parts = _collect(results, sum(map(len, chunks)), unchanged, progress, spool)
+        new_rows, new_parts, new_files = _collect(
+            results, sum(map(len, chunks)), unchanged, progress, spool
+        )
         lazy, index, processed, drift = _merge_with_snapshot(
             cached, old_index, unchanged, new_rows, new_parts
         )
@@ -325,15 +328,30 @@ def run_documents(
             frames = {name: part.collect() for name, part in lazy.items()}
             if resave and snapshot is not None:
                 snapshot.save(index, frames)
-            parts: dict[str, pl.LazyFrame] = {}
+            parts: dict[str, Spooled] = {}
         else:
+            reused = pl.Series(KEY, unchanged[KEY], pl.String())
+            schemas = {name: frame.collect_schema() for name, frame in lazy.items()}
+            parts = {
+                name: Spooled(
+                    schemas[name],
+                    tuple(new_files[name]),
+                    str(snapshot.directory / f"{name}.arrow")
+                    if snapshot is not None and cached is not None and reused.len()
+                    else None,
+                    reused,
+                )
+                for name in FRAME_NAMES
+            }
             if resave and snapshot is not None:
-                # Streamed into the new snapshot, which then holds exactly these frames: they
-                # are read from there (the old snapshot's files are gone).
-                snapshot.sink(index, lazy)
-                lazy = {name: snapshot.scan(name) for name in lazy}
-            parts = lazy
-            frames = {name: lazy[name].collect() for name in CHECKED_FRAMES}
+                # Written into the new snapshot a batch at a time, which then holds exactly
+                # these frames: they are read from there (the old snapshot's files are gone).
+                snapshot.write(index, parts)
+                parts = {
+                    name: Spooled(part.schema, (str(snapshot.directory / f"{name}.arrow"),))
+                    for name, part in parts.items()
+                }
+            frames = {name: parts[name].collect() for name in CHECKED_FRAMES}
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]
@@ -346,7 +364,7 @@ def _collect(
     unchanged: dict[str, list[str]],
     progress: bool,
     spool: Path | None = None,
-) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]]]:
+) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
     """The index rows of the documents processed now, and their frames as parts. A pool's
     workers write their chunks' frames to files in `spool` and send back only their names: the
     parent reads each frame once, whole, at the end, instead of holding thousands of chunks'
@@ -354,6 +372,7 @@ def _collect(
     as bytes (this process, another engine) go to `spool` too when there is one."""
     new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
+    new_files: dict[str, list[str]] = {name: [] for name in FRAME_NAMES}  # the same, as files
     for result in _with_progress(results, total, progress):
         for col in (KEY, "signature"):
             unchanged[col] += result.reused[col]
@@ -366,9 +385,11 @@ def _collect(
             written = spool / f"{uuid.uuid4().hex}.{name}.arrow"
             written.write_bytes(data)
             new_parts[name].append(pl.scan_ipc(written))
+            new_files[name].append(str(written))
         for name, path in result.spooled.items():
             new_parts[name].append(pl.scan_ipc(path))
-    return new_rows, new_parts
+            new_files[name].append(path)
+    return new_rows, new_parts, new_files
 
 
 def _merge_with_snapshot(

@@ -27,6 +27,7 @@ from eventset.tables.assemble import Tables, assemble_tables, merged_events
 from eventset.tables.compile import COLUMNS
 from eventset.testing import Corpus, corpora, write_corpus
 from eventset.validation.repository import validate_repository
+from eventset.validation.spooled import of_frame
 from tests.conftest import REPO
 from tests.property.helpers import scaled, workspace
 
@@ -199,7 +200,7 @@ def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
     staging.mkdir()
     with _small_parts():
         written = months.write_months(
-            {name: frame.lazy() for name, frame in planted.items()},
+            {name: of_frame(frame, tmp_path / f"{name}.arrow") for name, frame in planted.items()},
             actors,
             places,
             merged_events,
