@@ -143,14 +143,9 @@ def _write(
     assert validation.actors is not None and validation.places is not None
     parts, validation.parts = validation.parts, {}
     validation.frames = {}  # the corpus checks are done: their frames are let go
-    keys = (
-        parts["documents"]
-        .lazy()
-        .select(pl.col(KEY).cast(pl.String), "document_id")
-        .collect()
-        .join(validation.files, on=KEY)
-    )
-    reports = parts["events"].lazy().select("document_id", "event_id").collect()
+    keys = parts["documents"].columns(pl.col(KEY).cast(pl.String), "document_id")
+    keys = keys.join(validation.files, on=KEY)
+    reports = parts["events"].columns("document_id", "event_id")
     merge = cluster.merge_events if cluster is not None else merged_events
     layout = Layout(root)
     counts = coding_counts(layout)

@@ -17,6 +17,8 @@ import polars as pl
 
 from eventset.validation.cache import KEY
 
+_GROUP_BYTES = 48_000_000
+
 
 @dataclass(frozen=True)
 class Spooled:
@@ -29,7 +31,20 @@ class Spooled:
     keep: pl.Series | None = None
 
     def batches(self) -> Iterator[pl.DataFrame]:
-        """The rows, a record batch at a time, in order."""
+        """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
+        (256 documents), and each frame handed on costs a join or a write of its own."""
+        group: list[pl.DataFrame] = []
+        size = 0.0
+        for frame in self._record_batches():
+            group.append(frame)
+            size += frame.estimated_size()
+            if size >= _GROUP_BYTES:
+                yield pl.concat(group, how="vertical", rechunk=False)
+                group, size = [], 0.0
+        if group:
+            yield pl.concat(group, how="vertical", rechunk=False)
+
+    def _record_batches(self) -> Iterator[pl.DataFrame]:
         import pyarrow.ipc as ipc
 
         sources = ([self.snapshot] if self.snapshot is not None else []) + list(self.files)
@@ -54,8 +69,16 @@ class Spooled:
         parts += [pl.scan_ipc(path) for path in self.files]
         return pl.concat(parts, how="vertical", rechunk=False)
 
+    def columns(self, *columns: str | pl.Expr) -> pl.DataFrame:
+        """A few columns of every row, read a batch at a time."""
+        empty = pl.DataFrame(schema=self.schema).select(*columns)
+        parts = [empty, *(batch.select(*columns) for batch in self.batches())]
+        return pl.concat(parts, how="vertical", rechunk=False)
+
     def collect(self) -> pl.DataFrame:
-        return pl.concat([pl.DataFrame(schema=self.schema), *self.batches()], how="vertical")
+        # Not rechunked: the batches become the frame's chunks, never copied into a second one.
+        parts = [pl.DataFrame(schema=self.schema), *self.batches()]
+        return pl.concat(parts, how="vertical", rechunk=False)
 
     def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None:
         """The rows (those `where` is true for) into one Arrow IPC file, a batch at a time.
