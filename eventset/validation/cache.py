@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 from yaml import _yaml as yaml_c
@@ -28,8 +28,12 @@ from eventset.inputs.scan import signature_of
 from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
 
-if TYPE_CHECKING:
-    from eventset.validation.spooled import Spooled
+
+class Spooled(Protocol):
+    """A frame on disk that writes itself a batch at a time (spooled.Spooled)."""
+
+    def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None: ...
+
 
 KEY = "_key"  # the document key column every cached frame carries
 # The references one document can share with another (the rest name registry entries): kept

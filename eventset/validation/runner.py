@@ -339,7 +339,8 @@ def run_documents(
                     str(snapshot.directory / f"{name}.arrow")
                     if snapshot is not None and cached is not None and reused.len()
                     else None,
-                    reused,
+                    # every entry still current (nothing changed): no filter to apply
+                    None if reused.len() == old_index.height else reused,
                 )
                 for name in FRAME_NAMES
             }
