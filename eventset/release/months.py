@@ -60,7 +60,6 @@ from eventset.validation.spooled import Spooled
 if TYPE_CHECKING:
     import pyarrow as pa
 
-BUCKET = "_bucket"
 # Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
 # times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
 _EVENT_ROWS_PER_BUCKET = 250_000
