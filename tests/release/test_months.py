@@ -211,3 +211,31 @@ def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
             jobs=1,
         )
     assert written.suspect == bool(whole)
+
+
+def test_builds_from_the_cache_are_the_cold_build(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot a cold build writes a batch at a time is read back whole (nothing changed)
+    and with the changed document's rows left out (one edit): each build gives the files a
+    build without the cache gives."""
+    from tests.test_pipeline import SECOND_ID, _add_second_document
+
+    _add_second_document(repo)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(cache))
+    cold = build(repo, tmp_path / "cold", "1.0.0")
+    warm = build(repo, tmp_path / "warm", "1.0.0")
+    assert cold.written is not None and warm.written is not None
+    assert warm.validation.processed == 0
+    assert _table_files(warm.written.path) == _table_files(cold.written.path)
+    annotation = repo / "data" / "annotations" / f"{SECOND_ID}.yaml"
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(text.replace("one to two killed.", "one or two killed."), "utf-8")
+    edited = build(repo, tmp_path / "edited", "1.0.0")
+    fresh = build(repo, tmp_path / "fresh", "1.0.0", cache=False)
+    assert edited.written is not None and fresh.written is not None
+    assert edited.validation.processed == 1
+    assert _table_files(edited.written.path) == _table_files(fresh.written.path)
+    assert _table_files(edited.written.path) != _table_files(cold.written.path)
