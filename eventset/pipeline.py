@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import tempfile
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,14 +15,17 @@ import polars as pl
 from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
+from eventset.release.months import staged_tables, write_months
 from eventset.release.provenance import provenance
 from eventset.release.swap import remove_leftovers
 from eventset.release.version import DEV_VERSION
-from eventset.release.write import ExtraFiles, Written, write_release
+from eventset.release.view import ReleaseTables
+from eventset.release.write import ExtraFiles, Written, finish_release, staging_directory
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
 from eventset.tables.assemble import assemble_tables, merged_events
-from eventset.validation.cache import KEY
+from eventset.tables.compile import COLUMNS
+from eventset.validation.cache import KEY, default_cache_dir
 from eventset.validation.repository import Validation, validate_repository
 
 if TYPE_CHECKING:  # a type only: whoever asks for an engine (the CLI) opens it
@@ -31,7 +36,9 @@ if TYPE_CHECKING:  # a type only: whoever asks for an engine (the CLI) opens it
 class BuildResult:
     validation: Validation
     failures: list[TableFailure] = field(default_factory=list)
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # The release's tables: read from the written release when asked for (release/view.py);
+    # the whole tables assembled in memory when a check failed.
+    tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     written: Written | None = None
     rows: dict[str, int] = field(default_factory=dict)  # rows per table of the release
     # Documents changed since the last build when the release was updated in place of a full
@@ -95,48 +102,94 @@ def _full_build(
     extra_files: ExtraFiles | None,
     cluster: DaskEngine | None,
 ) -> BuildResult:
-    incremental = cache and extra_files is None and version == DEV_VERSION
-    validation = validate_repository(
-        root,
-        jobs=jobs,
-        cache=cache,
-        progress=progress,
-        chunk_map=cluster.map_chunks if cluster is not None else None,
-    )
-    result = BuildResult(validation)
-    if not validation.ok or validation.actors is None or validation.places is None:
-        return result
-    # The corpus checks are done: their frames (a quarter of the corpus in memory) are let go
-    # before the tables are assembled, and the per-document frames once the tables hold them.
-    frames, validation.frames = validation.frames, {}
-    for name in ("references", "event_facts"):
-        frames.pop(name)
-    keys = (
-        frames["documents"]
-        .select(pl.col(KEY).cast(pl.String), "document_id")
-        .join(validation.files, on=KEY)
-    )
-    reports = frames["events"].select("document_id", "event_id")
+    """The steps over the whole corpus, in bounded memory: the per-document frames stay in a
+    spool folder and the tables are assembled, checked and written a month at a time
+    (release/months.py)."""
+    cache_dir = default_cache_dir() if cache else None
+    with tempfile.TemporaryDirectory(
+        prefix=".spool.",
+        dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
+        ignore_cleanup_errors=True,
+    ) as scratch:
+        spool = Path(scratch)
+        (spool / "chunks").mkdir()
+        validation = validate_repository(
+            root,
+            jobs=jobs,
+            cache=cache,
+            progress=progress,
+            chunk_map=cluster.map_chunks if cluster is not None else None,
+            spool=spool / "chunks",
+        )
+        result = BuildResult(validation)
+        if not validation.ok or validation.actors is None or validation.places is None:
+            validation.parts = {}  # scans of the spool, which is about to go
+            return result
+        return _write(result, root, out, version, jobs, cache, extra_files, cluster, spool)
+
+
+def _write(
+    result: BuildResult,
+    root: Path,
+    out: Path,
+    version: str,
+    jobs: int,
+    cache: bool,
+    extra_files: ExtraFiles | None,
+    cluster: DaskEngine | None,
+    spool: Path,
+) -> BuildResult:
+    validation = result.validation
+    assert validation.actors is not None and validation.places is not None
+    parts, validation.parts = validation.parts, {}
+    validation.frames = {}  # the corpus checks are done: their frames are let go
+    keys = parts["documents"].columns(pl.col(KEY).cast(pl.String), "document_id")
+    keys = keys.join(validation.files, on=KEY)
+    reports = parts["events"].columns("document_id", "event_id")
     merge = cluster.merge_events if cluster is not None else merged_events
     layout = Layout(root)
     counts = coding_counts(layout)
-    result.tables = assemble_tables(frames, validation.actors, validation.places, merge, counts)
-    del frames
-    for name, frame in result.tables.items():
-        result.failures += validate_frame(name, frame)
-    result.failures += cross_table_failures(result.tables)
-    if result.failures:
-        return result
-    origin = provenance(layout, result.tables["documents"])
-    final = out / f"eventset-{version}"
-    where = state_directory(layout.root, final)
-    forget(where)  # no state outlives the release it describes
-    agreement = _agreement(root, jobs, cache)
-    result.written = write_release(
-        result.tables, out, version, origin, extra_files, agreement=agreement
-    )
-    result.rows = {name: frame.height for name, frame in result.tables.items()}
-    if incremental:
-        tables = result.tables
-        state_of(layout, final, keys, tables["documents"], tables["events"], reports).save(where)
+    with staging_directory(out, version) as staging:
+        months = write_months(
+            parts,
+            validation.actors,
+            validation.places,
+            merge,
+            counts,
+            spool / "months",
+            staging,
+            version,
+            jobs,
+        )
+        if months.suspect:
+            # Something failed: reported exactly as the checks of the whole tables report it
+            # (row numbers in the whole sorted table, the same order), which needs them once.
+            frames = {name: parts[name].collect() for name in COLUMNS}
+            tables = assemble_tables(frames, validation.actors, validation.places, merge, counts)
+            del frames
+            for name, frame in tables.items():
+                result.failures += validate_frame(name, frame)
+            result.failures += cross_table_failures(tables)
+            result.tables = tables
+            if result.failures:
+                return result
+        origin = provenance(layout, months.documents)
+        final = out / f"eventset-{version}"
+        where = state_directory(layout.root, final)
+        forget(where)  # no state outlives the release it describes
+        agreement = _agreement(root, jobs, cache)
+        result.written = finish_release(
+            staging,
+            out,
+            version,
+            origin,
+            extra_files,
+            functools.partial(staged_tables, staging),
+            agreement,
+        )
+    result.rows = months.rows
+    result.tables = ReleaseTables(result.written.path)
+    if cache and extra_files is None and version == DEV_VERSION:
+        state = state_of(layout, final, keys, months.documents, months.events, reports)
+        state.save(where)
     return result

@@ -33,18 +33,19 @@ def part_file(label: str) -> str:
     return f"part-{label}.parquet"
 
 
-def _label(dates: pl.Expr) -> pl.Expr:
+def month_label(dates: pl.Expr) -> pl.Expr:
+    """The label of a row's file from its date: `2021-09`, or `undated`."""
     return dates.dt.strftime("%Y-%m").fill_null(UNDATED).alias(PART)
 
 
 def document_parts(documents: pl.DataFrame) -> pl.DataFrame:
     """document_id -> the label of its documents', claims' and mentions' files."""
-    return documents.select("document_id", _label(pl.col("published")))
+    return documents.select("document_id", month_label(pl.col("published")))
 
 
 def event_parts(events: pl.DataFrame) -> pl.DataFrame:
     """event_id -> the label of its events' and event_actors' files."""
-    return events.select("event_id", _label(pl.col("date_start")))
+    return events.select("event_id", month_label(pl.col("date_start")))
 
 
 def labelled(

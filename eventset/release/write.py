@@ -12,11 +12,12 @@ exchange (swap.py says what a kill at each step leaves).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,40 +125,65 @@ def write_release(
 
     `agreement`: the intercoder agreement (agreement.json), which the codebook and the card
     (written by `extra_files`, after it) carry."""
-    out.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out)
-    final = out / f"eventset-{version}"
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
-    )
-    try:
+    with staging_directory(out, version) as staging:
         for name, parts in table_parts(tables).items():
             folder = staging / name
             folder.mkdir(mode=0o755)
             for file, rows in parts.items():
                 write_parquet(rows, folder / file, name, version)
-        book = codebook()
-        if agreement is not None:
-            text = json.dumps(agreement, indent=2, ensure_ascii=False) + "\n"
-            (staging / AGREEMENT_FILE).write_text(text, encoding="utf-8", newline="\n")
-            book = book.rstrip("\n") + "\n\n" + "\n".join(agreement_section(agreement))
-        (staging / "CODEBOOK.md").write_text(book, encoding="utf-8", newline="\n")
-        if extra_files is not None:
-            extra_files(staging, tables)
-        write_manifest(staging, manifest_of(staging, version, provenance))
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read
-        if final.exists():
-            if _same_release(staging, final):
-                return Written(final, unchanged=True)
-            if version != DEV_VERSION:
-                raise ReleaseExistsError(
-                    f"{final} exists with different content; releases are never overwritten. "
-                    "Build a new version (--version X.Y.Z) or remove the old directory yourself."
-                )
-            swap(staging, final)
-        else:
-            staging.rename(final)
-        return Written(final, unchanged=False)
+        return finish_release(
+            staging, out, version, provenance, extra_files, lambda: tables, agreement
+        )
+
+
+@contextlib.contextmanager
+def staging_directory(out: Path, version: str) -> Iterator[Path]:
+    """A private folder beside `out/eventset-<version>` for the release's files, removed on
+    exit unless `finish_release` moved it into place."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".eventset-{version}.{os.getpid()}.", suffix=".partial", dir=out)
+    )
+    try:
+        yield staging
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_release(
+    staging: Path,
+    out: Path,
+    version: str,
+    provenance: dict[str, Any],
+    extra_files: ExtraFiles | None,
+    tables: Callable[[], dict[str, pl.DataFrame]],
+    agreement: dict[str, Any] | None = None,
+) -> Written:
+    """The staging folder, whose tables are written, completed (codebook, agreement, the extra
+    files, the manifest) and moved to `out/eventset-<version>`. `tables`: the release's tables
+    for `extra_files`, asked for only when there are extra files."""
+    final = out / f"eventset-{version}"
+    book = codebook()
+    if agreement is not None:
+        text = json.dumps(agreement, indent=2, ensure_ascii=False) + "\n"
+        (staging / AGREEMENT_FILE).write_text(text, encoding="utf-8", newline="\n")
+        book = book.rstrip("\n") + "\n\n" + "\n".join(agreement_section(agreement))
+    (staging / "CODEBOOK.md").write_text(book, encoding="utf-8", newline="\n")
+    if extra_files is not None:
+        extra_files(staging, tables())
+    write_manifest(staging, manifest_of(staging, version, provenance))
+    staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read
+    if final.exists():
+        if _same_release(staging, final):
+            return Written(final, unchanged=True)
+        if version != DEV_VERSION:
+            raise ReleaseExistsError(
+                f"{final} exists with different content; releases are never overwritten. "
+                "Build a new version (--version X.Y.Z) or remove the old directory yourself."
+            )
+        swap(staging, final)
+    else:
+        staging.rename(final)
+    return Written(final, unchanged=False)

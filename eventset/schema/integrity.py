@@ -14,13 +14,15 @@ import polars as pl
 from eventset.schema.contracts import TableFailure
 from eventset.schema.tables import TABLES
 
+# Whole tables, or lazy scans of a release's files (release/months.py checks across months so).
+Frame = pl.DataFrame | pl.LazyFrame
 _SAMPLE = 20  # offending values reported per check; the count says how many there are
 # Joins keep the left frame's row order (polars does not by default on large frames), so the
 # sample is the first offending rows and the same on every run.
 
 
-def _foreign_key_queries(
-    tables: Mapping[str, pl.DataFrame],
+def foreign_key_queries(
+    tables: Mapping[str, Frame],
 ) -> list[tuple[str, str, str, pl.LazyFrame]]:
     queries = []
     for table in TABLES:
@@ -54,8 +56,8 @@ def _foreign_key_queries(
     return queries
 
 
-def _support_queries(
-    tables: Mapping[str, pl.DataFrame],
+def support_queries(
+    tables: Mapping[str, Frame],
 ) -> list[tuple[str, str, str, pl.LazyFrame]]:
     mentions = tables["mentions"].lazy()
     queries = []
@@ -75,7 +77,7 @@ def _support_queries(
     return queries
 
 
-def _span_queries(tables: Mapping[str, pl.DataFrame]) -> list[tuple[str, str, str, pl.LazyFrame]]:
+def span_queries(tables: Mapping[str, Frame]) -> list[tuple[str, str, str, pl.LazyFrame]]:
     spans = (
         tables["mentions"]
         .lazy()
@@ -105,7 +107,7 @@ def _span_queries(tables: Mapping[str, pl.DataFrame]) -> list[tuple[str, str, st
 
 
 def cross_table_failures(tables: Mapping[str, pl.DataFrame]) -> list[TableFailure]:
-    queries = _foreign_key_queries(tables) + _support_queries(tables) + _span_queries(tables)
+    queries = foreign_key_queries(tables) + support_queries(tables) + span_queries(tables)
     results = pl.collect_all([query for *_, query in queries])
     failures: list[TableFailure] = []
     for (table, column, check, _), result in zip(queries, results, strict=True):

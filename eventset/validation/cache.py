@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 from yaml import _yaml as yaml_c
@@ -26,6 +27,13 @@ from yaml import _yaml as yaml_c
 from eventset.inputs.scan import signature_of
 from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
+
+
+class Spooled(Protocol):
+    """A frame on disk that writes itself a batch at a time (spooled.Spooled)."""
+
+    def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None: ...
+
 
 KEY = "_key"  # the document key column every cached frame carries
 # The references one document can share with another (the rest name registry entries): kept
@@ -107,6 +115,19 @@ class Snapshot:
             return None
         return index, frames
 
+    def scan_all(self) -> tuple[pl.DataFrame, dict[str, pl.LazyFrame]] | None:
+        """As `load`, but every frame a lazy scan: nothing of the frames is read yet."""
+        index = self.load_index()
+        if index is None:
+            return None
+        try:
+            frames = {name: self.scan(name) for name in self.schemas}
+            if any(frames[name].collect_schema() != s for name, s in self.schemas.items()):
+                return None
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+        return index, frames
+
     def load_index(self) -> pl.DataFrame | None:
         """The index alone (key, file, problems, signature): what a few files are checked
         against, without reading a gigabyte of frames."""
@@ -123,15 +144,31 @@ class Snapshot:
         return pl.scan_ipc(self.directory / f"{name}.arrow")
 
     def save(self, index: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> None:
+        self._replace(index, frames)
+
+    def write(self, index: pl.DataFrame, frames: Mapping[str, Spooled]) -> None:
+        """Replace the snapshot with `index` and `frames`, each frame written a record batch at
+        a time (the frames may read the old snapshot: it is retired once the new one is whole)."""
+        self._replace(index, frames)
+
+    def _replace(
+        self, index: pl.DataFrame, frames: Mapping[str, pl.DataFrame] | Mapping[str, Spooled]
+    ) -> None:
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
         try:
             index.write_ipc(staging / "index.arrow")
+            shared = pl.col("kind").is_in(SHARED_KINDS)
             for name, frame in frames.items():
-                frame.write_ipc(staging / f"{name}.arrow")
-            if "references" in frames:
-                shared = frames["references"].filter(pl.col("kind").is_in(SHARED_KINDS))
-                shared.write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                if isinstance(frame, pl.DataFrame):
+                    frame.write_ipc(staging / f"{name}.arrow")
+                    if name == "references":
+                        frame.filter(shared).write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                    continue
+                keys = index.get_column(KEY)
+                frame.write(staging / f"{name}.arrow", keys)
+                if name == "references":
+                    frame.write(staging / f"{SHARED_REFERENCES}.arrow", keys, shared)
             retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
             if self.directory.exists():
                 self.directory.rename(retired)

@@ -111,6 +111,15 @@ def _first_file(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     return frame.with_columns(pl.col("file").min().over(key).alias("first_file"))
 
 
+def _by_file(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows in file order, keeping each file's own order. A build's frames usually come in that
+    order already, and a sorted copy of the references was a third of a full build's peak
+    memory at 100,000 documents."""
+    if frame.get_column("file").is_sorted():
+        return frame
+    return frame.sort("file", maintain_order=True)
+
+
 def check_corpus(
     references: pl.DataFrame,
     event_facts: pl.DataFrame,
@@ -118,7 +127,7 @@ def check_corpus(
     locate: Locate,
     suggest_event: SuggestEvent = did_you_mean,
 ) -> Iterator[Problem]:
-    refs = references.sort("file", maintain_order=True)
+    refs = _by_file(references)
     yield from _unknown(
         refs, "actor", registries.actors, "E401", "Actor", "data/actors.yaml", locate
     )
@@ -137,7 +146,7 @@ def check_corpus(
             "E404", file, line, column, f"Claim id {claim_id!r} is already used in {first}."
         )
 
-    facts = event_facts.sort("file", maintain_order=True)
+    facts = _by_file(event_facts)
     first = facts.unique("event_id", keep="first", maintain_order=True).select(
         "event_id",
         pl.col("file").alias("first_file"),

@@ -39,6 +39,7 @@ from eventset.validation.runner import (
     empty_frames,
     run_documents,
 )
+from eventset.validation.spooled import Spooled
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
@@ -56,6 +57,9 @@ class Validation:
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
     files_checked: int = 0
     processed: int = 0  # documents parsed this run; the others came from the cache
+    # With a spool (validate_repository(spool=...)): every per-document frame as files on
+    # disk (spooled.py), while `frames` holds only the corpus checks' (runner.CHECKED_FRAMES).
+    parts: dict[str, Spooled] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -233,9 +237,11 @@ def validate_repository(
     cache: bool = False,
     progress: bool = False,
     chunk_map: ChunkMap | None = None,
+    spool: Path | None = None,
 ) -> Validation:
     """Validate every input under `root`; with `targets`, report only problems in those files.
-    `chunk_map`: the per-document work on another engine (runner.run_documents).
+    `chunk_map`: the per-document work on another engine; `spool`: a folder the caller owns
+    where the per-document frames stay, scanned lazily (runner.run_documents).
 
     The whole corpus is always read, because a file is only valid in context: its references
     must resolve and its ids must be unique across every other file. With `cache`, per-document
@@ -254,6 +260,7 @@ def validate_repository(
         progress=progress,
         signatures=listing.get_column("signature").to_list(),
         chunk_map=chunk_map,
+        spool=spool,
     )
     result.annotation_files = [file for file, _, _ in tasks]
     add_documents(result, layout, registries, batch, len(tasks))
@@ -283,6 +290,7 @@ def add_documents(
 ) -> None:
     """The `checked` documents' own problems, and the corpus checks over their frames."""
     result.frames, result.processed, result.files = batch.frames, batch.processed, batch.files
+    result.parts = batch.parts
     result.files_checked += checked
     result.problems += batch.problems
     frames = batch.frames

@@ -10,11 +10,12 @@ The snapshot itself (`cache.py`) lives outside the repository and is Arrow, neve
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,8 +37,12 @@ from eventset.validation.document import (
     problems_to_json,
     process_document,
 )
+from eventset.validation.spooled import Spooled
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
+# What the corpus checks and the codings read: the frames a spooled run collects (runner.py
+# `run_documents(spool=...)`); the rest stay on disk (spooled.py).
+CHECKED_FRAMES = ("references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 _CHUNK = 256
 _POOL_CHUNKS = 4  # fewer chunks than this are processed in this process
@@ -226,6 +231,9 @@ class Batch:
     processed: int  # documents parsed this time (the rest came from the cache)
     # The annotation file of each document key in the frames (KEY, file).
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
+    # With a spool (run_documents(spool=...)): every frame as files on disk (spooled.py),
+    # while `frames` holds only CHECKED_FRAMES. Empty otherwise.
+    parts: dict[str, Spooled] = field(default_factory=dict)
 
 
 def merge_batches(first: Batch, second: Batch) -> Batch:
@@ -303,42 +311,86 @@ def run_documents(
     progress: bool = False,
     signatures: Sequence[str] | None = None,
     chunk_map: ChunkMap | None = None,
+    spool: Path | None = None,
 ) -> Batch:
     """Process (shown name, annotation path, seed path or None) tasks into problems and frames:
-    here or in a process pool of `jobs` workers, or with `chunk_map` on another engine."""
+    here or in a process pool of `jobs` workers, or with `chunk_map` on another engine.
+
+    `spool`: a folder the caller owns and removes. The chunks' frames are written there and
+    never concatenated in memory: the batch's `parts` name them (and the snapshot), and
+    only CHECKED_FRAMES are collected, so the memory no longer grows with the corpus's rows."""
     version = code_version()
     snapshot = corpus_snapshot(cache_dir, root) if cache_dir is not None else None
-    cached = snapshot.load() if snapshot is not None else None
+    cached: tuple[pl.DataFrame, Mapping[str, pl.DataFrame | pl.LazyFrame]] | None = None
+    if snapshot is not None:
+        cached = snapshot.scan_all() if spool is not None else snapshot.load()
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
     known = frozenset(old_index.get_column(KEY).to_list())
     unchanged, work = split_by_signature(
         tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
-    with tempfile.TemporaryDirectory(
-        prefix=".spool.",
-        dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
-        ignore_cleanup_errors=True,  # a frame may still map a file (Windows refuses to delete it)
-    ) as spool:
+    with contextlib.ExitStack() as stack:
+        folder = (
+            str(spool)
+            if spool is not None
+            else stack.enter_context(
+                tempfile.TemporaryDirectory(
+                    prefix=".spool.",
+                    dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
+                    # a frame may still map a file (Windows refuses to delete it)
+                    ignore_cleanup_errors=True,
+                )
+            )
+        )
         results = (
             chunk_map(chunks, known, version)
             if chunk_map is not None
-            else _map_chunks(chunks, jobs, known, version, spool)
+            else _map_chunks(chunks, jobs, known, version, folder)
         )
-        new_rows, new_parts = _collect(results, sum(map(len, chunks)), unchanged, progress)
-        frames, index, processed, drift = _merge_with_snapshot(
+        new_rows, new_parts, new_files = _collect(
+            results, sum(map(len, chunks)), unchanged, progress, spool
+        )
+        lazy, index, processed, drift = _merge_with_snapshot(
             cached, old_index, unchanged, new_rows, new_parts
         )
-
-    # Rewriting the snapshot costs as much as writing every row of the corpus (over a gigabyte
-    # at 100,000 documents); until 1% of it is out of date, processing those few documents
-    # again on the next run is cheaper. What a run returns never depends on this.
-    if snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= len(tasks)):
-        snapshot.save(index, frames)
+        # Rewriting the snapshot costs as much as writing every row of the corpus (over a
+        # gigabyte at 100,000 documents); until 1% of it is out of date, processing those few
+        # documents again on the next run is cheaper. What a run returns never depends on this.
+        resave = snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= len(tasks))
+        if spool is None:
+            frames = {name: part.collect() for name, part in lazy.items()}
+            if resave and snapshot is not None:
+                snapshot.save(index, frames)
+            parts: dict[str, Spooled] = {}
+        else:
+            reused = pl.Series(KEY, unchanged[KEY], pl.String())
+            schemas = {name: frame.collect_schema() for name, frame in lazy.items()}
+            parts = {
+                name: Spooled(
+                    schemas[name],
+                    tuple(new_files[name]),
+                    str(snapshot.directory / f"{name}.arrow")
+                    if snapshot is not None and cached is not None and reused.len()
+                    else None,
+                    # every entry still current (nothing changed): no filter to apply
+                    None if reused.len() == old_index.height else reused,
+                )
+                for name in FRAME_NAMES
+            }
+            if resave and snapshot is not None:
+                # Written into the new snapshot a batch at a time, which then holds exactly
+                # these frames: they are read from there (the old snapshot's files are gone).
+                snapshot.write(index, parts)
+                parts = {
+                    name: Spooled(part.schema, (str(snapshot.directory / f"{name}.arrow"),))
+                    for name, part in parts.items()
+                }
+            frames = {name: parts[name].collect() for name in CHECKED_FRAMES}
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]
-    return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)))
+    return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)), parts)
 
 
 def _collect(
@@ -346,32 +398,42 @@ def _collect(
     total: int,
     unchanged: dict[str, list[str]],
     progress: bool,
-) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]]]:
+    spool: Path | None = None,
+) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
     """The index rows of the documents processed now, and their frames as parts. A pool's
     workers write their chunks' frames to files in `spool` and send back only their names: the
     parent reads each frame once, whole, at the end, instead of holding thousands of chunks'
-    bytes (at 100,000 documents, twice the memory of the frames themselves)."""
+    bytes (at 100,000 documents, twice the memory of the frames themselves). Frames sent back
+    as bytes (this process, another engine) go to `spool` too when there is one."""
     new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
+    new_files: dict[str, list[str]] = {name: [] for name in FRAME_NAMES}  # the same, as files
     for result in _with_progress(results, total, progress):
         for col in (KEY, "signature"):
             unchanged[col] += result.reused[col]
         for col in INDEX_SCHEMA:
             new_rows[col] += result.index[col]
         for name, data in result.frames.items():
-            new_parts[name].append(pl.read_ipc(io.BytesIO(data)).lazy())
+            if spool is None:
+                new_parts[name].append(pl.read_ipc(io.BytesIO(data)).lazy())
+                continue
+            written = spool / f"{uuid.uuid4().hex}.{name}.arrow"
+            written.write_bytes(data)
+            new_parts[name].append(pl.scan_ipc(written))
+            new_files[name].append(str(written))
         for name, path in result.spooled.items():
             new_parts[name].append(pl.scan_ipc(path))
-    return new_rows, new_parts
+            new_files[name].append(path)
+    return new_rows, new_parts, new_files
 
 
 def _merge_with_snapshot(
-    cached: tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None,
+    cached: tuple[pl.DataFrame, Mapping[str, pl.DataFrame | pl.LazyFrame]] | None,
     old_index: pl.DataFrame,
     unchanged: dict[str, list[str]],
     new_rows: dict[str, list[str]],
     new_parts: dict[str, list[pl.LazyFrame]],
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int, int]:
+) -> tuple[dict[str, pl.LazyFrame], pl.DataFrame, int, int]:
     """The corpus's frames and index: the snapshot's entries still current, and the new ones.
     Also the number of documents processed now, and of snapshot entries now out of date."""
     reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
@@ -382,12 +444,12 @@ def _merge_with_snapshot(
         new_index,
     ]
     empty = empty_frames()
-    frames = {}
+    frames: dict[str, pl.LazyFrame] = {}
     for name in FRAME_NAMES:
         parts = [empty[name].lazy(), *new_parts[name]]
         if cached is not None and reused.height:
             parts.insert(1, cached[1][name].lazy().filter(keep))
-        frames[name] = pl.concat(parts, how="vertical", rechunk=False).collect()
+        frames[name] = pl.concat(parts, how="vertical", rechunk=False)
     index = pl.concat(index_parts, how="vertical")
     processed = new_index.height
     # Entries the snapshot has wrong: documents processed now, and entries no longer used.

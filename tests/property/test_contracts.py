@@ -35,7 +35,7 @@ def valid(tmp_path_factory: pytest.TempPathFactory) -> Frames:
     shutil.copytree(REPO / "data", root / "data")
     result = build(root, root / "dist", "dev", cache=False)
     assert result.written is not None and all(f.height for f in result.tables.values())
-    return result.tables
+    return dict(result.tables)
 
 
 def _set(frame: pl.DataFrame, row: int, **values: Any) -> pl.DataFrame:

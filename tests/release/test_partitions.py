@@ -12,6 +12,7 @@ the module's own expressions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -200,7 +201,7 @@ def test_a_row_of_no_document_of_the_release_is_refused() -> None:
 # --- a release built and written ---------------------------------------------------------------
 
 
-def assert_release_files(release: Path, tables: dict[str, pl.DataFrame]) -> None:
+def assert_release_files(release: Path, tables: Mapping[str, pl.DataFrame]) -> None:
     """The files of a written release hold the assembled tables, each row in the file of its
     month, and `eventset.load` gives back each table as assembled."""
     files = table_files(entry["path"] for entry in read_manifest(release)["files"])

@@ -1,0 +1,112 @@
+"""A per-document frame kept on disk: Arrow IPC files, read one record batch at a time.
+
+A full build never concatenates the corpus's rows (release/months.py): the workers' chunk files
+and the snapshot stay where they are, and whatever reads them takes one record batch at a time
+through pyarrow. polars' streaming engine over IPC files held about four times a file's size
+(a 612 MB frame of mentions peaked at 814 MB to iterate, against 189 MB batch by batch; polars
+2.1, 2026-12), so the reading is done here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from eventset.validation.cache import KEY
+
+_GROUP_BYTES = 48_000_000
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """One frame: `files` in order, each read whole, after `snapshot`'s rows whose document key
+    is in `keep` (the snapshot's entries still current). `schema`: the frame's."""
+
+    schema: pl.Schema
+    files: tuple[str, ...] = ()
+    snapshot: str | None = None
+    keep: pl.Series | None = None
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
+        (256 documents), and each frame handed on costs a join or a write of its own."""
+        group: list[pl.DataFrame] = []
+        size = 0.0
+        for frame in self._record_batches():
+            group.append(frame)
+            size += frame.estimated_size()
+            if size >= _GROUP_BYTES:
+                yield pl.concat(group, how="vertical", rechunk=False)
+                group, size = [], 0.0
+        if group:
+            yield pl.concat(group, how="vertical", rechunk=False)
+
+    def _record_batches(self) -> Iterator[pl.DataFrame]:
+        import pyarrow.ipc as ipc
+
+        sources = ([self.snapshot] if self.snapshot is not None else []) + list(self.files)
+        for number, path in enumerate(sources):
+            with ipc.open_file(path) as reader:
+                for i in range(reader.num_record_batches):
+                    frame = pl.from_arrow(reader.get_batch(i))
+                    assert isinstance(frame, pl.DataFrame)
+                    if number == 0 and self.snapshot is not None and self.keep is not None:
+                        frame = frame.filter(pl.col(KEY).is_in(self.keep.implode()))
+                    if frame.height:
+                        yield frame.cast(self.schema)
+
+    def lazy(self) -> pl.LazyFrame:
+        """The rows as one lazy frame (for a query that reads a few columns)."""
+        parts = [pl.DataFrame(schema=self.schema).lazy()]
+        if self.snapshot is not None:
+            cached = pl.scan_ipc(self.snapshot)
+            if self.keep is not None:
+                cached = cached.filter(pl.col(KEY).is_in(self.keep.implode()))
+            parts.append(cached)
+        parts += [pl.scan_ipc(path) for path in self.files]
+        return pl.concat(parts, how="vertical", rechunk=False)
+
+    def columns(self, *columns: str | pl.Expr) -> pl.DataFrame:
+        """A few columns of every row, read a batch at a time."""
+        empty = pl.DataFrame(schema=self.schema).select(*columns)
+        parts = [empty, *(batch.select(*columns) for batch in self.batches())]
+        return pl.concat(parts, how="vertical", rechunk=False)
+
+    def collect(self) -> pl.DataFrame:
+        # Not rechunked: the batches become the frame's chunks, never copied into a second one.
+        parts = [pl.DataFrame(schema=self.schema), *self.batches()]
+        return pl.concat(parts, how="vertical", rechunk=False)
+
+    def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None:
+        """The rows (those `where` is true for) into one Arrow IPC file, a batch at a time.
+        `keys`: every document key the rows may carry. An IPC file holds one dictionary per
+        column, never one a batch: the document key column is written against `keys`."""
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        schema = pl.DataFrame(schema=self.schema).to_arrow().schema
+        key_type = schema.field(KEY).type
+        dictionary = pa.array(keys.to_list(), type=key_type.value_type)
+        positions = pl.DataFrame(
+            {KEY: keys, "_position": pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)}
+        )
+        with ipc.new_file(str(path), schema) as writer:
+            for frame in self.batches():
+                rows = frame if where is None else frame.filter(where)
+                found = rows.select(pl.col(KEY).cast(pl.String)).join(
+                    positions, on=KEY, how="left", maintain_order="left"
+                )
+                indices = found.get_column("_position").to_arrow().cast(key_type.index_type)
+                table = rows.to_arrow()
+                column = pa.DictionaryArray.from_arrays(indices, dictionary)
+                table = table.set_column(table.schema.get_field_index(KEY), KEY, column)
+                writer.write_table(table.cast(schema))
+
+
+def of_frame(frame: pl.DataFrame, path: Path) -> Spooled:
+    """A frame written to `path`, as spooled (tests, and frames that arrive in memory)."""
+    frame.write_ipc(path)
+    return Spooled(frame.schema, (str(path),))

@@ -1,0 +1,241 @@
+"""The full build a month at a time (release/months.py) against the in-memory assembly: the
+whole tables assembled by `assemble_tables` and split by `table_parts` (write_release) are
+the oracle."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+
+from eventset.agreement.counts import coding_counts
+from eventset.inputs.layout import Layout
+from eventset.pipeline import build
+from eventset.release import months
+from eventset.release.manifest import read_manifest, table_of
+from eventset.release.write import write_release
+from eventset.schema.contracts import TableFailure, validate_frame
+from eventset.schema.integrity import cross_table_failures
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
+from eventset.tables.assemble import Tables, assemble_tables, merged_events
+from eventset.tables.compile import COLUMNS
+from eventset.testing import Corpus, corpora, write_corpus
+from eventset.validation.repository import validate_repository
+from eventset.validation.spooled import of_frame
+from tests.conftest import REPO
+from tests.property.helpers import scaled, workspace
+
+Frames = dict[str, pl.DataFrame]
+
+
+def _inputs(root: Path) -> tuple[Frames, ActorRegistry, PlaceRegistry]:
+    """The corpus's per-document frames (validated without a spool: all in memory)."""
+    validation = validate_repository(root)
+    assert validation.ok, validation.problems
+    assert validation.actors is not None and validation.places is not None
+    frames = {name: validation.frames[name] for name in COLUMNS}
+    return frames, validation.actors, validation.places
+
+
+def _assembled(root: Path, frames: Frames) -> Tables:
+    """The oracle: the whole tables, as the build assembled them before it streamed."""
+    _, actors, places = _inputs(root)
+    return assemble_tables(frames, actors, places, merged_events, coding_counts(Layout(root)))
+
+
+def _whole_failures(tables: Tables) -> list[TableFailure]:
+    failures = [f for name, frame in tables.items() for f in validate_frame(name, frame)]
+    return failures + cross_table_failures(tables)
+
+
+def _table_files(release: Path) -> dict[str, str]:
+    """{path: sha256} of the release's table files."""
+    return {
+        entry["path"]: entry["sha256"]
+        for entry in read_manifest(release)["files"]
+        if table_of(entry["path"]) is not None
+    }
+
+
+@contextmanager
+def _small_parts() -> Iterator[None]:
+    """Every reported event row its own bucket (as far as the hash spreads them) and every
+    month its own task: the merges and checks cross as many part boundaries as they can."""
+    with (
+        mock.patch.object(months, "_EVENT_ROWS_PER_BUCKET", 1),
+        mock.patch.object(months, "_TASK_BYTES", 1),
+    ):
+        yield
+
+
+@settings(max_examples=scaled(0.4))
+@given(corpora(max_documents=3, max_events=3, shared_event=True))
+def test_the_streamed_release_is_the_in_memory_assembly_byte_for_byte(corpus: Corpus) -> None:
+    """Documents of up to three months reporting shared events, undated and planned events,
+    tables left empty (no claims, no events): every table file is the oracle's, byte for byte."""
+    with workspace() as tmp, _small_parts():
+        root = write_corpus(corpus, tmp / "repo")
+        result = build(root, tmp / "dist", "1.0.0", cache=False)
+        assert result.ok, (result.validation.problems, result.failures)
+        assert result.written is not None
+        frames, _, _ = _inputs(root)
+        tables = _assembled(root, frames)
+        oracle = write_release(tables, tmp / "oracle", "1.0.0", {})
+        assert _table_files(result.written.path) == _table_files(oracle.path)
+        assert result.rows == {name: frame.height for name, frame in tables.items()}
+
+
+@pytest.fixture(scope="module")
+def gold(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Frames, ActorRegistry, PlaceRegistry]:
+    root = tmp_path_factory.mktemp("months") / "repo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "data", root / "data")
+    return (root, *_inputs(root))
+
+
+def _another_month(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("published").dt.offset_by("-1y"))
+
+
+def _plant_duplicate_document(frames: Frames) -> Frames:
+    """The first document again, published a year earlier: its id in two months."""
+    documents = frames["documents"]
+    return {**frames, "documents": pl.concat([documents, _another_month(documents.head(1))])}
+
+
+def _plant_duplicate_claim(frames: Frames) -> Frames:
+    """A claim repeated by a second document of another month."""
+    documents, claims = frames["documents"], frames["claims"]
+    copy = _another_month(documents.head(1)).with_columns(pl.lit("z_copy").alias("document_id"))
+    return {
+        **frames,
+        "documents": pl.concat([documents, copy]),
+        "claims": pl.concat([claims, claims.head(1).with_columns(document_id=pl.lit("z_copy"))]),
+    }
+
+
+def _plant_dangling_actor(frames: Frames) -> Frames:
+    mentions = frames["mentions"]
+    actor = pl.col("target_kind") == "actor"
+    first_actor = pl.int_range(pl.len()) == actor.arg_true().first()
+    return {
+        **frames,
+        "mentions": mentions.with_columns(
+            pl.when(first_actor)
+            .then(pl.lit("nobody_known"))
+            .otherwise("target_id")
+            .alias("target_id")
+        ),
+    }
+
+
+def _plant_unsupported_event(frames: Frames) -> Frames:
+    """Every mention of the first event's occurrence gone."""
+    event_id = frames["events"].get_column("event_id")[0]
+    occurrence = (
+        (pl.col("target_kind") == "event")
+        & (pl.col("target_id") == event_id)
+        & (pl.col("aspect") == "occurrence")
+    )
+    return {**frames, "mentions": frames["mentions"].filter(~occurrence)}
+
+
+def _plant_misquote(frames: Frames) -> Frames:
+    """Documents whose text (of the right length) is not what their mentions quote."""
+    text = pl.lit("x").repeat_by(pl.col("char_count")).list.join("")
+    return {**frames, "documents": frames["documents"].with_columns(text.alias("text"))}
+
+
+def _plant_span_outside(frames: Frames) -> Frames:
+    """A mention whose span (of its quote's length) lies past the end of its document."""
+    first = pl.int_range(pl.len()) == 0
+    shift = pl.when(first).then(10_000_000).otherwise(0)
+    return {
+        **frames,
+        "mentions": frames["mentions"].with_columns(
+            pl.col("char_start") + shift, pl.col("char_end") + shift
+        ),
+    }
+
+
+def _plant_bad_value(frames: Frames) -> Frames:
+    """A negative count of characters: a contract failure inside one month."""
+    return {
+        **frames,
+        "documents": frames["documents"].with_columns(pl.lit(-1, pl.Int64).alias("byte_count")),
+    }
+
+
+PLANTS: dict[str, Callable[[Frames], Frames]] = {
+    "none": lambda frames: frames,
+    "duplicate document across months": _plant_duplicate_document,
+    "duplicate claim across months": _plant_duplicate_claim,
+    "dangling actor": _plant_dangling_actor,
+    "unsupported event": _plant_unsupported_event,
+    "misquote": _plant_misquote,
+    "span outside its document": _plant_span_outside,
+    "bad value": _plant_bad_value,
+}
+
+
+@pytest.mark.parametrize("plant", PLANTS)
+def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
+    plant: str, gold: tuple[Path, Frames, ActorRegistry, PlaceRegistry], tmp_path: Path
+) -> None:
+    """A failure planted across two months or inside one is found by the month-by-month checks
+    exactly when the whole-table checks report one (the build then reports those)."""
+    root, frames, actors, places = gold
+    planted = PLANTS[plant](frames)
+    whole = _whole_failures(_assembled(root, planted))
+    assert bool(whole) == (plant != "none"), whole
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with _small_parts():
+        written = months.write_months(
+            {name: of_frame(frame, tmp_path / f"{name}.arrow") for name, frame in planted.items()},
+            actors,
+            places,
+            merged_events,
+            coding_counts(Layout(root)),
+            tmp_path / "spool",
+            staging,
+            "1.0.0",
+            jobs=1,
+        )
+    assert written.suspect == bool(whole)
+
+
+def test_builds_from_the_cache_are_the_cold_build(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot a cold build writes a batch at a time is read back whole (nothing changed)
+    and with the changed document's rows left out (one edit): each build gives the files a
+    build without the cache gives."""
+    from tests.test_pipeline import SECOND_ID, _add_second_document
+
+    _add_second_document(repo)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(cache))
+    cold = build(repo, tmp_path / "cold", "1.0.0")
+    warm = build(repo, tmp_path / "warm", "1.0.0")
+    assert cold.written is not None and warm.written is not None
+    assert warm.validation.processed == 0
+    assert _table_files(warm.written.path) == _table_files(cold.written.path)
+    annotation = repo / "data" / "annotations" / f"{SECOND_ID}.yaml"
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(text.replace("one to two killed.", "one or two killed."), "utf-8")
+    edited = build(repo, tmp_path / "edited", "1.0.0")
+    fresh = build(repo, tmp_path / "fresh", "1.0.0", cache=False)
+    assert edited.written is not None and fresh.written is not None
+    assert edited.validation.processed == 1
+    assert _table_files(edited.written.path) == _table_files(fresh.written.path)
+    assert _table_files(edited.written.path) != _table_files(cold.written.path)
