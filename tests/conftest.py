@@ -51,6 +51,16 @@ SEED_TABLE_FILES = (
 )
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (as `./dev test` runs pytest): one test file, or tests of one file, run in this
+    process, where the output reads as without xdist and no worker start-up is paid; anything
+    wider gets xdist's own count (a worker per core)."""
+    named = {str(arg).partition("::")[0] for arg in config.args}
+    if len(named) == 1 and Path(named.pop()).is_file():
+        return 0
+    return None
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A copy of seeds/ and data/ in a temporary root."""

@@ -345,7 +345,7 @@ def _peak_mb(path: Path, rows: int) -> int:
     )
     assert "Traceback" not in done.stderr, done.stderr
     code, rss_kib = done.stdout.split("\n")[-2].split()
-    assert int(code) == 0
+    assert int(code) == 0, done.stderr  # a child killed by a signal says why here, if anywhere
     return int(rss_kib) // 1024
 
 

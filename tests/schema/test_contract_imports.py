@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 _PROBE = """
 import json, sys
 import polars as pl
@@ -32,21 +34,26 @@ def _probe(before: str = "") -> dict[str, object]:
     return result
 
 
-def test_checking_a_table_does_not_import_pandas() -> None:
-    result = _probe()
-    assert result["pandas"] is False
-    assert result["failures"], "the bad frame must fail its contract"
+@pytest.fixture(scope="module")
+def without_pandas() -> dict[str, object]:
+    """The probe as a build runs it (nothing imported first): one interpreter start-up, read by
+    every test here, since the three asked the same fresh process the same question."""
+    return _probe()
 
 
-def test_the_verdicts_are_those_of_pandera_with_pandas_loaded() -> None:
-    without = _probe()
+def test_checking_a_table_does_not_import_pandas(without_pandas: dict[str, object]) -> None:
+    assert without_pandas["pandas"] is False
+    assert without_pandas["failures"], "the bad frame must fail its contract"
+
+
+def test_the_verdicts_are_those_of_pandera_with_pandas_loaded(
+    without_pandas: dict[str, object],
+) -> None:
     with_pandas = _probe("import pandas")
     assert with_pandas["pandas"] is True
-    assert without["failures"] == with_pandas["failures"]
+    assert without_pandas["failures"] == with_pandas["failures"]
 
 
 def test_pandas_imports_normally_afterwards() -> None:
-    result = _probe("")
-    assert result["pandas"] is False
     code = "from eventset.schema.contracts import dataframe_schema as d; d('events'); import pandas"
     subprocess.run([sys.executable, "-c", code], check=True)
