@@ -17,7 +17,7 @@ a hostile file is refused on a worker exactly as it is here.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -99,10 +99,12 @@ class DaskEngine:
         self.workers = max(1, len(client.scheduler_info()["workers"]))
 
     def map_chunks(
-        self, chunks: list[list[Task]], known: frozenset[str], version: str
+        self, chunks: Iterable[list[Task]], known: frozenset[str], version: str
     ) -> Iterator[ChunkResult]:
         """runner.ChunkMap: each chunk a task; the results in the chunks' order."""
-        if not chunks:
+        chunks = iter(chunks)
+        first = next(chunks, None)
+        if first is None:
             return
         # Sent once to every worker, not with every task (a list: Dask scatters a set's items).
         [shared] = self.client.scatter([known], broadcast=True)
@@ -116,9 +118,10 @@ class DaskEngine:
         # wait on the workers only until their turn, so neither the workers nor this process
         # ever hold more than the window's chunks (and the results stay in the chunks' order).
         window = self.workers * _CHUNKS_AHEAD_PER_WORKER
-        pending = deque(submit(chunk) for chunk in chunks[:window])
-        for chunk in chunks[window:]:
-            yield _result(pending.popleft())
+        pending = deque([submit(first)])
+        for chunk in chunks:
+            if len(pending) >= window:
+                yield _result(pending.popleft())
             pending.append(submit(chunk))
         while pending:
             yield _result(pending.popleft())

@@ -15,6 +15,7 @@ import io
 import sys
 import tempfile
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +45,11 @@ FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 # `run_documents(spool=...)`); the rest stay on disk (spooled.py).
 CHECKED_FRAMES = ("references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
+# Snapshot entries still current: the document key and its files' stat signature now.
+REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
 _CHUNK = 256
 _POOL_CHUNKS = 4  # fewer chunks than this are processed in this process
+_CHUNKS_AHEAD_PER_WORKER = 4  # chunks submitted to a pool ahead of the one taken next
 _RESAVE_EVERY = 100  # save the snapshot once 1/100 of its entries are out of date
 # One document of a corpus: shown name, annotation path, seed path (None when there is no
 # seeds/<document_id>.txt). Strings, not Paths: building 200,000 Paths costs seconds.
@@ -215,10 +219,10 @@ def process_chunk(
 class ChunkMap(Protocol):
     """Another engine's way to process chunks (engines/dask_cluster.py): `process_chunk` over
     every chunk, the results in the chunks' order, so that what a run returns does not depend
-    on where it ran."""
+    on where it ran. The chunks are made as they are taken (chunks_of)."""
 
     def __call__(
-        self, chunks: list[list[Task]], known: frozenset[str], version: str
+        self, chunks: Iterable[list[Task]], known: frozenset[str], version: str
     ) -> Iterable[ChunkResult]: ...
 
 
@@ -256,54 +260,68 @@ LISTING_SCHEMA = pl.Schema(
 
 
 def split_by_signature(
-    tasks: Sequence[DocumentTask],
+    tasks: Sequence[DocumentTask] | pl.DataFrame,
     index: pl.DataFrame,
     version: str,
     *,
     use_signatures: bool,
     signatures: Sequence[str] | None = None,
-) -> tuple[dict[str, list[str]], list[Task]]:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The snapshot entries of the documents whose files' stat signatures are unchanged
-    ({KEY: keys, "signature": signatures}), and the rest as tasks to process (with their current
-    signature, "" when signatures are not used). `signatures`: the tasks' signatures as the
-    listing took them (repository.list_inputs); otherwise the files are looked at now."""
+    (KEY, signature), and the rest (LISTING_SCHEMA) to process, with their current signature
+    ("" when signatures are not used). `tasks`: a listing frame (repository.list_inputs, with
+    the signatures the listing took) or tuples, whose signatures are `signatures` or, without
+    them, looked at now."""
+    if isinstance(tasks, pl.DataFrame):
+        listing = tasks.select(list(LISTING_SCHEMA))
+    else:
+        if signatures is None and use_signatures:
+            signatures = [cache.signature(version, ann, seed) for _, ann, seed in tasks]
+        files, annotations, seeds = (
+            (list(column) for column in zip(*tasks, strict=True)) if tasks else ([], [], [])
+        )
+        listing = pl.DataFrame(
+            {
+                "file": files,
+                "annotation": annotations,
+                "seed": seeds,
+                "signature": list(signatures or [""] * len(files)),
+            },
+            schema=LISTING_SCHEMA,
+        )
     if not use_signatures:
-        return {KEY: [], "signature": []}, [(file, ann, seed, "") for file, ann, seed in tasks]
-    if signatures is None:
-        signatures = [cache.signature(version, annotation, seed) for _, annotation, seed in tasks]
-    files, annotations, seeds = (
-        (list(column) for column in zip(*tasks, strict=True)) if tasks else ([], [], [])
-    )
-    listing = pl.DataFrame(
-        {"file": files, "annotation": annotations, "seed": seeds, "signature": list(signatures)},
-        schema=LISTING_SCHEMA,
-    )
-    unchanged, stale = _split(listing, index)
-    return {
-        KEY: unchanged.get_column(KEY).to_list(),
-        "signature": unchanged.get_column("signature").to_list(),
-    }, stale
+        nothing = pl.DataFrame(schema=REUSED_SCHEMA)
+        return nothing, listing.with_columns(pl.lit("").alias("signature"))
+    return _split(listing, index)
 
 
 def split_listing(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[list[str], list[Task]]:
     """split_by_signature for a listing frame (LISTING_SCHEMA): the keys of the snapshot entries
     whose files' signatures are unchanged, and the rest as tasks."""
     unchanged, stale = _split(listing, index)
-    return unchanged.get_column(KEY).to_list(), stale
+    return unchanged.get_column(KEY).to_list(), stale.rows()
 
 
-def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, list[Task]]:
+def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Column-wise: at 100,000 documents a row at a time costs a third of a second."""
     known = index.select("file", KEY, pl.col("signature").alias("_known"))
     joined = listing.join(known, on="file", how="left", maintain_order="left")
     same = pl.col("signature") == pl.col("_known")
     unchanged = joined.filter(same).select(KEY, "signature")
-    stale = joined.filter(~same.fill_null(False)).select("file", "annotation", "seed", "signature")
-    return unchanged, stale.rows()
+    stale = joined.filter(~same.fill_null(False)).select(list(LISTING_SCHEMA))
+    return unchanged, stale
+
+
+def chunks_of(stale: pl.DataFrame) -> Iterator[list[Task]]:
+    """The documents to process, _CHUNK at a time, each chunk made as it is taken: as Python
+    tuples the whole corpus's tasks cost about a kilobyte a document (a gigabyte of the
+    command's memory at a million documents) before any work was done."""
+    for start in range(0, stale.height, _CHUNK):
+        yield stale.slice(start, _CHUNK).rows()
 
 
 def run_documents(
-    tasks: Sequence[DocumentTask],
+    tasks: Sequence[DocumentTask] | pl.DataFrame,
     *,
     root: Path,
     jobs: int = 1,
@@ -313,8 +331,9 @@ def run_documents(
     chunk_map: ChunkMap | None = None,
     spool: Path | None = None,
 ) -> Batch:
-    """Process (shown name, annotation path, seed path or None) tasks into problems and frames:
-    here or in a process pool of `jobs` workers, or with `chunk_map` on another engine.
+    """Process (shown name, annotation path, seed path or None) tasks, or a listing frame
+    (LISTING_SCHEMA, repository.list_inputs), into problems and frames: here or in a process
+    pool of `jobs` workers, or with `chunk_map` on another engine.
 
     `spool`: a folder the caller owns and removes. The chunks' frames are written there and
     never concatenated in memory: the batch's `parts` name them (and the snapshot), and
@@ -329,7 +348,7 @@ def run_documents(
     unchanged, work = split_by_signature(
         tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
-    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    total = len(tasks)
     with contextlib.ExitStack() as stack:
         folder = (
             str(spool)
@@ -344,27 +363,27 @@ def run_documents(
             )
         )
         results = (
-            chunk_map(chunks, known, version)
+            chunk_map(chunks_of(work), known, version)
             if chunk_map is not None
-            else _map_chunks(chunks, jobs, known, version, folder)
+            else _map_chunks(chunks_of(work), jobs, known, version, folder, work.height)
         )
-        new_rows, new_parts, new_files = _collect(
-            results, sum(map(len, chunks)), unchanged, progress, spool
-        )
+        found, new_index, new_parts, new_files = _collect(results, work.height, progress, spool)
+        del work
+        unchanged = pl.concat([unchanged, found])
         lazy, index, processed, drift = _merge_with_snapshot(
-            cached, old_index, unchanged, new_rows, new_parts
+            cached, old_index, unchanged, new_index, new_parts
         )
         # Rewriting the snapshot costs as much as writing every row of the corpus (over a
         # gigabyte at 100,000 documents); until 1% of it is out of date, processing those few
         # documents again on the next run is cheaper. What a run returns never depends on this.
-        resave = snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= len(tasks))
+        resave = snapshot is not None and (cached is None or drift * _RESAVE_EVERY >= total)
         if spool is None:
             frames = {name: part.collect() for name, part in lazy.items()}
             if resave and snapshot is not None:
                 snapshot.save(index, frames)
             parts: dict[str, Spooled] = {}
         else:
-            reused = pl.Series(KEY, unchanged[KEY], pl.String())
+            reused = unchanged.get_column(KEY)
             schemas = {name: frame.collect_schema() for name, frame in lazy.items()}
             parts = {
                 name: Spooled(
@@ -396,23 +415,25 @@ def run_documents(
 def _collect(
     results: Iterable[ChunkResult],
     total: int,
-    unchanged: dict[str, list[str]],
     progress: bool,
     spool: Path | None = None,
-) -> tuple[dict[str, list[str]], dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
-    """The index rows of the documents processed now, and their frames as parts. A pool's
-    workers write their chunks' frames to files in `spool` and send back only their names: the
-    parent reads each frame once, whole, at the end, instead of holding thousands of chunks'
-    bytes (at 100,000 documents, twice the memory of the frames themselves). Frames sent back
-    as bytes (this process, another engine) go to `spool` too when there is one."""
-    new_rows: dict[str, list[str]] = {col: [] for col in INDEX_SCHEMA}
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
+    """The snapshot entries found again by content (KEY, signature), the index rows of the
+    documents processed now, and their frames as parts. A pool's workers write their chunks'
+    frames to files in `spool` and send back only their names: the parent reads each frame
+    once, whole, at the end, instead of holding thousands of chunks' bytes (at 100,000
+    documents, twice the memory of the frames themselves). Frames sent back as bytes (this
+    process, another engine) go to `spool` too when there is one. The index rows are kept a
+    frame a chunk: as Python strings they cost half a kilobyte a document."""
+    reused: list[pl.DataFrame] = [pl.DataFrame(schema=REUSED_SCHEMA)]
+    index: list[pl.DataFrame] = [pl.DataFrame(schema=INDEX_SCHEMA)]
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
     new_files: dict[str, list[str]] = {name: [] for name in FRAME_NAMES}  # the same, as files
     for result in _with_progress(results, total, progress):
-        for col in (KEY, "signature"):
-            unchanged[col] += result.reused[col]
-        for col in INDEX_SCHEMA:
-            new_rows[col] += result.index[col]
+        if result.reused[KEY]:
+            reused.append(pl.DataFrame(result.reused, schema=REUSED_SCHEMA))
+        if result.index[KEY]:
+            index.append(pl.DataFrame(result.index, schema=INDEX_SCHEMA))
         for name, data in result.frames.items():
             if spool is None:
                 new_parts[name].append(pl.read_ipc(io.BytesIO(data)).lazy())
@@ -424,20 +445,18 @@ def _collect(
         for name, path in result.spooled.items():
             new_parts[name].append(pl.scan_ipc(path))
             new_files[name].append(path)
-    return new_rows, new_parts, new_files
+    return pl.concat(reused), pl.concat(index), new_parts, new_files
 
 
 def _merge_with_snapshot(
     cached: tuple[pl.DataFrame, Mapping[str, pl.DataFrame | pl.LazyFrame]] | None,
     old_index: pl.DataFrame,
-    unchanged: dict[str, list[str]],
-    new_rows: dict[str, list[str]],
+    reused: pl.DataFrame,
+    new_index: pl.DataFrame,
     new_parts: dict[str, list[pl.LazyFrame]],
 ) -> tuple[dict[str, pl.LazyFrame], pl.DataFrame, int, int]:
     """The corpus's frames and index: the snapshot's entries still current, and the new ones.
     Also the number of documents processed now, and of snapshot entries now out of date."""
-    reused = pl.DataFrame(unchanged, schema={KEY: pl.String(), "signature": pl.String()})
-    new_index = pl.DataFrame(new_rows, schema=INDEX_SCHEMA)
     keep = pl.col(KEY).is_in(reused.get_column(KEY).implode())
     index_parts = [
         old_index.drop("signature").join(reused, on=KEY, how="inner").select(list(INDEX_SCHEMA)),
@@ -457,23 +476,37 @@ def _merge_with_snapshot(
 
 
 def _map_chunks(
-    chunks: list[list[Task]], jobs: int, known: frozenset[str], version: str, spool: str
+    chunks: Iterable[list[Task]],
+    jobs: int,
+    known: frozenset[str],
+    version: str,
+    spool: str,
+    documents: int,
 ) -> Iterator[ChunkResult]:
+    """`process_chunk` over `chunks` (of `documents` in all), in order: here, or in a pool."""
     # Starting workers costs about a second (spawn + imports): only worth it for real work.
-    if jobs <= 1 or len(chunks) < _POOL_CHUNKS:
+    if jobs <= 1 or -(-documents // _CHUNK) < _POOL_CHUNKS:
         _init(known, version)  # in this process: the frames stay in memory
         yield from map(_process_chunk, chunks)
         return
     # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_init, initargs=(known, version, spool)
     ) as pool:
-        yield from pool.map(_process_chunk, chunks)
+        # A window of chunks ahead of the one taken next, not every chunk at once (Executor.map
+        # submits them all, and each waiting chunk's tasks stay in this process's memory).
+        pending: deque[Future[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_process_chunk, chunk))
+            if len(pending) >= jobs * _CHUNKS_AHEAD_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _with_progress(results: Iterable[ChunkResult], total: int, show: bool) -> Iterator[ChunkResult]:

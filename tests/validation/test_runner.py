@@ -1,7 +1,10 @@
-"""The frames a chunk's column lists become (validation/runner.py: frame_of)."""
+"""The frames a chunk's column lists become (validation/runner.py: frame_of), and how chunks
+reach a pool."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -54,3 +57,25 @@ def test_a_frame_with_list_columns_keeps_its_rows_in_order() -> None:
     frame = frame_of("event_actors", columns)
     assert frame["accepted_warnings"].to_list() == columns["accepted_warnings"]
     assert frame.schema["accepted_warnings"] == _LISTS
+
+
+def test_a_pool_is_given_a_window_of_chunks_not_the_whole_corpus(tmp_path: Path) -> None:
+    """The chunks are made as the pool takes them: before the first result comes back only a
+    window of them exists (Executor.map drew every chunk of the corpus first, a kilobyte a
+    document of the command's memory), and the results still come in the chunks' order."""
+    from eventset.validation import runner
+
+    drawn = 0
+
+    def chunks() -> Iterator[list[runner.Task]]:
+        nonlocal drawn
+        for n in range(40):
+            drawn += 1
+            yield [(f"data/annotations/d{n}.yaml", str(tmp_path / f"d{n}.yaml"), None, "")]
+
+    results = runner._map_chunks(chunks(), 2, frozenset(), "v", str(tmp_path), 40 * runner._CHUNK)
+    first = next(results)
+    assert drawn == 2 * runner._CHUNKS_AHEAD_PER_WORKER
+    files = [result.index["file"][0] for result in [first, *results]]
+    assert files == [f"data/annotations/d{n}.yaml" for n in range(40)]
+    assert drawn == 40
