@@ -440,11 +440,14 @@ def _collect(
                 continue
             written = spool / f"{uuid.uuid4().hex}.{name}.arrow"
             written.write_bytes(data)
-            new_parts[name].append(pl.scan_ipc(written))
             new_files[name].append(str(written))
         for name, path in result.spooled.items():
-            new_parts[name].append(pl.scan_ipc(path))
-            new_files[name].append(path)
+            # With a spool only the file names are kept (spooled.py reads them): a lazy scan
+            # of each of a million documents' chunk files held its own copy of the schema.
+            if spool is None:
+                new_parts[name].append(pl.scan_ipc(path))
+            else:
+                new_files[name].append(path)
     return pl.concat(reused), pl.concat(index), new_parts, new_files
 
 
