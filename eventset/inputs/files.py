@@ -12,7 +12,7 @@ from pathlib import Path
 
 from eventset.inputs.layout import Layout
 from eventset.inputs.scan import Entries, walk
-from eventset.inputs.yamlfile import DEFAULT_LIMITS
+from eventset.inputs.yamlfile import DEFAULT_LIMITS, REGISTRY_LIMITS
 from eventset.problems import Problem, problem
 
 
@@ -93,11 +93,13 @@ def list_folder(layout: Layout, folder: Path, suffixes: set[str]) -> tuple[Entri
     return entries, sorted(problems)
 
 
-def read_inside(
-    layout: Layout, path: Path, limit: int = DEFAULT_LIMITS.max_bytes
-) -> bytes | Problem:
-    """The bytes of a regular file inside the repository, or why not. A file over `limit` is
-    read only as far as proves it (its parser reports E101)."""
+def read_inside(layout: Layout, path: Path, limit: int | None = None) -> bytes | Problem:
+    """The bytes of a regular file inside the repository, or why not. A file over `limit` (by
+    default a registry's or any other YAML file's) is read only as far as proves it (its parser
+    reports E101)."""
+    if limit is None:
+        registry = path in (layout.actors, layout.places)
+        limit = (REGISTRY_LIMITS if registry else DEFAULT_LIMITS).max_bytes
     refused = refusal(layout, path)
     if refused is not None:
         return refused

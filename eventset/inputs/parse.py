@@ -9,9 +9,17 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from eventset.inputs.yamlfile import DEFAULT_LIMITS, Limits, YamlDocument, YamlPath, load_yaml
+from eventset.inputs.yamlfile import (
+    DEFAULT_LIMITS,
+    REGISTRY_LIMITS,
+    Limits,
+    YamlDocument,
+    YamlPath,
+    load_yaml,
+)
 from eventset.problems import Problem, problem
 from eventset.schema.fields import FORMAT_VERSION, SLUG_PATTERN, URL_PATTERN, WIKIDATA_PATTERN
+from eventset.schema.registry import ActorRegistry, PlaceRegistry
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -87,9 +95,12 @@ def model_problems(err: ValidationError, doc: YamlDocument, file: str) -> list[P
 
 
 def parse_model(
-    raw: bytes, file: str, model: type[M], limits: Limits = DEFAULT_LIMITS
+    raw: bytes, file: str, model: type[M], limits: Limits | None = None
 ) -> tuple[M | None, YamlDocument | None, list[Problem]]:
-    """Bytes of a YAML file -> a validated model (or None) plus its positions and problems."""
+    """Bytes of a YAML file -> a validated model (or None) plus its positions and problems.
+    `limits`: by default a registry's (REGISTRY_LIMITS) or any other file's."""
+    if limits is None:
+        limits = REGISTRY_LIMITS if model in (ActorRegistry, PlaceRegistry) else DEFAULT_LIMITS
     doc, problems = load_yaml(raw, file, limits)
     if doc is None:
         return None, None, problems

@@ -25,6 +25,10 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+# The registries grow with the corpus (a million synthetic documents name 50,000 actors: 6.5 MB,
+# a million nodes), and every document is read against them, so they get room of their own,
+# still bounded: a contributed registry costs CI at most these.
+REGISTRY_LIMITS = Limits(max_bytes=32 * 1024 * 1024, max_nodes=4_000_000)
 
 
 @dataclass(frozen=True)

@@ -307,7 +307,7 @@ def add_codings(
 ) -> None:
     """The independent codings' problems: checked like annotations, never built
     (validation/codings.py)."""
-    corpus_events = set(result.frames["event_facts"].get_column("event_id").to_list())
+    corpus_events = result.frames["event_facts"].get_column("event_id")
     problems, checked = validate_codings(
         layout, registries, corpus_events, Locator(layout), jobs=jobs, cache=cache
     )
