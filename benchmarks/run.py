@@ -97,6 +97,8 @@ class Rows(list[tuple[str, ...]]):
 
     def add(self, row: Row) -> None:
         self.append((*row, self.floor, f"{os.getloadavg()[0]:.1f}", self.commit))
+        # As it is measured too: a run of many minutes that fails late keeps what it measured.
+        print("| " + " | ".join(self[-1]) + " |", file=sys.stderr, flush=True)
 
 
 def _git(*args: str) -> None:
