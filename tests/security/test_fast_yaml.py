@@ -349,3 +349,25 @@ def test_every_three_line_indentation_shape() -> None:
             raw = ("\n".join(lines) + "\n").encode()
             on_fast_path += _agrees(raw)
     assert on_fast_path > 500
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+            st.text(alphabet='ab \u00e9\u4e2d"\\', max_size=3000),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda kv: kv[0],
+    )
+)
+@settings(max_examples=40)
+def test_the_json_emitted_into_our_buffer_is_rapidyamls_own(pairs: list[tuple[str, str]]) -> None:
+    """The fast path emits into a buffer of its own (rapidyaml's malloc'ed one is never freed):
+    the same JSON, also when the first guess of its size (from the node count) is short."""
+    import ryml
+
+    raw = "".join(f"{key}: {json.dumps(value)}\n" for key, value in pairs).encode()
+    tree, emitted = yaml_fast.parse_and_emit(raw)
+    assert emitted == ryml.emit_json_malloc(tree, tree.root_id())
