@@ -365,7 +365,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10000, 100000])
     parser.add_argument(
         "--cold-sizes",
         type=int,
@@ -400,7 +400,7 @@ def main() -> None:
                 _verdict(ratio <= factor, "linear or better"),
             )
         )
-    if args.extras:
+    if args.extras and args.sizes:
         bench_pandera(args.work, rows)
         bench_load(args.work, rows)
         bench_frictionless(args.sizes[0], args.work, rows)
