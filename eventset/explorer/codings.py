@@ -19,26 +19,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from eventset.agreement.align import CLAIM_FIELDS, EVENT_FIELDS, Alignment, Span, Unit
 from eventset.agreement.corpus import corpus_agreement
+from eventset.explorer.context import environment
 from eventset.explorer.text import Span as TextSpan
 from eventset.explorer.text import segments
 from eventset.release.load import load
 
 NOT_CODED = "not coded"
-
-
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("eventset.explorer", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def compared_text(text: str, mine: frozenset[Span], everyone: frozenset[Span]) -> str:
@@ -142,7 +130,7 @@ def write_coding_pages(
     """Write codings/index.html and a page per document of the release that `root` codes two
     or more times; returns the number of pages written."""
     found = corpus_agreement(root, resamples=0, cache=False)
-    env = _environment()
+    env = environment()
     page = env.get_template("codings.html")
     listed = []
     folder = out / "codings"

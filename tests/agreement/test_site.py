@@ -7,7 +7,8 @@ from pathlib import Path
 from eventset.agreement.align import align
 from eventset.agreement.synthetic import synthetic_coding
 from eventset.explorer.build import build_site
-from eventset.explorer.codings import _environment, compared_text, document_context
+from eventset.explorer.codings import compared_text, document_context
+from eventset.explorer.context import environment
 from eventset.pipeline import build
 from eventset.release.version import DEV_VERSION
 from tests.agreement.helpers import coding, documents
@@ -34,7 +35,7 @@ def test_a_document_page_shows_both_codings_and_marks_disagreements() -> None:
     }
     date = next(f for f in first["fields"] if f["name"] == "date_start")
     assert not date["differs"] and date["values"]["coder-a"].count("-") == 2  # an ISO date
-    page = _environment().get_template("codings.html").render(version="dev", title="t", **context)
+    page = environment().get_template("codings.html").render(version="dev", title="t", **context)
     assert page.count("<article>") == 2
     assert '<td class="differs">alleged</td>' in page
     # Events only coder a coded (annotation has more than one) are shown as not coded by b.
