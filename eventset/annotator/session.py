@@ -22,10 +22,10 @@ from eventset.annotator.actions import FORM, Files, RefusedError, apply, checked
 from eventset.annotator.fixes import Fix, find_fixes
 from eventset.annotator.page import Shown, page_state
 from eventset.annotator.yaml_patch import patched_text, plain
-from eventset.inputs.files import leaves_repository, read_bounded
+from eventset.inputs.files import leaves_repository, limits_of, read_bounded
 from eventset.inputs.layout import Layout
 from eventset.inputs.seeds import Seed, parse_seed
-from eventset.inputs.yamlfile import DEFAULT_LIMITS, REGISTRY_LIMITS, YamlDocument, load_yaml
+from eventset.inputs.yamlfile import DEFAULT_LIMITS, YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN
 from eventset.schema.yaml_writer import block_yaml
@@ -36,10 +36,6 @@ Texts = tuple[bytes, bytes, bytes]  # annotation, actors, places
 
 class ConflictError(Exception):
     """The files changed on disk since the page's version."""
-
-
-# The limits of the session's files: its annotation, then the two registries.
-_LIMITS = (DEFAULT_LIMITS, REGISTRY_LIMITS, REGISTRY_LIMITS)
 
 
 class SessionError(Exception):
@@ -122,9 +118,9 @@ class Session:
 
     def read(self) -> Texts:
         raw = []
-        for path, limit in zip(self.paths, _LIMITS, strict=True):
+        for path in self.paths:
             try:
-                raw.append(read_bounded(path, limit.max_bytes))
+                raw.append(read_bounded(path, limits_of(self.layout, path).max_bytes))
             except FileNotFoundError:
                 raw.append(b"")
         texts: Texts = (raw[0], raw[1], raw[2])
@@ -138,8 +134,8 @@ class Session:
     def _loaded(self, texts: Texts) -> tuple[list[YamlDocument | None], list[Problem]]:
         docs: list[YamlDocument | None] = []
         problems: list[Problem] = []
-        for path, raw, limits in zip(self.paths, texts, _LIMITS, strict=True):
-            doc, found = load_yaml(raw, self.layout.shown(path), limits)
+        for path, raw in zip(self.paths, texts, strict=True):
+            doc, found = load_yaml(raw, self.layout.shown(path), limits_of(self.layout, path))
             docs.append(doc)
             problems += found
         return docs, problems

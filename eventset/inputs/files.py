@@ -12,7 +12,7 @@ from pathlib import Path
 
 from eventset.inputs.layout import Layout
 from eventset.inputs.scan import Entries, walk
-from eventset.inputs.yamlfile import DEFAULT_LIMITS, REGISTRY_LIMITS
+from eventset.inputs.yamlfile import DEFAULT_LIMITS, REGISTRY_LIMITS, Limits
 from eventset.problems import Problem, problem
 
 
@@ -93,13 +93,16 @@ def list_folder(layout: Layout, folder: Path, suffixes: set[str]) -> tuple[Entri
     return entries, sorted(problems)
 
 
+def limits_of(layout: Layout, path: Path) -> Limits:
+    """The bounds of a YAML file of the repository: a registry's own, or any other file's."""
+    return REGISTRY_LIMITS if path in (layout.actors, layout.places) else DEFAULT_LIMITS
+
+
 def read_inside(layout: Layout, path: Path, limit: int | None = None) -> bytes | Problem:
     """The bytes of a regular file inside the repository, or why not. A file over `limit` (by
-    default a registry's or any other YAML file's) is read only as far as proves it (its parser
-    reports E101)."""
+    default its `limits_of`) is read only as far as proves it (its parser reports E101)."""
     if limit is None:
-        registry = path in (layout.actors, layout.places)
-        limit = (REGISTRY_LIMITS if registry else DEFAULT_LIMITS).max_bytes
+        limit = limits_of(layout, path).max_bytes
     refused = refusal(layout, path)
     if refused is not None:
         return refused
