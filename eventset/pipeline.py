@@ -146,6 +146,8 @@ def _write(
     keys = parts["documents"].columns(pl.col(KEY).cast(pl.String), "document_id")
     keys = keys.join(validation.files, on=KEY)
     reports = parts["events"].columns("document_id", "event_id")
+    # The whole tables (a check failed) merge their events on the cluster; the months do so
+    # in tasks of their own, there or in the pool.
     merge = cluster.merge_events if cluster is not None else merged_events
     layout = Layout(root)
     counts = coding_counts(layout)
@@ -154,12 +156,13 @@ def _write(
             parts,
             validation.actors,
             validation.places,
-            merge,
+            merged_events,
             counts,
             spool / "months",
             staging,
             version,
             jobs,
+            cluster,
         )
         if months.suspect:
             # Something failed: reported exactly as the checks of the whole tables report it

@@ -17,9 +17,9 @@ a hostile file is refused on a worker exactly as it is here.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import polars as pl
 
@@ -35,25 +35,44 @@ _PARTS_PER_WORKER = 4
 # this process reads results in order.
 _CHUNKS_AHEAD_PER_WORKER = 4
 
+A = TypeVar("A")
+R = TypeVar("R")
+
 
 class EngineError(Exception):
     """The cluster cannot run this build (not reachable, workers on other code, lost)."""
 
 
-def _result(future: Any) -> ChunkResult:
-    """A chunk's result; a worker lost for good (Dask retries a task on another worker first)
+def _result(future: Any, doing: str = "processing documents") -> Any:
+    """A task's result; a worker lost for good (Dask retries a task on another worker first)
     or a lost connection is the cluster's failure, said as such, not a traceback."""
     from distributed import KilledWorker
 
     try:
-        result: ChunkResult = future.result()
+        result = future.result()
     except (KilledWorker, OSError) as err:
         raise EngineError(
-            f"the Dask cluster failed while processing documents ({type(err).__name__}); its "
+            f"the Dask cluster failed while {doing} ({type(err).__name__}); its "
             "workers' logs say why (often a worker past its memory limit)"
         ) from err
     future.release()
     return result
+
+
+def _chunk(future: Any) -> ChunkResult:
+    result: ChunkResult = _result(future)
+    return result
+
+
+class _Task(Generic[R]):
+    """A task of the build's tail on the cluster (months.Result)."""
+
+    def __init__(self, future: Any) -> None:
+        self.future = future
+
+    def result(self) -> R:
+        done: R = _result(self.future, "writing the release's months")
+        return done
 
 
 def _read_url(base: str, root: str) -> Reader:
@@ -121,10 +140,17 @@ class DaskEngine:
         pending = deque([submit(first)])
         for chunk in chunks:
             if len(pending) >= window:
-                yield _result(pending.popleft())
+                yield _chunk(pending.popleft())
             pending.append(submit(chunk))
         while pending:
-            yield _result(pending.popleft())
+            yield _chunk(pending.popleft())
+
+    def submit(self, function: Callable[[A], R], argument: A, /) -> _Task[R]:
+        """months.Cluster: one task of the build's tail (a bucket's merge, a month task), its
+        rows in `argument` as bytes. Scattered first, not put in the task: the scheduler then
+        never holds the rows (Dask warns of a large task graph otherwise)."""
+        [data] = self.client.scatter([argument], hash=False)
+        return _Task(self.client.submit(function, data, pure=False))
 
     def merge_events(
         self,

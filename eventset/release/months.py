@@ -22,13 +22,15 @@ as the whole-table checks give them (pipeline.py), which needs the whole tables 
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import multiprocessing
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Protocol, TypeVar
 
 import polars as pl
 
@@ -42,6 +44,14 @@ from eventset.release.partitions import (
     event_parts,
     month_label,
     part_file,
+)
+from eventset.release.shuffle import (
+    ShuffleTask,
+    by_label,
+    gathered,
+    shuffle,
+    slices,
+    write_labelled,
 )
 from eventset.schema.contracts import dataframe_schema, polars_schema, typed_frame, validate_frame
 from eventset.schema.integrity import foreign_key_queries, span_queries, support_queries
@@ -57,15 +67,21 @@ from eventset.tables.assemble import (
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import Spooled
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
 # Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
 # times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
 _EVENT_ROWS_PER_BUCKET = 250_000
 _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 # Spooled bytes of the months one task checks together (the rows in memory are about as many).
 _TASK_BYTES = 32_000_000
+# Tasks out at once per worker of a cluster: enough to keep each busy while this process
+# reads the next one's rows, few enough that the rows sent never add up to the corpus.
+_AHEAD_PER_WORKER = 2
+
+# A task's spooled rows: a file of this machine's spool, or (sent to a cluster) its bytes.
+Piece = str | bytes
+A = TypeVar("A")
+R = TypeVar("R")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -74,9 +90,9 @@ class Month:
     the same month's spooled documents rows, which their spans are checked against."""
 
     label: str
-    pieces: tuple[str, ...]
+    pieces: tuple[Piece, ...]
     target: str
-    documents: tuple[str, ...] = ()
+    documents: tuple[Piece, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class MonthTask:
     months: tuple[Month, ...]
     version: str
     coding_counts: Mapping[str, int] = field(default_factory=dict)  # documents only
+    size: int = 0  # spooled bytes
 
 
 @dataclass(frozen=True)
@@ -117,17 +134,33 @@ def write_months(
     staging: Path,
     version: str,
     jobs: int,
+    cluster: Cluster | None = None,
 ) -> Months:
     """Every table of the release from the per-document frames `parts` (on disk), written
-    into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder."""
+    into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder.
+    `cluster`: where the merges and the month tasks run instead of this machine's pool (their
+    rows sent as Arrow IPC bytes, the Parquet files' bytes sent back); `merge` must then be
+    picklable, as it must for a pool."""
     spool.mkdir(parents=True, exist_ok=True)
+    schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
     with _pool(jobs) as pool:
-        pieces = {
-            **_shuffle_by_document(parts, spool / "documents"),
-            **_merged_by_month(parts, actors, places, merge, spool),
-        }
-        tasks = list(_month_tasks(pieces, staging, version, coding_counts))
-        done = list(_run(tasks, pool))
+        local = _Local(pool)
+        # Every shuffle task at once, the events' first: the merges wait for them only.
+        by_event = _shuffle_by_event(parts, spool / "buckets", local)
+        by_document = _shuffle_by_document(parts, spool / "documents", local)
+        buckets = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
+        tasks = _merge_tasks(buckets, schemas, actors, places, merge, spool / "months")
+        if cluster is None:
+            merging = [local.submit(merge_bucket, task) for task in tasks]
+        else:  # meanwhile the pool here shuffles the other tables
+            answers = _windowed(cluster, merged_remotely, map(_sent, tasks))
+            merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
+        pieces = {name: gathered([f.result() for f in fs]) for name, fs in by_document.items()}
+        done = _run_months(pieces, staging, version, coding_counts, local, cluster)
+        merged = [future.result() for future in merging]
+        pieces.update({name: gathered([bucket[name] for bucket in merged]) for name in BY_EVENT})
+        later = {name: pieces[name] for name in BY_EVENT}
+        done += _run_months(later, staging, version, coding_counts, local, cluster)
     rows = {name: 0 for name in pieces}
     suspect = False
     for month in done:
@@ -166,42 +199,40 @@ def _empty_table(name: str) -> pl.DataFrame:
     return typed_table(name, pl.DataFrame(schema=polars_schema(TABLES_BY_NAME[name])))
 
 
-class _Router:
-    """Rows appended to one Arrow IPC file per label under `folder`, as they come."""
+class Result(Protocol[T_co]):
+    """A task's result, once it is done (a concurrent.futures or a Dask future)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.writers: dict[str, tuple[Path, Any, pa.Schema]] = {}
+    def result(self) -> T_co: ...
 
-    def add(self, frame: pl.DataFrame) -> None:
-        """`frame`'s rows, each to the file of its PART label (the column is not written)."""
-        import pyarrow.ipc as ipc
 
-        for (label,), rows in frame.partition_by(PART, as_dict=True, include_key=False).items():
-            table = rows.to_arrow()
-            if label not in self.writers:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                path = self.folder / f"{label}.arrow"
-                self.writers[str(label)] = (
-                    path,
-                    ipc.new_file(str(path), table.schema),
-                    table.schema,
-                )
-            _, writer, schema = self.writers[str(label)]
-            writer.write_table(table.cast(schema))
+class Cluster(Protocol):
+    """Where a task runs (engines/dask_cluster.py): a function and its argument, the result to
+    come. `workers`: how many run at once."""
 
-    def close(self) -> dict[str, list[str]]:
-        """{label: its files}."""
-        for _, writer, _ in self.writers.values():
-            writer.close()
-        return {label: [str(path)] for label, (path, _, _) in sorted(self.writers.items())}
+    workers: int
+
+    def submit(self, function: Callable[[A], R], argument: A, /) -> Result[R]: ...
+
+
+class _Local:
+    """This machine: the pool's workers, or this process when there is no pool."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
+        self.pool = pool
+
+    def submit(self, function: Callable[[A], R], argument: A, /) -> Result[R]:
+        if self.pool is not None:
+            return self.pool.submit(function, argument)
+        done: Future[R] = Future()
+        done.set_result(function(argument))
+        return done
 
 
 def _shuffle_by_document(
-    parts: Mapping[str, Spooled], spool: Path
-) -> dict[str, dict[str, list[str]]]:
-    """documents, claims, mentions rows by the month their document was published. A row whose
-    document is missing goes to `undated`: the foreign key check reports it."""
+    parts: Mapping[str, Spooled], spool: Path, local: _Local
+) -> dict[str, list[Result[dict[str, str]]]]:
+    """documents, claims, mentions rows by the month their document was published, a task a
+    slice. A row whose document is missing goes to `undated`: the foreign key check reports it."""
     labels = (
         parts["documents"]
         .lazy()
@@ -209,64 +240,189 @@ def _shuffle_by_document(
         .unique("document_id", keep="first")
         .collect()
     )
-    out = {}
-    for name in BY_DOCUMENT:
-        router = _Router(spool / name)
-        for batch in parts[name].batches():
-            rows = batch.drop(KEY)
-            if name == "documents":
-                rows = rows.with_columns(month_label(pl.col("published")))
-            else:
-                rows = rows.join(labels, on="document_id", how="left", maintain_order="left")
-            router.add(rows.with_columns(pl.col(PART).fill_null(UNDATED)))
-        out[name] = router.close()
-    return out
+    spool.mkdir(parents=True, exist_ok=True)
+    labels.write_ipc(spool / "labels.arrow")
+    return {
+        name: [
+            local.submit(
+                shuffle,
+                ShuffleTask(
+                    name,
+                    parts[name].schema,
+                    piece,
+                    str(spool / name / f"{number:06d}"),
+                    str(spool / "labels.arrow") if name != "documents" else None,
+                ),
+            )
+            for number, piece in enumerate(slices(parts[name]))
+        ]
+        for name in BY_DOCUMENT
+    }
 
 
-def _merged_by_month(
-    parts: Mapping[str, Spooled],
+def _shuffle_by_event(
+    parts: Mapping[str, Spooled], spool: Path, local: _Local
+) -> dict[str, list[Result[dict[str, str]]]]:
+    """Per-document events and event_actors rows by a hash of the event id, a task a slice."""
+    reported = parts["events"].lazy().select(pl.len()).collect().item()
+    buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
+    return {
+        name: [
+            local.submit(
+                shuffle,
+                ShuffleTask(
+                    name,
+                    parts[name].schema,
+                    piece,
+                    str(spool / name / f"{number:06d}"),
+                    buckets=buckets,
+                ),
+            )
+            for number, piece in enumerate(slices(parts[name]))
+        ]
+        for name in BY_EVENT
+    }
+
+
+@dataclass(frozen=True)
+class MergeTask:
+    """One bucket's per-document events and event_actors rows (files, or their Arrow IPC
+    bytes sent to a cluster) to merge, and what merging needs. `folder`: where the merged rows
+    go, one file per table and month."""
+
+    events: tuple[Piece, ...]
+    event_actors: tuple[Piece, ...]
+    schemas: tuple[pl.Schema, pl.Schema]
+    actors: ActorRegistry
+    places: PlaceRegistry
+    merge: MergeEvents
+    folder: str
+
+
+def _merge_tasks(
+    buckets: Mapping[str, Mapping[str, list[str]]],
+    schemas: Mapping[str, pl.Schema],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents,
     spool: Path,
-) -> dict[str, dict[str, list[str]]]:
-    """events and event_actors: per-document rows bucketed by a hash of the event id, each
-    bucket merged alone, the merged rows routed to the month their event started."""
-    reported = parts["events"].lazy().select(pl.len()).collect().item()
-    buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
-    bucket = (pl.col("event_id").hash() % buckets).cast(pl.String).alias(PART)
-    per_bucket = {}
-    for name in BY_EVENT:
-        router = _Router(spool / "buckets" / name)
-        for batch in parts[name].batches():
-            router.add(batch.drop(KEY).with_columns(bucket))
-        per_bucket[name] = router.close()
-    schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
-    routers = {name: _Router(spool / "months" / name) for name in BY_EVENT}
-    for number in per_bucket["events"]:
-        per_document, taking_part = (
-            _read(per_bucket[name].get(number, []), schemas[name]) for name in BY_EVENT
+) -> list[MergeTask]:
+    """A task a bucket, in the buckets' order; each writes its months under `spool`/BUCKET."""
+    pair = (schemas["events"], schemas["event_actors"])
+    return [
+        MergeTask(
+            tuple(buckets["events"].get(number, [])),
+            tuple(buckets["event_actors"].get(number, [])),
+            pair,
+            actors,
+            places,
+            merge,
+            str(spool / number),
         )
-        events, event_actors = merge(per_document, taking_part, actors, places)
-        labels = event_parts(events)
-        for name, frame in (("events", events), ("event_actors", event_actors)):
-            labelled = frame.join(labels, on="event_id", how="left", maintain_order="left")
-            routers[name].add(labelled.with_columns(pl.col(PART).fill_null(UNDATED)))
-        for name in BY_EVENT:  # the bucket is merged: its per-document rows are done with
-            for spooled in per_bucket[name].get(number, []):
-                Path(spooled).unlink()
-    return {name: router.close() for name, router in routers.items()}
+        for number in buckets["events"]
+    ]
+
+
+def merge_bucket(task: MergeTask) -> dict[str, dict[str, str]]:
+    """A bucket merged, its events and event_actors rows written one file per month (under
+    task.folder), its per-document files removed: {table: {month: file}}."""
+    merged = _merged(task)
+    _remove(task)
+    return {name: write_labelled(frame, Path(task.folder) / name) for name, frame in merged.items()}
+
+
+def _remove(task: MergeTask) -> None:
+    """The bucket's per-document files: merged, they are done with."""
+    for piece in (*task.events, *task.event_actors):
+        if isinstance(piece, str):
+            Path(piece).unlink()
+
+
+def _merged(task: MergeTask) -> dict[str, pl.DataFrame]:
+    """The bucket's merged events and event_actors, each row labelled with its event's month."""
+    per_document, taking_part = (
+        _read(pieces, schema)
+        for pieces, schema in zip((task.events, task.event_actors), task.schemas, strict=True)
+    )
+    events, event_actors = task.merge(per_document, taking_part, task.actors, task.places)
+    labels = event_parts(events)
+    return {
+        name: frame.join(labels, on="event_id", how="left", maintain_order="left").with_columns(
+            pl.col(PART).fill_null(UNDATED)
+        )
+        for name, frame in (("events", events), ("event_actors", event_actors))
+    }
+
+
+def _sent(task: MergeTask) -> MergeTask:
+    """The task with its files' rows as bytes: a cluster's workers do not see the spool."""
+    return replace(task, events=_bytes(task.events), event_actors=_bytes(task.event_actors))
+
+
+def _bytes(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    return tuple(Path(piece).read_bytes() if isinstance(piece, str) else piece for piece in pieces)
+
+
+def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
+    """merge_bucket on a cluster's worker: {table: {month: its rows as Arrow IPC bytes}}."""
+    out: dict[str, dict[str, bytes]] = {}
+    for name, frame in _merged(task).items():
+        out[name] = {}
+        for label, rows in by_label(frame):
+            buffer = io.BytesIO()
+            rows.write_ipc(buffer, compression="uncompressed")
+            out[name][label] = buffer.getvalue()
+    return out
+
+
+class _Received:
+    """A bucket merged on a cluster: its months' rows written into the spool here, as
+    merge_bucket writes them, and its per-document files removed."""
+
+    def __init__(self, task: MergeTask, by_table: Mapping[str, Mapping[str, bytes]]) -> None:
+        self.files: dict[str, dict[str, str]] = {}
+        for name, by_month in by_table.items():
+            folder = Path(task.folder) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            self.files[name] = {}
+            for label, data in by_month.items():
+                (folder / f"{label}.arrow").write_bytes(data)
+                self.files[name][label] = str(folder / f"{label}.arrow")
+        _remove(task)
+
+    def result(self) -> dict[str, dict[str, str]]:
+        return self.files
+
+
+def _windowed(cluster: Cluster, function: Callable[[A], R], arguments: Iterable[A]) -> Iterator[R]:
+    """Each argument a task on `cluster`, the results in the arguments' order, with at most
+    _AHEAD_PER_WORKER tasks a worker out at once: their rows (sent, not shared) wait on the
+    workers only until their turn, never all in this process at once."""
+    window = max(1, cluster.workers) * _AHEAD_PER_WORKER
+    pending: deque[Result[R]] = deque()
+    for argument in arguments:
+        if len(pending) >= window:
+            yield pending.popleft().result()
+        pending.append(cluster.submit(function, argument))
+    while pending:
+        yield pending.popleft().result()
 
 
 def _without_key(schema: pl.Schema) -> pl.Schema:
     return pl.Schema({name: dtype for name, dtype in schema.items() if name != KEY})
 
 
-def _read(files: Iterable[str], schema: pl.Schema) -> pl.DataFrame:
-    paths = list(files)
-    if not paths:
+def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
+    """Spooled rows: files (read together), or their Arrow IPC bytes (on a cluster); with no
+    piece, no rows of `schema`."""
+    given = list(pieces)
+    if not given:
         return pl.DataFrame(schema=schema)
-    return pl.scan_ipc(paths).collect()
+    paths = [piece for piece in given if isinstance(piece, str)]
+    if len(paths) == len(given):
+        return pl.scan_ipc(paths).collect()
+    frames = [pl.read_ipc(io.BytesIO(piece)) for piece in given if isinstance(piece, bytes)]
+    return pl.concat(frames, how="vertical")
 
 
 def _month_tasks(
@@ -284,12 +440,12 @@ def _month_tasks(
             documents = tuple(pieces["documents"].get(label, [])) if name == "mentions" else ()
             month = Month(label, tuple(files), str(staging / name / part_file(label)), documents)
             group.append(month)
-            size += sum(Path(path).stat().st_size for path in (*month.pieces, *documents))
+            size += sum(Path(str(path)).stat().st_size for path in (*month.pieces, *documents))
             if size >= _TASK_BYTES:
-                yield MonthTask(name, tuple(group), version, _counts(name, coding_counts))
+                yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
                 group, size = [], 0
         if group:
-            yield MonthTask(name, tuple(group), version, _counts(name, coding_counts))
+            yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
 
 
 def _counts(name: str, coding_counts: Mapping[str, int]) -> Mapping[str, int]:
@@ -298,30 +454,77 @@ def _counts(name: str, coding_counts: Mapping[str, int]) -> Mapping[str, int]:
 
 def write_month(task: MonthTask) -> MonthDone:
     """A task's months of one table read, typed, sorted, checked and written, a file a month."""
+    done, frames = _checked(task)
+    for month, frame in zip(task.months, frames, strict=True):
+        write.write_parquet(frame, Path(month.target), task.table, task.version)
+    return done
+
+
+def month_remotely(task: MonthTask) -> tuple[MonthDone, list[bytes]]:
+    """write_month on a cluster's worker, the task's rows given as bytes: its Parquet files'
+    bytes, a month each, for the client to write where they go."""
+    done, frames = _checked(task)
+    files = []
+    for frame in frames:
+        buffer = io.BytesIO()
+        write.write_parquet(frame, buffer, task.table, task.version)
+        files.append(buffer.getvalue())
+    return done, files
+
+
+def _checked(task: MonthTask) -> tuple[MonthDone, list[pl.DataFrame]]:
+    """A task's months read, typed, sorted and checked: their frames, a month each."""
     frames = []
     for month in task.months:
-        frame = pl.scan_ipc(list(month.pieces)).collect()
+        frame = _read(month.pieces, None)
         if task.table == "documents":
             frame = with_coding_counts(frame, task.coding_counts)
         frames.append(typed_table(task.table, frame))
     rows = pl.concat(frames, how="vertical", rechunk=False)
     suspect = bool(validate_frame(task.table, rows))
     if task.table == "mentions" and not suspect:
-        suspect = _spans_fail(rows, [path for month in task.months for path in month.documents])
-    for month, frame in zip(task.months, frames, strict=True):
-        write.write_parquet(frame, Path(month.target), task.table, task.version)
-    return MonthDone(task.table, rows.height, suspect)
+        suspect = _spans_fail(rows, [piece for month in task.months for piece in month.documents])
+    return MonthDone(task.table, rows.height, suspect), frames
 
 
-def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[str]) -> bool:
+def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[Piece]) -> bool:
     """Whether a mention lies outside its document or misquotes it (documents of the same
     months: a mention is in its document's month)."""
     columns = {"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
-    documents = pl.DataFrame(schema=columns)
-    if documents_pieces:
-        documents = pl.scan_ipc(documents_pieces).select(*columns).collect()
+    documents = _read(documents_pieces, pl.Schema(columns)).select(*columns)
     spans = span_queries({"mentions": mentions, "documents": documents})
     return any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
+
+
+def _run_months(
+    pieces: Mapping[str, Mapping[str, list[str]]],
+    staging: Path,
+    version: str,
+    coding_counts: Mapping[str, int],
+    local: _Local,
+    cluster: Cluster | None,
+) -> list[MonthDone]:
+    """The month tasks of `pieces`' tables: on the cluster when there is one, their rows sent
+    and their files' bytes written here; else in the pool, or here when the tasks are few. The
+    largest first, so no worker is left with a big one at the end."""
+    tasks = sorted(_month_tasks(pieces, staging, version, coding_counts), key=lambda t: -t.size)
+    if cluster is not None:
+        sent = (replace(task, months=tuple(map(_sent_month, task.months))) for task in tasks)
+        done = []
+        for task, (month_done, files) in zip(
+            tasks, _windowed(cluster, month_remotely, sent), strict=True
+        ):
+            for month, data in zip(task.months, files, strict=True):
+                Path(month.target).write_bytes(data)
+            done.append(month_done)
+        return done
+    if local.pool is None or len(tasks) < _POOL_TASKS:
+        return list(map(write_month, tasks))
+    return [future.result() for future in [local.submit(write_month, task) for task in tasks]]
+
+
+def _sent_month(month: Month) -> Month:
+    return replace(month, pieces=_bytes(month.pieces), documents=_bytes(month.documents))
 
 
 def _warm() -> None:
@@ -342,17 +545,6 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
         for _ in range(jobs):
             pool.submit(_warm)
         yield pool
-
-
-def _run(tasks: list[MonthTask], pool: ProcessPoolExecutor | None) -> Iterator[MonthDone]:
-    """The month tasks, in the pool when there is one: the tail of a build (sorting, the
-    contracts, Parquet) then uses every core."""
-    if pool is None or len(tasks) < _POOL_TASKS:
-        yield from map(write_month, tasks)
-        return
-    # The largest first, so no worker is left with a big one at the end.
-    ordered = sorted(tasks, key=lambda task: -sum(len(month.pieces) for month in task.months))
-    yield from pool.map(write_month, ordered)
 
 
 def scan_staged(staging: Path, name: str) -> pl.LazyFrame:

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -50,9 +50,12 @@ class Written:
     unchanged: bool  # True when an identical release was already there
 
 
-def write_parquet(frame: pl.DataFrame, path: Path, table_name: str, version: str) -> None:
+def write_parquet(
+    frame: pl.DataFrame, path: Path | BinaryIO, table_name: str, version: str
+) -> None:
     """zstd Parquet with column descriptions in the field metadata; no timestamps, so the bytes
-    depend only on the rows and the library versions pinned by the lockfile."""
+    depend only on the rows and the library versions pinned by the lockfile. `path`: a file,
+    or a buffer (a month written on a cluster's worker, release/months.py)."""
     table = next(t for t in TABLES if t.name == table_name)
     schema = arrow_schema(table, {"eventset_version": version, "schema_version": SCHEMA_VERSION})
     arrow = frame.to_arrow().cast(schema)

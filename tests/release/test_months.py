@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.pipeline import build
-from eventset.release import months
+from eventset.release import months, shuffle
 from eventset.release.manifest import read_manifest, table_of
 from eventset.release.write import write_release
 from eventset.schema.contracts import TableFailure, validate_frame
@@ -65,11 +65,13 @@ def _table_files(release: Path) -> dict[str, str]:
 
 @contextmanager
 def _small_parts() -> Iterator[None]:
-    """Every reported event row its own bucket (as far as the hash spreads them) and every
-    month its own task: the merges and checks cross as many part boundaries as they can."""
+    """Every reported event row its own bucket (as far as the hash spreads them), every record
+    batch of a spooled frame its own shuffle task and every month its own month task: the
+    merges and checks cross as many part boundaries as they can."""
     with (
         mock.patch.object(months, "_EVENT_ROWS_PER_BUCKET", 1),
         mock.patch.object(months, "_TASK_BYTES", 1),
+        mock.patch.object(shuffle, "_SLICE_BYTES", 1),
     ):
         yield
 

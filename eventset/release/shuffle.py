@@ -1,0 +1,135 @@
+"""The full build's rows routed to their months (or event buckets), as tasks a pool can run.
+
+A spooled frame (the snapshot and the workers' chunk files, validation/spooled.py) is cut into
+slices of consecutive record batches of about _SLICE_BYTES; each slice is one task, which reads
+only its batches and writes one Arrow IPC file per label into a folder of its own. A month's (or
+a bucket's) rows are then the files of every slice, taken in the slices' order: the rows, in the
+order one pass over the frame would have routed them (release/months.py relies on that order
+only through the sort by key, but keeping it makes the two byte for byte the same anyway).
+
+Tasks are plain values and functions of this module, so they pickle to a process pool's worker;
+they read and write the spool folder, so they run where it is (this machine).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from eventset.release.partitions import BY_EVENT, PART, UNDATED, month_label
+from eventset.validation.cache import KEY
+from eventset.validation.spooled import Spooled
+
+# Spooled bytes one task routes: a few times this in memory (the rows, their partitions, the
+# Arrow copies written), and enough tasks at 100,000 documents to keep every worker busy.
+_SLICE_BYTES = 48_000_000
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Record batches [first, stop) of the IPC file `path`; `keep`: when set, only the rows
+    whose document key is in it (a snapshot's entries still current)."""
+
+    path: str
+    first: int
+    stop: int
+    keep: pl.Series | None = None
+
+    def frame(self, schema: pl.Schema) -> pl.DataFrame:
+        """The slice's rows, cast to the spooled frame's `schema`."""
+        import pyarrow.ipc as ipc
+
+        frames = [pl.DataFrame(schema=schema)]
+        with ipc.open_file(self.path) as reader:
+            for i in range(self.first, self.stop):
+                batch = pl.from_arrow(reader.get_batch(i))
+                assert isinstance(batch, pl.DataFrame)
+                if self.keep is not None:
+                    batch = batch.filter(pl.col(KEY).is_in(self.keep.implode()))
+                if batch.height:
+                    frames.append(batch.cast(schema))
+        return pl.concat(frames, how="vertical", rechunk=False)
+
+
+def slices(spooled: Spooled, size: int | None = None) -> list[Slice]:
+    """`spooled`'s rows as slices of about `size` bytes (_SLICE_BYTES), in the frame's order."""
+    import pyarrow.ipc as ipc
+
+    size = size or _SLICE_BYTES
+    sources = [(spooled.snapshot, spooled.keep)] if spooled.snapshot is not None else []
+    sources += [(path, None) for path in spooled.files]
+    out = []
+    for path, keep in sources:
+        with ipc.open_file(path) as reader:
+            batches = reader.num_record_batches
+        per_slice = max(1, math.floor(batches * size / max(1, Path(path).stat().st_size)))
+        out += [
+            Slice(path, first, min(batches, first + per_slice), keep)
+            for first in range(0, batches, per_slice)
+        ]
+    return out
+
+
+@dataclass(frozen=True)
+class ShuffleTask:
+    """One slice of table `table`'s spooled rows, to route into `folder`. documents rows go to
+    the month they were published; claims and mentions rows to their document's, read from the
+    IPC file `labels` (document_id, PART); events and event_actors rows to one of `buckets`
+    buckets of a hash of the event id."""
+
+    table: str
+    schema: pl.Schema
+    source: Slice
+    folder: str
+    labels: str | None = None
+    buckets: int = 1
+
+
+def shuffle(task: ShuffleTask) -> dict[str, str]:
+    """The slice routed: {label: the file of its rows}."""
+    rows = task.source.frame(task.schema).drop(KEY)
+    if task.table == "documents":
+        rows = rows.with_columns(month_label(pl.col("published")))
+    elif task.table in BY_EVENT:
+        rows = rows.with_columns(bucket_of(pl.col("event_id"), task.buckets))
+    else:
+        assert task.labels is not None
+        labels = pl.read_ipc(task.labels)
+        rows = rows.join(labels, on="document_id", how="left", maintain_order="left")
+    return write_labelled(rows.with_columns(pl.col(PART).fill_null(UNDATED)), Path(task.folder))
+
+
+def bucket_of(event_id: pl.Expr, buckets: int) -> pl.Expr:
+    """Which bucket an event's rows go to (polars' hash has fixed seeds: every process agrees)."""
+    return (event_id.hash() % buckets).cast(pl.String).alias(PART)
+
+
+def write_labelled(frame: pl.DataFrame, folder: Path) -> dict[str, str]:
+    """`frame`'s rows, each to `folder`/LABEL.arrow by its PART column (not written), in the
+    frame's order: {label: file}."""
+    written = {}
+    for label, rows in by_label(frame):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{label}.arrow"
+        rows.write_ipc(path, compression="uncompressed")
+        written[label] = str(path)
+    return written
+
+
+def by_label(frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    parts = frame.partition_by(PART, as_dict=True, include_key=False, maintain_order=True)
+    for (label,), rows in sorted(parts.items(), key=lambda item: str(item[0][0])):
+        yield str(label), rows
+
+
+def gathered(routed: list[Mapping[str, str]]) -> dict[str, list[str]]:
+    """The files of each label over tasks, in the tasks' order: {label: files}, by label."""
+    out: dict[str, list[str]] = {}
+    for files in routed:
+        for label, path in files.items():
+            out.setdefault(label, []).append(path)
+    return dict(sorted(out.items()))
