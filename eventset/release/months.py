@@ -2,21 +2,33 @@
 
 The per-document frames stay on disk (the runner's spool and snapshot, scanned lazily) and flow:
 
-1. shuffle: documents, claims and mentions rows to one spool file per month of their document's
-   publication; per-document events and event_actors rows to one file per bucket of a hash of
-   the event id (an event is reported by documents of several months);
-2. merge: each bucket's events merged alone (`merged_events`, exact part by part), its merged
-   events and event_actors routed to the month their event started;
+1. shuffle: documents, claims and mentions rows to spool files of the month of their
+   document's publication; per-document events and event_actors rows to files of a bucket of
+   a hash of the event id (an event is reported by documents of several months). A task per
+   slice of each spooled frame (shuffle.py), all submitted at once, the events' first;
+2. merge: a task per bucket, as soon as the events' slices are routed: the bucket's events
+   merged alone (`merged_events`, exact part by part), its merged events and event_actors
+   routed to the month their event started;
 3. months: each (table, month) read, typed and sorted by key, checked with its Pandera contract
    (and, for mentions, their spans against the same month's documents) and written as that
-   month's Parquet file, in a process pool;
+   month's Parquet file; consecutive months of a table make one task, those of documents,
+   claims and mentions submitted while the merges still run;
 4. across months, on key columns only: primary keys unique, foreign keys resolve, every event
    and claim supported by a mention.
 
-The peak is the largest month (or bucket) plus the streaming buffers and the key columns. The
-files are those `write_release` writes from whole tables (`table_parts`), byte for byte. A check
-that fails here only says that something is wrong: the build then reports the failures exactly
-as the whole-table checks give them (pipeline.py), which needs the whole tables once.
+Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after the other, with
+one job), so the tail of a build uses every core. On a cluster (`--engine dask`) the merges and
+the month tasks are the cluster's tasks instead: its workers do not see this machine's spool,
+so a task's rows are sent as Arrow IPC bytes and come back as Arrow IPC bytes (a merge) or as
+the month's Parquet file bytes, which are written here; the shuffle, which only reads and
+writes the spool, stays in the pool here. A month's (a bucket's) files are taken in the order
+of the slices (the buckets) they come from, so every file holds the rows a sequential pass
+would write, in the same order.
+
+The peak is the largest month (or bucket, or slice) a worker holds plus the key columns here.
+The files are those `write_release` writes from whole tables (`table_parts`), byte for byte. A
+check that fails here only says that something is wrong: the build then reports the failures
+exactly as the whole-table checks give them (pipeline.py), which needs the whole tables once.
 """
 
 from __future__ import annotations
@@ -156,11 +168,12 @@ def write_months(
             answers = _windowed(cluster, merged_remotely, map(_sent, tasks))
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
         pieces = {name: gathered([f.result() for f in fs]) for name, fs in by_document.items()}
-        done = _run_months(pieces, staging, version, coding_counts, local, cluster)
+        writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
         merged = [future.result() for future in merging]
         pieces.update({name: gathered([bucket[name] for bucket in merged]) for name in BY_EVENT})
         later = {name: pieces[name] for name in BY_EVENT}
-        done += _run_months(later, staging, version, coding_counts, local, cluster)
+        writing += _run_months(later, staging, version, coding_counts, local, cluster)
+        done = [future.result() for future in writing]
     rows = {name: 0 for name in pieces}
     suspect = False
     for month in done:
@@ -223,9 +236,7 @@ class _Local:
     def submit(self, function: Callable[[A], R], argument: A, /) -> Result[R]:
         if self.pool is not None:
             return self.pool.submit(function, argument)
-        done: Future[R] = Future()
-        done.set_result(function(argument))
-        return done
+        return _done(function(argument))
 
 
 def _shuffle_by_document(
@@ -254,7 +265,7 @@ def _shuffle_by_document(
                     str(spool / "labels.arrow") if name != "documents" else None,
                 ),
             )
-            for number, piece in enumerate(slices(parts[name]))
+            for number, piece in enumerate(slices(parts[name], spool / name))
         ]
         for name in BY_DOCUMENT
     }
@@ -278,7 +289,7 @@ def _shuffle_by_event(
                     buckets=buckets,
                 ),
             )
-            for number, piece in enumerate(slices(parts[name]))
+            for number, piece in enumerate(slices(parts[name], spool / name))
         ]
         for name in BY_EVENT
     }
@@ -503,24 +514,30 @@ def _run_months(
     coding_counts: Mapping[str, int],
     local: _Local,
     cluster: Cluster | None,
-) -> list[MonthDone]:
-    """The month tasks of `pieces`' tables: on the cluster when there is one, their rows sent
-    and their files' bytes written here; else in the pool, or here when the tasks are few. The
-    largest first, so no worker is left with a big one at the end."""
+) -> list[Result[MonthDone]]:
+    """The month tasks of `pieces`' tables, submitted: on the cluster when there is one (each
+    task's rows sent, its files' bytes written here as they come back: done when this returns),
+    else to the pool, or run here when they are few. The largest first, so no worker is left
+    with a big one at the end."""
     tasks = sorted(_month_tasks(pieces, staging, version, coding_counts), key=lambda t: -t.size)
     if cluster is not None:
         sent = (replace(task, months=tuple(map(_sent_month, task.months))) for task in tasks)
-        done = []
+        done: list[Result[MonthDone]] = []
         for task, (month_done, files) in zip(
             tasks, _windowed(cluster, month_remotely, sent), strict=True
         ):
             for month, data in zip(task.months, files, strict=True):
                 Path(month.target).write_bytes(data)
-            done.append(month_done)
+            done.append(_done(month_done))
         return done
-    if local.pool is None or len(tasks) < _POOL_TASKS:
-        return list(map(write_month, tasks))
-    return [future.result() for future in [local.submit(write_month, task) for task in tasks]]
+    here = _Local(local.pool if len(tasks) >= _POOL_TASKS else None)
+    return [here.submit(write_month, task) for task in tasks]
+
+
+def _done(value: R) -> Future[R]:
+    done: Future[R] = Future()
+    done.set_result(value)
+    return done
 
 
 def _sent_month(month: Month) -> Month:
@@ -528,7 +545,8 @@ def _sent_month(month: Month) -> Month:
 
 
 def _warm() -> None:
-    """Imports pandera and builds the contracts in a pool's worker while this process shuffles."""
+    """Imports pandera and builds the contracts in a pool's worker while this process cuts the
+    first tasks."""
     for table in TABLES:
         dataframe_schema(table.name)
 

@@ -32,35 +32,43 @@ _SLICE_BYTES = 48_000_000
 @dataclass(frozen=True)
 class Slice:
     """Record batches [first, stop) of the IPC file `path`; `keep`: when set, only the rows
-    whose document key is in it (a snapshot's entries still current)."""
+    whose document key is in the IPC file it names (a snapshot's entries still current: a
+    file, not the keys, so that a task stays small to send)."""
 
     path: str
     first: int
     stop: int
-    keep: pl.Series | None = None
+    keep: str | None = None
 
     def frame(self, schema: pl.Schema) -> pl.DataFrame:
         """The slice's rows, cast to the spooled frame's `schema`."""
         import pyarrow.ipc as ipc
 
         frames = [pl.DataFrame(schema=schema)]
+        keep = None if self.keep is None else pl.read_ipc(self.keep).to_series().implode()
         with ipc.open_file(self.path) as reader:
             for i in range(self.first, self.stop):
                 batch = pl.from_arrow(reader.get_batch(i))
                 assert isinstance(batch, pl.DataFrame)
-                if self.keep is not None:
-                    batch = batch.filter(pl.col(KEY).is_in(self.keep.implode()))
+                if keep is not None:
+                    batch = batch.filter(pl.col(KEY).is_in(keep))
                 if batch.height:
                     frames.append(batch.cast(schema))
         return pl.concat(frames, how="vertical", rechunk=False)
 
 
-def slices(spooled: Spooled, size: int | None = None) -> list[Slice]:
-    """`spooled`'s rows as slices of about `size` bytes (_SLICE_BYTES), in the frame's order."""
+def slices(spooled: Spooled, folder: Path, size: int | None = None) -> list[Slice]:
+    """`spooled`'s rows as slices of about `size` bytes (_SLICE_BYTES), in the frame's order;
+    the keys a snapshot's rows are filtered on go to a file in `folder`."""
     import pyarrow.ipc as ipc
 
     size = size or _SLICE_BYTES
-    sources = [(spooled.snapshot, spooled.keep)] if spooled.snapshot is not None else []
+    keep = None
+    if spooled.keep is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        keep = str(folder / "keep.arrow")
+        spooled.keep.to_frame().write_ipc(keep)
+    sources = [(spooled.snapshot, keep)] if spooled.snapshot is not None else []
     sources += [(path, None) for path in spooled.files]
     out = []
     for path, keep in sources:

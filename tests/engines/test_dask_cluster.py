@@ -8,15 +8,17 @@ SYNTHETIC generator's, test-only.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eventset.engines import dask_cluster
 from eventset.engines.dask_cluster import DaskEngine, EngineError
 from eventset.pipeline import BuildResult, Engine, build
+from eventset.release import months
 from eventset.synth import write_corpus
 from eventset.validation import runner
 
@@ -63,12 +65,27 @@ def test_the_release_is_byte_identical_to_the_local_build(
     # Five chunks, one ahead per worker: the window of tasks slides over the chunks.
     monkeypatch.setattr(runner, "_CHUNK", 64)
     monkeypatch.setattr(dask_cluster, "_CHUNKS_AHEAD_PER_WORKER", 1)
+    # Several buckets and month tasks, one out ahead per worker: the tail's window slides too.
+    monkeypatch.setattr(months, "_EVENT_ROWS_PER_BUCKET", 100)
+    monkeypatch.setattr(months, "_TASK_BYTES", 50_000)
+    monkeypatch.setattr(months, "_AHEAD_PER_WORKER", 1)
     local = build(corpus, tmp_path / "local", "1.0.0", cache=False)
     engine = DaskEngine(client, str(corpus))
     assert engine.workers == 2
+    submitted: list[str] = []
+    real_submit = engine.submit
+
+    def submit(function: Callable[[Any], Any], argument: Any, /) -> Any:
+        submitted.append(function.__name__)
+        return real_submit(function, argument)
+
+    monkeypatch.setattr(engine, "submit", submit)
     on_dask = build(corpus, tmp_path / "dask", "1.0.0", cache=False, engine=_on(engine))
     assert _release(on_dask) == _release(local)
     assert on_dask.rows["events"] > DOCUMENTS // 2  # a real corpus, not an empty one
+    # The buckets' merges and the month tasks of every table ran on the cluster's workers.
+    assert submitted.count("merged_remotely") > 1
+    assert submitted.count("month_remotely") > len(months.BY_DOCUMENT + months.BY_EVENT)
 
 
 def test_workers_read_the_corpus_through_fsspec(

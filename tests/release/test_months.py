@@ -241,3 +241,26 @@ def test_builds_from_the_cache_are_the_cold_build(
     assert edited.validation.processed == 1
     assert _table_files(edited.written.path) == _table_files(fresh.written.path)
     assert _table_files(edited.written.path) != _table_files(cold.written.path)
+
+
+def test_the_tail_in_a_pool_writes_what_it_writes_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shuffle, the merges and the month tasks run as tasks of the build's pool (many of
+    each: a shuffle task per record batch of 16 documents, a bucket per 40 reported events):
+    the release is the one a build that runs them all in this process writes."""
+    from eventset.synth import write_corpus as synthetic
+    from eventset.validation import runner
+
+    root = tmp_path / "repo"
+    synthetic(root, 120, seed=5)
+    monkeypatch.setattr(runner, "_CHUNK", 16)
+    monkeypatch.setattr(shuffle, "_SLICE_BYTES", 1)
+    monkeypatch.setattr(months, "_EVENT_ROWS_PER_BUCKET", 40)
+    monkeypatch.setattr(months, "_TASK_BYTES", 200_000)
+    if True:
+        here = build(root, tmp_path / "here", "1.0.0", cache=False, jobs=1)
+        pooled = build(root, tmp_path / "pooled", "1.0.0", cache=False, jobs=2)
+    assert here.written is not None and pooled.written is not None
+    assert _table_files(pooled.written.path) == _table_files(here.written.path)
+    assert pooled.rows == here.rows and here.rows["events"] > 40
