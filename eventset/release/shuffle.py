@@ -1,7 +1,8 @@
 """The full build's rows routed to their months (or event buckets), as tasks a pool can run.
 
 A spooled frame (the snapshot and the workers' chunk files, validation/spooled.py) is cut into
-slices of consecutive record batches of about _SLICE_BYTES; each slice is one task, which reads
+slices of consecutive record batches of about _SLICE_BYTES (a slice may span several small
+chunk files); each slice is one task, which reads
 only its batches and writes one Arrow IPC file per label into a folder of its own. A month's (or
 a bucket's) rows are then the files of every slice, taken in the slices' order: the rows, in the
 order one pass over the frame would have routed them (release/months.py relies on that order
@@ -30,7 +31,7 @@ _SLICE_BYTES = 48_000_000
 
 
 @dataclass(frozen=True)
-class Slice:
+class Segment:
     """Record batches [first, stop) of the IPC file `path`; `keep`: when set, only the rows
     whose document key is in the IPC file it names (a snapshot's entries still current: a
     file, not the keys, so that a task stays small to send)."""
@@ -40,20 +41,31 @@ class Slice:
     stop: int
     keep: str | None = None
 
+
+@dataclass(frozen=True)
+class Slice:
+    """Consecutive record batches of a spooled frame: part of the snapshot, or of one or
+    several chunk files (a chunk file holds 256 documents: a task each would be thousands)."""
+
+    segments: tuple[Segment, ...]
+
     def frame(self, schema: pl.Schema) -> pl.DataFrame:
         """The slice's rows, cast to the spooled frame's `schema`."""
         import pyarrow.ipc as ipc
 
         frames = [pl.DataFrame(schema=schema)]
-        keep = None if self.keep is None else pl.read_ipc(self.keep).to_series().implode()
-        with ipc.open_file(self.path) as reader:
-            for i in range(self.first, self.stop):
-                batch = pl.from_arrow(reader.get_batch(i))
-                assert isinstance(batch, pl.DataFrame)
-                if keep is not None:
-                    batch = batch.filter(pl.col(KEY).is_in(keep))
-                if batch.height:
-                    frames.append(batch.cast(schema))
+        for segment in self.segments:
+            keep = None
+            if segment.keep is not None:
+                keep = pl.read_ipc(segment.keep).to_series().implode()
+            with ipc.open_file(segment.path) as reader:
+                for i in range(segment.first, segment.stop):
+                    batch = pl.from_arrow(reader.get_batch(i))
+                    assert isinstance(batch, pl.DataFrame)
+                    if keep is not None:
+                        batch = batch.filter(pl.col(KEY).is_in(keep))
+                    if batch.height:
+                        frames.append(batch.cast(schema))
         return pl.concat(frames, how="vertical", rechunk=False)
 
 
@@ -70,15 +82,25 @@ def slices(spooled: Spooled, folder: Path, size: int | None = None) -> list[Slic
         spooled.keep.to_frame().write_ipc(keep)
     sources = [(spooled.snapshot, keep)] if spooled.snapshot is not None else []
     sources += [(path, None) for path in spooled.files]
-    out = []
-    for path, keep in sources:
+    out: list[Slice] = []
+    taken: list[Segment] = []
+    bytes_taken = 0.0
+    for path, filter_on in sources:
         with ipc.open_file(path) as reader:
             batches = reader.num_record_batches
-        per_slice = max(1, math.floor(batches * size / max(1, Path(path).stat().st_size)))
-        out += [
-            Slice(path, first, min(batches, first + per_slice), keep)
-            for first in range(0, batches, per_slice)
-        ]
+        per_batch = Path(path).stat().st_size / max(1, batches)
+        first = 0
+        while first < batches:
+            # The batches of this file that fill the slice being made (one at least).
+            stop = min(batches, first + max(1, math.ceil((size - bytes_taken) / per_batch)))
+            taken.append(Segment(path, first, stop, filter_on))
+            bytes_taken += (stop - first) * per_batch
+            first = stop
+            if bytes_taken >= size:
+                out.append(Slice(tuple(taken)))
+                taken, bytes_taken = [], 0.0
+    if taken:
+        out.append(Slice(tuple(taken)))
     return out
 
 
