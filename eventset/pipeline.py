@@ -143,9 +143,6 @@ def _write(
     assert validation.actors is not None and validation.places is not None
     parts, validation.parts = validation.parts, {}
     validation.frames = {}  # the corpus checks are done: their frames are let go
-    keys = parts["documents"].columns(pl.col(KEY).cast(pl.String), "document_id")
-    keys = keys.join(validation.files, on=KEY)
-    reports = parts["events"].columns("document_id", "event_id")
     # The whole tables (a check failed) merge their events on the cluster; the months do so
     # in tasks of their own, there or in the pool.
     merge = cluster.merge_events if cluster is not None else merged_events
@@ -193,6 +190,12 @@ def _write(
     result.rows = months.rows
     result.tables = ReleaseTables(result.written.path)
     if cache and extra_files is None and version == DEV_VERSION:
-        state = state_of(layout, final, keys, months.documents, months.events, reports)
+        # Two columns each, read only now (IPC files: the other columns are never read), so
+        # the tail's pool starts without waiting for them.
+        keys = parts["documents"].lazy().select(pl.col(KEY).cast(pl.String), "document_id")
+        reports = parts["events"].lazy().select("document_id", "event_id")
+        found, reported = pl.collect_all([keys, reports])
+        keyed = found.join(validation.files, on=KEY)
+        state = state_of(layout, final, keyed, months.documents, months.events, reported)
         state.save(where)
     return result
