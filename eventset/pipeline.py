@@ -121,11 +121,15 @@ def _full_build(
             chunk_map=cluster.map_chunks if cluster is not None else None,
             spool=spool / "chunks",
         )
-        result = BuildResult(validation)
-        if not validation.ok or validation.actors is None or validation.places is None:
-            validation.parts = {}  # scans of the spool, which is about to go
-            return result
-        return _write(result, root, out, version, jobs, cache, extra_files, cluster, spool)
+        try:
+            result = BuildResult(validation)
+            if not validation.ok or validation.actors is None or validation.places is None:
+                validation.parts = {}  # scans of the spool, which is about to go
+                return result
+            return _write(result, root, out, version, jobs, cache, extra_files, cluster, spool)
+        finally:
+            if validation.saving is not None:  # the snapshot, written from the spool meanwhile
+                validation.saving.result()
 
 
 def _write(

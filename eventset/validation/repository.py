@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
@@ -41,6 +41,9 @@ from eventset.validation.runner import (
 )
 from eventset.validation.spooled import Spooled
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
 
@@ -60,6 +63,7 @@ class Validation:
     # With a spool (validate_repository(spool=...)): every per-document frame as files on
     # disk (spooled.py), while `frames` holds only the corpus checks' (runner.CHECKED_FRAMES).
     parts: dict[str, Spooled] = field(default_factory=dict)
+    saving: Future[None] | None = None  # runner.Batch.saving
 
     @property
     def ok(self) -> bool:
@@ -288,7 +292,7 @@ def add_documents(
 ) -> None:
     """The `checked` documents' own problems, and the corpus checks over their frames."""
     result.frames, result.processed, result.files = batch.frames, batch.processed, batch.files
-    result.parts = batch.parts
+    result.parts, result.saving = batch.parts, batch.saving
     result.files_checked += checked
     result.problems += batch.problems
     frames = batch.frames

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
@@ -39,6 +39,9 @@ from eventset.validation.document import (
     process_document,
 )
 from eventset.validation.spooled import Spooled
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 # What the corpus checks and the codings read: the frames a spooled run collects (runner.py
@@ -238,6 +241,9 @@ class Batch:
     # With a spool (run_documents(spool=...)): every frame as files on disk (spooled.py),
     # while `frames` holds only CHECKED_FRAMES. Empty otherwise.
     parts: dict[str, Spooled] = field(default_factory=dict)
+    # The snapshot being written from `parts` meanwhile (a cold build with a spool): the
+    # caller waits for it before the spool goes.
+    saving: Future[None] | None = None
 
 
 def merge_batches(first: Batch, second: Batch) -> Batch:
@@ -349,6 +355,7 @@ def run_documents(
         tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
     total = len(tasks)
+    saved: Future[None] | None = None
     with contextlib.ExitStack() as stack:
         folder = (
             str(spool)
@@ -397,7 +404,16 @@ def run_documents(
                 )
                 for name in FRAME_NAMES
             }
-            if resave and snapshot is not None:
+            if resave and snapshot is not None and cached is None:
+                # No old snapshot is read: the new one is written in a thread (pyarrow's reads
+                # and writes release the interpreter lock) while the build goes on from the
+                # spool's files, the same rows; the caller waits for it (Batch.saving).
+                from concurrent.futures import ThreadPoolExecutor
+
+                writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot")
+                saved = writer.submit(snapshot.write, index, parts)
+                writer.shutdown(wait=False)
+            elif resave and snapshot is not None:
                 # Written into the new snapshot a batch at a time, which then holds exactly
                 # these frames: they are read from there (the old snapshot's files are gone).
                 snapshot.write(index, parts)
@@ -409,7 +425,7 @@ def run_documents(
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]
-    return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)), parts)
+    return Batch(problems, frames, processed, index.select(list(FILES_SCHEMA)), parts, saved)
 
 
 def _collect(
@@ -494,7 +510,7 @@ def _map_chunks(
         return
     # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
     context = multiprocessing.get_context("spawn")
