@@ -1,17 +1,21 @@
-"""The build's two parallel steps on a Dask cluster (`eventset build --engine dask`).
+"""The build's parallel steps on a Dask cluster (`eventset build --engine dask`).
 
-The per-document work (read two files, `process_document`) and the merging of events are the
-steps of a build whose cost grows with the corpus; both run here as `dask.distributed` tasks,
-on the scheduler at an address or on a LocalCluster of this machine. Everything else (listing,
-the cache, the corpus checks, the contracts, writing) stays in this process, unchanged, so the
-release is byte-identical to the local build's: results come back in the order the tasks were
-made, and the events merged part by part are the rows the whole merge gives (assemble.py:
-every event's row depends only on its own rows).
+The per-document work (read two files, `process_document`), the merging of events and the
+month tasks (typing, Pandera, Parquet) are the steps of a build whose cost grows with the
+corpus; all run here as `dask.distributed` tasks, on the scheduler at an address or on a
+LocalCluster of this machine. Listing, the cache, the corpus checks, the shuffle of the spooled
+rows to months (a local pool: it only reads and writes this machine's spool) and the checks
+across months stay with the command, so the release is byte-identical to the local build's:
+results come back in the order the tasks were made, and the events merged bucket by bucket are
+the rows the whole merge gives (assemble.py: every event's row depends only on its own rows).
 
 Workers read the corpus themselves: at the same paths (shared storage mounted on every worker)
 or through fsspec under a URL that stands for the repository root (`--corpus-url`). The same
 size limit bounds every read, and the same `process_document` applies the same YAML limits, so
-a hostile file is refused on a worker exactly as it is here.
+a hostile file is refused on a worker exactly as it is here. They never read the command's
+spool folder: a merge or a month task gets its rows as Arrow IPC bytes and sends back Arrow IPC
+bytes or the month's Parquet file, which the command writes (release/months.py), so the build
+needs no storage shared with the workers beyond the corpus.
 """
 
 from __future__ import annotations
