@@ -158,7 +158,8 @@ def write_months(
     with _pool(jobs) as pool:
         local = _Local(pool)
         # Every shuffle task at once, the events' first: the merges wait for them only.
-        by_event = _shuffle_by_event(parts, spool / "buckets", local)
+        workers = max(jobs, 1) if cluster is None else cluster.workers
+        by_event = _shuffle_by_event(parts, spool / "buckets", local, workers)
         by_document = _shuffle_by_document(parts, spool / "documents", local)
         buckets = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
         tasks = _merge_tasks(buckets, schemas, actors, places, merge, spool / "months")
@@ -272,11 +273,14 @@ def _shuffle_by_document(
 
 
 def _shuffle_by_event(
-    parts: Mapping[str, Spooled], spool: Path, local: _Local
+    parts: Mapping[str, Spooled], spool: Path, local: _Local, workers: int
 ) -> dict[str, list[Result[dict[str, str]]]]:
-    """Per-document events and event_actors rows by a hash of the event id, a task a slice."""
+    """Per-document events and event_actors rows by a hash of the event id, a task a slice; a
+    bucket a worker at least (once there are rows enough), so the merges run side by side."""
     reported = parts["events"].lazy().select(pl.len()).collect().item()
     buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
+    if reported >= _EVENT_ROWS_PER_BUCKET // 10:
+        buckets = max(buckets, workers)
     return {
         name: [
             local.submit(
