@@ -19,6 +19,7 @@ from eventset.engines import dask_cluster
 from eventset.engines.dask_cluster import DaskEngine, EngineError
 from eventset.pipeline import BuildResult, Engine, build
 from eventset.release import months
+from eventset.release.partitions import BY_DOCUMENT, BY_EVENT
 from eventset.synth import write_corpus
 from eventset.validation import runner
 
@@ -85,7 +86,7 @@ def test_the_release_is_byte_identical_to_the_local_build(
     assert on_dask.rows["events"] > DOCUMENTS // 2  # a real corpus, not an empty one
     # The buckets' merges and the month tasks of every table ran on the cluster's workers.
     assert submitted.count("merged_remotely") > 1
-    assert submitted.count("month_remotely") > len(months.BY_DOCUMENT + months.BY_EVENT)
+    assert submitted.count("month_remotely") > len(BY_DOCUMENT + BY_EVENT)
 
 
 def test_workers_read_the_corpus_through_fsspec(
