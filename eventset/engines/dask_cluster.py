@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import polars as pl
 
+from eventset.release.months import warm
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.tables.assemble import merged_events
 from eventset.validation.cache import code_version
@@ -119,7 +120,14 @@ class DaskEngine:
                 "the Dask workers run another version of eventset's code than this process; "
                 "install the same version on every worker"
             )
-        self.workers = max(1, len(client.scheduler_info()["workers"]))
+        workers = client.scheduler_info()["workers"]
+        self.workers = max(1, len(workers))
+        # The month tasks' imports and contracts (seconds on a worker), done by every worker
+        # as the build starts, not in its first month task.
+        from distributed import fire_and_forget
+
+        for address in workers:
+            fire_and_forget(client.submit(warm, pure=False, workers=[address]))  # type: ignore[no-untyped-call]
 
     def map_chunks(
         self, chunks: Iterable[list[Task]], known: frozenset[str], version: str

@@ -548,9 +548,9 @@ def _sent_month(month: Month) -> Month:
     return replace(month, pieces=_bytes(month.pieces), documents=_bytes(month.documents))
 
 
-def _warm() -> None:
-    """Imports pandera and builds the contracts in a pool's worker while this process cuts the
-    first tasks."""
+def warm() -> None:
+    """Imports pandera and builds the contracts in a worker (of the pool, or of a cluster)
+    before its first month task comes."""
     for table in TABLES:
         dataframe_schema(table.name)
 
@@ -565,7 +565,7 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         for _ in range(jobs):
-            pool.submit(_warm)
+            pool.submit(warm)
         yield pool
 
 
