@@ -59,9 +59,9 @@ def test_slices_hold_every_row_once_in_order(
             keep,
         )
         cut = shuffle.slices(spooled, tmp / "keys", bytes_a_slice)
-        rows = pl.concat([piece.frame(SCHEMA) for piece in cut], how="vertical")
-        assert rows.get_column("n").to_list() == spooled.collect().get_column("n").to_list()
+        routed = pl.concat([piece.frame(SCHEMA) for piece in cut], how="vertical")
+        assert routed.get_column("n").to_list() == spooled.collect().get_column("n").to_list()
         # Small files share a slice: no more slices than the batches, nor than the bytes need.
         total = sum(Path(path).stat().st_size for path in files)
-        batches = sum(-(-rows // batch) for rows in sizes)
+        batches = sum(-(-size // batch) for size in sizes)
         assert len(cut) <= min(batches, total // bytes_a_slice + 1)
