@@ -75,7 +75,7 @@ from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import (
     event_actors_table,
     events_table,
-    registry_tables,
+    registry_table,
     typed_table,
     with_coding_counts,
 )
@@ -361,7 +361,7 @@ def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
     validation.problems += batch.problems
     validation.files_checked += batch.processed + 2
     validation.processed = batch.processed
-    view = CorpusView(snapshot, unchanged, batch)
+    view = CorpusView(snapshot, index, unchanged, batch)
     gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
     old_ids = gone.get_column("document_id")
     old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))
@@ -406,12 +406,13 @@ def _check(layout: Layout, changes: _Changes) -> bool:
     removed = ((kind == "actor") & ref_id.is_in(sorted(edit.removed_actors))) | (
         (kind == "place") & ref_id.is_in(sorted(edit.removed_places))
     )
+    removed_ids = edit.removed_actors | edit.removed_places
     try:
         validation.problems += changes.view.corpus_problems(
             changes.registries, layout, changes.old_events.get_column("event_id").to_list()
         )
         if edit.removed_actors or edit.removed_places:
-            named = changes.view.rows("references", removed).height
+            named = changes.view.rows("references", "id", removed_ids, removed).height
             return named == 0 and not validation.problems
     except (OSError, pl.exceptions.PolarsError):
         return False
@@ -452,15 +453,17 @@ def _compile(layout: Layout, changes: _Changes) -> _Compiled | None:
     touched |= set(reported.get_column("event_id").to_list()) | changes.registry_events
     event_list = pl.Series(sorted(touched), dtype=pl.String).implode()
     try:
-        per_document = view.rows("events", pl.col("event_id").is_in(event_list)).drop(KEY)
-        taking_part = view.rows("event_actors", pl.col("event_id").is_in(event_list)).drop(KEY)
+        per_document = view.rows("events", "event_id", touched).drop(KEY)
+        taking_part = view.rows("event_actors", "event_id", touched).drop(KEY)
     except (OSError, pl.exceptions.PolarsError):
         return None
     actors, places = changes.actors, changes.places
     new["events"] = typed_table("events", events_table(per_document, taking_part, actors, places))
     new["event_actors"] = typed_table("event_actors", event_actors_table(taking_part))
     edited = {"actors": changes.edit.actors, "places": changes.edit.places}
-    new |= {name: t for name, t in registry_tables(actors, places).items() if edited[name]}
+    # Only an edited registry's table is made (the actors table alone takes a tenth of a second
+    # at 100,000 documents).
+    new |= {name: registry_table(name, actors, places) for name in REGISTRIES if edited[name]}
     old_ids = changes.gone.get_column("document_id")
     removed_docs = pl.concat([old_ids, new["documents"].get_column("document_id")]).implode()
     return _Compiled(mine, new, reported, event_list, removed_docs)
