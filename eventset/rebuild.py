@@ -45,7 +45,6 @@ from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
 from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
-    MANIFEST,
     TABLE_PART,
     read_manifest,
     release_paths,
@@ -116,12 +115,20 @@ def state_directory(root: Path, final: Path) -> Path:
 
 
 def _signatures(final: Path) -> dict[str, str]:
-    """The stat signature of every file of a release directory, the manifest included."""
-    found = {}
-    for relative in [*release_paths(final), MANIFEST]:
-        st = os.lstat(final / relative)
-        found[relative] = f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
-    return found
+    """The stat signature of every file of a release directory, the manifest included (as
+    release_paths lists them: a link is a file, never followed), in one walk."""
+    found: dict[str, str] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found[prefix + entry.name] = signature_of(entry.stat(follow_symlinks=False))
+
+    walk(str(final), "")
+    return dict(sorted(found.items()))
 
 
 def registries_digest(layout: Layout) -> str:
@@ -552,14 +559,13 @@ def _write_update(
         ],
         how="vertical",
     ).sort("event_id")
-    reports = (
-        pl.concat(
-            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), compiled.reported],
-            how="vertical",
-        )
-        .unique()
-        .sort("document_id", "event_id")
-    )
+    # The state's pairs are unique already, and those of the documents replaced are dropped:
+    # only the new pairs need making unique (over every pair, 0.08 s at 100,000 documents).
+    reported = compiled.reported.unique()
+    replaced = pl.concat([removed_docs.explode(), reported.get_column("document_id")]).implode()
+    reports = pl.concat(
+        [state.reports.filter(~pl.col("document_id").is_in(replaced)), reported], how="vertical"
+    ).sort("document_id", "event_id")
     registries = _registry_bytes(layout)
     meta = {**state.meta, "release": _signatures(final), "registries": _digest(registries)}
     BuildState(meta, documents, events, reports, registries).save(where)
