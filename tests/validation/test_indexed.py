@@ -7,7 +7,6 @@ snapshot rows are out of date and some documents are parsed again."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from unittest import mock
 
 import polars as pl
