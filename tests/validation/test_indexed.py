@@ -1,6 +1,6 @@
 """CorpusView (validation/indexed.py) reads only the stretches of the snapshot's rows that hold a
-looked-up id: whatever the stretches, or the whole frame when they are many, it returns exactly
-the current rows a filter over the whole frame keeps, in the same order.
+looked-up id: read by stretches, row by row through pyarrow, or the whole frame, it returns
+exactly the current rows a filter over the whole frame keeps, in the same order and types.
 
 On a generated corpus (SYNTHETIC documents, test-only) with a snapshot, then edits so that some
 snapshot rows are out of date and some documents are parsed again."""
@@ -70,18 +70,23 @@ def _samples(view: CorpusView, name: str, column: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(("name", "column"), LOOKUPS)
-@pytest.mark.parametrize(("gap", "cost"), [(2048, 0), (1, 0), (1, 10**9)])
+@pytest.mark.parametrize(
+    ("gap", "few", "whole_every"),
+    [(1, 10**6, 300), (2048, 10**6, 300), (1, 0, 0), (1, 0, 10**9)],
+    ids=["stretch a row", "stretches merged", "rows through pyarrow", "whole frame"],
+)
 def test_a_lookup_reads_what_the_whole_frame_filtered_gives(
-    view: CorpusView, name: str, column: str, gap: int, cost: int
+    view: CorpusView, name: str, column: str, gap: int, few: int, whole_every: int
 ) -> None:
-    """Stretches merged, one stretch a row, or the whole frame read."""
     with (
         mock.patch("eventset.validation.indexed._GAP", gap),
-        mock.patch("eventset.validation.indexed._READ_COST", cost),
+        mock.patch("eventset.validation.indexed._FEW_READS", few),
+        mock.patch("eventset.validation.indexed._WHOLE_EVERY", whole_every),
     ):
         for values in _samples(view, name, column):
             found = view.cached(name, column, values, pl.col(column).is_in(values))
             expected = _whole(view, name, column, values)
+            assert found.schema == expected.schema
             assert found.to_dicts() == expected.to_dicts()
 
 
