@@ -394,10 +394,15 @@ def _registry_edit(
 ) -> RegistryEdit | None:
     """The entries edited since the last build (none when the files are the same bytes); None
     when the last build's registries cannot be read as such."""
-    if state.meta.get("registries") == registries_digest(layout):
-        return registry_edit((actors, places), (actors, places))
-    old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
-    old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
+    now = _registry_bytes(layout)
+    # A registry whose bytes are the last build's is today's model (parsing the other again
+    # costs a tenth of a second at 100,000 documents).
+    old_actors: ActorRegistry | None = actors
+    old_places: PlaceRegistry | None = places
+    if now["actors"] != state.registries["actors"]:
+        old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
+    if now["places"] != state.registries["places"]:
+        old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
     if old_actors is None or old_places is None:
         return None
     return registry_edit((old_actors, old_places), (actors, places))
