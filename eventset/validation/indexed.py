@@ -191,7 +191,8 @@ def rows_of(path: Path, rows: list[int]) -> pl.DataFrame:
             known = dictionaries.setdefault(where, (len(dictionaries), keys.dictionary))
             codes.append((known[0], keys.indices))
             pieces.append(piece.remove_column(at_key))
-        # Copied out of the memory map before it is closed.
+        # One chunk a column, not one a row. A buffer still in the map keeps it mapped after
+        # `close` (Arrow counts the references to the mapped region).
         table = pa.Table.from_batches(pieces, schema=reader.schema.remove(at_key)).combine_chunks()
         decoded = {n: pl.Series(pl.from_arrow(d)) for n, d in dictionaries.values()}
         key_column = pl.concat(
