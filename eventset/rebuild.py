@@ -45,7 +45,6 @@ from eventset.inputs.layout import Layout
 from eventset.inputs.parse import parse_model
 from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
-    MANIFEST,
     TABLE_PART,
     read_manifest,
     release_paths,
@@ -75,7 +74,7 @@ from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import (
     event_actors_table,
     events_table,
-    registry_tables,
+    registry_table,
     typed_table,
     with_coding_counts,
 )
@@ -116,12 +115,20 @@ def state_directory(root: Path, final: Path) -> Path:
 
 
 def _signatures(final: Path) -> dict[str, str]:
-    """The stat signature of every file of a release directory, the manifest included."""
-    found = {}
-    for relative in [*release_paths(final), MANIFEST]:
-        st = os.lstat(final / relative)
-        found[relative] = f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
-    return found
+    """The stat signature of every file of a release directory, the manifest included (as
+    release_paths lists them: a link is a file, never followed), in one walk."""
+    found: dict[str, str] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found[prefix + entry.name] = signature_of(entry.stat(follow_symlinks=False))
+
+    walk(str(final), "")
+    return dict(sorted(found.items()))
 
 
 def registries_digest(layout: Layout) -> str:
@@ -361,7 +368,7 @@ def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
     validation.problems += batch.problems
     validation.files_checked += batch.processed + 2
     validation.processed = batch.processed
-    view = CorpusView(snapshot, unchanged, batch)
+    view = CorpusView(snapshot, index, unchanged, batch)
     gone = state.documents.filter(pl.col("file").is_in(differs.get_column("file").implode()))
     old_ids = gone.get_column("document_id")
     old_events = state.reports.filter(pl.col("document_id").is_in(old_ids.implode()))
@@ -387,10 +394,15 @@ def _registry_edit(
 ) -> RegistryEdit | None:
     """The entries edited since the last build (none when the files are the same bytes); None
     when the last build's registries cannot be read as such."""
-    if state.meta.get("registries") == registries_digest(layout):
-        return registry_edit((actors, places), (actors, places))
-    old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
-    old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
+    now = _registry_bytes(layout)
+    # A registry whose bytes are the last build's is today's model (parsing the other again
+    # costs a tenth of a second at 100,000 documents).
+    old_actors: ActorRegistry | None = actors
+    old_places: PlaceRegistry | None = places
+    if now["actors"] != state.registries["actors"]:
+        old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
+    if now["places"] != state.registries["places"]:
+        old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
     if old_actors is None or old_places is None:
         return None
     return registry_edit((old_actors, old_places), (actors, places))
@@ -406,12 +418,13 @@ def _check(layout: Layout, changes: _Changes) -> bool:
     removed = ((kind == "actor") & ref_id.is_in(sorted(edit.removed_actors))) | (
         (kind == "place") & ref_id.is_in(sorted(edit.removed_places))
     )
+    removed_ids = edit.removed_actors | edit.removed_places
     try:
         validation.problems += changes.view.corpus_problems(
             changes.registries, layout, changes.old_events.get_column("event_id").to_list()
         )
         if edit.removed_actors or edit.removed_places:
-            named = changes.view.rows("references", removed).height
+            named = changes.view.rows("references", "id", removed_ids, removed).height
             return named == 0 and not validation.problems
     except (OSError, pl.exceptions.PolarsError):
         return False
@@ -452,15 +465,17 @@ def _compile(layout: Layout, changes: _Changes) -> _Compiled | None:
     touched |= set(reported.get_column("event_id").to_list()) | changes.registry_events
     event_list = pl.Series(sorted(touched), dtype=pl.String).implode()
     try:
-        per_document = view.rows("events", pl.col("event_id").is_in(event_list)).drop(KEY)
-        taking_part = view.rows("event_actors", pl.col("event_id").is_in(event_list)).drop(KEY)
+        per_document = view.rows("events", "event_id", touched).drop(KEY)
+        taking_part = view.rows("event_actors", "event_id", touched).drop(KEY)
     except (OSError, pl.exceptions.PolarsError):
         return None
     actors, places = changes.actors, changes.places
     new["events"] = typed_table("events", events_table(per_document, taking_part, actors, places))
     new["event_actors"] = typed_table("event_actors", event_actors_table(taking_part))
     edited = {"actors": changes.edit.actors, "places": changes.edit.places}
-    new |= {name: t for name, t in registry_tables(actors, places).items() if edited[name]}
+    # Only an edited registry's table is made (the actors table alone takes a tenth of a second
+    # at 100,000 documents).
+    new |= {name: registry_table(name, actors, places) for name in REGISTRIES if edited[name]}
     old_ids = changes.gone.get_column("document_id")
     removed_docs = pl.concat([old_ids, new["documents"].get_column("document_id")]).implode()
     return _Compiled(mine, new, reported, event_list, removed_docs)
@@ -549,14 +564,13 @@ def _write_update(
         ],
         how="vertical",
     ).sort("event_id")
-    reports = (
-        pl.concat(
-            [state.reports.filter(~pl.col("document_id").is_in(removed_docs)), compiled.reported],
-            how="vertical",
-        )
-        .unique()
-        .sort("document_id", "event_id")
-    )
+    # The state's pairs are unique already, and those of the documents replaced are dropped:
+    # only the new pairs need making unique (over every pair, 0.08 s at 100,000 documents).
+    reported = compiled.reported.unique()
+    replaced = pl.concat([removed_docs.explode(), reported.get_column("document_id")]).implode()
+    reports = pl.concat(
+        [state.reports.filter(~pl.col("document_id").is_in(replaced)), reported], how="vertical"
+    ).sort("document_id", "event_id")
     registries = _registry_bytes(layout)
     meta = {**state.meta, "release": _signatures(final), "registries": _digest(registries)}
     BuildState(meta, documents, events, reports, registries).save(where)

@@ -11,6 +11,7 @@ same entries, which a test checks.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import stat
@@ -135,6 +136,7 @@ def _parse(out: bytes) -> Entries | None:
     return Entries(files, {}, dict(others.iter_rows()))
 
 
+@functools.cache  # asked once a process: each question is a process started
 def _gnu_find() -> str | None:
     found = shutil.which("find")
     if found is None:

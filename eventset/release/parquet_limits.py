@@ -18,7 +18,6 @@ import struct
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from eventset.inputs.seeds import MAX_SEED_BYTES
@@ -225,6 +224,10 @@ def pages_uncompressed(data: bytes, chunk: pq.ColumnChunkMetaData, body: int) ->
 def _longest(column: pa.ChunkedArray) -> int:
     """The longest value of a dictionary-encoded string column, lists flattened: measured on
     the distinct values, never on the column unpacked."""
+    # Imported here: pyarrow.compute costs a tenth of a second, which a build after an edit (it
+    # imports the loader with the full build, never reading a release) should not pay.
+    import pyarrow.compute as pc
+
     longest = 0
     for chunk in column.chunks:
         while pa.types.is_list(chunk.type) or pa.types.is_large_list(chunk.type):

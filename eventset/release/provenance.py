@@ -49,9 +49,17 @@ def inputs_sha256(layout: Layout, documents: pl.DataFrame) -> str:
     digest = hashlib.sha256()
     for path in (layout.actors, layout.places):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    docs = documents.select("document_id", "text_sha256", "annotation_sha256").sort("document_id")
-    for doc_id, text_sha, annotation_sha in docs.iter_rows():
-        digest.update(f"{doc_id}\0{text_sha}\0{annotation_sha}\n".encode())
+    # One line a document, in id order, put together by polars (a Python loop over the rows
+    # cost a tenth of a second at 100,000 documents); a null is written as the loop wrote it.
+    columns = ("document_id", "text_sha256", "annotation_sha256")
+    lines = (
+        documents.select(columns)
+        .sort("document_id")
+        .select(pl.concat_str([pl.col(c).fill_null("None") for c in columns], separator="\0"))
+        .to_series()
+    )
+    if lines.len():
+        digest.update((lines.str.join("\n").item() + "\n").encode())
     return "sha256:" + digest.hexdigest()
 
 

@@ -162,26 +162,37 @@ def arrow_schema(table: Table, metadata: dict[str, str] | None = None) -> pa.Sch
     return pa.schema(fields, metadata={**table_metadata, **(metadata or {})})
 
 
-class _WithoutPandas(importlib.abc.MetaPathFinder):
-    """Makes `import pandas` fail as it does where pandas is not installed."""
+# What pandera imports but never uses for polars frames: pandas (its other backend, 0.8 of the
+# 1.6 s that importing pandera cost) and Hypothesis (its data synthesis, which the polars backend
+# does not offer: a tenth of a second, and a test-only dependency of ours).
+_UNUSED_BY_PANDERA_POLARS = ("pandas", "hypothesis")
+
+
+class _Absent(importlib.abc.MetaPathFinder):
+    """Makes importing `names` fail as it does where they are not installed."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        if fullname == "pandas" or fullname.startswith("pandas."):
+        if fullname.split(".", 1)[0] in self.names:
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
 
 
 @contextlib.contextmanager
 def _polars_only() -> Iterator[None]:
-    """pandera as in a polars-only install, which its `__init__` and check registry support.
+    """pandera as in a polars-only install without Hypothesis, which its `__init__`, check
+    registry and strategies support.
 
-    pandera imports pandas whenever it can: at import (0.8 of the 1.6 s that importing pandera
-    costs, on every build and check) and again at the first check, for a backend we never use.
-    Meanwhile pandas is made to look absent; it imports normally afterwards. Where pandas is
-    already loaded there is nothing to save, and pandera runs as usual."""
-    if "pandas" in sys.modules:
+    pandera imports pandas and Hypothesis whenever it can: at import, and again at the first
+    check, for a backend and a feature we never use. Meanwhile those not yet loaded are made to
+    look absent; they import normally afterwards. Where one is already loaded there is nothing to
+    save, and pandera uses it as usual."""
+    absent = tuple(name for name in _UNUSED_BY_PANDERA_POLARS if name not in sys.modules)
+    if not absent:
         yield
         return
-    blocker = _WithoutPandas()
+    blocker = _Absent(absent)
     sys.meta_path.insert(0, blocker)
     try:
         yield

@@ -271,10 +271,13 @@ def countries_table() -> pl.DataFrame:
 
 def registry_tables(actors: ActorRegistry, places: PlaceRegistry) -> Tables:
     """The actors and places tables, typed and sorted."""
-    return {
-        "actors": typed_table("actors", _registry_frame(TABLES_BY_NAME["actors"], actors.actors)),
-        "places": typed_table("places", _registry_frame(TABLES_BY_NAME["places"], places.places)),
-    }
+    return {name: registry_table(name, actors, places) for name in ("actors", "places")}
+
+
+def registry_table(name: str, actors: ActorRegistry, places: PlaceRegistry) -> pl.DataFrame:
+    """One registry's table ("actors" or "places"), typed and sorted."""
+    entries = actors.actors if name == "actors" else places.places
+    return typed_table(name, _registry_frame(TABLES_BY_NAME[name], entries))
 
 
 def typed_table(name: str, frame: pl.DataFrame) -> pl.DataFrame:

@@ -523,10 +523,9 @@ def _validate_affected(
 
 def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Validation:
     """`validate FILE...`: what a full validation reports for those files, parsing only them and
-    the files that share an id with them. A directory among the targets, or a root outside a git
-    work tree (git grep finds the sharers), validates the whole corpus with the cache instead."""
-    if not _greppable(root):
-        return validate_repository(root, targets, jobs=jobs, cache=True)
+    the files that share an id with them: from the cache's index when it can vouch for the
+    corpus, else found with git grep. A directory among the targets, or a root outside a git
+    work tree, validates the whole corpus with the cache instead."""
     layout = Layout(root)
     wanted: set[str] = set()
     for target in targets:
@@ -536,9 +535,11 @@ def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Val
         if path.parent == layout.seeds:  # a seed stands for its annotation
             path = layout.annotation_of(path.stem)
         wanted.add(layout.shown(path))
-    indexed = validate_with_index(root, wanted, targets)
+    indexed = validate_with_index(root, wanted, targets)  # needs no git (a process less)
     if indexed is not None:
         return indexed
+    if not _greppable(root):
+        return validate_repository(root, targets, jobs=jobs, cache=True)
     subset = _Subset(root, jobs)
     subset.parse(wanted | subset.unreadable)
     subset.with_sharers(wanted, set())

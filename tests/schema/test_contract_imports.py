@@ -1,5 +1,6 @@
 """What checking a table imports: pandera's polars backend without pandas (a second and more of
-start-up on every build), with the same verdicts as an import that loaded pandas first."""
+start-up on every build) or Hypothesis (a tenth of a second), with the same verdicts as an import
+that loaded them first."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ bad = pl.DataFrame({{"actor_id": ["a", "a", "Not A Slug"]}})
 failures = validate_frame("actors", bad)
 print(json.dumps({{
     "pandas": "pandas" in sys.modules,
+    "hypothesis": "hypothesis" in sys.modules,
     "failures": sorted(f.describe() for f in failures),
 }}))
 """
@@ -43,17 +45,21 @@ def without_pandas() -> dict[str, object]:
 
 def test_checking_a_table_does_not_import_pandas(without_pandas: dict[str, object]) -> None:
     assert without_pandas["pandas"] is False
+    assert without_pandas["hypothesis"] is False
     assert without_pandas["failures"], "the bad frame must fail its contract"
 
 
 def test_the_verdicts_are_those_of_pandera_with_pandas_loaded(
     without_pandas: dict[str, object],
 ) -> None:
-    with_pandas = _probe("import pandas")
-    assert with_pandas["pandas"] is True
+    with_pandas = _probe("import pandas, hypothesis")
+    assert with_pandas["pandas"] is True and with_pandas["hypothesis"] is True
     assert without_pandas["failures"] == with_pandas["failures"]
 
 
-def test_pandas_imports_normally_afterwards() -> None:
-    code = "from eventset.schema.contracts import dataframe_schema as d; d('events'); import pandas"
+def test_pandas_and_hypothesis_import_normally_afterwards() -> None:
+    code = (
+        "from eventset.schema.contracts import validate_frame as v; import polars as pl; "
+        "v('actors', pl.DataFrame({'actor_id': ['a']})); import pandas, hypothesis"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,109 @@
+"""CorpusView (validation/indexed.py) reads only the stretches of the snapshot's rows that hold a
+looked-up id: read by stretches, row by row through pyarrow, or the whole frame, it returns
+exactly the current rows a filter over the whole frame keeps, in the same order and types.
+
+On a generated corpus (SYNTHETIC documents, test-only) with a snapshot, then edits so that some
+snapshot rows are out of date and some documents are parsed again."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import polars as pl
+import pytest
+
+from eventset.inputs.layout import Layout
+from eventset.validation.cache import KEY
+from eventset.validation.indexed import CorpusView, _stretches
+from eventset.validation.repository import (
+    Validation,
+    list_inputs,
+    tasks_of,
+    validate_repository,
+)
+from eventset.validation.runner import corpus_snapshot, run_documents, split_listing
+from tests.workflow.edits import annotation_files, edit, write_base
+
+LOOKUPS = (
+    ("events", "event_id"),
+    ("event_actors", "event_id"),
+    ("event_facts", "event_id"),
+    ("references", "id"),
+    ("shared_references", "id"),
+)
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory: pytest.TempPathFactory) -> CorpusView:
+    scratch = tmp_path_factory.mktemp("indexed")
+    root = scratch / "repo"
+    write_base(root)
+    with mock.patch.dict("os.environ", {"EVENTSET_CACHE_DIR": str(scratch / "cache")}):
+        validate_repository(root, cache=True)  # the snapshot
+        for kind, pick in (("event_date", 3), ("delete", 8), ("add", 1)):
+            edit(root, scratch / "held", kind, pick)
+        layout = Layout(root)
+        snapshot = corpus_snapshot(scratch / "cache", layout.root)
+        index = snapshot.load_index()
+        assert index is not None
+        listing = list_inputs(layout, Validation())
+        unchanged, stale = split_listing(listing, index)
+        again = {task[0] for task in stale} | {layout.shown(annotation_files(root)[5])}
+        batch = run_documents(
+            tasks_of(listing.filter(pl.col("file").is_in(sorted(again)))), root=layout.root
+        )
+    return CorpusView(snapshot, index, unchanged, batch)
+
+
+def _whole(view: CorpusView, name: str, column: str, values: list[str]) -> pl.DataFrame:
+    """The reference: the frame filtered whole, current rows as the snapshot's keys say."""
+    fresh_keys = view.fresh.files.get_column(KEY).implode()
+    current = pl.col(KEY).is_in(view.kept) & ~pl.col(KEY).is_in(fresh_keys)
+    return view.snapshot.scan(name).filter(pl.col(column).is_in(values)).filter(current).collect()
+
+
+def _samples(view: CorpusView, name: str, column: str) -> list[list[str]]:
+    every = view.snapshot.scan(name).select(column).collect().get_column(column)
+    distinct = sorted(set(every.drop_nulls().to_list()))
+    assert len(distinct) > 6
+    return [[], ["no-such-id"], distinct[:1], distinct[::3], distinct, [distinct[-1], "x"]]
+
+
+@pytest.mark.parametrize(("name", "column"), LOOKUPS)
+@pytest.mark.parametrize(
+    ("gap", "few", "whole_every"),
+    [(1, 10**6, 300), (2048, 10**6, 300), (1, 0, 0), (1, 0, 10**9)],
+    ids=["stretch a row", "stretches merged", "rows through pyarrow", "whole frame"],
+)
+def test_a_lookup_reads_what_the_whole_frame_filtered_gives(
+    view: CorpusView, name: str, column: str, gap: int, few: int, whole_every: int
+) -> None:
+    with (
+        mock.patch("eventset.validation.indexed._GAP", gap),
+        mock.patch("eventset.validation.indexed._FEW_READS", few),
+        mock.patch("eventset.validation.indexed._WHOLE_EVERY", whole_every),
+    ):
+        for values in _samples(view, name, column):
+            found = view.cached(name, column, values, pl.col(column).is_in(values))
+            expected = _whole(view, name, column, values)
+            assert found.schema == expected.schema
+            assert found.to_dicts() == expected.to_dicts()
+
+
+def test_the_view_leaves_out_the_rows_of_documents_out_of_date_or_parsed_again(
+    view: CorpusView,
+) -> None:
+    cached = view.snapshot.scan("events").collect()
+    values = sorted(set(cached.get_column("event_id").to_list()))
+    found = view.cached("events", "event_id", values, pl.lit(True))
+    assert 0 < found.height < cached.height
+    fresh = set(view.fresh.files.get_column(KEY).to_list())
+    assert fresh
+    assert not set(found.get_column(KEY).cast(pl.String).to_list()) & fresh
+
+
+def test_rows_within_the_gap_share_one_read() -> None:
+    with mock.patch("eventset.validation.indexed._GAP", 10):
+        assert _stretches([]) == []
+        assert _stretches([3]) == [(3, 4)]
+        assert _stretches([3, 4, 12, 13, 40]) == [(3, 14), (40, 41)]
