@@ -9,7 +9,7 @@ through pyarrow. polars' streaming engine over IPC files held about four times a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,12 +30,13 @@ class Spooled:
     snapshot: str | None = None
     keep: pl.Series | None = None
 
-    def batches(self) -> Iterator[pl.DataFrame]:
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
         """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
-        (256 documents), and each frame handed on costs a join or a write of its own."""
+        (256 documents), and each frame handed on costs a join or a write of its own. With
+        `columns`, only those are read (the others are never converted from Arrow)."""
         group: list[pl.DataFrame] = []
         size = 0.0
-        for frame in self._record_batches():
+        for frame in self._record_batches(columns):
             group.append(frame)
             size += frame.estimated_size()
             if size >= _GROUP_BYTES:
@@ -44,19 +45,27 @@ class Spooled:
         if group:
             yield pl.concat(group, how="vertical", rechunk=False)
 
-    def _record_batches(self) -> Iterator[pl.DataFrame]:
+    def _record_batches(self, columns: Sequence[str] | None) -> Iterator[pl.DataFrame]:
         import pyarrow.ipc as ipc
 
+        schema = self.schema if columns is None else pl.Schema({c: self.schema[c] for c in columns})
         sources = ([self.snapshot] if self.snapshot is not None else []) + list(self.files)
         for number, path in enumerate(sources):
+            keep = self.keep if number == 0 and self.snapshot is not None else None
+            # The document key is read only when asked for or filtered on: a snapshot's batches
+            # each carry the dictionary of every key of the corpus, which polars converts
+            # again for every batch (5 ms a batch at 100,000 documents).
+            read = None if columns is None else [*columns, *([KEY] if keep is not None else [])]
+            read = None if read is None else list(dict.fromkeys(read))
             with ipc.open_file(path) as reader:
                 for i in range(reader.num_record_batches):
-                    frame = pl.from_arrow(reader.get_batch(i))
+                    batch = reader.get_batch(i)
+                    frame = pl.from_arrow(batch if read is None else batch.select(read))
                     assert isinstance(frame, pl.DataFrame)
-                    if number == 0 and self.snapshot is not None and self.keep is not None:
-                        frame = frame.filter(pl.col(KEY).is_in(self.keep.implode()))
+                    if keep is not None:
+                        frame = frame.filter(pl.col(KEY).is_in(keep.implode()))
                     if frame.height:
-                        yield frame.cast(self.schema)
+                        yield frame.select(schema.names()).cast(schema)
 
     def lazy(self) -> pl.LazyFrame:
         """The rows as one lazy frame (for a query that reads a few columns)."""
@@ -70,9 +79,11 @@ class Spooled:
         return pl.concat(parts, how="vertical", rechunk=False)
 
     def columns(self, *columns: str | pl.Expr) -> pl.DataFrame:
-        """A few columns of every row, read a batch at a time."""
-        empty = pl.DataFrame(schema=self.schema).select(*columns)
-        parts = [empty, *(batch.select(*columns) for batch in self.batches())]
+        """A few columns of every row, read a batch at a time (only the columns they name)."""
+        exprs = [pl.col(c) if isinstance(c, str) else c for c in columns]
+        read = list(dict.fromkeys(name for e in exprs for name in e.meta.root_names()))
+        empty = pl.DataFrame(schema=self.schema).select(*exprs)
+        parts = [empty, *(batch.select(*exprs) for batch in self.batches(read))]
         return pl.concat(parts, how="vertical", rechunk=False)
 
     def collect(self) -> pl.DataFrame:
