@@ -5,7 +5,7 @@ They run over the `references` and `event_facts` frames of every document, read 
 time (a full build keeps them on disk, validation/spooled.py): a reference that names a registry
 entry, or that a meaning check left to the registries, is checked in its batch; only the rows
 compared across documents (claim ids, the events that claims are about, the event facts) are
-kept, as categoricals, and joined. Only offending rows become problems.
+kept, copied out of their batch, and joined. Only offending rows become problems.
 """
 
 from __future__ import annotations
@@ -217,8 +217,8 @@ def check_corpus(
     """The problems across documents. The frames are read a batch at a time (a full build's
     references are about 17 rows a document, too many to hold at a million documents): what a
     row says on its own is checked in its batch, and only the rows compared across documents
-    are kept, as categoricals. The problems come in the order of a check over the whole frames
-    sorted by file: by code, then by file, then by row."""
+    are kept (_kept). The problems come in the order of a check over the whole frames sorted
+    by file: by code, then by file, then by row."""
     found = _gather(references, registries, locate)
     yield from _in_file_order(found.actors)
     yield from _in_file_order(found.places)
