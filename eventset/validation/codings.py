@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,11 +164,13 @@ def process_codings(
 def check_coding_references(
     results: CodingBatch,
     registries: Registries,
-    corpus_events: pl.Series,
+    corpus_events: Callable[[], pl.Series],
     locate: Locate,
 ) -> list[Problem]:
     """References of the codings against the registries (E401, E402), and each claim's event
-    against its own coding's events and the canonical annotations' (E403)."""
+    against its own coding's events and the canonical annotations' (E403). `corpus_events`:
+    every event id the annotations define, read only when a coding uses one it does not
+    define itself."""
     refs = results.batch.frames["references"]
     event_facts = results.batch.frames["event_facts"]
     own = event_facts.select("file", pl.col("event_id").alias("id"))
@@ -176,7 +178,7 @@ def check_coding_references(
     if used.height:
         # An anti-join, not `is_in` of a Python set: the corpus's event ids (1.2 million for a
         # million documents) as a set and then a literal series took 4 GB of the build.
-        defined = corpus_events.rename("id").to_frame().unique()
+        defined = corpus_events().rename("id").to_frame().unique()
         used = used.join(defined, on="id", how="anti", maintain_order="left")
     registry_refs = refs.filter(pl.col("kind").is_in(["actor", "place"]))
     problems = list(check_corpus(registry_refs, event_facts.clear(), registries, locate))
@@ -190,7 +192,7 @@ def check_coding_references(
 def validate_codings(
     layout: Layout,
     registries: Registries,
-    corpus_events: pl.Series,
+    corpus_events: Callable[[], pl.Series],
     locate: Locate,
     only: set[str] | None = None,
     *,

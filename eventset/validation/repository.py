@@ -53,7 +53,8 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)
     actors: ActorRegistry | None = None
     places: PlaceRegistry | None = None
-    # Per-document rows, plus `references` and `event_facts`, over the whole corpus (runner.py).
+    # Per-document rows, plus `references` and `event_facts`, over the whole corpus (runner.py);
+    # empty with a spool.
     frames: dict[str, pl.DataFrame] = field(default_factory=empty_frames)
     annotation_files: list[str] = field(default_factory=list)
     # The annotation file of each document key in `frames` (KEY, file).
@@ -61,7 +62,7 @@ class Validation:
     files_checked: int = 0
     processed: int = 0  # documents parsed this run; the others came from the cache
     # With a spool (validate_repository(spool=...)): every per-document frame as files on
-    # disk (spooled.py), while `frames` holds only the corpus checks' (runner.CHECKED_FRAMES).
+    # disk (spooled.py), which the corpus checks read a batch at a time.
     parts: dict[str, Spooled] = field(default_factory=dict)
     saving: Future[None] | None = None  # runner.Batch.saving
 
@@ -295,9 +296,12 @@ def add_documents(
     result.parts, result.saving = batch.parts, batch.saving
     result.files_checked += checked
     result.problems += batch.problems
-    frames = batch.frames
     result.problems += check_corpus(
-        frames["references"], frames["event_facts"], registries, Locator(layout), suggest_event
+        batch.rows("references"),
+        batch.rows("event_facts"),
+        registries,
+        Locator(layout),
+        suggest_event,
     )
 
 
@@ -311,7 +315,13 @@ def add_codings(
 ) -> None:
     """The independent codings' problems: checked like annotations, never built
     (validation/codings.py)."""
-    corpus_events = result.frames["event_facts"].get_column("event_id")
+
+    def corpus_events() -> pl.Series:
+        if "event_facts" in result.parts:
+            facts = result.parts["event_facts"].columns(pl.col("event_id") + "")  # a copy
+            return facts.get_column("event_id")
+        return result.frames["event_facts"].get_column("event_id")
+
     problems, checked = validate_codings(
         layout, registries, corpus_events, Locator(layout), jobs=jobs, cache=cache
     )

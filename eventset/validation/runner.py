@@ -44,9 +44,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
-# What the corpus checks and the codings read: the frames a spooled run collects (runner.py
-# `run_documents(spool=...)`); the rest stay on disk (spooled.py).
-CHECKED_FRAMES = ("references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 # Snapshot entries still current: the document key and its files' stat signature now.
 REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
@@ -239,11 +236,15 @@ class Batch:
     # The annotation file of each document key in the frames (KEY, file).
     files: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILES_SCHEMA))
     # With a spool (run_documents(spool=...)): every frame as files on disk (spooled.py),
-    # while `frames` holds only CHECKED_FRAMES. Empty otherwise.
+    # and `frames` is empty. Empty otherwise.
     parts: dict[str, Spooled] = field(default_factory=dict)
     # The snapshot being written from `parts` meanwhile (a cold build with a spool): the
     # caller waits for it before the spool goes.
     saving: Future[None] | None = None
+
+    def rows(self, name: str) -> pl.DataFrame | Spooled:
+        """Frame `name`, in memory or (with a spool) on disk."""
+        return self.parts[name] if self.parts else self.frames[name]
 
 
 def merge_batches(first: Batch, second: Batch) -> Batch:
@@ -343,7 +344,8 @@ def run_documents(
 
     `spool`: a folder the caller owns and removes. The chunks' frames are written there and
     never concatenated in memory: the batch's `parts` name them (and the snapshot), and
-    only CHECKED_FRAMES are collected, so the memory no longer grows with the corpus's rows."""
+    nothing is collected (the corpus checks read them a batch at a time too), so the memory
+    no longer grows with the corpus's rows."""
     version = code_version()
     snapshot = corpus_snapshot(cache_dir, root) if cache_dir is not None else None
     cached: tuple[pl.DataFrame, Mapping[str, pl.DataFrame | pl.LazyFrame]] | None = None
@@ -421,7 +423,7 @@ def run_documents(
                     name: Spooled(part.schema, (str(snapshot.directory / f"{name}.arrow"),))
                     for name, part in parts.items()
                 }
-            frames = {name: parts[name].collect() for name in CHECKED_FRAMES}
+            frames = {}
     problems = [
         p for text in index.get_column("problems").to_list() for p in problems_from_json(text)
     ]

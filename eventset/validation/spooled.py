@@ -9,15 +9,24 @@ through pyarrow. polars' streaming engine over IPC files held about four times a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from eventset.validation.cache import KEY
 
 _GROUP_BYTES = 48_000_000
+# A few columns of each record batch hold the whole batch as read (pyarrow reads a batch's body
+# into one buffer, and polars' strings point into it): their frames are grouped smaller, or a
+# group held about three times its size (the corpus checks' read of the references at 100,000
+# documents peaked 330 MB above the start in groups of 48 MB, 130 MB in groups of 8 MB).
+_GROUP_BYTES_OF_COLUMNS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -30,33 +39,39 @@ class Spooled:
     snapshot: str | None = None
     keep: pl.Series | None = None
 
-    def batches(self) -> Iterator[pl.DataFrame]:
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
         """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
-        (256 documents), and each frame handed on costs a join or a write of its own."""
+        (256 documents), and each frame handed on costs a join or a write of its own. With
+        `columns`, only those are read (the others are never converted from Arrow)."""
         group: list[pl.DataFrame] = []
         size = 0.0
-        for frame in self._record_batches():
+        limit = _GROUP_BYTES if columns is None else _GROUP_BYTES_OF_COLUMNS
+        for frame in self._record_batches(columns):
             group.append(frame)
             size += frame.estimated_size()
-            if size >= _GROUP_BYTES:
+            if size >= limit:
                 yield pl.concat(group, how="vertical", rechunk=False)
                 group, size = [], 0.0
         if group:
             yield pl.concat(group, how="vertical", rechunk=False)
 
-    def _record_batches(self) -> Iterator[pl.DataFrame]:
+    def _record_batches(self, columns: Sequence[str] | None) -> Iterator[pl.DataFrame]:
         import pyarrow.ipc as ipc
 
+        schema = self.schema if columns is None else pl.Schema({c: self.schema[c] for c in columns})
         sources = ([self.snapshot] if self.snapshot is not None else []) + list(self.files)
         for number, path in enumerate(sources):
+            keep = self.keep if number == 0 and self.snapshot is not None else None
+            # The document key is read only when asked for or filtered on.
+            read = None if columns is None else [*columns, *([KEY] if keep is not None else [])]
+            read = None if read is None else list(dict.fromkeys(read))
+            keys = _Keys(self.schema.get(KEY, pl.Categorical()), keep)
             with ipc.open_file(path) as reader:
                 for i in range(reader.num_record_batches):
-                    frame = pl.from_arrow(reader.get_batch(i))
-                    assert isinstance(frame, pl.DataFrame)
-                    if number == 0 and self.snapshot is not None and self.keep is not None:
-                        frame = frame.filter(pl.col(KEY).is_in(self.keep.implode()))
+                    batch = reader.get_batch(i)
+                    frame = keys.frame(batch if read is None else batch.select(read))
                     if frame.height:
-                        yield frame.cast(self.schema)
+                        yield frame.select(schema.names()).cast(schema)
 
     def lazy(self) -> pl.LazyFrame:
         """The rows as one lazy frame (for a query that reads a few columns)."""
@@ -70,9 +85,11 @@ class Spooled:
         return pl.concat(parts, how="vertical", rechunk=False)
 
     def columns(self, *columns: str | pl.Expr) -> pl.DataFrame:
-        """A few columns of every row, read a batch at a time."""
-        empty = pl.DataFrame(schema=self.schema).select(*columns)
-        parts = [empty, *(batch.select(*columns) for batch in self.batches())]
+        """A few columns of every row, read a batch at a time (only the columns they name)."""
+        exprs = [pl.col(c) if isinstance(c, str) else c for c in columns]
+        read = list(dict.fromkeys(name for e in exprs for name in e.meta.root_names()))
+        empty = pl.DataFrame(schema=self.schema).select(*exprs)
+        parts = [empty, *(batch.select(*exprs) for batch in self.batches(read))]
         return pl.concat(parts, how="vertical", rechunk=False)
 
     def collect(self) -> pl.DataFrame:
@@ -110,3 +127,48 @@ def of_frame(frame: pl.DataFrame, path: Path) -> Spooled:
     """A frame written to `path`, as spooled (tests, and frames that arrive in memory)."""
     frame.write_ipc(path)
     return Spooled(frame.schema, (str(path),))
+
+
+class _Keys:
+    """The document keys of one Arrow IPC file, converted to polars once. The file holds one
+    dictionary of keys for all its record batches (a snapshot's: every key of the corpus), and
+    polars converted that whole dictionary again for every batch: 5 ms a batch at 100,000
+    documents, about 50 ms at a million, for each of several thousand batches of each frame.
+    `keep`: the keys of the rows to keep (None: every row)."""
+
+    def __init__(self, dtype: pl.DataType, keep: pl.Series | None) -> None:
+        self.dtype, self.keep = dtype, keep
+        self.source: tuple[int, ...] = ()
+        self.values = pl.Series(dtype=dtype)
+        self.kept = pl.Series(dtype=pl.Boolean())
+
+    def frame(self, batch: pa.RecordBatch) -> pl.DataFrame:
+        import pyarrow as pa
+
+        at = batch.schema.get_field_index(KEY)
+        if at < 0 or not pa.types.is_dictionary(batch.schema.field(at).type):
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            if self.keep is not None:
+                frame = frame.filter(pl.col(KEY).is_in(self.keep.implode()))
+            return frame
+        column = batch.column(at)
+        self._convert(column.dictionary)
+        codes = pl.from_arrow(column.indices)
+        assert isinstance(codes, pl.Series)
+        rest = pl.from_arrow(batch.remove_column(at))
+        assert isinstance(rest, pl.DataFrame)
+        keys = self.values.gather(codes).alias(KEY)
+        frame = rest.insert_column(at, keys) if rest.width else keys.to_frame()
+        return frame if self.keep is None else frame.filter(self.kept.gather(codes))
+
+    def _convert(self, dictionary: pa.Array) -> None:
+        # The same dictionary is the same buffers: compared by address, never by content.
+        source = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
+        if source == self.source:
+            return
+        values = pl.from_arrow(dictionary)
+        assert isinstance(values, pl.Series)
+        self.source, self.values = source, values.cast(self.dtype)
+        if self.keep is not None:
+            self.kept = values.cast(pl.String).is_in(self.keep.implode())

@@ -68,3 +68,21 @@ def test_validate_changed_sees_a_new_coding(tmp_path: Path) -> None:
         ("E204", f"data/codings/coder-b/{SEED_ID}.yaml")
     ]
     assert found.affected.changed == {f"data/codings/coder-b/{SEED_ID}.yaml"}
+
+
+def test_a_codings_claim_may_be_about_an_event_an_annotation_defines(
+    coded: Path, tmp_path: Path
+) -> None:
+    """The corpus's event ids are read for the codings only when a coding's claim is about an
+    event it does not define itself: from the frames in memory, or from a build's spool."""
+    path = coding_file(coded)
+    text = path.read_text(encoding="utf-8")
+    spool = tmp_path / "spool"
+    for event, expected in (("synthetic-event-4", []), ("no-such-event", ["E403"])):
+        path.write_text(text.replace("event: b-synthetic-event-2", f"event: {event}"), "utf-8")
+        for where in (None, spool):
+            if where is not None:
+                shutil.rmtree(where, ignore_errors=True)
+                where.mkdir()
+            result = validate_repository(coded, spool=where)
+            assert [p.code for p in errors(result.problems)] == expected

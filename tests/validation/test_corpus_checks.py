@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import tempfile
 from pathlib import Path
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from eventset.validation.document import EVENT_FACT_COLUMNS, REFERENCE_COLUMNS
+from eventset.validation.meaning import PENDING_KINDS
 from eventset.validation.repository import validate_repository
+from eventset.validation.spooled import Spooled
 from tests.validation.test_error_codes import ANNOTATION, _synthetic_document
 
 SHARED_CLAIM = "c-000-e3ff-reports-incident-place-date"
@@ -116,3 +124,111 @@ def test_an_event_defined_twice_in_one_file_is_not_also_a_conflict_with_itself()
         check_corpus(references, facts, Registries(frozenset(), frozenset()), lambda f, p: (1, 1))
     )
     assert found == []
+
+
+_FILES = [f"data/annotations/{name}.yaml" for name in ("d", "b", "c", "a", "a-1", "\u00e4")]
+_IDS = ["x", "y", "z", "ev1", "ev2", "c1", "xx"]
+_KINDS = ["actor", "place", "claim_defined", "event_used", *PENDING_KINDS.values()]
+_PATHS = [
+    '["actors",0,"actor"]',
+    '["events",0,"participants",1,"actor"]',
+    '["claims",0,"claimant"]',
+]
+_DETAIL = st.builds(
+    lambda window, places, accepted: json.dumps(
+        {"window": window, "places": places, "accepted": accepted, "role": "target"}
+        | {"quote": "q", "claim": "c1"}
+    ),
+    st.sampled_from(["", "x y", "the Xname here", "xx"]),
+    st.lists(st.sampled_from(_IDS), max_size=2),
+    st.booleans(),
+)
+_REFERENCE = st.tuples(
+    st.sampled_from(_FILES),
+    st.sampled_from(_KINDS),
+    st.sampled_from(_IDS),
+    st.sampled_from(_PATHS),
+    _DETAIL,
+)
+_FACT = st.tuples(
+    st.sampled_from(_FILES),
+    st.sampled_from(_IDS),
+    st.sampled_from(["ASSAULT", "PROTEST"]),
+    st.sampled_from(["none", "riot"]),
+    st.sampled_from(["2021-01-01/2021-01-01/day", "open/open/interval"]),
+    st.sampled_from(["none", "x", "z"]),
+    st.just('["events",0]'),
+)
+
+
+def _split(
+    frame: pl.DataFrame, files: list[str], cuts: list[int], folder: Path, name: str
+) -> Spooled:
+    """The frame's rows with their files in the order of `files` (each file's own rows in their
+    order) as spooled files, one a slice between the cuts (as a pool's chunks are)."""
+    rank = pl.col("file").replace_strict(files, range(len(files)))
+    frame = frame.sort(rank, maintain_order=True)
+    bounds = sorted({0, frame.height, *(min(cut, frame.height) for cut in cuts)})
+    files = []
+    for number, (start, end) in enumerate(itertools.pairwise(bounds)):
+        path = folder / f"{name}.{number}.arrow"
+        frame.slice(start, end - start).write_ipc(path)
+        files.append(str(path))
+    return Spooled(frame.schema, tuple(files))
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(_REFERENCE, max_size=30),
+    st.lists(_FACT, max_size=12),
+    st.sets(st.sampled_from(_IDS)),
+    st.sets(st.sampled_from(_IDS)),
+    st.booleans(),
+    st.permutations(_FILES),
+    st.lists(st.integers(0, 30), max_size=4),
+    st.lists(st.integers(0, 12), max_size=3),
+)
+def test_the_checks_read_a_batch_at_a_time_find_what_they_find_in_the_whole_frames(
+    references: list[tuple[str, ...]],
+    facts: list[tuple[str, ...]],
+    actors: set[str],
+    places: set[str],
+    with_names: bool,
+    files: list[str],
+    cuts: list[int],
+    fact_cuts: list[int],
+) -> None:
+    """A build's references and event facts are read from its spool a batch at a time, keeping
+    only the rows compared across documents: the same problems, in the same order, as over
+    the whole frames, wherever the batches are cut and in whatever order the files come."""
+    from eventset.validation.corpus_checks import Names, Registries, check_corpus
+
+    refs = pl.DataFrame(
+        references, schema=dict.fromkeys(REFERENCE_COLUMNS, pl.String), orient="row"
+    )
+    pending = pl.col("kind").is_in(list(PENDING_KINDS.values()))
+    refs = refs.with_columns(pl.when(pending).then(pl.col("detail")).alias("detail"))
+    event_facts = pl.DataFrame(
+        facts, schema=dict.fromkeys(EVENT_FACT_COLUMNS, pl.String), orient="row"
+    )
+    names = Names(
+        actors={actor: (actor.upper() + "name",) for actor in actors},
+        unnamed_actors=frozenset({"y"} & actors),
+        places={place: (place,) for place in places},
+        place_parents={place: "x" if place == "z" and "x" in places else None for place in places},
+    )
+    registries = Registries(frozenset(actors), frozenset(places), names if with_names else None)
+
+    def locate(file: str, path: tuple[str | int, ...]) -> tuple[int, int]:
+        return len(file), len(path)
+
+    whole = list(check_corpus(refs, event_facts, registries, locate))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        batched = check_corpus(
+            _split(refs, files, cuts, folder, "references"),
+            _split(event_facts, files, fact_cuts, folder, "event_facts"),
+            registries,
+            locate,
+        )
+        assert list(batched) == whole

@@ -1,0 +1,46 @@
+"""A frame kept on disk (validation/spooled.py): what it reads back, whole, filtered by the
+document keys still current, or a few columns of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from eventset.validation.cache import KEY
+from eventset.validation.runner import KEY_TYPE
+from eventset.validation.spooled import Spooled, of_frame
+
+
+def _frame(keys: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"file": [f"{key}.yaml" for key in keys], "n": list(range(len(keys))), KEY: keys},
+        schema={"file": pl.String(), "n": pl.Int64(), KEY: KEY_TYPE},
+    )
+
+
+def test_a_snapshot_reads_back_the_rows_of_the_keys_kept_in_order(tmp_path: Path) -> None:
+    """A snapshot is one file whose record batches share one dictionary of every key (written
+    a chunk at a time): read with the keys still current, then the new chunks' files."""
+    old = _frame(["k3", "k1", "k2", "k1", "k3", "k2", "k4"])
+    chunks = [old.slice(0, 2), old.slice(2, 3), old.slice(5, 2)]
+    parts = Spooled(
+        old.schema,
+        tuple(str(of_frame(c, tmp_path / f"{i}.arrow").files[0]) for i, c in enumerate(chunks)),
+    )
+    snapshot = tmp_path / "snapshot.arrow"
+    every_key = pl.Series(["k1", "k2", "k3", "k4"])
+    parts.write(snapshot, every_key)
+    new = of_frame(_frame(["k5", "k5"]), tmp_path / "new.arrow")
+    keep = pl.Series(["k3", "k2"])
+    spooled = Spooled(old.schema, new.files, str(snapshot), keep)
+
+    expected = pl.concat([old.filter(pl.col(KEY).is_in(["k3", "k2"])), _frame(["k5", "k5"])])
+    assert_frame_equal(spooled.collect(), expected)
+    [only] = list(spooled.batches(["n"]))
+    assert only.columns == ["n"]
+    assert only.get_column("n").to_list() == expected.get_column("n").to_list()
+    keys = spooled.columns(pl.col(KEY).cast(pl.String))
+    assert keys.get_column(KEY).to_list() == ["k3", "k2", "k3", "k2", "k5", "k5"]
+    assert_frame_equal(Spooled(old.schema, (str(snapshot),)).collect(), old)
