@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -212,3 +216,33 @@ def test_a_flag_given_a_value_is_not_mistaken_for_the_version() -> None:
     result = runner.invoke(app, ["release", "--register", "true"])
     assert result.exit_code == 2
     assert "'true'" in result.output and "X.Y.Z" in result.output
+
+
+_PLUGINS_PROBE = """
+import importlib.metadata, json, os
+scanned = []
+real = importlib.metadata.entry_points
+importlib.metadata.entry_points = lambda **kw: scanned.append(kw.get("group")) or real(**kw)
+import eventset.cli
+from eventset.schema.annotation import Annotation
+print(json.dumps({"setting": os.environ.get("PYDANTIC_DISABLE_PLUGINS"), "scanned": scanned}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "setting", "scans"),
+    [(None, "__all__", False), ("", "", True)],
+    ids=["plugins off by default", "a user's empty setting kept"],
+)
+def test_the_command_does_not_look_for_pydantic_plugins_unless_asked(
+    given: str | None, setting: str, scans: bool
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", _PLUGINS_PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    found = json.loads(done.stdout)
+    assert found["setting"] == setting
+    assert ("pydantic" in found["scanned"]) is scans
