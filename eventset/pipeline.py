@@ -15,8 +15,9 @@ import polars as pl
 from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.rebuild import forget, rebuild, state_directory, state_of
-from eventset.release.months import staged_tables, write_months
+from eventset.release.months import write_months
 from eventset.release.provenance import provenance
+from eventset.release.staged import staged_tables
 from eventset.release.swap import remove_leftovers
 from eventset.release.version import DEV_VERSION
 from eventset.release.view import ReleaseTables

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import polars as pl
 
-from eventset.release.months import warm
+from eventset.release.tasks import warm
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.tables.assemble import merged_events
 from eventset.validation.cache import code_version
@@ -70,7 +70,7 @@ def _chunk(future: Any) -> ChunkResult:
 
 
 class _Task(Generic[R]):
-    """A task of the build's tail on the cluster (months.Result)."""
+    """A task of the build's tail on the cluster (tasks.Result)."""
 
     def __init__(self, future: Any) -> None:
         self.future = future
@@ -158,7 +158,7 @@ class DaskEngine:
             yield _chunk(pending.popleft())
 
     def submit(self, function: Callable[[A], R], argument: A, /) -> _Task[R]:
-        """months.Cluster: one task of the build's tail (a bucket's merge, a month task), its
+        """tasks.Cluster: one task of the build's tail (a bucket's merge, a month task), its
         rows in `argument` as bytes. Scattered first, not put in the task: the scheduler then
         never holds the rows (Dask warns of a large task graph otherwise)."""
         [data] = self.client.scatter([argument], hash=False)

@@ -33,16 +33,11 @@ exactly as the whole-table checks give them (pipeline.py), which needs the whole
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
-import multiprocessing
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 import polars as pl
 
@@ -65,8 +60,10 @@ from eventset.release.shuffle import (
     slices,
     write_labelled,
 )
-from eventset.schema.contracts import dataframe_schema, polars_schema, typed_frame, validate_frame
-from eventset.schema.integrity import foreign_key_queries, span_queries, support_queries
+from eventset.release.staged import fails_across_months, scan_staged
+from eventset.release.tasks import Cluster, Local, Result, finished, pool, windowed
+from eventset.schema.contracts import polars_schema, validate_frame
+from eventset.schema.integrity import span_queries
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME
 from eventset.tables.assemble import (
@@ -85,15 +82,10 @@ _EVENT_ROWS_PER_BUCKET = 250_000
 _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 # Spooled bytes of the months one task checks together (the rows in memory are about as many).
 _TASK_BYTES = 32_000_000
-# Tasks out at once per worker of a cluster: enough to keep each busy while this process
-# reads the next one's rows, few enough that the rows sent never add up to the corpus.
-_AHEAD_PER_WORKER = 2
+
 
 # A task's spooled rows: a file of this machine's spool, or (sent to a cluster) its bytes.
 Piece = str | bytes
-A = TypeVar("A")
-R = TypeVar("R")
-T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -155,8 +147,8 @@ def write_months(
     picklable, as it must for a pool."""
     spool.mkdir(parents=True, exist_ok=True)
     schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
-    with _pool(jobs) as pool:
-        local = _Local(pool)
+    with pool(jobs) as processes:
+        local = Local(processes)
         # Every shuffle task at once, the events' first: the merges wait for them only.
         workers = max(jobs, 1) if cluster is None else cluster.workers
         by_event = _shuffle_by_event(parts, spool / "buckets", local, workers)
@@ -166,7 +158,7 @@ def write_months(
         if cluster is None:
             merging = [local.submit(merge_bucket, task) for task in tasks]
         else:  # meanwhile the pool here shuffles the other tables
-            answers = _windowed(cluster, merged_remotely, map(_sent, tasks))
+            answers = windowed(cluster, merged_remotely, map(_sent, tasks))
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
         pieces = {name: gathered([f.result() for f in fs]) for name, fs in by_document.items()}
         writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
@@ -215,35 +207,8 @@ def _empty_table(name: str) -> pl.DataFrame:
     return typed_table(name, pl.DataFrame(schema=polars_schema(TABLES_BY_NAME[name])))
 
 
-class Result(Protocol[T_co]):
-    """A task's result, once it is done (a concurrent.futures or a Dask future)."""
-
-    def result(self) -> T_co: ...
-
-
-class Cluster(Protocol):
-    """Where a task runs (engines/dask_cluster.py): a function and its argument, the result to
-    come. `workers`: how many run at once."""
-
-    workers: int
-
-    def submit(self, function: Callable[[A], R], argument: A, /) -> Result[R]: ...
-
-
-class _Local:
-    """This machine: the pool's workers, or this process when there is no pool."""
-
-    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
-        self.pool = pool
-
-    def submit(self, function: Callable[[A], R], argument: A, /) -> Result[R]:
-        if self.pool is not None:
-            return self.pool.submit(function, argument)
-        return _done(function(argument))
-
-
 def _shuffle_by_document(
-    parts: Mapping[str, Spooled], spool: Path, local: _Local
+    parts: Mapping[str, Spooled], spool: Path, local: Local
 ) -> dict[str, list[Result[dict[str, str]]]]:
     """documents, claims, mentions rows by the month their document was published, a task a
     slice. A row whose document is missing goes to `undated`: the foreign key check reports it."""
@@ -275,7 +240,7 @@ def _shuffle_by_document(
 
 
 def _shuffle_by_event(
-    parts: Mapping[str, Spooled], spool: Path, local: _Local, workers: int
+    parts: Mapping[str, Spooled], spool: Path, local: Local, workers: int
 ) -> dict[str, list[Result[dict[str, str]]]]:
     """Per-document events and event_actors rows by a hash of the event id, a task a slice; a
     bucket a worker at least (once there are rows enough), so the merges run side by side."""
@@ -411,20 +376,6 @@ class _Received:
         return self.files
 
 
-def _windowed(cluster: Cluster, function: Callable[[A], R], arguments: Iterable[A]) -> Iterator[R]:
-    """Each argument a task on `cluster`, the results in the arguments' order, with at most
-    _AHEAD_PER_WORKER tasks a worker out at once: their rows (sent, not shared) wait on the
-    workers only until their turn, never all in this process at once."""
-    window = max(1, cluster.workers) * _AHEAD_PER_WORKER
-    pending: deque[Result[R]] = deque()
-    for argument in arguments:
-        if len(pending) >= window:
-            yield pending.popleft().result()
-        pending.append(cluster.submit(function, argument))
-    while pending:
-        yield pending.popleft().result()
-
-
 def _without_key(schema: pl.Schema) -> pl.Schema:
     return pl.Schema({name: dtype for name, dtype in schema.items() if name != KEY})
 
@@ -518,7 +469,7 @@ def _run_months(
     staging: Path,
     version: str,
     coding_counts: Mapping[str, int],
-    local: _Local,
+    local: Local,
     cluster: Cluster | None,
 ) -> list[Result[MonthDone]]:
     """The month tasks of `pieces`' tables, submitted: on the cluster when there is one (each
@@ -530,95 +481,15 @@ def _run_months(
         sent = (replace(task, months=tuple(map(_sent_month, task.months))) for task in tasks)
         done: list[Result[MonthDone]] = []
         for task, (month_done, files) in zip(
-            tasks, _windowed(cluster, month_remotely, sent), strict=True
+            tasks, windowed(cluster, month_remotely, sent), strict=True
         ):
             for month, data in zip(task.months, files, strict=True):
                 Path(month.target).write_bytes(data)
-            done.append(_done(month_done))
+            done.append(finished(month_done))
         return done
-    here = _Local(local.pool if len(tasks) >= _POOL_TASKS else None)
+    here = Local(local.pool if len(tasks) >= _POOL_TASKS else None)
     return [here.submit(write_month, task) for task in tasks]
-
-
-def _done(value: R) -> Future[R]:
-    done: Future[R] = Future()
-    done.set_result(value)
-    return done
 
 
 def _sent_month(month: Month) -> Month:
     return replace(month, pieces=_bytes(month.pieces), documents=_bytes(month.documents))
-
-
-def warm() -> None:
-    """Imports pandera and builds the contracts in a worker (of the pool, or of a cluster)
-    before its first month task comes."""
-    for table in TABLES:
-        dataframe_schema(table.name)
-
-
-@contextlib.contextmanager
-def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """`jobs` worker processes, started (and importing pandera) at once; None for one job."""
-    if jobs <= 1:
-        yield None
-        return
-    # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        for _ in range(jobs):
-            pool.submit(warm)
-        yield pool
-
-
-def scan_staged(staging: Path, name: str) -> pl.LazyFrame:
-    """One table's written files in `staging`, as one lazy frame (rows in file order)."""
-    files = sorted(str(path) for path in (staging / name).glob("*.parquet"))
-    return pl.scan_parquet(files)
-
-
-def fails_across_months(staging: Path) -> bool:
-    """Whether a check across months fails, over the written files' key columns: a primary key
-    repeated in two months, a foreign key that does not resolve, an event or claim no mention
-    supports. (event_actors rows of one event share its month, so their key cannot repeat
-    across months.) One query at a time, stopping at the first that finds something: together
-    they held every table's keys at once (3.3 GB at a million documents)."""
-    tables = {table.name: scan_staged(staging, table.name) for table in TABLES}
-    keys = [(tables[t.name], t.primary_key[0]) for t in TABLES if len(t.primary_key) == 1]
-    if any(_repeats(frame, key) for frame, key in keys):
-        return True
-    queries = [q for *_, q in foreign_key_queries(tables) + support_queries(tables)]
-    return any(query.head(1).collect(engine="streaming").height for query in queries)
-
-
-def _repeats(frame: pl.LazyFrame, key: str) -> bool:
-    """Whether a key repeats. Its 64-bit hashes are counted first (8 bytes a row, where grouping
-    16 million mention ids as strings took 2.2 GB); only keys whose hash repeats are compared
-    themselves, so a collision costs time, never a wrong answer."""
-    hashes = frame.select(pl.col(key).hash().alias("hash"))
-    repeated = hashes.group_by("hash").len().filter(pl.col("len") > 1).select("hash")
-    suspects = repeated.collect(engine="streaming")
-    if not suspects.height:
-        return False
-    found = (
-        frame.select(key)
-        .filter(pl.col(key).hash().is_in(suspects.get_column("hash").implode()))
-        .group_by(key)
-        .len()
-        .filter(pl.col("len") > 1)
-        .head(1)
-    )
-    return bool(found.collect(engine="streaming").height)
-
-
-def staged_tables(staging: Path) -> dict[str, pl.DataFrame]:
-    """The release's whole tables read back from `staging`, typed and sorted by key, as the
-    in-memory assembly gives them: what the extra files (metadata, card) are written from."""
-    tables = {}
-    for table in TABLES:
-        frames = [
-            typed_frame(table, pl.read_parquet(path))
-            for path in sorted((staging / table.name).glob("*.parquet"))
-        ]
-        tables[table.name] = pl.concat(frames, how="vertical").sort(list(table.primary_key))
-    return tables

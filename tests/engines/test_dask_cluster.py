@@ -18,7 +18,7 @@ import pytest
 from eventset.engines import dask_cluster
 from eventset.engines.dask_cluster import DaskEngine, EngineError
 from eventset.pipeline import BuildResult, Engine, build
-from eventset.release import months
+from eventset.release import months, tasks
 from eventset.release.partitions import BY_DOCUMENT, BY_EVENT
 from eventset.synth import write_corpus
 from eventset.validation import runner
@@ -69,7 +69,7 @@ def test_the_release_is_byte_identical_to_the_local_build(
     # Several buckets and month tasks, one out ahead per worker: the tail's window slides too.
     monkeypatch.setattr(months, "_EVENT_ROWS_PER_BUCKET", 100)
     monkeypatch.setattr(months, "_TASK_BYTES", 50_000)
-    monkeypatch.setattr(months, "_AHEAD_PER_WORKER", 1)
+    monkeypatch.setattr(tasks, "_AHEAD_PER_WORKER", 1)
     local = build(corpus, tmp_path / "local", "1.0.0", cache=False)
     engine = DaskEngine(client, str(corpus))
     assert engine.workers == 2
