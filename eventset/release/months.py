@@ -221,22 +221,7 @@ def _shuffle_by_document(
     )
     spool.mkdir(parents=True, exist_ok=True)
     labels.write_ipc(spool / "labels.arrow")
-    return {
-        name: [
-            local.submit(
-                shuffle,
-                ShuffleTask(
-                    name,
-                    parts[name].schema,
-                    piece,
-                    str(spool / name / f"{number:06d}"),
-                    str(spool / "labels.arrow") if name != "documents" else None,
-                ),
-            )
-            for number, piece in enumerate(slices(parts[name], spool / name))
-        ]
-        for name in BY_DOCUMENT
-    }
+    return _submit_slices(parts, BY_DOCUMENT, spool, local, labels=str(spool / "labels.arrow"))
 
 
 def _shuffle_by_event(
@@ -248,6 +233,20 @@ def _shuffle_by_event(
     buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
     if reported >= _EVENT_ROWS_PER_BUCKET // 10:
         buckets = max(buckets, workers)
+    return _submit_slices(parts, BY_EVENT, spool, local, buckets=buckets)
+
+
+def _submit_slices(
+    parts: Mapping[str, Spooled],
+    names: Iterable[str],
+    spool: Path,
+    local: Local,
+    *,
+    labels: str | None = None,
+    buckets: int = 1,
+) -> dict[str, list[Result[dict[str, str]]]]:
+    """A shuffle task a slice of each of `names`' spooled frames, each writing into a folder of
+    its own under `spool` (ShuffleTask says which of `labels` and `buckets` a table reads)."""
     return {
         name: [
             local.submit(
@@ -257,12 +256,13 @@ def _shuffle_by_event(
                     parts[name].schema,
                     piece,
                     str(spool / name / f"{number:06d}"),
-                    buckets=buckets,
+                    labels,
+                    buckets,
                 ),
             )
             for number, piece in enumerate(slices(parts[name], spool / name))
         ]
-        for name in BY_EVENT
+        for name in names
     }
 
 
