@@ -47,6 +47,7 @@ from eventset.validation.runner import (
     run_documents,
     split_listing,
 )
+from eventset.validation.spooled import DocumentKeys
 
 # Beyond this many files changed since the snapshot, parsing them costs more than the search
 # through the repository that replaces the index.
@@ -180,28 +181,20 @@ def rows_of(path: Path, rows: list[int]) -> pl.DataFrame:
             starts.append(at)
             at += reader.get_batch(i).num_rows
         at_key = reader.schema.get_field_index(KEY)
-        pieces, codes = [], []
-        dictionaries: dict[tuple[int, ...], tuple[int, pa.Array]] = {}
+        keys = DocumentKeys(pl.Categorical())
+        pieces, key_parts = [], []
         for row in rows:
             number = bisect.bisect_right(starts, row) - 1
             piece = reader.get_batch(number).slice(row - starts[number], 1)
-            keys = piece.column(at_key)
-            # An IPC file holds one dictionary a column: it is decoded once, whichever batch.
-            where = tuple(b.address if b is not None else 0 for b in keys.dictionary.buffers())
-            known = dictionaries.setdefault(where, (len(dictionaries), keys.dictionary))
-            codes.append((known[0], keys.indices))
+            key_parts.append(keys.decode(piece.column(at_key)))
             pieces.append(piece.remove_column(at_key))
         # One chunk a column, not one a row. A buffer still in the map keeps it mapped after
         # `close` (Arrow counts the references to the mapped region).
         table = pa.Table.from_batches(pieces, schema=reader.schema.remove(at_key)).combine_chunks()
-        decoded = {n: pl.Series(pl.from_arrow(d)) for n, d in dictionaries.values()}
-        key_column = pl.concat(
-            [decoded[n].gather(pl.Series(pl.from_arrow(i)).cast(pl.UInt32)) for n, i in codes]
-        )
         frame = pl.DataFrame(pl.from_arrow(table))
     finally:
         source.close()
-    return frame.insert_column(at_key, key_column.cast(pl.Categorical()).alias(KEY))
+    return frame.insert_column(at_key, pl.concat(key_parts))
 
 
 def _stretches(rows: list[int]) -> list[tuple[int, int]]:
