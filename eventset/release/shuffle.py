@@ -23,7 +23,7 @@ import polars as pl
 
 from eventset.release.partitions import BY_EVENT, PART, UNDATED, month_label
 from eventset.validation.cache import KEY
-from eventset.validation.spooled import Spooled
+from eventset.validation.spooled import DocumentKeys, Spooled
 
 # Spooled bytes one task routes: a few times this in memory (the rows, their partitions, the
 # Arrow copies written), and enough tasks at 100,000 documents to keep every worker busy.
@@ -55,15 +55,12 @@ class Slice:
 
         frames = [pl.DataFrame(schema=schema)]
         for segment in self.segments:
-            keep = None
-            if segment.keep is not None:
-                keep = pl.read_ipc(segment.keep).to_series().implode()
+            keep = None if segment.keep is None else pl.read_ipc(segment.keep).to_series()
+            # The file's dictionary of document keys converted once, as Spooled reads it.
+            keys = DocumentKeys(schema.get(KEY, pl.Categorical()), keep)
             with ipc.open_file(segment.path) as reader:
                 for i in range(segment.first, segment.stop):
-                    batch = pl.from_arrow(reader.get_batch(i))
-                    assert isinstance(batch, pl.DataFrame)
-                    if keep is not None:
-                        batch = batch.filter(pl.col(KEY).is_in(keep))
+                    batch = keys.frame(reader.get_batch(i))
                     if batch.height:
                         frames.append(batch.cast(schema))
         return pl.concat(frames, how="vertical", rechunk=False)
