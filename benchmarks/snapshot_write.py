@@ -116,7 +116,10 @@ def main() -> None:
         cold(scratch / "warm-up" / "snapshot")  # the imports and first calls, not measured
         shutil.rmtree(scratch / "warm-up")
         load = os.getloadavg()[0]
-        for name, write in (("from the chunk files", cold), ("from a snapshot, 1% dropped", resave)):
+        for name, write in (
+            ("from the chunk files", cold),
+            ("from a snapshot, 1% dropped", resave),
+        ):
             figures, size = measured(write, scratch, args.repeat)
             print(
                 f"| {index.height:,} docs | {name} | {figures} | {size / 1e6:,.0f} MB "
