@@ -9,7 +9,8 @@ more into fresh folders: from the chunk files (a cold build's write), and from t
 itself with 1% of its entries dropped (a run that found 1% of the corpus changed and saves
 again). Prints the median CPU time of this process (`time.process_time`: every thread's,
 pyarrow's and polars' included) and wall time of each, the snapshot's bytes, the 1-minute
-load average and the commit.
+load average and the commit, and at the end this process's peak resident set (the writes' own
+peak when the spool was kept by an earlier run: nothing else ran in this process).
 
 `--keep FOLDER`: the spool and the first snapshot are kept there, and a later run given the
 same folder writes from them without validating again (to compare two commits on the same
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -126,6 +128,8 @@ def main() -> None:
                 f"| load {load:.1f} | {commit_of()} |",
                 flush=True,
             )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak resident set of this process: {peak:,.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ through pyarrow. polars' streaming engine over IPC files held about four times a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,11 +184,15 @@ class KeyCodes:
         self.kept = bytearray()  # 1 at the position of each key of `kept_of`
         self.source: tuple[int, ...] = ()
         self.lookup: pa.Array | None = None
+        # The lookups made for the dictionaries of sources not filtered by `kept`, by content.
+        self.made: dict[tuple[str, int, int, bytes], pa.Array] = {}
 
     def of_type(self, dtype: pa.DictionaryType) -> None:
         """The key columns made from now on are of `dtype` (the file's)."""
         if self.dictionary is None or self.dictionary.type != dtype.value_type:
             self.dictionary = self.keys.to_arrow().cast(dtype.value_type)
+        if dtype != self.type:
+            self.made.clear()
         self.type, self.lookup = dtype, None
 
     def begin(self, keep: pl.Series | None) -> None:
@@ -221,15 +226,34 @@ class KeyCodes:
         # The same dictionary is the same buffers: compared by address, never by content.
         source = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
         if self.lookup is None or source != self.source:
-            import pyarrow as pa
-
-            assert self.type is not None, "of_type first"
-            positions, kept = self.positions, self.kept
-            found = [positions.get(key) for key in dictionary.to_pylist()]
-            if self.keeping:
-                found = [at if at is not None and kept[at] else None for at in found]
-            self.source, self.lookup = source, pa.array(found, self.type.index_type)
+            content = None if self.keeping else _content_of(dictionary)
+            lookup = self.made.get(content) if content is not None else None
+            if lookup is None:
+                lookup = self._made(dictionary)
+                if content is not None:
+                    self.made[content] = lookup
+            self.source, self.lookup = source, lookup
         return self.lookup
+
+    def _made(self, dictionary: pa.Array) -> pa.Array:
+        import pyarrow as pa
+
+        assert self.type is not None, "of_type first"
+        positions, kept = self.positions, self.kept
+        found = [positions.get(key) for key in dictionary.to_pylist()]
+        if self.keeping:
+            found = [at if at is not None and kept[at] else None for at in found]
+        return pa.array(found, self.type.index_type)
+
+
+def _content_of(dictionary: pa.Array) -> tuple[str, int, int, bytes]:
+    """What a dictionary holds, as a digest of its buffers: a chunk's frames are seven files of
+    the same documents, and their key dictionaries are byte for byte the same."""
+    digest = hashlib.blake2b(digest_size=16)
+    for buffer in dictionary.buffers():
+        if buffer is not None:
+            digest.update(buffer)
+    return str(dictionary.type), dictionary.offset, len(dictionary), digest.digest()
 
 
 class DocumentKeys:
