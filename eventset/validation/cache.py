@@ -30,7 +30,7 @@ from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
-    from eventset.validation.spooled import KeyCodes
+    from eventset.validation.snapshot_keys import KeyCodes
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class Snapshot:
                 if name == "references":  # both from one pass over the rows
                     targets[staging / f"{SHARED_REFERENCES}.arrow"] = SHARED
                 if keys is None:
-                    from eventset.validation.spooled import KeyCodes  # it imports this module
+                    from eventset.validation.snapshot_keys import KeyCodes
 
                     keys = KeyCodes(index.get_column(KEY))
                 frame.write(keys, targets)

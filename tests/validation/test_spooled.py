@@ -10,7 +10,8 @@ from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY
 from eventset.validation.runner import KEY_TYPE
-from eventset.validation.spooled import KeyCodes, Spooled, of_frame
+from eventset.validation.snapshot_keys import KeyCodes
+from eventset.validation.spooled import Spooled, of_frame
 
 
 def _frame(keys: list[str]) -> pl.DataFrame:

@@ -17,7 +17,8 @@ from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY, SHARED, SHARED_KINDS, OneOf
 from eventset.validation.runner import KEY_TYPE
-from eventset.validation.spooled import KeyCodes, Spooled
+from eventset.validation.snapshot_keys import KeyCodes
+from eventset.validation.spooled import Spooled
 
 SCHEMA = pl.Schema(
     {
