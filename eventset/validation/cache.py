@@ -17,9 +17,10 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 from yaml import _yaml as yaml_c
@@ -28,11 +29,22 @@ from eventset.inputs.scan import signature_of
 from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
 
+if TYPE_CHECKING:
+    from eventset.validation.snapshot_keys import KeyCodes
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """The rows of a frame whose `column` holds one of `values`."""
+
+    column: str
+    values: tuple[str, ...]
+
 
 class Spooled(Protocol):
     """A frame on disk that writes itself a batch at a time (spooled.Spooled)."""
 
-    def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None: ...
+    def write(self, keys: KeyCodes, targets: Mapping[Path, OneOf | None]) -> None: ...
 
 
 KEY = "_key"  # the document key column every cached frame carries
@@ -40,6 +52,7 @@ KEY = "_key"  # the document key column every cached frame carries
 # apart in the snapshot too, a fifth of all references, for checking a few files against it.
 SHARED_KINDS = ("event_used", "claim_defined")
 SHARED_REFERENCES = "shared_references"
+SHARED = OneOf("kind", SHARED_KINDS)
 
 
 def default_cache_dir() -> Path:
@@ -158,17 +171,22 @@ class Snapshot:
         staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
         try:
             index.write_ipc(staging / "index.arrow")
-            shared = pl.col("kind").is_in(SHARED_KINDS)
+            keys: KeyCodes | None = None
             for name, frame in frames.items():
                 if isinstance(frame, pl.DataFrame):
                     frame.write_ipc(staging / f"{name}.arrow")
                     if name == "references":
+                        shared = pl.col(SHARED.column).is_in(SHARED.values)
                         frame.filter(shared).write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
                     continue
-                keys = index.get_column(KEY)
-                frame.write(staging / f"{name}.arrow", keys)
-                if name == "references":
-                    frame.write(staging / f"{SHARED_REFERENCES}.arrow", keys, shared)
+                targets: dict[Path, OneOf | None] = {staging / f"{name}.arrow": None}
+                if name == "references":  # both from one pass over the rows
+                    targets[staging / f"{SHARED_REFERENCES}.arrow"] = SHARED
+                if keys is None:
+                    from eventset.validation.snapshot_keys import KeyCodes
+
+                    keys = KeyCodes(index.get_column(KEY))
+                frame.write(keys, targets)
             retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
             if self.directory.exists():
                 self.directory.rename(retired)

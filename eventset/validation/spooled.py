@@ -9,7 +9,8 @@ through pyarrow. polars' streaming engine over IPC files held about four times a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,8 @@ import polars as pl
 if TYPE_CHECKING:
     import pyarrow as pa
 
-from eventset.validation.cache import KEY
+from eventset.validation.cache import KEY, OneOf
+from eventset.validation.snapshot_keys import KeyCodes
 
 _GROUP_BYTES = 48_000_000
 # A few columns of each record batch hold the whole batch as read (pyarrow reads a batch's body
@@ -97,30 +99,63 @@ class Spooled:
         parts = [pl.DataFrame(schema=self.schema), *self.batches()]
         return pl.concat(parts, how="vertical", rechunk=False)
 
-    def write(self, path: Path, keys: pl.Series, where: pl.Expr | None = None) -> None:
-        """The rows (those `where` is true for) into one Arrow IPC file, a batch at a time.
+    def write(self, keys: KeyCodes, targets: Mapping[Path, OneOf | None]) -> None:
+        """The rows into one Arrow IPC file for each of `targets` (only the rows its `OneOf`
+        holds for, where given), in one pass over the sources a record batch at a time and in
+        Arrow alone: a record batch of the sources is one of each file, in the same order.
         `keys`: every document key the rows may carry. An IPC file holds one dictionary per
-        column, never one a batch: the document key column is written against `keys`."""
+        column, never one a batch: the document key column is written against `keys` (one
+        KeyCodes for every frame: making it costs a Python dict of every key)."""
         import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.ipc as ipc
 
         schema = pl.DataFrame(schema=self.schema).to_arrow().schema
-        key_type = schema.field(KEY).type
-        dictionary = pa.array(keys.to_list(), type=key_type.value_type)
-        positions = pl.DataFrame(
-            {KEY: keys, "_position": pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)}
-        )
-        with ipc.new_file(str(path), schema) as writer:
-            for frame in self.batches():
-                rows = frame if where is None else frame.filter(where)
-                found = rows.select(pl.col(KEY).cast(pl.String)).join(
-                    positions, on=KEY, how="left", maintain_order="left"
-                )
-                indices = found.get_column("_position").to_arrow().cast(key_type.index_type)
-                table = rows.to_arrow()
-                column = pa.DictionaryArray.from_arrays(indices, dictionary)
-                table = table.set_column(table.schema.get_field_index(KEY), KEY, column)
-                writer.write_table(table.cast(schema))
+        keys.of_type(schema.field(KEY).type)
+        value_sets = {
+            where: pa.array(where.values, schema.field(where.column).type)
+            for where in targets.values()
+            if where is not None
+        }
+        with contextlib.ExitStack() as stack:
+            writers = [
+                (stack.enter_context(ipc.new_file(str(path), schema)), where)
+                for path, where in targets.items()
+            ]
+            for batch in self._arrow_batches(schema, keys):
+                for writer, where in writers:
+                    rows = batch
+                    if where is not None:
+                        column = batch.column(where.column)
+                        rows = batch.filter(pc.is_in(column, value_set=value_sets[where]))
+                    if rows.num_rows:
+                        writer.write_batch(rows)
+
+    def _arrow_batches(self, schema: pa.Schema, codes: KeyCodes) -> Iterator[pa.RecordBatch]:
+        """The rows as record batches of `schema`, the document keys coded by `codes` (the
+        snapshot's rows of keys not in `keep` dropped), each source read through a memory map."""
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        at = schema.get_field_index(KEY)
+        others = schema.remove(at)
+        sources = ([self.snapshot] if self.snapshot is not None else []) + list(self.files)
+        for number, path in enumerate(sources):
+            codes.begin(self.keep if number == 0 and self.snapshot is not None else None)
+            with pa.memory_map(path) as source:
+                reader = ipc.open_file(source)
+                for i in range(reader.num_record_batches):
+                    batch = reader.get_batch(i)
+                    key, kept = codes.column(batch.column(KEY))
+                    rest = batch.select(others.names)
+                    # polars writes string views, which pyarrow 26 cannot filter: cast first.
+                    if not rest.schema.equals(others):
+                        rest = rest.cast(others)
+                    if kept is not None:
+                        rest = rest.filter(kept)
+                    if len(key):
+                        columns = [*rest.columns[:at], key, *rest.columns[at:]]
+                        yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def of_frame(frame: pl.DataFrame, path: Path) -> Spooled:

@@ -10,6 +10,7 @@ from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY
 from eventset.validation.runner import KEY_TYPE
+from eventset.validation.snapshot_keys import KeyCodes
 from eventset.validation.spooled import Spooled, of_frame
 
 
@@ -31,7 +32,7 @@ def test_a_snapshot_reads_back_the_rows_of_the_keys_kept_in_order(tmp_path: Path
     )
     snapshot = tmp_path / "snapshot.arrow"
     every_key = pl.Series(["k1", "k2", "k3", "k4"])
-    parts.write(snapshot, every_key)
+    parts.write(KeyCodes(every_key), {snapshot: None})
     new = of_frame(_frame(["k5", "k5"]), tmp_path / "new.arrow")
     keep = pl.Series(["k3", "k2"])
     spooled = Spooled(old.schema, new.files, str(snapshot), keep)
