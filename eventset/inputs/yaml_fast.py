@@ -42,6 +42,7 @@ import re
 from typing import Any
 
 import ryml
+from pydantic_core import from_json
 
 from eventset.inputs.yaml_core import PLAIN_FLOAT, PLAIN_INT
 from eventset.inputs.yaml_text import Limits
@@ -117,7 +118,8 @@ class _DisagreeError(Exception):
     """Internal: the fast path cannot vouch for this file; libyaml decides."""
 
 
-# Longer numbers go to libyaml, which applies the string limit to them as written.
+# Longer numbers go to libyaml, which applies the string limit to them as written. Only the
+# JSON of a file longer than the string limit is decoded with these hooks (`_decoded`).
 _MAX_NUMBER = 64
 
 
@@ -145,13 +147,28 @@ _SPECIAL_FLOAT = re.compile(r"[-+]?\.?(nan|inf)", re.IGNORECASE)
 # are found as JSON tokens, so a false match inside a longer string only costs the fast path.
 # The lookahead lets most quotes fail at once.
 AMBIGUOUS_STRING = re.compile(
-    '"(?=[-+.0-9~nNtTfFiI])(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|'
-    f'{PLAIN_INT.pattern}|{PLAIN_FLOAT.pattern}|(?i:{_SPECIAL_FLOAT.pattern}))"'
+    (
+        '"(?=[-+.0-9~nNtTfFiI])(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|'
+        f'{PLAIN_INT.pattern}|{PLAIN_FLOAT.pattern}|(?i:{_SPECIAL_FLOAT.pattern}))"'
+    ).encode()  # searched in the emitted bytes, which are never decoded to a str
 )
 
 
 # Made once: json.loads with hooks builds a decoder for every call.
 _DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
+def _decoded(emitted: bytearray, max_string: int) -> Any:
+    """The emitted JSON as data. Where the JSON is no longer than the string limit (every
+    annotation), pydantic-core's JSON parser (jiter, in Rust: half the time of the standard
+    library's with hooks) reads it: no number in it can then be over the limit, its integers
+    are Python's own (over Python's 4,300 digits it refuses, as `int()` does), its floats are
+    correctly rounded like `float()`, and NaN and Infinity are refused; every JSON number is a
+    YAML 1.2 core number written the same way, so libyaml reads the same values. Longer JSON
+    goes through the hooks above, which send a number over 64 characters to libyaml."""
+    if len(emitted) <= max_string:
+        return from_json(emitted, allow_inf_nan=False, cache_strings=False)
+    return _DECODER.decode(emitted.decode("utf-8"))
 
 
 def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
@@ -185,7 +202,7 @@ def _longest_string(value: Any) -> int:
     return 0
 
 
-def parse_and_emit(raw: bytes) -> tuple[Any, str]:
+def parse_and_emit(raw: bytes) -> tuple[Any, bytearray]:
     """rapidyaml's tree of `raw` and the tree as JSON. Its C++ error handler writes to file
     descriptor 2 before raising (a parse error, nesting too deep to emit); the error is libyaml's
     to report, so the descriptor points at /dev/null meanwhile."""
@@ -202,16 +219,17 @@ def parse_and_emit(raw: bytes) -> tuple[Any, str]:
         os.close(saved)
 
 
-def _emit_json(tree: Any) -> str:
-    """The tree as JSON, emitted into a buffer of ours. `ryml.emit_json_malloc` never frees the
-    buffer it mallocs: a worker leaked the size of every file it read (4 kB a document, 4 GB
-    a worker over a million documents)."""
+def _emit_json(tree: Any) -> bytearray:
+    """The tree as JSON (UTF-8 bytes), emitted into a buffer of ours. `ryml.emit_json_malloc`
+    never frees the buffer it mallocs: a worker leaked the size of every file it read (4 kB a
+    document, 4 GB a worker over a million documents)."""
     buffer = bytearray(2 * tree.size() * 16 + 1024)  # a first guess; the emitter says if short
     failed, size = ryml.emit_json_to_substr(tree, tree.root_id(), buffer)
     if failed:
         buffer = bytearray(size)
         failed, size = ryml.emit_json_to_substr(tree, tree.root_id(), buffer)
-    return buffer[:size].decode("utf-8")
+    del buffer[size:]
+    return buffer
 
 
 # Opened once per process and kept: opening and closing it for every file cost two system calls.
@@ -234,7 +252,7 @@ def fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
             return None
         if AMBIGUOUS_STRING.search(emitted):
             return None
-        data = _DECODER.decode(emitted)
+        data = _decoded(emitted, limits.max_string)
         size = tree.size()
     except Exception:
         return None
@@ -243,7 +261,8 @@ def fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
     # (libyaml locates it, E108).
     if depth > limits.max_depth or nodes != size - 1:
         return None
-    # The JSON is at least as long as any string in it: most files need no walk for the limit.
+    # The JSON (in bytes) is at least as long as any string in it (in characters): most files
+    # need no walk for the limit.
     if len(emitted) > limits.max_string and _longest_string(data) > limits.max_string:
         return None
     return data if isinstance(data, dict) else None

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventset.inputs.seeds import _SEED_ASCII
 from eventset.inputs import yaml_fast
+from eventset.inputs.seeds import _SEED_ASCII
 from eventset.inputs.yaml_fast import in_fast_subset
 from eventset.inputs.yaml_text import CONTROL, INVISIBLE, REFUSED_CHAR, clean_ascii
 from tests.security.test_fuzz import FUZZ
