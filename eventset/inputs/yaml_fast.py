@@ -179,7 +179,7 @@ def _depth_and_nodes(data: Any, max_depth: int) -> tuple[int, int]:
         below: list[Any] = []
         extend = below.extend
         for value in level:
-            # Exact types, not isinstance: the data comes from json.loads, which makes no
+            # Exact types, not isinstance: the data comes from a JSON parser, which makes no
             # subclasses, and the loop runs once per value of every file.
             kind = type(value)
             if kind is dict:

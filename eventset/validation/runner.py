@@ -18,7 +18,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -173,21 +172,18 @@ def process_chunk(
     Dask worker (engines/dask_cluster.py); `read` is how the files are read there, with the
     same limits."""
     out = ChunkResult()
-    index = tuple(out.index.values())  # INDEX_SCHEMA's columns, in its order
     joined: dict[str, Columns] = {
         name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
     }
-    # The chunk's lists a document's columns extend, in the order of that document's columns:
-    # made once per table and order, so a document's columns are joined by one `map` in C
-    # rather than a Python loop over them (a tenth of a worker's time).
-    targets: dict[tuple[str, ...], list[list[Any]]] = {}
     for file, annotation_path, seed_path, signature in chunk:
         raw = read(annotation_path, DEFAULT_LIMITS.max_bytes)
         if raw is None:
             unread = [problem("E111", file, 1, 1, "Cannot read the file.")]
             key = cache_key(version, file, b"\x00unreadable", None)
-            for values, value in zip(index, (key, file, problems_to_json(unread), ""), strict=True):
-                values.append(value)
+            for name, value in zip(
+                INDEX_SCHEMA, (key, file, problems_to_json(unread), ""), strict=True
+            ):
+                out.index[name].append(value)
             continue
         seed_raw = read(seed_path, MAX_SEED_BYTES)
         key = cache_key(version, file, raw, seed_raw)
@@ -196,20 +192,15 @@ def process_chunk(
             out.reused["signature"].append(signature)
             continue
         result = process_document(file, raw, seed_raw)
-        for values, value in zip(
-            index, (key, file, problems_to_json(result.problems), signature), strict=True
+        for name, value in zip(
+            INDEX_SCHEMA, (key, file, problems_to_json(result.problems), signature), strict=True
         ):
-            values.append(value)
+            out.index[name].append(value)
         for name, columns in result.tables.items():
-            order = (name, *columns)
-            into = targets.get(order)
-            if into is None:
-                frame = joined[name]
-                into = targets[order] = [frame[col] for col in columns]
-            if into:
-                deque(map(list.extend, into, columns.values()), maxlen=0)
-                keys = joined[name][KEY]
-                keys.extend(repeat(key, len(into[0]) - len(keys)))  # one a row added
+            rows = len(next(iter(columns.values()), []))
+            for col, values in columns.items():
+                joined[name][col].extend(values)
+            joined[name][KEY].extend([key] * rows)
     chunk_id = uuid.uuid4().hex
     for name, columns in joined.items():
         if not columns[KEY]:
