@@ -398,3 +398,35 @@ def test_numbers_read_the_same_by_either_parser(numbers: list[str]) -> None:
     fast, reference = _both_verdicts(raw)
     assert fast == reference
     _agrees(raw)
+
+
+def _depth_and_nodes_in_python(data: Any, max_depth: int) -> tuple[int, int]:
+    """The walk the fast path makes in C (`gc.get_referents`), written out in Python."""
+    level, depth, nodes = [data], 0, 0
+    while depth <= max_depth:
+        below = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+        ]
+        if not below:
+            break
+        depth, nodes, level = depth + 1, nodes + len(below), below
+    return depth, nodes
+
+
+_JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=40,
+)
+
+
+@FUZZ
+@given(_JSON_DATA, st.integers(min_value=0, max_value=6))
+def test_the_depth_and_node_count_are_the_walks_over_every_value(data: Any, limit: int) -> None:
+    from pydantic_core import from_json, to_json
+
+    decoded = from_json(to_json(data))  # as the fast path has it: from a JSON parser
+    assert yaml_fast._depth_and_nodes(decoded, limit) == _depth_and_nodes_in_python(decoded, limit)
