@@ -246,12 +246,12 @@ def fast_data(raw: bytes, text: str, limits: Limits) -> dict[str, Any] | None:
         return None
     try:
         tree, emitted = parse_and_emit(raw)
-        if not tree.is_map(tree.root_id()) or tree.size() > limits.max_nodes:
+        size = tree.size()
+        if size > limits.max_nodes or not tree.is_map(tree.root_id()):
             return None
         if AMBIGUOUS_STRING.search(emitted):
             return None
         data = _decoded(emitted, limits.max_string)
-        size = tree.size()
     except Exception:
         return None
     depth, nodes = _depth_and_nodes(data, limits.max_depth)
