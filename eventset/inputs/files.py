@@ -30,17 +30,20 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
         # Until the end of the file or limit + 1 bytes, whichever comes first, even if the file
         # grows meanwhile. The first read asks for the size it has plus one byte rather than
         # for limit + 1: a buffer of the limit (megabytes) for a file of kilobytes cost a tenth
-        # of a document's time. A read of a regular file that returns less than it asked for
-        # has reached the end, so the usual file needs one read, not a second one that returns
-        # nothing (a system call per file).
+        # of a document's time. A first read that returns exactly the size the file had when
+        # opened, when it asked for one byte more, has met the end: the usual file needs that
+        # one read, not a second one that returns nothing (a system call per file). Any other
+        # short read (a file system that returns less than asked) reads on to the end.
         remaining = limit + 1
         ask = min(status.st_size + 1, remaining)
         chunks: list[bytes] = []
         while remaining > 0:
             chunk = os.read(fd, ask)
+            if not chunk:
+                break
             chunks.append(chunk)
             remaining -= len(chunk)
-            if len(chunk) < ask:
+            if len(chunks) == 1 and len(chunk) == status.st_size < ask:
                 break
             ask = min(_CHUNK, remaining)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -62,3 +62,17 @@ def test_a_file_read_to_its_end_at_once_takes_one_read(
     monkeypatch.setattr(os, "read", counted)
     assert read_bounded(str(path), 10**6) == b"x" * 5000
     assert sizes == [5001]
+
+
+def test_short_reads_before_the_end_read_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system may return less than asked before the end: only a first read of exactly
+    the size seen at open ends the file early, any other short read goes on to the end."""
+    path = tmp_path / "f"
+    data = os.urandom(5000)
+    path.write_bytes(data)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, min(size, 700)))
+    assert read_bounded(path, 10**6) == data
+    assert read_bounded(path, 1000) == data[:1001]
