@@ -39,7 +39,7 @@ STEPS = (
     ("parsing the YAML", "eventset.inputs.parse", "load_yaml"),
     ("  decoding the bytes, limits", "eventset.inputs.yamlfile", "decode_text"),
     (
-        "  fast path (subset check, rapidyaml, json.loads, walks)",
+        "  fast path (subset check, rapidyaml, its JSON decoded, walks)",
         "eventset.inputs.yamlfile",
         "fast_data",
     ),

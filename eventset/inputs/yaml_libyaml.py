@@ -10,6 +10,7 @@ anything over the limits (E109, E112). Scalars are typed by the YAML 1.2 core sc
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -196,7 +197,15 @@ class _Builder:
         if value in PLAIN_FALSE:
             return False
         if PLAIN_INT.fullmatch(value):
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:  # over Python's digits for int() (sys.get_int_max_str_digits)
+                raise self._refuse(
+                    "E112",
+                    node,
+                    f"A number of {len(value.lstrip('+-')):,} digits; the limit is "
+                    f"{sys.get_int_max_str_digits():,}.",
+                ) from None
         if PLAIN_FLOAT.fullmatch(value):
             return float(value)
         return value  # YAML 1.1 booleans (no, yes, on, off) and dates stay as written

@@ -124,7 +124,7 @@ def read_local(path: str | None, limit: int) -> bytes | None:
     if path is None:
         return None
     try:
-        return read_bounded(Path(path), limit)
+        return read_bounded(path, limit)
     except OSError:
         return None
 

@@ -186,7 +186,7 @@ def test_eventset_yaml_libyaml_keeps_every_file_from_rapidyaml(
     asked: list[bytes] = []
     parse = yaml_fast.parse_and_emit
 
-    def counted(raw: bytes) -> tuple[Any, str]:
+    def counted(raw: bytes) -> tuple[Any, bytearray]:
         asked.append(raw)
         return parse(raw)
 
@@ -370,4 +370,63 @@ def test_the_json_emitted_into_our_buffer_is_rapidyamls_own(pairs: list[tuple[st
 
     raw = "".join(f"{key}: {json.dumps(value)}\n" for key, value in pairs).encode()
     tree, emitted = yaml_fast.parse_and_emit(raw)
-    assert emitted == ryml.emit_json_malloc(tree, tree.root_id())
+    assert emitted.decode() == ryml.emit_json_malloc(tree, tree.root_id())
+
+
+# JSON numbers as rapidyaml writes a plain number (its own text), short and long: the fast path
+# decodes them with pydantic-core's parser (jiter), libyaml's builder with int() and float().
+_JSON_NUMBERS = st.one_of(
+    st.from_regex(r"-?(0|[1-9][0-9]{0,90})(\.[0-9]{1,90})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(
+        [
+            "2.2250738585072011e-308", "2.2250738585072012e-308", "4.9e-324", "2e-324",
+            "1.7976931348623157e308", "1.7976931348623159e308", "1e400", "-1e400",
+            "9007199254740993", "9007199254740993.0", "0.1", "-0.0", "-0", "1" * 4300,
+            "1" * 4301, "0." + "0" * 400 + "1", "1" + "0" * 300 + ".5",
+        ]
+    ),
+)  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(_JSON_NUMBERS, min_size=1, max_size=4))
+def test_numbers_read_the_same_by_either_parser(numbers: list[str]) -> None:
+    """Whatever the fast path takes of a number (any JSON number rapidyaml writes as it was
+    written), libyaml reads as the same value and type."""
+    raw = "".join(f"k{i}: {number}\n" for i, number in enumerate(numbers)).encode()
+    fast, reference = _both_verdicts(raw)
+    assert fast == reference
+    _agrees(raw)
+
+
+def _depth_and_nodes_in_python(data: Any, max_depth: int) -> tuple[int, int]:
+    """The walk the fast path makes in C (`gc.get_referents`), written out in Python."""
+    level, depth, nodes = [data], 0, 0
+    while depth <= max_depth:
+        below = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+        ]
+        if not below:
+            break
+        depth, nodes, level = depth + 1, nodes + len(below), below
+    return depth, nodes
+
+
+_JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=40,
+)
+
+
+@FUZZ
+@given(_JSON_DATA, st.integers(min_value=0, max_value=6))
+def test_the_depth_and_node_count_are_the_walks_over_every_value(data: Any, limit: int) -> None:
+    from pydantic_core import from_json, to_json
+
+    decoded = from_json(to_json(data))  # as the fast path has it: from a JSON parser
+    assert yaml_fast._depth_and_nodes(decoded, limit) == _depth_and_nodes_in_python(decoded, limit)

@@ -6,10 +6,13 @@ differently is refused; whether the parsers then agree is tests/security/test_fa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eventset.inputs import yaml_fast
 from eventset.inputs.seeds import _SEED_ASCII
 from eventset.inputs.yaml_fast import in_fast_subset
 from eventset.inputs.yaml_text import CONTROL, INVISIBLE, REFUSED_CHAR, clean_ascii
@@ -167,3 +170,24 @@ def test_clean_ascii_never_hides_a_refused_character(raw: bytes) -> None:
         assert REFUSED_CHAR.search(raw.decode("utf-8")) is None
     if clean_ascii(raw, _SEED_ASCII):
         assert CONTROL.search(raw.decode("utf-8")) is None
+
+
+# The scalars as first written: one character per turn of the loop. The module takes a run of
+# ordinary characters at once (cheaper); both must match exactly the same text.
+_PLAIN_ONE_AT_A_TIME = re.compile(
+    f"(?:{yaml_fast._PLAIN_FIRST}|[-+](?=[0-9.]))"
+    f"(?:{yaml_fast._PLAIN_INNER}|#|:(?={yaml_fast._PLAIN_INNER})"
+    f"| ++(?={yaml_fast._PLAIN_INNER}))*+"
+)
+_SINGLE_ONE_AT_A_TIME = re.compile(f"'(?:[^'{yaml_fast._NOT_IN_ANY}]|'')*+'")
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list("ab1 :-+.#'\"[]{}\\&\n\u3000\u00e9")), max_size=30))
+def test_runs_of_ordinary_characters_match_as_one_character_at_a_time(text: str) -> None:
+    for fast, reference in (
+        (yaml_fast._PLAIN, _PLAIN_ONE_AT_A_TIME),
+        (yaml_fast._SINGLE, _SINGLE_ONE_AT_A_TIME),
+    ):
+        found, expected = re.match(fast, text), reference.match(text)
+        assert (found and found.group()) == (expected and expected.group())

@@ -241,3 +241,15 @@ def test_bad_seed_bytes_are_located_against_the_seed(
 ) -> None:
     synthetic_document(repo, raw, place_mention('"bridge"'))
     assert _where(validate_repository(repo).problems) == [(code, SYNTHETIC_SEED, line, column)]
+
+
+def test_an_integer_over_pythons_digits_is_e112_not_a_traceback() -> None:
+    """A plain integer longer than int() of text takes (4,300 digits) is refused where it is,
+    by either parser, instead of a ValueError ending the build."""
+    raw = b"format: 1\nn: 12\nk: " + b"7" * 4301 + b"\n"
+    doc, problems = load_yaml(raw, "f.yaml")
+    assert doc is None
+    assert [(p.code, p.line, p.column) for p in problems] == [("E112", 3, 4)]
+    assert "4,301 digits" in problems[0].message
+    doc, problems = load_yaml(raw.replace(b"7" * 4301, b"7" * 4300), "f.yaml")
+    assert doc is not None and doc.data["k"] == int("7" * 4300)
