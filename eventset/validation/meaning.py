@@ -99,10 +99,10 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: list[int] | None = None
+        self._starts: tuple[int, ...] | None = None
 
     @property
-    def starts(self) -> list[int]:
+    def starts(self) -> tuple[int, ...]:
         # Found on first use: most evidence settles without reading its sentences.
         if self._starts is None:
             self._starts = sentence_starts(self.text)
