@@ -261,6 +261,23 @@ def _zero_phrases(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
 
+# id of a language's number words -> them (kept, so the id stays theirs) and the pattern of
+# `_number_word`. By identity: NumberWords holds mappings and has no hash.
+_NUMBER_WORDS: dict[int, tuple[NumberWords, re.Pattern[str]]] = {}
+
+
+def _number_word(words: NumberWords) -> re.Pattern[str]:
+    """A pattern that finds a unit or multiplier written as a whole word (a whole run of
+    letters, as `_number_tokens` reads them): whether the walk over the words can find one."""
+    known = _NUMBER_WORDS.get(id(words))
+    if known is None or known[0] is not words:
+        ordered = sorted({*words.units, *words.multipliers}, key=lambda w: (-len(w), w))
+        body = "|".join(map(re.escape, ordered)) or "(?!)"
+        pattern = re.compile(rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])")
+        known = _NUMBER_WORDS[id(words)] = (words, pattern)
+    return known[1]
+
+
 def numbers_in(text: str, words: NumberWords) -> set[float]:
     """The numbers written in `text`: digits ("1,200", "4"), number words ("four",
     "twenty-five", "two dozen", "a hundred") and phrases of zero ("no casualties")."""
@@ -269,12 +286,11 @@ def numbers_in(text: str, words: NumberWords) -> set[float]:
     zero = _zero_phrases(words.zero_phrases)
     if zero is not None and zero.search(lowered) is not None:
         found.add(0.0)
-    tokens = _number_tokens(lowered)
-    units, multipliers = words.units, words.multipliers
-    if units.keys().isdisjoint(tokens) and multipliers.keys().isdisjoint(tokens):
+    if _number_word(words).search(lowered) is None:
         return found  # no number written in words (most evidence): nothing below would add one
     current: int | None = None
-    for token in tokens:
+    units, multipliers = words.units, words.multipliers
+    for token in _number_tokens(lowered):
         if token in units:
             unit = units[token]
             if current is not None and 20 <= current < 100 and current % 10 == 0 and unit < 10:
