@@ -88,6 +88,11 @@ class CueMatcher:
     # The stems by their first letter: a word can only start with the stems of its own first
     # letter, and trying all of them (thirty for some event types) was most of `search`.
     initials: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # For a window of ASCII text, lowered: the words and stems as one pattern that matches
+    # where a word of `starts` begins (not after a letter, nor after a letter and an
+    # apostrophe) and is a word cue (ending where that word ends) or begins with a stem. One
+    # search, three times faster than listing the window's words. None: no ASCII cue.
+    ascii_cues: re.Pattern[str] | None = None
 
     def _is_cue(self, word: str) -> bool:
         stems = self.initials.get(word[0])
@@ -110,18 +115,19 @@ class CueMatcher:
         stop = len(text) if end is None else end
         window = text[start:stop]
         if window.isascii():
-            # Lowering ASCII changes no length and no word boundary: the whole window at once
-            # gives the words of `starts`, each lowered (and no curly apostrophe to straighten).
-            words = _CUE_TOKEN.findall(window.lower())
+            # Lowering ASCII changes no length and no word boundary, and it has no curly
+            # apostrophe: the words of `starts` are those of the lowered window.
+            if self.ascii_cues is not None and self.ascii_cues.search(window.lower()):
+                return True
         else:
             words = [w.lower().replace("\u2019", "'") for w in _CUE_TOKEN.findall(window)]
-        if not self.words.isdisjoint(words):
-            return True
-        initials = self.initials
-        for word in words:
-            stems = initials.get(word[0])
-            if stems is not None and word.startswith(stems):
+            if not self.words.isdisjoint(words):
                 return True
+            initials = self.initials
+            for word in words:
+                stems = initials.get(word[0])
+                if stems is not None and word.startswith(stems):
+                    return True
         return self.phrases is not None and self.phrases.search(text, start, stop) is not None
 
 
@@ -144,7 +150,26 @@ def cue_matcher(cues: tuple[str, ...]) -> CueMatcher:
         tuple(sorted(stems)),
         cue_pattern(tuple(phrases)),
         MappingProxyType({initial: tuple(group) for initial, group in initials.items()}),
+        _ascii_cues(words, stems),
     )
+
+
+def _ascii_cues(words: set[str], stems: set[str]) -> re.Pattern[str] | None:
+    """CueMatcher.ascii_cues. A cue with a letter outside ASCII never matches a word of ASCII
+    text, so only the ASCII cues are in it; \\w is ASCII's own there (re.ASCII)."""
+
+    def alternatives(cues: set[str]) -> str:
+        ordered = sorted((c for c in cues if c.isascii()), key=lambda c: (-len(c), c))
+        return "|".join(map(re.escape, ordered))
+
+    branches = []
+    if whole := alternatives(words):
+        branches.append(rf"(?:{whole})(?!\w)(?!'\w)")
+    if begun := alternatives(stems):
+        branches.append(f"(?:{begun})")
+    if not branches:
+        return None
+    return re.compile(rf"(?<!\w)(?<!\w')(?:{'|'.join(branches)})", re.ASCII)
 
 
 # (id of the cues, event type, mode) -> the cues (kept, so the id stays theirs) and the matcher.

@@ -134,7 +134,24 @@ _TRIGGERS = sorted(evidence_cues("en").event_types.items())  # type: ignore[unio
     st.sampled_from(_TRIGGERS),
     st.lists(
         st.sampled_from(
-            ["The", "army", "ATTACKED", "talks", "held", "don\u2019t", "-", ", ", "İSTANBUL", "Met"]
+            [
+                "The",
+                "army",
+                "ATTACKED",
+                "talks",
+                "held",
+                "don\u2019t",
+                "-",
+                ", ",
+                "İSTANBUL",
+                "Met",
+                "'",
+                "O'Neill",
+                "talk's",
+                "x''",
+                "_",
+                "9",
+            ]
         ),
         max_size=12,
     ),
@@ -233,3 +250,28 @@ def test_numbers_in_reads_what_each_phrase_and_word_says(words: list[str]) -> No
     the same numbers as each phrase looked for and each word read."""
     text = " ".join(words)
     assert numbers_in(text, en().numbers) == _numbers_one_phrase_at_a_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("they HELD talks", True),
+        ("held", True),
+        ("x'held", False),  # one word, "x'held"
+        ("heldx", False),
+        ("x_held", False),
+        ("re-talks", True),
+        ("x'talks", False),
+        ("'talks'", True),
+        ("don't", True),
+        ("Don't's", False),
+        ("don'ts", False),
+        ("don''t", False),
+        ("uphold", False),
+    ],
+)
+def test_search_finds_whole_words_and_stems_at_the_start_of_a_word(text: str, found: bool) -> None:
+    matcher = cue_matcher(("held", "talk*", "don't"))
+    assert matcher.search(text) is found
+    assert (next(matcher.starts(text), None) is not None) is found
+    assert matcher.search(f"\u00e9 {text}") is found  # the same, read word by word
