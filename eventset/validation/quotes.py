@@ -40,17 +40,24 @@ def find_quote(text: str, selector: Selector) -> Span | QuoteError:
     quote = selector.quote
     if quote != quote.strip():
         return QuoteError("E305", f"Quote {quote!r} starts or ends with whitespace.")
-    if selector.prefix is None and selector.suffix is None and selector.occurrence is None:
-        # Most quotes are bare and occur once: two searches decide, without the list of
-        # every occurrence (this runs for every quote of every document).
-        start = text.find(quote)
-        if start != -1 and text.find(quote, start + 1) == -1:
+    prefix, suffix = selector.prefix, selector.suffix
+    if selector.occurrence is None:
+        # Most quotes occur once with the context they give (none, most often): two searches
+        # for prefix + quote + suffix decide, without the list of every occurrence of the
+        # quote and the context of each (this runs for every quote of every document). A
+        # place where the whole occurs is a place where the quote occurs in its context.
+        whole = (
+            quote if prefix is None and suffix is None else f"{prefix or ''}{quote}{suffix or ''}"
+        )
+        at = text.find(whole)
+        if at != -1 and text.find(whole, at + 1) == -1:
+            start = at + len(prefix or "")
             return _inside_word(text, quote, start) or Span(start, start + len(quote))
     starts = occurrences(text, quote)
     if not starts:
         return _explain_missing(text, quote)
     every = starts
-    starts = with_context(text, quote, starts, selector.prefix, selector.suffix)
+    starts = with_context(text, quote, starts, prefix, suffix)
     if not starts:
         return _explain_context(text, selector, every)
     if selector.occurrence is not None:
