@@ -188,7 +188,9 @@ def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -
     names = COLUMNS[table]
     if not rows:
         return {name: [] for name in names}
-    by_field = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+    # compile_document writes every row as a tuple of len(fields): zip needs no strict, and
+    # a comprehension of lists beats map(list, ...) for the few rows of one document.
+    by_field = dict(zip(fields, [list(column) for column in zip(*rows)], strict=True))
     return by_field if fields == names else {name: by_field[name] for name in names}
 
 
