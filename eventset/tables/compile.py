@@ -190,7 +190,7 @@ def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -
         return {name: [] for name in names}
     # compile_document writes every row as a tuple of len(fields): zip needs no strict, and
     # a comprehension of lists beats map(list, ...) for the few rows of one document.
-    by_field = dict(zip(fields, [list(column) for column in zip(*rows)], strict=True))
+    by_field = dict(zip(fields, [list(column) for column in zip(*rows, strict=False)], strict=True))
     return by_field if fields == names else {name: by_field[name] for name in names}
 
 
