@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -57,12 +57,25 @@ def row_schema(name: str) -> pl.Schema:
 
 def mention_id(document_id: str, item: EvidenceItem, span: Span) -> str:
     """Stable across builds and releases as long as the span and what it supports stay the same."""
-    # An f-string writes each part as str() does ("None" for a missing actor or role).
-    key = (
-        f"{document_id}\x1f{span.start}\x1f{span.end}\x1f{item.target_kind}\x1f"
-        f"{item.target_id}\x1f{item.aspect}\x1f{item.actor_id}\x1f{item.role}"
-    )
-    return "m" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return mention_ids(document_id, ((item, span),))[0]
+
+
+def mention_ids(document_id: str, evidence: Iterable[tuple[EvidenceItem, Span]]) -> list[str]:
+    """`mention_id` of each (item, span) of one document: sha256 of the parts joined by U+001F,
+    16 hex digits. One comprehension, not a call per mention (every quote of a build has one)."""
+    sha256 = hashlib.sha256
+    # An f-string writes each part as str() does ("None" for a missing actor or role); the
+    # first 8 bytes in hex are the first 16 digits of the hex digest.
+    return [
+        "m"
+        + sha256(
+            f"{document_id}\x1f{start}\x1f{end}\x1f{item.target_kind}\x1f{item.target_id}\x1f"
+            f"{item.aspect}\x1f{item.actor_id}\x1f{item.role}".encode()
+        )
+        .digest()[:8]
+        .hex()
+        for item, (start, end) in evidence
+    ]
 
 
 def _fields(table: str, *names: str) -> tuple[str, ...]:
@@ -175,8 +188,54 @@ def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -
     names = COLUMNS[table]
     if not rows:
         return {name: [] for name in names}
-    by_field = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+    # compile_document writes every row as a tuple of len(fields): zip needs no strict, and
+    # a comprehension of lists beats map(list, ...) for the few rows of one document.
+    by_field = dict(zip(fields, [list(column) for column in zip(*rows, strict=False)], strict=True))
     return by_field if fields == names else {name: by_field[name] for name in names}
+
+
+def _mention_columns(
+    document_id: str,
+    text: str,
+    evidence: Sequence[tuple[EvidenceItem, Span]],
+    shared: bool,
+) -> Columns:
+    """The mentions rows of one document, one per quote, built a column at a time (a
+    comprehension a column costs half of a tuple a row and its transpose: this runs for every
+    quote of a build). `shared`: the text is published, so are the sentences of its quotes."""
+    count = len(evidence)
+    char_start = [span.start for _, span in evidence]
+    char_end = [span.end for _, span in evidence]
+    starts = sentence_starts(text)
+    bisect_right = bisect.bisect_right
+    first = [bisect_right(starts, start) - 1 for start in char_start]
+    sentence: list[str | None] = [None] * count
+    if shared:
+        # Sentence i runs to ends[i]; a span's last sentence holds its last character, and
+        # the sentence(s) holding it are written with the whitespace at their ends removed.
+        ends = [*starts[1:], len(text)]
+        sentence = [
+            text[starts[f] : ends[bisect_right(starts, max(start, end - 1)) - 1]].strip()
+            for f, start, end in zip(first, char_start, char_end, strict=True)
+        ]
+    items = [item for item, _ in evidence]
+    values: tuple[list[Any], ...] = (
+        mention_ids(document_id, evidence),
+        [document_id] * count,
+        char_start,
+        char_end,
+        [text[start:end] for start, end in zip(char_start, char_end, strict=True)],
+        first,
+        sentence,
+        [item.target_kind for item in items],
+        [item.target_id for item in items],
+        [item.aspect for item in items],
+        [item.actor_id for item in items],
+        [item.role for item in items],
+    )
+    columns: Columns = dict(zip(_MENTION_FIELDS, values, strict=True))
+    names = COLUMNS["mentions"]
+    return columns if names == _MENTION_FIELDS else {name: columns[name] for name in names}
 
 
 def compile_document(
@@ -188,7 +247,8 @@ def compile_document(
     block = annotation.document
     doc_id = block.id
     published = block.published
-    licence = vocabulary("licences")[block.licence]
+    # The text is published (its licence lets anyone copy it), and with it its sentences.
+    shared = vocabulary("licences")[block.licence].fields.get("redistribute_text") is True
     document = (
         doc_id,
         published,
@@ -203,7 +263,7 @@ def compile_document(
         seed.sha256,
         len(seed.text),
         seed.byte_count,
-        seed.text if licence.fields.get("redistribute_text") is True else None,
+        seed.text if shared else None,
         annotation_sha256,
     )
 
@@ -276,44 +336,11 @@ def compile_document(
             )
         )
 
-    text = seed.text
-    starts = sentence_starts(text)
-    shared = (
-        licence.fields.get("redistribute_text") is True
-    )  # the text is published: its sentences too
-    # A mention's sentence index, and the sentence(s) holding it with the whitespace at their
-    # ends removed: one bisection per end of the span (this runs for every quote of every
-    # document; sentence_index is the same bisection).
-    bisect_right = bisect.bisect_right
-    count = len(starts)
-    mentions: list[tuple[Any, ...]] = []
-    for item, span in evidence:
-        start, end = span
-        first = bisect_right(starts, start) - 1
-        sentence = None
-        if shared:
-            after = bisect_right(starts, max(start, end - 1))
-            sentence = text[starts[first] : starts[after] if after < count else len(text)].strip()
-        mentions.append(
-            (
-                mention_id(doc_id, item, span),
-                doc_id,
-                start,
-                end,
-                text[start:end],
-                first,
-                sentence,
-                item.target_kind,
-                item.target_id,
-                item.aspect,
-                item.actor_id,
-                item.role,
-            )
-        )
+    mentions = _mention_columns(doc_id, seed.text, evidence, shared)
     return {
         "documents": _columns("documents", _DOCUMENT_FIELDS, [document]),
         "events": _columns("events", _EVENT_FIELDS, events),
         "event_actors": _columns("event_actors", _EVENT_ACTOR_FIELDS, event_actors),
         "claims": _columns("claims", _CLAIM_FIELDS, claims),
-        "mentions": _columns("mentions", _MENTION_FIELDS, mentions),
+        "mentions": mentions,
     }

@@ -9,6 +9,8 @@ the registries or at other documents: the references it makes come out as two mo
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -51,10 +53,30 @@ def _path(path: YamlPath) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _paths(head: str, count: int, tail: str) -> tuple[str, ...]:
+    """The JSON paths head + index + tail for indexes 0 to count - 1: the same few paths recur
+    in every document (`["actors",0,"actor"]`), so they are written once per process."""
+    return tuple(f"{head}{i}{tail}" for i in range(count))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(start: dt.date | None, last: dt.date | None, precision: str | None) -> str:
+    """An event's date as the event_facts column writes it, start/last/precision ("open" for
+    none). Written once per distinct date of a process: formatting two dates was a quarter of
+    collecting a document's references, and a corpus's events fall on far fewer days. A date
+    formats in an f-string exactly as str() writes it (date.__format__ with no spec is str)."""
+    return (
+        f"{'open' if start is None else start}/{'open' if last is None else last}/"
+        f"{'open' if precision is None else precision}"
+    )
+
+
 def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
-    # Columns filled directly and each path written as its JSON text (what `_path` makes of it):
-    # this runs for every reference of every document, and a tuple plus `_path` per reference
-    # was a seventh of a document's time.
+    # Columns filled directly, a list at a time where a section is one kind of reference, and
+    # each path written as its JSON text (what `_path` makes of it): this runs for every
+    # reference of every document, and a tuple plus `_path` per reference was a seventh of a
+    # document's time.
     kinds: list[str] = []
     ids: list[str] = []
     paths: list[str] = []
@@ -66,37 +88,31 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
         kinds.append("actor")
         ids.append(outlet)
         paths.append('["document","outlet"]')
-    for i, mention in enumerate(annotation.actors):
-        kinds.append("actor")
-        ids.append(mention.actor)
-        paths.append(f'["actors",{i},"actor"]')
-    for i, pm in enumerate(annotation.places):
-        kinds.append("place")
-        ids.append(pm.place)
-        paths.append(f'["places",{i},"place"]')
+    actors, places = annotation.actors, annotation.places
+    kinds += ["actor"] * len(actors)
+    ids += [mention.actor for mention in actors]
+    paths += _paths('["actors",', len(actors), ',"actor"]')
+    kinds += ["place"] * len(places)
+    ids += [pm.place for pm in places]
+    paths += _paths('["places",', len(places), ',"place"]')
     for i, event in enumerate(annotation.events):
         place = event.place
         if place is not None:
             kinds.append("place")
             ids.append(place.id)
             paths.append(f'["events",{i},"place","id"]')
-        for k, part in enumerate(event.participants):
-            kinds.append("actor")
-            ids.append(part.actor)
-            paths.append(f'["events",{i},"participants",{k},"actor"]')
-        # A date formats in an f-string exactly as str() writes it (date.__format__ with no
-        # spec is str), without a generator per event.
-        start, last, precision = event.date.start, event.date.last_day, event.date.precision
-        date = (
-            f"{'open' if start is None else start}/{'open' if last is None else last}/"
-            f"{'open' if precision is None else precision}"
-        )
+        participants = event.participants
+        if participants:
+            kinds += ["actor"] * len(participants)
+            ids += [part.actor for part in participants]
+            paths += _paths(f'["events",{i},"participants",', len(participants), ',"actor"]')
+        date = event.date
         row = (
             file,
             event.id,
             event.type,
             event.mode or "none",
-            date,
+            _date_text(date.start, date.last_day, date.precision),
             place.id if place else "none",
             f'["events",{i}]',
         )
@@ -106,10 +122,11 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
         kinds += ("claim_defined", "actor")
         ids += (claim.id, claim.claimant)
         paths += (f'["claims",{i},"id"]', f'["claims",{i},"claimant"]')
-        for k, via in enumerate(claim.via):
-            kinds.append("actor")
-            ids.append(via)
-            paths.append(f'["claims",{i},"via",{k}]')
+        via = claim.via
+        if via:
+            kinds += ["actor"] * len(via)
+            ids += via
+            paths += _paths(f'["claims",{i},"via",', len(via), "]")
         about = claim.about
         if about.actor is not None:
             kinds.append("actor")

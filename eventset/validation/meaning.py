@@ -99,10 +99,10 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: list[int] | None = None
+        self._starts: tuple[int, ...] | None = None
 
     @property
-    def starts(self) -> list[int]:
+    def starts(self) -> tuple[int, ...]:
         # Found on first use: most evidence settles without reading its sentences.
         if self._starts is None:
             self._starts = sentence_starts(self.text)
@@ -246,6 +246,14 @@ def check_meaning(
             found = numbers[span] = numbers_in(text[span.start : span.end], words)
         return found
 
+    def kind_fits(kind: str, cues: EvidenceCues, span: Span) -> bool:
+        """claim_kind_fits of the quote at `span`; for a figure kind (a number is its cue),
+        with the numbers already read there for the figures."""
+        spec = cues.claim_kinds[kind]
+        if spec.required and spec.number:
+            return bool(written_in(span, cues.numbers))
+        return claim_kind_fits(text, kind, cues, span.start, span.end)
+
     def leave(code: str, ident: str, at: YamlPath, accepted: bool, **detail: object) -> None:
         pending.kinds.append(PENDING_KINDS[code])
         pending.ids.append(ident)
@@ -380,14 +388,11 @@ def check_meaning(
                 )
         if cues is None:
             continue
-        if claim.explicit and not any(
-            claim_kind_fits(text, claim.kind, cues, s.start, s.end) for s in quotes
-        ):
+        if claim.explicit and not any(kind_fits(claim.kind, cues, s) for s in quotes):
             said = [
                 kind
                 for kind, spec in cues.claim_kinds.items()
-                if spec.required
-                and any(claim_kind_fits(text, kind, cues, s.start, s.end) for s in quotes)
+                if spec.required and any(kind_fits(kind, cues, s) for s in quotes)
             ]
             spec = cues.claim_kinds[claim.kind]
             lacking = "no number" if spec.number else "none of its cue words (or only negated)"

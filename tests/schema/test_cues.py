@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -132,19 +133,44 @@ _TRIGGERS = sorted(evidence_cues("en").event_types.items())  # type: ignore[unio
 @given(
     st.sampled_from(_TRIGGERS),
     st.lists(
-        st.sampled_from(["The", "army", "ATTACKED", "talks", "held", "don\u2019t", "-", ", "]),
+        st.sampled_from(
+            [
+                "The",
+                "army",
+                "ATTACKED",
+                "talks",
+                "held",
+                "don\u2019t",
+                "-",
+                ", ",
+                "İSTANBUL",
+                "Met",
+                "'",
+                "O'Neill",
+                "talk's",
+                "x''",
+                "_",
+                "9",
+            ]
+        ),
         max_size=12,
     ),
     st.integers(0, 40),
     st.integers(0, 80),
+    st.sampled_from([str, str.upper, str.title]),
 )
 def test_search_is_whether_a_cue_starts_somewhere(
-    triggers: tuple[str, tuple[str, ...]], words: list[str], start: int, end: int
+    triggers: tuple[str, tuple[str, ...]],
+    words: list[str],
+    start: int,
+    end: int,
+    case: Callable[[str], str],
 ) -> None:
-    """`search` (the words as strings) says what `starts` (their positions) says."""
+    """`search` (the words as strings) says what `starts` (their positions) says, whatever
+    the case the cue is written in."""
     matcher = cue_matcher(triggers[1])
     cue = triggers[1][len(words) % len(triggers[1])].rstrip("*").replace("...", "")
-    text = " ".join([*words[:3], cue, *words[3:]])
+    text = " ".join([*words[:3], case(cue), *words[3:]])
     for window in ((0, None), (start, end)):
         assert matcher.search(text, *window) == (
             next(matcher.starts(text, *window), None) is not None
@@ -163,3 +189,89 @@ def test_numbers_in_digits_as_the_thousands_rule_reads_them(text: str) -> None:
         else:
             expected |= {float(part) for part in number.split(",") if part}
     assert numbers_in(text, en().numbers) == expected
+
+
+def _numbers_one_phrase_at_a_time(text: str) -> set[float]:
+    """numbers_in as first written: every phrase of zero looked for on its own, every word of
+    the text read, whether or not a number word is among them."""
+    words = en().numbers
+    found = set(numbers_in(re.sub(r"[^\d,.]", " ", text), words))  # the digits alone
+    lowered = text.lower()
+    if any(phrase in lowered for phrase in words.zero_phrases):
+        found.add(0.0)
+    current: int | None = None
+    for token in re.findall(r"[^\W\d_]+", lowered):
+        if token in words.units:
+            unit = words.units[token]
+            if current is not None and 20 <= current < 100 and current % 10 == 0 and unit < 10:
+                current += unit
+                continue
+            if current is not None:
+                found.add(float(current))
+            current = unit
+        elif token in words.multipliers:
+            current = (1 if current is None else current) * words.multipliers[token]
+        else:
+            if current is not None:
+                found.add(float(current))
+            current = None
+    if current is not None:
+        found.add(float(current))
+    return found
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "No casualties",
+                "no one",
+                "was killed",
+                "NOBODY",
+                "unharmed",
+                "twenty",
+                "five",
+                "Dozen",
+                "a",
+                "hundred",
+                "people",
+                "12",
+                "1,200",
+                "-",
+                ", ",
+                "\u0130",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_numbers_in_reads_what_each_phrase_and_word_says(words: list[str]) -> None:
+    """One search for all phrases of zero, and no walk over a text without number words, read
+    the same numbers as each phrase looked for and each word read."""
+    text = " ".join(words)
+    assert numbers_in(text, en().numbers) == _numbers_one_phrase_at_a_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("they HELD talks", True),
+        ("held", True),
+        ("x'held", False),  # one word, "x'held"
+        ("heldx", False),
+        ("x_held", False),
+        ("re-talks", True),
+        ("x'talks", False),
+        ("'talks'", True),
+        ("don't", True),
+        ("Don't's", False),
+        ("don'ts", False),
+        ("don''t", False),
+        ("uphold", False),
+    ],
+)
+def test_search_finds_whole_words_and_stems_at_the_start_of_a_word(text: str, found: bool) -> None:
+    matcher = cue_matcher(("held", "talk*", "don't"))
+    assert matcher.search(text) is found
+    assert (next(matcher.starts(text), None) is not None) is found
+    assert matcher.search(f"\u00e9 {text}") is found  # the same, read word by word

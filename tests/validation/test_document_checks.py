@@ -3,6 +3,7 @@ each gives, and the dates the weekday check must leave alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -234,3 +235,17 @@ def test_a_month_spelt_with_letters_that_only_fold_to_it_is_read_not_a_crash() -
         (f"2 {sep} 2022", dt.date(2022, 9, 2)),
         ("3 Oct 2022", dt.date(2022, 10, 3)),
     ]
+
+
+def test_date_words_are_read_once_per_exact_quote() -> None:
+    """A date's evidence is read once per distinct quote of a process (cached): the weekday
+    keeps its spelling, and a quote differing only in case is read on its own."""
+    from eventset.validation.document_checks import _date_words
+
+    said = _date_words("on Tuesday, 1 March 2022")
+    assert said.weekdays == ("Tuesday",)
+    assert said.dates == (("1 March 2022", dt.date(2022, 3, 1)),)
+    assert _date_words("on Tuesday, 1 March 2022") is said
+    assert _date_words("on TUESDAY, 1 MARCH 2022").weekdays == ("TUESDAY",)
+    assert _date_words("on TUESDAY, 1 MARCH 2022").dates == (("1 MARCH 2022", dt.date(2022, 3, 1)),)
+    assert _date_words("last week") == ((), ())
