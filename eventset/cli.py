@@ -91,10 +91,10 @@ def _root(root: Path | None) -> Path:
 
 def _walk_inputs_meanwhile(root: Path) -> None:
     """Start listing the corpus folders in another process before the heavy imports of a
-    command that reads the corpus (inputs/scan.py): at 100,000 documents the walk then costs
+    command that reads the corpus (inputs/find.py): at 100,000 documents the walk then costs
     nothing the command waits for."""
+    from eventset.inputs.find import prefetch  # imports no polars: find starts at once
     from eventset.inputs.layout import Layout
-    from eventset.inputs.scan import prefetch
 
     layout = Layout(root)
     prefetch(layout.annotations, layout.seeds)
