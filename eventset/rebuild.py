@@ -42,7 +42,6 @@ import polars as pl
 
 from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
-from eventset.inputs.parse import parse_model
 from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
     TABLE_PART,
@@ -82,6 +81,7 @@ from eventset.tables.registry_edits import RegistryEdit, registry_edit
 from eventset.validation.cache import KEY, code_version, default_cache_dir
 from eventset.validation.corpus_checks import Registries
 from eventset.validation.indexed import CorpusView
+from eventset.validation.registry_cache import parse_registry
 from eventset.validation.repository import Validation, list_inputs, load_registries, tasks_of
 from eventset.validation.runner import (
     Batch,
@@ -399,10 +399,11 @@ def _registry_edit(
     # costs a tenth of a second at 100,000 documents).
     old_actors: ActorRegistry | None = actors
     old_places: PlaceRegistry | None = places
+    # Otherwise the last build's file, which that build's command parsed: from the cache.
     if now["actors"] != state.registries["actors"]:
-        old_actors, _, _ = parse_model(state.registries["actors"], "actors.yaml", ActorRegistry)
+        old_actors, _, _ = parse_registry(state.registries["actors"], "actors.yaml", ActorRegistry)
     if now["places"] != state.registries["places"]:
-        old_places, _, _ = parse_model(state.registries["places"], "places.yaml", PlaceRegistry)
+        old_places, _, _ = parse_registry(state.registries["places"], "places.yaml", PlaceRegistry)
     if old_actors is None or old_places is None:
         return None
     return registry_edit((old_actors, old_places), (actors, places))
