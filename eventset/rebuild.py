@@ -310,7 +310,7 @@ class _Changes:
     registries: Registries
     actors: ActorRegistry
     places: PlaceRegistry
-    unchanged: list[str]  # keys of the documents whose files are unchanged since the snapshot
+    unchanged: pl.Series  # keys of the documents whose files are unchanged since the snapshot
     batch: Batch  # the documents parsed now
     differs: pl.DataFrame  # file, KEY, KEY_now of each document whose content differs
     view: CorpusView
@@ -353,7 +353,7 @@ def _load(layout: Layout, final: Path, state: BuildState) -> _Changes | None:
     batch = run_documents([(file, ann, seed) for file, ann, seed, _ in stale], root=layout.root)
 
     # The documents whose content differs from the release's: by key, file by file.
-    kept = index.filter(pl.col(KEY).is_in(pl.Series(unchanged, dtype=pl.String).implode()))
+    kept = index.filter(pl.col(KEY).is_in(unchanged.implode()))
     now = pl.concat([kept.select(KEY, "file"), batch.files], how="vertical").unique("file")
     compared = state.documents.select("file", KEY).join(
         now, on="file", how="full", suffix="_now", coalesce=True

@@ -217,6 +217,8 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
             seeds.files.rename({"name": "seed_name", "signature": "seed_signature"}),
             on="seed_name",
             how="left",
+            # In name order, which is file order: "file" is one folder before the name.
+            maintain_order="left",
         )
         .select(
             (pl.lit(f"{shown_folder}/") + name).alias("file"),
@@ -231,7 +233,6 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
                 separator=":",
             ).alias("signature"),
         )
-        .sort("file")
     )
 
 
