@@ -509,14 +509,10 @@ def _validate(
         labels = old_parts[name] | set(rows.get_column(PART).to_list())
         table = TABLES_BY_NAME[name]
         files: dict[str, pl.DataFrame] = {}
+        previous = _previous_parts(final / name, [part_file(label) for label in labels])
         for label in sorted(labels):
             file = part_file(label)
-            previous = final / name / file
-            old = (
-                typed_frame(table, pl.read_parquet(previous))
-                if previous.is_file()
-                else pl.DataFrame(schema=new[name].schema)
-            )
+            old = typed_frame(table, previous[file]) if file in previous else new[name][:0]
             part = pl.concat(
                 [
                     old.filter(~pl.col(key).is_in(ids)),
@@ -535,6 +531,23 @@ def _validate(
             failures += validate_frame(name, new[name])
             parts[name] = {part_file("0"): new[name]}
     return None if failures else parts
+
+
+def _previous_parts(folder: Path, files: list[str]) -> dict[str, pl.DataFrame]:
+    """The rows of each of `files` that the last release has in `folder`, read together (an
+    edited place reaches every month of the events: one by one, its files cost 0.2 s more)."""
+    paths = sorted(str(folder / file) for file in files if (folder / file).is_file())
+    if not paths:
+        return {}
+    rows = pl.read_parquet(paths, include_file_paths="_path")
+    found = {
+        Path(str(path)).name: part.drop("_path")
+        for (path,), part in rows.partition_by("_path", as_dict=True, maintain_order=True).items()
+    }
+    # A file without rows (a table's placeholder) has no part: it is empty, as read alone.
+    return found | {
+        Path(path).name: rows.drop("_path")[:0] for path in paths if Path(path).name not in found
+    }
 
 
 def _write_update(
