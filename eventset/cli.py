@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -1149,6 +1150,16 @@ def _walk_before_parsing(args: list[str]) -> None:
     _walk_inputs_meanwhile(_root(Path(root) if root else None))
 
 
+# Python's cycle collector runs after every 700 new objects by default: a command that imports
+# polars, pydantic and pandera and builds their models makes millions, and collecting (a full
+# collection traverses every object of those modules) took 0.05 s of `validate FILE` and 0.16 s
+# of a rebuild at 100,000 documents. Collected ten times less often, it takes 0.04 s and 0.05 s;
+# a full collection still runs after every million or so new objects, so a long build's garbage
+# cycles are still freed. Set for the command's process only (spawned workers keep the default).
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
     _walk_before_parsing(sys.argv[1:])
     app()

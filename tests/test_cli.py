@@ -278,3 +278,18 @@ def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
     cli.main()
     expected = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
     assert started == (expected if walked else [])
+
+
+def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from eventset import cli
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["eventset", "--help"])
+    try:
+        cli.main()
+        assert gc.get_threshold() == cli.GC_THRESHOLDS != before
+    finally:
+        gc.set_threshold(*before)
