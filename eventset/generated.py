@@ -9,6 +9,7 @@ from eventset.problems import CODES
 from eventset.schema.codebook import codebook
 from eventset.schema.jsonschema import json_schema_texts
 from eventset.schema.table_schema import table_schema_texts
+from eventset.schema.vocab import MIRROR, VOCABULARY_DIR, mirror_text
 
 
 def error_code_reference() -> str:
@@ -58,6 +59,8 @@ def generated_files() -> dict[str, str]:
     files["docs/error-codes.md"] = error_code_reference()
     files["docs/codebook.md"] = codebook()
     files["docs/exports.md"] = exports_markdown()
+    mirror = MIRROR.relative_to(VOCABULARY_DIR.parent.parent.parent).as_posix()
+    files[mirror] = mirror_text()
     return files
 
 

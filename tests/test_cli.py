@@ -246,3 +246,57 @@ def test_the_command_does_not_look_for_pydantic_plugins_unless_asked(
     found = json.loads(done.stdout)
     assert found["setting"] == setting
     assert ("pydantic" in found["scanned"]) is scans
+
+
+@pytest.mark.parametrize(
+    ("args", "walked"),
+    [
+        (["validate", "--root", "ROOT", "x.yaml"], True),
+        (["build", "--root=ROOT", "--jobs", "2"], True),
+        (["validate", "--changed", "--root", "ROOT"], False),  # lists no corpus
+        (["build", "--root", "ROOT", "--help"], False),
+        (["diff", "a", "b"], False),
+        ([], False),
+    ],
+)
+def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], walked: bool
+) -> None:
+    """`main` starts listing the corpus folders of `build` and `validate` first thing (typer's
+    parsing takes a tenth of a second the walk can use), at the root the arguments name."""
+    import gc
+
+    from eventset import cli
+    from eventset.inputs import find
+
+    started: list[Path] = []
+    monkeypatch.setattr(find, "prefetch", lambda *folders: started.extend(folders))
+    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["eventset", *[arg.replace("ROOT", str(repo)) for arg in args]],
+    )
+    threshold = gc.get_threshold()
+    try:
+        cli.main()
+    finally:
+        gc.set_threshold(*threshold)
+    expected = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
+    assert started == (expected if walked else [])
+
+
+def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from eventset import cli
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["eventset", "--help"])
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default
+        cli.main()
+        assert gc.get_threshold() == cli.GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

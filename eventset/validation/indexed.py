@@ -73,10 +73,10 @@ class CorpusView:
     rows of the documents parsed now (`fresh`) in place of their snapshot rows."""
 
     def __init__(
-        self, snapshot: Snapshot, index: pl.DataFrame, kept: Sequence[str], fresh: Batch
+        self, snapshot: Snapshot, index: pl.DataFrame, kept: pl.Series, fresh: Batch
     ) -> None:
         self.snapshot, self.fresh = snapshot, fresh
-        self.kept = pl.Series(kept, dtype=pl.String).implode()
+        self.kept = kept.cast(pl.String).implode()
         # A snapshot row is current unless its document is out of date or parsed now: those
         # keys are few, and testing a row against them is far cheaper than against every key
         # kept (a hash set of 100,000 keys built for each read).

@@ -17,7 +17,7 @@ import polars as pl
 
 from eventset.inputs.files import list_folder, read_inside
 from eventset.inputs.layout import Layout
-from eventset.inputs.parse import Located, parse_items, parse_model
+from eventset.inputs.parse import Located, parse_items
 from eventset.inputs.yamlfile import YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
@@ -26,6 +26,7 @@ from eventset.validation.cache import MISSING, code_version, default_cache_dir
 from eventset.validation.codings import validate_codings
 from eventset.validation.corpus_checks import Names, Registries, SuggestEvent, check_corpus
 from eventset.validation.ids import did_you_mean
+from eventset.validation.registry_cache import parse_registry
 from eventset.validation.registry_checks import (
     Section,
     check_actor_registry,
@@ -109,7 +110,7 @@ def _registry(
         result.problems.append(raw)
         return None, None
     file = layout.shown(path)
-    registry, doc, problems = parse_model(raw, file, model)
+    registry, doc, problems = parse_registry(raw, file, model)
     result.problems += problems
     if doc is None or (registry is None and doc.data.get("format") != FORMAT_VERSION):
         return None, None  # not YAML, or a format we cannot read: nothing in it is defined
@@ -216,6 +217,8 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
             seeds.files.rename({"name": "seed_name", "signature": "seed_signature"}),
             on="seed_name",
             how="left",
+            # In name order, which is file order: "file" is one folder before the name.
+            maintain_order="left",
         )
         .select(
             (pl.lit(f"{shown_folder}/") + name).alias("file"),
@@ -230,7 +233,6 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
                 separator=":",
             ).alias("signature"),
         )
-        .sort("file")
     )
 
 

@@ -302,11 +302,12 @@ def split_by_signature(
     return _split(listing, index)
 
 
-def split_listing(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[list[str], list[Task]]:
+def split_listing(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.Series, list[Task]]:
     """split_by_signature for a listing frame (LISTING_SCHEMA): the keys of the snapshot entries
-    whose files' signatures are unchanged, and the rest as tasks."""
+    whose files' signatures are unchanged (a column: as Python strings, 100,000 keys cost a
+    hundredth of a second each way), and the rest as tasks."""
     unchanged, stale = _split(listing, index)
-    return unchanged.get_column(KEY).to_list(), stale.rows()
+    return unchanged.get_column(KEY), stale.rows()
 
 
 def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

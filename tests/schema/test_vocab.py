@@ -656,3 +656,40 @@ def test_languages_survive_the_yaml_1_1_boolean_trap() -> None:
     assert languages["no"].fields["name"] == "Norwegian"
     assert all(isinstance(code, str) for code in languages.values())
     assert {"en", "fr", "ar", "es"} <= set(languages.values())
+
+
+def test_every_vocabulary_is_read_from_its_json_mirror() -> None:
+    """The generated mirror (vocab.MIRROR, kept current by `eventset generate --check`) holds
+    every vocabulary, and gives exactly what its YAML gives."""
+    from eventset.schema import vocab
+
+    for name in vocab.vocabulary_names():
+        raw = (vocab.VOCABULARY_DIR / f"{name}.yaml").read_bytes()
+        kept = vocab._mirrored().get(name)
+        assert isinstance(kept, dict) and kept["sha256"] == vocab._digest(raw), name
+        assert vocab._data(name, raw) == yaml.load(raw, Loader=yaml.CSafeLoader)
+
+
+def test_a_vocabulary_edited_since_the_mirror_is_read_from_its_yaml() -> None:
+    from eventset.schema import vocab
+
+    raw = (vocab.VOCABULARY_DIR / "claim_kinds.yaml").read_bytes()
+    edited = raw.replace(b"codes:", b"description_extra: 1\ncodes:", 1)
+    assert edited != raw
+    data = vocab._data("claim_kinds", edited)
+    assert isinstance(data, dict) and data["description_extra"] == 1
+
+
+def test_data_json_cannot_hold_is_left_out_of_the_mirror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from eventset.schema import vocab
+
+    (tmp_path / "plain.yaml").write_text('name: "plain"\ncodes: [{code: "a", n: 1.5}]\n')
+    (tmp_path / "dated.yaml").write_text('name: "dated"\nsince: 2021-01-02\n')
+    (tmp_path / "keyed.yaml").write_text('name: "keyed"\nodd: {1: "one"}\n')
+    monkeypatch.setattr(vocab, "VOCABULARY_DIR", tmp_path)
+    monkeypatch.setattr(vocab, "vocabulary_names", lambda: ("dated", "keyed", "plain"))
+    assert set(json.loads(vocab.mirror_text())) == {"plain"}

@@ -1,5 +1,5 @@
 """Listing an input folder through GNU find gives exactly what Python's own walk gives: the same
-entries, kinds and stat signatures, whatever the names hold (eventset/inputs/scan.py)."""
+entries, kinds and stat signatures, whatever the names hold (eventset/inputs/scan.py, find.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventset.inputs import scan
+from eventset.inputs import find, scan
 
 
 def _installed_find() -> tuple[str | None, bool]:
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not GNU, reason="GNU find is not installed: Pyth
 
 def test_gnu_find_is_used_where_it_is_installed() -> None:
     """Debian and Ubuntu (CI) ship GNU find: the fast walk must not be silently lost there."""
-    assert scan._gnu_find() == FIND
+    assert find.gnu_find() == FIND
 
 
 # Names a file system accepts: no "/" or NUL; "." and ".." are not entries.
@@ -47,9 +47,11 @@ def _plain(entries: scan.Entries) -> tuple[dict[str, str], dict[str, str], dict[
 
 
 def _by_find(folder: Path) -> scan.Entries:
-    started = scan._find(folder)
+    started = find.start(folder)
     assert started is not None
-    entries = started.entries()
+    out = started.records()
+    assert out is not None
+    entries = scan._parse(out)
     assert entries is not None
     return entries
 
@@ -82,27 +84,28 @@ def test_odd_names_and_kinds(tmp_path: Path) -> None:
     assert _plain(found) == _plain(scan.walk_in_python(tmp_path))
     assert found.others == {"fifo.yaml": "o", "sub": "d", "link.yaml": "l"}
     st = os.lstat(tmp_path / "-rf.yaml")
-    assert dict(found.files.iter_rows())["-rf.yaml"] == (
-        f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
-    )
+    mtime, ctime = (f"{ns // 10**9}.{ns % 10**9:09d}0" for ns in (st.st_mtime_ns, st.st_ctime_ns))
+    assert dict(found.files.iter_rows())["-rf.yaml"] == f"{st.st_size}.{mtime}.{ctime}.{st.st_ino}"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux names are bytes")
 def test_a_name_that_is_not_utf8_is_named_as_python_names_it(tmp_path: Path) -> None:
     (tmp_path / "good.yaml").write_text("a")
     os.close(os.open(os.fsencode(tmp_path) + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
-    started = scan._find(tmp_path)
-    assert started is not None and started.entries() is None  # find's reading declines ...
+    started = find.start(tmp_path)
+    assert started is not None
+    out = started.records()
+    assert out is not None and scan._parse(out) is None  # find's reading declines ...
     assert _plain(scan.walk(tmp_path)) == _plain(scan.walk_in_python(tmp_path))  # Python walks
     assert "bad-\udcff.yaml" in scan.walk(tmp_path).unencodable
 
 
 def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("a")
-    scan.prefetch(tmp_path)
-    assert os.path.realpath(tmp_path) in scan._started
+    find.prefetch(tmp_path)
+    assert os.path.realpath(tmp_path) in find._started
     assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml"}
-    assert os.path.realpath(tmp_path) not in scan._started
+    assert os.path.realpath(tmp_path) not in find._started
     (tmp_path / "b.yaml").write_text("b")
     assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml", "b.yaml"}  # walked again
 
@@ -116,7 +119,7 @@ def test_walks_started_together_give_each_folder_its_own(tmp_path: Path) -> None
         (tmp_path / folder).mkdir()
         for name in names:
             (tmp_path / folder / name).write_text(folder)
-    scan.prefetch(tmp_path / "a", tmp_path / "b", tmp_path / "c")
+    find.prefetch(tmp_path / "a", tmp_path / "b", tmp_path / "c")
     walked = {folder: scan.walk(tmp_path / folder) for folder in "abc"}
     for folder in "abc":
         assert _plain(walked[folder]) == _plain(scan.walk_in_python(tmp_path / folder))
@@ -125,17 +128,45 @@ def test_walks_started_together_give_each_folder_its_own(tmp_path: Path) -> None
 
 
 def _record(name: str, size: str = "3", mtime: str = "1700000000.1234567890",
-            ctime: str = "1700000001.1234567890", inode: str = "7") -> str:  # fmt: skip
-    return "\x00".join([name, "f", size, mtime, ctime, inode, ""])
+            ctime: str = "1700000001.1234567890", inode: str = "7", kind: str = "f") -> str:  # fmt: skip
+    return f"{name}\x00{kind} {size}.{mtime}.{ctime}.{inode}\x00"
 
 
 def test_find_records_read_as_stat_signatures() -> None:
     parsed = scan._parse((_record("a.yaml") + _record("b.yaml", "40")).encode())
     assert parsed is not None
     assert dict(parsed.files.iter_rows()) == {
-        "a.yaml": "3.1700000000123456789.1700000001123456789.7",
-        "b.yaml": "40.1700000000123456789.1700000001123456789.7",
+        "a.yaml": "3.1700000000.1234567890.1700000001.1234567890.7",
+        "b.yaml": "40.1700000000.1234567890.1700000001.1234567890.7",
     }
+
+
+def test_a_signature_is_what_find_prints() -> None:
+    """Python's walk writes a signature in find's own form, negative times included (before
+    1970: find's records of those are not read, so Python walks)."""
+
+    class Stat:
+        st_size, st_ino = 3, 7
+        st_mtime_ns, st_ctime_ns = 1_700_000_000_123_456_789, -1_500_000_000
+
+    assert scan.signature_of(Stat()) == "3.1700000000.1234567890.-2.5000000000.7"  # type: ignore[arg-type]
+
+
+def test_records_of_other_kinds_are_named_by_kind() -> None:
+    out = "".join(
+        [
+            _record("a.yaml"),
+            _record("link.yaml", kind="l"),
+            _record("sub", kind="d"),
+            _record("fifo.yaml", kind="p"),
+        ]
+    )
+    parsed = scan._parse(out.encode())
+    assert parsed is not None
+    assert dict(parsed.files.iter_rows()) == {
+        "a.yaml": "3.1700000000.1234567890.1700000001.1234567890.7"
+    }
+    assert parsed.others == {"link.yaml": "l", "sub": "d", "fifo.yaml": "o"}
 
 
 @pytest.mark.parametrize(
@@ -161,7 +192,7 @@ def test_records_in_another_form_are_not_used(field: str, odd: str) -> None:
 @pytest.mark.parametrize(
     "out",
     [
-        b"a.yaml\x00f\x003\x00",  # a record cut short
+        b"a.yaml\x00f 3.1\x00b.yaml\x00",  # a record cut short
         _record("a.yaml").encode()[:-1],  # the last field not ended
         b"bad-\xff.yaml" + _record("").encode(),  # a name that is not UTF-8
     ],
