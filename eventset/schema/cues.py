@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -83,7 +83,6 @@ class CueMatcher:
     One large alternation of every cue was three quarters of the meaning checks' time."""
 
     words: frozenset[str]
-    stems: tuple[str, ...]
     phrases: re.Pattern[str] | None
     # The stems by their first letter: a word can only start with the stems of its own first
     # letter, and trying all of them (thirty for some event types) was most of `search`.
@@ -119,15 +118,11 @@ class CueMatcher:
             # apostrophe: the words of `starts` are those of the lowered window.
             if self.ascii_cues is not None and self.ascii_cues.search(window.lower()):
                 return True
-        else:
-            words = [w.lower().replace("\u2019", "'") for w in _CUE_TOKEN.findall(window)]
-            if not self.words.isdisjoint(words):
-                return True
-            initials = self.initials
-            for word in words:
-                stems = initials.get(word[0])
-                if stems is not None and word.startswith(stems):
-                    return True
+        elif any(
+            self._is_cue(token.lower().replace("\u2019", "'"))
+            for token in _CUE_TOKEN.findall(window)
+        ):
+            return True
         return self.phrases is not None and self.phrases.search(text, start, stop) is not None
 
 
@@ -147,7 +142,6 @@ def cue_matcher(cues: tuple[str, ...]) -> CueMatcher:
         initials.setdefault(stem[0], []).append(stem)
     return CueMatcher(
         frozenset(words),
-        tuple(sorted(stems)),
         cue_pattern(tuple(phrases)),
         MappingProxyType({initial: tuple(group) for initial, group in initials.items()}),
         _ascii_cues(words, stems),
@@ -313,9 +307,17 @@ def numbers_in(text: str, words: NumberWords) -> set[float]:
         found.add(0.0)
     if _number_word(words).search(lowered) is None:
         return found  # no number written in words (most evidence): nothing below would add one
+    return found | _spelled_numbers(_number_tokens(lowered), words)
+
+
+def _spelled_numbers(tokens: Iterable[str], words: NumberWords) -> set[float]:
+    """The numbers that a text's words (runs of letters, lowered) write out: a unit ("four"),
+    tens and a unit ("twenty", "five": 25), a multiplier after its number or alone ("two
+    dozen", "hundred")."""
+    found: set[float] = set()
     current: int | None = None
     units, multipliers = words.units, words.multipliers
-    for token in _number_tokens(lowered):
+    for token in tokens:
         if token in units:
             unit = units[token]
             if current is not None and 20 <= current < 100 and current % 10 == 0 and unit < 10:

