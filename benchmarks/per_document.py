@@ -3,15 +3,15 @@
     python benchmarks/per_document.py CORPUS_ROOT [--docs 2000] [--repeat 5] [--breakdown]
 
 The first `--docs` annotations of the corpus (and their seeds) are read into memory once; then,
-`--repeat` times each, `process_document` runs over all of them, `process_chunk` over chunks of
-256 (a worker's loop: the same plus the chunk's frames and their Arrow IPC bytes), and PyYAML's
-CSafeLoader loads the same annotations (the libyaml floor's own work). Times are the CPU time of
-this process (`time.process_time`), not the wall clock: on a shared machine the wall clock of
-one process moves with the others' load, its CPU time far less. Prints the median over the
-repeats of the mean per document, and the median per document, with the 1-minute load
-average. `--breakdown` times each step of `process_document` (the functions wrapped with a
-timer where their callers look them up) and prints its share; `--profile` prints cProfile's
-top functions.
+`--repeat` times each, `process_document` runs over all of them, `process_chunk` over chunks
+of a worker's size (runner._CHUNK; a worker's loop: the same plus the chunk's frames and their
+Arrow IPC bytes), and PyYAML's CSafeLoader loads the same annotations (the libyaml floor's own
+work). Times are the CPU time of this process (`time.process_time`), not the wall clock: on a
+shared machine the wall clock of one process moves with the others' load, its CPU time far
+less. Prints the median over the repeats of the mean per document, and the median per
+document, with the 1-minute load average. `--breakdown` times each step of `process_document`
+(the functions wrapped with a timer where their callers look them up) and prints its share;
+`--profile` prints cProfile's top functions.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import yaml
 from run import commit_of
 
 from eventset.validation.document import process_document
-from eventset.validation.runner import process_chunk
+from eventset.validation.runner import _CHUNK, process_chunk
 
 # The steps of process_document, timed by wrapping each function where its caller looks it up:
 # (shown name, calling module, function name). Nested steps follow their parent.
@@ -80,7 +80,7 @@ def per_document(run: Callable[[Document], object], documents: list[Document]) -
 
 
 def chunked(documents: list[Document]) -> float:
-    """Seconds for `process_chunk` over the documents in chunks of 256, files read from memory."""
+    """Seconds for `process_chunk` over the documents in a worker's chunks (runner._CHUNK), files read from memory."""
     by_path = {f"mem:{file}": raw for file, raw, _ in documents}
     by_path.update({f"seed:{file}": seed for file, _, seed in documents if seed is not None})
     tasks = [
@@ -92,8 +92,8 @@ def chunked(documents: list[Document]) -> float:
         return None if path is None else by_path[path]
 
     start = time.process_time()
-    for i in range(0, len(tasks), 256):
-        process_chunk(tasks[i : i + 256], frozenset(), "bench", read=read)
+    for i in range(0, len(tasks), _CHUNK):
+        process_chunk(tasks[i : i + _CHUNK], frozenset(), "bench", read=read)
     return time.process_time() - start
 
 

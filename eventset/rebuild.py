@@ -47,6 +47,7 @@ from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.inputs.scan import signature_of
 from eventset.release.manifest import (
+    MANIFEST,
     TABLE_PART,
     read_manifest,
     release_paths,
@@ -118,20 +119,11 @@ def state_directory(root: Path, final: Path) -> Path:
 
 
 def _signatures(final: Path) -> dict[str, str]:
-    """The stat signature of every file of a release directory, the manifest included (as
-    release_paths lists them: a link is a file, never followed), in one walk."""
-    found: dict[str, str] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found[prefix + entry.name] = signature_of(entry.stat(follow_symlinks=False))
-
-    walk(str(final), "")
-    return dict(sorted(found.items()))
+    """The stat signature of every file of a release directory, the manifest included."""
+    return {
+        relative: signature_of(os.lstat(final / relative))
+        for relative in [*release_paths(final), MANIFEST]
+    }
 
 
 def registries_digest(layout: Layout) -> str:

@@ -23,7 +23,7 @@ from eventset.inputs.yamlfile import YamlPath
 from eventset.schema.annotation import Annotation, DateSpec
 from eventset.schema.selectors import occurrences, shortest_selector
 from eventset.schema.yaml_writer import flow_yaml
-from eventset.validation.evidence import iter_evidence
+from eventset.validation.evidence import evidence_items
 from eventset.validation.quotes import QuoteError, find_quote
 
 MAX_CHOICES = 10  # occurrences offered for an ambiguous quote, as E302's hint lists them
@@ -60,7 +60,7 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _selector_fixes(annotation: Annotation, text: str) -> list[Fix]:
     fixes: list[Fix] = []
-    for item in iter_evidence(annotation):
+    for item in evidence_items(annotation):
         found = find_quote(text, item.selector)
         if not isinstance(found, QuoteError):
             continue

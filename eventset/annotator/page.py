@@ -23,7 +23,7 @@ from eventset.problems import Problem
 from eventset.schema.annotation import Annotation
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.schema.vocab import event_modes, vocabulary
-from eventset.validation.evidence import iter_evidence
+from eventset.validation.evidence import evidence_items
 from eventset.validation.quotes import QuoteError, find_quote
 from eventset.workbench.proposal import propose_mentions, surface_forms
 
@@ -149,7 +149,7 @@ def page_state(shown: Shown) -> dict[str, Any]:
     items: dict[tuple[str, str], list[str]] = {}
     taken: set[tuple[int, int]] = set()
     if annotation is not None:
-        for n, item in enumerate(iter_evidence(annotation)):
+        for n, item in enumerate(evidence_items(annotation)):
             found = find_quote(text, item.selector)
             if isinstance(found, QuoteError):
                 continue

@@ -235,8 +235,7 @@ def _check_date(
 ) -> None:
     """The problems of one date, added to `problems` (a list, not a generator: this runs for
     every date of a build and almost always finds nothing)."""
-    start, end = date.start, date.end
-    last = end if end is not None else start
+    start, end, last = date.start, date.end, date.last_day
     if start is not None and end is not None and end < start:
         problems.append(where.at("E409", (*path, "end"), f"end {end} is before start {start}."))
     if last is not None and last > published and not date.scheduled:

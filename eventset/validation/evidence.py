@@ -6,7 +6,6 @@ One walk over the annotation serves both the checks (is each quote found?) and t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from eventset.inputs.yamlfile import YamlPath
@@ -137,7 +136,3 @@ def evidence_items(annotation: Annotation) -> list[EvidenceItem]:
             )
         _date_items(items, claim.date, ("claims", i), "claim", ident)
     return items
-
-
-def iter_evidence(annotation: Annotation) -> Iterator[EvidenceItem]:
-    return iter(evidence_items(annotation))
