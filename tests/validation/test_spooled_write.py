@@ -161,3 +161,29 @@ def test_the_arrow_write_yields_the_rows_and_keys_of_the_polars_write(data: st.D
                 again.collect().with_columns(pl.col(KEY).cast(pl.String)),
                 wanted.filter(pl.col(KEY).is_in(kept[:1])),
             )
+
+
+def test_a_snapshot_entry_not_kept_is_dropped_even_when_its_key_is_written(tmp_path: Path) -> None:
+    """The rows of a snapshot entry outside `keep` go, whether or not the new file's keys hold
+    its key; a source whose key column is plain strings (not dictionary-encoded) is coded
+    against the same keys."""
+    old = pl.DataFrame(
+        {"file": ["a", "b"], "kind": ["actor_used"] * 2, "n": [0, 1], "warnings": [[], []],
+         KEY: ["k0", "k1"]},
+        schema=SCHEMA,
+    )  # fmt: skip
+    snapshot = tmp_path / "snapshot.arrow"
+    old.write_ipc(snapshot)
+    plain = old.with_columns(pl.lit("k5").alias(KEY), pl.lit(2).alias("n")).head(1)
+    chunk = tmp_path / "chunk.arrow"
+    table = plain.cast({KEY: pl.String}).to_arrow()
+    with ipc.new_file(str(chunk), table.schema) as writer:
+        writer.write_table(table)
+    assert not pa.types.is_dictionary(ipc.open_file(str(chunk)).schema.field(KEY).type)
+    part = Spooled(SCHEMA, (str(chunk),), str(snapshot), pl.Series(["k0"]))
+    out = tmp_path / "out.arrow"
+    part.write(KeyCodes(pl.Series(["k0", "k1", "k5"])), {out: None})
+    got = read_back(out)
+    assert got.get_column(KEY).to_list() == ["k0", "k5"]
+    assert got.get_column("n").to_list() == [0, 2]
+    assert dictionary_of(out) == ["k0", "k1", "k5"]
