@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +109,16 @@ def _full_build(
     spool folder and the tables are assembled, checked and written a month at a time
     (release/months.py)."""
     cache_dir = default_cache_dir() if cache else None
-    with tempfile.TemporaryDirectory(
-        prefix=".spool.",
-        dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
-        ignore_cleanup_errors=True,
-    ) as scratch:
+    # The threads of `beside` run beside the tail in this process, which mostly waits for the
+    # tail's workers meanwhile (_write); they end before the spool is removed.
+    with (
+        tempfile.TemporaryDirectory(
+            prefix=".spool.",
+            dir=cache_dir if cache_dir is not None and cache_dir.is_dir() else None,
+            ignore_cleanup_errors=True,
+        ) as scratch,
+        ThreadPoolExecutor(2, thread_name_prefix="beside") as beside,
+    ):
         spool = Path(scratch)
         (spool / "chunks").mkdir()
         validation = validate_repository(
@@ -127,7 +134,9 @@ def _full_build(
             if not validation.ok or validation.actors is None or validation.places is None:
                 validation.parts = {}  # scans of the spool, which is about to go
                 return result
-            return _write(result, root, out, version, jobs, cache, extra_files, cluster, spool)
+            return _write(
+                result, root, out, version, jobs, cache, extra_files, cluster, spool, beside
+            )
         finally:
             if validation.saving is not None:  # the snapshot, written from the spool meanwhile
                 validation.saving.result()
@@ -143,6 +152,7 @@ def _write(
     extra_files: ExtraFiles | None,
     cluster: DaskEngine | None,
     spool: Path,
+    beside: ThreadPoolExecutor,
 ) -> BuildResult:
     validation = result.validation
     assert validation.actors is not None and validation.places is not None
@@ -153,6 +163,7 @@ def _write(
     merge = cluster.merge_events if cluster is not None else merged_events
     layout = Layout(root)
     counts = coding_counts(layout)
+    agreement = beside.submit(_agreement, root, jobs, cache)  # it reads the codings alone
     with staging_directory(out, version) as staging:
         months = write_months(
             parts,
@@ -166,6 +177,10 @@ def _write(
             jobs,
             cluster,
         )
+        # The rows routed to the months, all written now: their unlinks wait for the disk's
+        # writeback of those files (a second or more at 100,000 documents), so they go beside
+        # the release's last steps rather than after them.
+        beside.submit(shutil.rmtree, spool / "months", ignore_errors=True)
         if months.suspect:
             # Something failed: reported exactly as the checks of the whole tables report it
             # (row numbers in the whole sorted table, the same order), which needs them once.
@@ -182,7 +197,6 @@ def _write(
         final = out / f"eventset-{version}"
         where = state_directory(layout.root, final)
         forget(where)  # no state outlives the release it describes
-        agreement = _agreement(root, jobs, cache)
         result.written = finish_release(
             staging,
             out,
@@ -190,7 +204,7 @@ def _write(
             origin,
             extra_files,
             functools.partial(staged_tables, staging),
-            agreement,
+            agreement.result(),
         )
     result.rows = months.rows
     result.tables = ReleaseTables(result.written.path)
