@@ -34,7 +34,6 @@ exactly as the whole-table checks give them (pipeline.py), which needs the whole
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +51,7 @@ from eventset.release.partitions import (
     month_label,
     part_file,
 )
+from eventset.release.routes import FINE_BUCKETS, Opened, Rows, bucket_groups, pieces_of
 from eventset.release.shuffle import (
     ShuffleTask,
     by_label,
@@ -84,8 +84,9 @@ _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 _TASK_BYTES = 32_000_000
 
 
-# A task's spooled rows: a file of this machine's spool, or (sent to a cluster) its bytes.
-Piece = str | bytes
+# A task's spooled rows: a file of this machine's spool, a run of rows of a chunk file, or (sent
+# to a cluster) their bytes.
+Piece = str | Rows | bytes
 
 
 @dataclass(frozen=True)
@@ -149,22 +150,33 @@ def write_months(
     schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
     with pool(jobs) as processes:
         local = Local(processes)
-        # Every shuffle task at once, the events' first: the merges wait for them only.
+        # The snapshot's rows (a warm full build) routed first, the events' first; the chunk
+        # files' rows are routed already: a cold build starts its merges and months at once.
         workers = max(jobs, 1) if cluster is None else cluster.workers
-        by_event = _shuffle_by_event(parts, spool / "buckets", local, workers)
+        by_event = _submit_slices(parts, BY_EVENT, spool / "buckets", local)
         by_document = _shuffle_by_document(parts, spool / "documents", local)
-        buckets = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
-        tasks = _merge_tasks(buckets, schemas, actors, places, merge, spool / "months")
+        shuffled = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
+        reported = parts["events"].lazy().select(pl.len()).collect().item()
+        groups = bucket_groups(reported, _EVENT_ROWS_PER_BUCKET, workers)
+        tasks = _merge_tasks(
+            parts, shuffled, groups, schemas, actors, places, merge, spool / "months"
+        )
         if cluster is None:
             merging = [local.submit(merge_bucket, task) for task in tasks]
-        else:  # meanwhile the pool here shuffles the other tables
+        else:  # meanwhile the pool here shuffles the snapshot's other tables
             answers = windowed(cluster, merged_remotely, map(_sent, tasks))
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
-        pieces = {name: gathered([f.result() for f in fs]) for name, fs in by_document.items()}
+        pieces = {name: _routed(parts[name], by_document[name]) for name in BY_DOCUMENT}
         writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
         merged = [future.result() for future in merging]
-        pieces.update({name: gathered([bucket[name] for bucket in merged]) for name in BY_EVENT})
-        later = {name: pieces[name] for name in BY_EVENT}
+        later: dict[str, dict[str, list[Piece]]] = {
+            name: {
+                label: list[Piece](files)
+                for label, files in gathered([bucket[name] for bucket in merged]).items()
+            }
+            for name in BY_EVENT
+        }
+        pieces.update(later)
         writing += _run_months(later, staging, version, coding_counts, local, cluster)
         done = [future.result() for future in writing]
         rows = {name: 0 for name in pieces}
@@ -210,8 +222,11 @@ def _empty_table(name: str) -> pl.DataFrame:
 def _shuffle_by_document(
     parts: Mapping[str, Spooled], spool: Path, local: Local
 ) -> dict[str, list[Result[dict[str, str]]]]:
-    """documents, claims, mentions rows by the month their document was published, a task a
-    slice. A row whose document is missing goes to `undated`: the foreign key check reports it."""
+    """The snapshot's documents, claims, mentions rows by the month their document was
+    published, a task a slice. A row whose document is missing goes to `undated`: the foreign
+    key check reports it."""
+    if parts["documents"].snapshot is None:
+        return {name: [] for name in BY_DOCUMENT}
     labels = (
         parts["documents"]
         .lazy()
@@ -224,18 +239,6 @@ def _shuffle_by_document(
     return _submit_slices(parts, BY_DOCUMENT, spool, local, labels=str(spool / "labels.arrow"))
 
 
-def _shuffle_by_event(
-    parts: Mapping[str, Spooled], spool: Path, local: Local, workers: int
-) -> dict[str, list[Result[dict[str, str]]]]:
-    """Per-document events and event_actors rows by a hash of the event id, a task a slice; a
-    bucket a worker at least (once there are rows enough), so the merges run side by side."""
-    reported = parts["events"].lazy().select(pl.len()).collect().item()
-    buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
-    if reported >= _EVENT_ROWS_PER_BUCKET // 10:
-        buckets = max(buckets, workers)
-    return _submit_slices(parts, BY_EVENT, spool, local, buckets=buckets)
-
-
 def _submit_slices(
     parts: Mapping[str, Spooled],
     names: Iterable[str],
@@ -243,27 +246,34 @@ def _submit_slices(
     local: Local,
     *,
     labels: str | None = None,
-    buckets: int = 1,
 ) -> dict[str, list[Result[dict[str, str]]]]:
-    """A shuffle task a slice of each of `names`' spooled frames, each writing into a folder of
-    its own under `spool` (ShuffleTask says which of `labels` and `buckets` a table reads)."""
+    """A shuffle task a slice of each of `names`' snapshot rows, each writing into a folder of
+    its own under `spool` (`labels`: the claims' and mentions' months, ShuffleTask)."""
     return {
         name: [
             local.submit(
                 shuffle,
                 ShuffleTask(
-                    name,
-                    parts[name].schema,
-                    piece,
-                    str(spool / name / f"{number:06d}"),
-                    labels,
-                    buckets,
+                    name, parts[name].schema, piece, str(spool / name / f"{number:06d}"), labels
                 ),
             )
             for number, piece in enumerate(slices(parts[name], spool / name))
         ]
         for name in names
     }
+
+
+def _routed(spooled: Spooled, shuffled: list[Result[dict[str, str]]]) -> dict[str, list[Piece]]:
+    """A frame's rows by label, in the order one pass over the frame gives: the snapshot's
+    shuffled files (in the slices' order), then the chunk files' runs (in the files' order)."""
+    out: dict[str, list[Piece]] = {
+        label: list[Piece](files)
+        for label, files in gathered([future.result() for future in shuffled]).items()
+    }
+    for path, route in zip(spooled.files, spooled.routes, strict=True):
+        for label in route:
+            out.setdefault(label, []).extend(pieces_of((path,), (route,), (label,)))
+    return dict(sorted(out.items()))
 
 
 @dataclass(frozen=True)
@@ -282,27 +292,34 @@ class MergeTask:
 
 
 def _merge_tasks(
-    buckets: Mapping[str, Mapping[str, list[str]]],
+    parts: Mapping[str, Spooled],
+    shuffled: Mapping[str, Mapping[str, list[str]]],
+    groups: list[tuple[str, ...]],
     schemas: Mapping[str, pl.Schema],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents,
     spool: Path,
 ) -> list[MergeTask]:
-    """A task a bucket, in the buckets' order; each writes its months under `spool`/BUCKET."""
+    """A task a run of fine buckets (`groups`) that holds reported events, in the runs' order:
+    the snapshot's shuffled files of those buckets, then each chunk file's rows of them (one run
+    of rows: consecutive in it). Each writes its months under `spool`/NUMBER."""
     pair = (schemas["events"], schemas["event_actors"])
-    return [
-        MergeTask(
-            tuple(buckets["events"].get(number, [])),
-            tuple(buckets["event_actors"].get(number, [])),
-            pair,
-            actors,
-            places,
-            merge,
-            str(spool / number),
+    tasks = []
+    for number, labels in enumerate(groups):
+        events, event_actors = (
+            tuple[Piece, ...](
+                [
+                    *(path for label in labels for path in shuffled[name].get(label, [])),
+                    *pieces_of(parts[name].files, parts[name].routes, labels),
+                ]
+            )
+            for name in BY_EVENT
         )
-        for number in buckets["events"]
-    ]
+        if events:
+            folder = str(spool / str(number).zfill(len(str(FINE_BUCKETS))))
+            tasks.append(MergeTask(events, event_actors, pair, actors, places, merge, folder))
+    return tasks
 
 
 def merge_bucket(task: MergeTask) -> dict[str, dict[str, str]]:
@@ -342,7 +359,15 @@ def _sent(task: MergeTask) -> MergeTask:
 
 
 def _bytes(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
-    return tuple(Path(piece).read_bytes() if isinstance(piece, str) else piece for piece in pieces)
+    """Files sent as they are; the runs of rows of chunk files read and sent as one frame."""
+    files = tuple(Path(p).read_bytes() if isinstance(p, str) else p for p in pieces)
+    runs = [piece for piece in pieces if isinstance(piece, Rows)]
+    if not runs:
+        return files
+    buffer = io.BytesIO()
+    Opened().frame(runs).write_ipc(buffer, compression="uncompressed")
+    # The files come first in a task's pieces (the snapshot's, then the chunks'): the order holds.
+    return (*(p for p in files if isinstance(p, bytes)), buffer.getvalue())
 
 
 def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
@@ -380,21 +405,35 @@ def _without_key(schema: pl.Schema) -> pl.Schema:
     return pl.Schema({name: dtype for name, dtype in schema.items() if name != KEY})
 
 
-def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
-    """Spooled rows: files (read together), or their Arrow IPC bytes (on a cluster); with no
-    piece, no rows of `schema`."""
-    given = list(pieces)
-    if not given:
+def _read(
+    pieces: Iterable[Piece], schema: pl.Schema | None, opened: Opened | None = None
+) -> pl.DataFrame:
+    """Spooled rows, in the pieces' order: files (read together), runs of rows of chunk files
+    (read together, each file mapped once for `opened`'s task), or their Arrow IPC bytes (on a
+    cluster); with no piece, no rows of `schema`."""
+    frames: list[pl.DataFrame] = []
+    paths: list[str] = []
+    runs: list[Rows] = []
+    for piece in [*pieces, b""]:  # an empty piece last: what is pending is read
+        if paths and not isinstance(piece, str):
+            frames.append(pl.scan_ipc(paths).collect())
+            paths = []
+        if runs and not isinstance(piece, Rows):
+            frames.append((opened or Opened()).frame(runs))
+            runs = []
+        if isinstance(piece, str):
+            paths.append(piece)
+        elif isinstance(piece, Rows):
+            runs.append(piece)
+        elif piece:
+            frames.append(pl.read_ipc(io.BytesIO(piece)))
+    if not frames:
         return pl.DataFrame(schema=schema)
-    paths = [piece for piece in given if isinstance(piece, str)]
-    if len(paths) == len(given):
-        return pl.scan_ipc(paths).collect()
-    frames = [pl.read_ipc(io.BytesIO(piece)) for piece in given if isinstance(piece, bytes)]
-    return pl.concat(frames, how="vertical")
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
 
 
 def _month_tasks(
-    pieces: Mapping[str, Mapping[str, list[str]]],
+    pieces: Mapping[str, Mapping[str, list[Piece]]],
     staging: Path,
     version: str,
     coding_counts: Mapping[str, int],
@@ -404,16 +443,22 @@ def _month_tasks(
         (staging / name).mkdir(mode=0o755)
         group: list[Month] = []
         size = 0
-        for label, files in sorted(by_month.items()):
+        for label, given in sorted(by_month.items()):
             documents = tuple(pieces["documents"].get(label, [])) if name == "mentions" else ()
-            month = Month(label, tuple(files), str(staging / name / part_file(label)), documents)
+            month = Month(label, tuple(given), str(staging / name / part_file(label)), documents)
             group.append(month)
-            size += sum(Path(str(path)).stat().st_size for path in (*month.pieces, *documents))
+            size += sum(map(_size, (*month.pieces, *documents)))
             if size >= _TASK_BYTES:
                 yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
                 group, size = [], 0
         if group:
             yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
+
+
+def _size(piece: Piece) -> int:
+    if isinstance(piece, Rows):
+        return piece.size
+    return len(piece) if isinstance(piece, bytes) else Path(piece).stat().st_size
 
 
 def _counts(name: str, coding_counts: Mapping[str, int]) -> Mapping[str, int]:
@@ -443,29 +488,31 @@ def month_remotely(task: MonthTask) -> tuple[MonthDone, list[bytes]]:
 def _checked(task: MonthTask) -> tuple[MonthDone, list[pl.DataFrame]]:
     """A task's months read, typed, sorted and checked: their frames, a month each."""
     frames = []
+    opened = Opened()  # the task's months are runs of the same chunk files
     for month in task.months:
-        frame = _read(month.pieces, None)
+        frame = _read(month.pieces, None, opened)
         if task.table == "documents":
             frame = with_coding_counts(frame, task.coding_counts)
         frames.append(typed_table(task.table, frame))
     rows = pl.concat(frames, how="vertical", rechunk=False)
     suspect = bool(validate_frame(task.table, rows))
     if task.table == "mentions" and not suspect:
-        suspect = _spans_fail(rows, [piece for month in task.months for piece in month.documents])
+        documents = [piece for month in task.months for piece in month.documents]
+        suspect = _spans_fail(rows, documents, opened)
     return MonthDone(task.table, rows.height, suspect), frames
 
 
-def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[Piece]) -> bool:
+def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[Piece], opened: Opened) -> bool:
     """Whether a mention lies outside its document or misquotes it (documents of the same
     months: a mention is in its document's month)."""
     columns = {"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
-    documents = _read(documents_pieces, pl.Schema(columns)).select(*columns)
+    documents = _read(documents_pieces, pl.Schema(columns), opened).select(*columns)
     spans = span_queries({"mentions": mentions, "documents": documents})
     return any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
 
 
 def _run_months(
-    pieces: Mapping[str, Mapping[str, list[str]]],
+    pieces: Mapping[str, Mapping[str, list[Piece]]],
     staging: Path,
     version: str,
     coding_counts: Mapping[str, int],

@@ -27,6 +27,7 @@ from eventset.inputs.files import read_bounded
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
+from eventset.release.routes import Route, route_chunk
 from eventset.tables.compile import COLUMNS, Columns, row_schema
 from eventset.validation import cache
 from eventset.validation.cache import INDEX_SCHEMA, KEY, Snapshot, code_version, snapshot_for
@@ -158,6 +159,8 @@ class ChunkResult:
     index: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in INDEX_SCHEMA})
     frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
     spooled: dict[str, str] = field(default_factory=dict)  # or the files they were written to
+    # Which rows of each frame of a table split by month go to which file (release/routes.py).
+    routes: dict[str, Route] = field(default_factory=dict)
 
 
 def _process_chunk(chunk: Sequence[Task]) -> ChunkResult:
@@ -208,16 +211,19 @@ def process_chunk(
                 joined[name][col].extend(values)
             joined[name][KEY].extend([key] * rows)
     chunk_id = uuid.uuid4().hex
-    for name, columns in joined.items():
-        if not columns[KEY]:
-            continue
+    frames = {name: frame_of(name, columns) for name, columns in joined.items() if columns[KEY]}
+    # The release's tables' rows grouped by the file they go to: the tail reads them from here.
+    for name, (frame, route) in route_chunk(frames).items():
+        frames[name] = frame
+        out.routes[name] = route
+    for name, frame in frames.items():
         if spool is not None:
             path = f"{spool}/{chunk_id}.{name}.arrow"
-            frame_of(name, columns).write_ipc(path)
+            frame.write_ipc(path)
             out.spooled[name] = path
         else:
             buffer = io.BytesIO()
-            frame_of(name, columns).write_ipc(buffer)
+            frame.write_ipc(buffer)
             out.frames[name] = buffer.getvalue()
     return out
 
@@ -383,7 +389,9 @@ def run_documents(
             if chunk_map is not None
             else _map_chunks(chunks_of(work), jobs, known, version, folder, work.height)
         )
-        found, new_index, new_parts, new_files = _collect(results, work.height, progress, spool)
+        found, new_index, new_parts, new_files, routes = _collect(
+            results, work.height, progress, spool
+        )
         del work
         unchanged = pl.concat([unchanged, found])
         lazy, index, processed, drift = _merge_with_snapshot(
@@ -410,6 +418,7 @@ def run_documents(
                     else None,
                     # every entry still current (nothing changed): no filter to apply
                     None if reused.len() == old_index.height else reused,
+                    tuple(routes[name]),
                 )
                 for name in FRAME_NAMES
             }
@@ -427,7 +436,7 @@ def run_documents(
                 # these frames: they are read from there (the old snapshot's files are gone).
                 snapshot.write(index, parts)
                 parts = {
-                    name: Spooled(part.schema, (str(snapshot.directory / f"{name}.arrow"),))
+                    name: Spooled(part.schema, snapshot=str(snapshot.directory / f"{name}.arrow"))
                     for name, part in parts.items()
                 }
             frames = {}
@@ -442,18 +451,26 @@ def _collect(
     total: int,
     progress: bool,
     spool: Path | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
+) -> tuple[
+    pl.DataFrame,
+    pl.DataFrame,
+    dict[str, list[pl.LazyFrame]],
+    dict[str, list[str]],
+    dict[str, list[Route]],
+]:
     """The snapshot entries found again by content (KEY, signature), the index rows of the
     documents processed now, and their frames as parts. A pool's workers write their chunks'
     frames to files in `spool` and send back only their names: the parent reads each frame
     once, whole, at the end, instead of holding thousands of chunks' bytes (at 100,000
     documents, twice the memory of the frames themselves). Frames sent back as bytes (this
     process, another engine) go to `spool` too when there is one. The index rows are kept a
-    frame a chunk: as Python strings they cost half a kilobyte a document."""
+    frame a chunk: as Python strings they cost half a kilobyte a document. Last, each file's
+    route (runner.process_chunk), for the frames of the release's tables."""
     reused: list[pl.DataFrame] = [pl.DataFrame(schema=REUSED_SCHEMA)]
     index: list[pl.DataFrame] = [pl.DataFrame(schema=INDEX_SCHEMA)]
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
     new_files: dict[str, list[str]] = {name: [] for name in FRAME_NAMES}  # the same, as files
+    routes: dict[str, list[Route]] = {name: [] for name in FRAME_NAMES}  # a file's each
     for result in _with_progress(results, total, progress):
         if result.reused[KEY]:
             reused.append(pl.DataFrame(result.reused, schema=REUSED_SCHEMA))
@@ -466,6 +483,8 @@ def _collect(
             written = spool / f"{uuid.uuid4().hex}.{name}.arrow"
             written.write_bytes(data)
             new_files[name].append(str(written))
+            if name in result.routes:
+                routes[name].append(result.routes[name])
         for name, path in result.spooled.items():
             # With a spool only the file names are kept (spooled.py reads them): a lazy scan
             # of each of a million documents' chunk files held its own copy of the schema.
@@ -473,7 +492,9 @@ def _collect(
                 new_parts[name].append(pl.scan_ipc(path))
             else:
                 new_files[name].append(path)
-    return pl.concat(reused), pl.concat(index), new_parts, new_files
+                if name in result.routes:
+                    routes[name].append(result.routes[name])
+    return pl.concat(reused), pl.concat(index), new_parts, new_files, routes
 
 
 def _merge_with_snapshot(

@@ -20,6 +20,8 @@ import polars as pl
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from eventset.release.routes import Route
+
 from eventset.validation.cache import KEY, OneOf
 from eventset.validation.snapshot_keys import KeyCodes
 
@@ -34,16 +36,19 @@ _GROUP_BYTES_OF_COLUMNS = 8_000_000
 @dataclass(frozen=True)
 class Spooled:
     """One frame: `files` in order, each read whole, after `snapshot`'s rows whose document key
-    is in `keep` (the snapshot's entries still current). `schema`: the frame's."""
+    is in `keep` (the snapshot's entries still current). `schema`: the frame's. `routes`: for a
+    table of the release, which rows of each of `files` go to which of its files (the rows
+    grouped by it: release/routes.py); empty for the other frames."""
 
     schema: pl.Schema
     files: tuple[str, ...] = ()
     snapshot: str | None = None
     keep: pl.Series | None = None
+    routes: tuple[Route, ...] = ()
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
         """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
-        (256 documents), and each frame handed on costs a join or a write of its own. With
+        (1,024 documents), and each frame handed on costs a join or a write of its own. With
         `columns`, only those are read (the others are never converted from Arrow)."""
         group: list[pl.DataFrame] = []
         size = 0.0
