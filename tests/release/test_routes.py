@@ -49,7 +49,7 @@ def _frames(
             rows["claims"].append({KEY: key, "document_id": "nowhere" if orphan else document_id})
         rows["mentions"] += [{KEY: key, "document_id": document_id}] * mentions
         for event, actors in events:
-            row = {KEY: key, "document_id": document_id, "event_id": f"e{event}"}
+            row: dict[str, object] = {KEY: key, "document_id": document_id, "event_id": f"e{event}"}
             rows["events"].append(row)
             rows["event_actors"] += [row] * actors
     schema = {KEY: pl.Categorical(), "document_id": pl.String(), "published": pl.Date()}
