@@ -2,30 +2,33 @@
 
 The per-document frames stay on disk (the runner's spool and snapshot, scanned lazily) and flow:
 
-1. shuffle: documents, claims and mentions rows to spool files of the month of their
-   document's publication; per-document events and event_actors rows to files of a bucket of
-   a hash of the event id (an event is reported by documents of several months). A task per
-   slice of each spooled frame (shuffle.py), all submitted at once, the events' first;
-2. merge: a task per bucket, as soon as the events' slices are routed: the bucket's events
-   merged alone (`merged_events`, exact part by part), its merged events and event_actors
-   routed to the month their event started;
+1. routing: each worker writes its chunk's documents, claims and mentions rows grouped by the
+   month of their document's publication, and its per-document events and event_actors rows
+   by a fine bucket of a hash of the event id (an event is reported by documents of several
+   months), and says which rows hold which label (routes.py); nothing here reads them again
+   to route them. Only rows reused from the snapshot (a warm full build) are routed here, by
+   the shuffle (shuffle.py): a task per slice of the snapshot, the events' first;
+2. merge: a task per run of consecutive fine buckets (about one per 250,000 reported rows, one
+   a worker at least), as soon as the snapshot's events are routed (at once in a cold build):
+   the run's events merged alone (`merged_events`, exact part by part), its merged events and
+   event_actors routed to the month their event started;
 3. months: each (table, month) read, typed and sorted by key, checked with its Pandera contract
    (and, for mentions, their spans against the same month's documents) and written as that
    month's Parquet file; consecutive months of a table make one task, those of documents,
-   claims and mentions submitted while the merges still run;
+   claims and mentions submitted while the merges still run (in a cold build, at once);
 4. across months, on key columns only: primary keys unique, foreign keys resolve, every event
    and claim supported by a mention.
 
-Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after the other, with
-one job), so the tail of a build uses every core. On a cluster (`--engine dask`) the merges and
-the month tasks are the cluster's tasks instead: its workers do not see this machine's spool,
-so a task's rows are sent as Arrow IPC bytes and come back as Arrow IPC bytes (a merge) or as
-the month's Parquet file bytes, which are written here; the shuffle, which only reads and
-writes the spool, stays in the pool here. A month's (a bucket's) files are taken in the order
-of the slices (the buckets) they come from, so every file holds the rows a sequential pass
-would write, in the same order.
+A month's (a merge's) rows are the snapshot's shuffled files, then a run of rows of each chunk
+file (routes.Rows) in the chunks' order: the rows one pass over the frame would route there, in
+the same order. Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after
+the other, with one job), so the tail of a build uses every core. On a cluster (`--engine
+dask`) the merges and the month tasks are the cluster's tasks instead: its workers do not see
+this machine's spool, so a task's rows are sent as Arrow IPC bytes and come back as Arrow IPC
+bytes (a merge) or as the month's Parquet file bytes, which are written here; the snapshot's
+shuffle, which only reads and writes the spool, stays in the pool here.
 
-The peak is the largest month (or bucket, or slice) a worker holds plus the key columns here.
+The peak is the largest month (or merge, or slice) a worker holds plus the key columns here.
 The files are those `write_release` writes from whole tables (`table_parts`), byte for byte. A
 check that fails here only says that something is wrong: the build then reports the failures
 exactly as the whole-table checks give them (pipeline.py), which needs the whole tables once.
@@ -76,8 +79,8 @@ from eventset.tables.assemble import (
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import Spooled
 
-# Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
-# times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
+# Per-document events rows merged at once (a run of fine buckets): a merge holds its rows a few
+# times over, so this bounds that step's memory (~100 MB) up to 64 such merges (routes.py).
 _EVENT_ROWS_PER_BUCKET = 250_000
 _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 # Spooled bytes of the months one task checks together (the rows in memory are about as many).
@@ -278,9 +281,9 @@ def _routed(spooled: Spooled, shuffled: list[Result[dict[str, str]]]) -> dict[st
 
 @dataclass(frozen=True)
 class MergeTask:
-    """One bucket's per-document events and event_actors rows (files, or their Arrow IPC
-    bytes sent to a cluster) to merge, and what merging needs. `folder`: where the merged rows
-    go, one file per table and month."""
+    """One run of fine buckets' per-document events and event_actors rows (files, runs of rows
+    of chunk files, or their Arrow IPC bytes sent to a cluster) to merge, and what merging
+    needs. `folder`: where the merged rows go, one file per table and month."""
 
     events: tuple[Piece, ...]
     event_actors: tuple[Piece, ...]
@@ -323,15 +326,16 @@ def _merge_tasks(
 
 
 def merge_bucket(task: MergeTask) -> dict[str, dict[str, str]]:
-    """A bucket merged, its events and event_actors rows written one file per month (under
-    task.folder), its per-document files removed: {table: {month: file}}."""
+    """A run of buckets merged, its events and event_actors rows written one file per month
+    (under task.folder), its snapshot's shuffled files removed: {table: {month: file}}."""
     merged = _merged(task)
     _remove(task)
     return {name: write_labelled(frame, Path(task.folder) / name) for name, frame in merged.items()}
 
 
 def _remove(task: MergeTask) -> None:
-    """The bucket's per-document files: merged, they are done with."""
+    """The snapshot's shuffled files of the merge: merged, they are done with (the chunk files
+    stay: the snapshot's write may still read them)."""
     for piece in (*task.events, *task.event_actors):
         if isinstance(piece, str):
             Path(piece).unlink()
@@ -384,7 +388,7 @@ def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
 
 class _Received:
     """A bucket merged on a cluster: its months' rows written into the spool here, as
-    merge_bucket writes them, and its per-document files removed."""
+    merge_bucket writes them, and its snapshot's shuffled files removed."""
 
     def __init__(self, task: MergeTask, by_table: Mapping[str, Mapping[str, bytes]]) -> None:
         self.files: dict[str, dict[str, str]] = {}

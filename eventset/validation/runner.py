@@ -50,7 +50,7 @@ FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
 # Documents a worker takes at once. Each chunk is seven spooled files (a frame each), and every
 # file costs its own frame building, IPC write, key dictionary and file creation, then a lookup
-# in the snapshot's write and a segment in the shuffle. A cold build of 100,000 documents took
+# in the snapshot's write and runs of rows read by the tail. A cold build of 100,000 documents took
 # 84 to 98 s of CPU (45 to 53 s wall) in chunks of 1,024 against 92 to 98 s (49 to 53 s) in
 # chunks of 256, the same release (2026-12-06; the machine's noise is as large as the gain, so
 # the per-file costs are the reason). A chunk's frames stay a few megabytes.
@@ -175,7 +175,8 @@ def process_chunk(
     read: Reader = read_local,
 ) -> ChunkResult:
     """One chunk's documents processed: the index rows of the new ones and their frames, as
-    Arrow IPC bytes or (with `spool`, a folder this process can write) as files. `known`: the
+    Arrow IPC bytes or (with `spool`, a folder this process can write) as files, the release's
+    tables' rows grouped by the file they go to (their routes: release/routes.py). `known`: the
     snapshot's keys, whose documents are reused, not processed. It reads the files and calls
     the pure `process_document`, so it runs the same in this process, a pool's worker or a
     Dask worker (engines/dask_cluster.py); `read` is how the files are read there, with the
