@@ -54,7 +54,14 @@ from eventset.release.partitions import (
     month_label,
     part_file,
 )
-from eventset.release.routes import FINE_BUCKETS, Opened, Rows, bucket_groups, pieces_of
+from eventset.release.routes import (
+    FINE_BUCKETS,
+    Opened,
+    Rows,
+    bucket_groups,
+    pieces_of,
+    runs_of,
+)
 from eventset.release.shuffle import (
     ShuffleTask,
     by_label,
@@ -274,8 +281,8 @@ def _routed(spooled: Spooled, shuffled: list[Result[dict[str, str]]]) -> dict[st
         for label, files in gathered([future.result() for future in shuffled]).items()
     }
     for path, route in zip(spooled.files, spooled.routes, strict=True):
-        for label in route:
-            out.setdefault(label, []).extend(pieces_of((path,), (route,), (label,)))
+        for label, rows in runs_of(path, route).items():
+            out.setdefault(label, []).append(rows)
     return dict(sorted(out.items()))
 
 

@@ -28,15 +28,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from eventset.release.partitions import BY_DOCUMENT, BY_EVENT, PART, UNDATED, month_label
 from eventset.validation.cache import KEY
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 ROUTED = (*BY_DOCUMENT, *BY_EVENT)
 # Fine buckets of events rows: at most this many merges, each of at least 1/64 of the reported
@@ -122,37 +118,48 @@ def pieces_of(files: Sequence[str], routes: Sequence[Route], labels: Iterable[st
             continue
         start, stop = min(run[0] for run in runs), max(run[1] for run in runs)
         assert stop - start == sum(b - a for a, b in runs), "labels not consecutive"
-        total = max(run[1] for run in route.values())
-        out.append(Rows(path, start, stop, Path(path).stat().st_size * (stop - start) // total))
+        out.append(_rows(path, route, start, stop))
     return out
 
 
+def runs_of(path: str, route: Route) -> dict[str, Rows]:
+    """Each label's rows of the chunk file `path`."""
+    size = Path(path).stat().st_size
+    return {label: _rows(path, route, start, stop, size) for label, (start, stop) in route.items()}
+
+
+def _rows(path: str, route: Route, start: int, stop: int, size: int | None = None) -> Rows:
+    """Rows [start, stop) of `path`, and about their bytes (the file's size, shared out)."""
+    size = Path(path).stat().st_size if size is None else size
+    total = max(run[1] for run in route.values())
+    return Rows(path, start, stop, size * (stop - start) // total)
+
+
 class Opened:
-    """The chunk files one task reads, each mapped into memory once (a task reads a few runs
-    of rows of every chunk file): only the pages of the rows read are ever read."""
+    """The chunk files one task reads, each mapped into memory and converted once (a task reads
+    runs of rows of every chunk file, a month or a merge each): only the pages of the rows read
+    are ever read, and a run is a slice of the converted file, no copy."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, pa.Table] = {}
+        self.frames: dict[str, pl.DataFrame] = {}
 
     def frame(self, pieces: Sequence[Rows]) -> pl.DataFrame:
         """The rows of `pieces`, in order, as one frame (without the document key)."""
-        import pyarrow as pa
+        runs = [self._frame(p.path).slice(p.start, p.stop - p.start) for p in pieces]
+        return pl.concat(runs, how="vertical", rechunk=True)
 
-        runs = [self._table(p.path).slice(p.start, p.stop - p.start) for p in pieces]
-        frame = pl.from_arrow(pa.concat_tables(runs))
-        assert isinstance(frame, pl.DataFrame)
-        return frame
-
-    def _table(self, path: str) -> pa.Table:
+    def _frame(self, path: str) -> pl.DataFrame:
         import pyarrow as pa
         import pyarrow.ipc as ipc
 
-        table = self.tables.get(path)
-        if table is None:
+        frame = self.frames.get(path)
+        if frame is None:
             # The file is closed when read; its mapping lasts as long as the rows that use it.
             with pa.memory_map(path) as source:
                 table = ipc.open_file(source).read_all()
             if KEY in table.column_names:
                 table = table.drop_columns([KEY])
-            self.tables[path] = table
-        return table
+            converted = pl.from_arrow(table, rechunk=False)
+            assert isinstance(converted, pl.DataFrame)
+            frame = self.frames[path] = converted
+        return frame
