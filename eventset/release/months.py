@@ -37,7 +37,7 @@ exactly as the whole-table checks give them (pipeline.py), which needs the whole
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,10 +56,10 @@ from eventset.release.partitions import (
 )
 from eventset.release.routes import (
     FINE_BUCKETS,
-    Opened,
     Rows,
     bucket_groups,
     pieces_of,
+    read_runs,
     runs_of,
 )
 from eventset.release.shuffle import (
@@ -370,15 +370,17 @@ def _sent(task: MergeTask) -> MergeTask:
 
 
 def _bytes(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
-    """Files sent as they are; the runs of rows of chunk files read and sent as one frame."""
-    files = tuple(Path(p).read_bytes() if isinstance(p, str) else p for p in pieces)
-    runs = [piece for piece in pieces if isinstance(piece, Rows)]
-    if not runs:
+    """Files sent as they are, then the runs of rows of chunk files (which come after them)
+    read and sent as one frame."""
+    files = tuple(
+        Path(p).read_bytes() if isinstance(p, str) else p for p in pieces if not isinstance(p, Rows)
+    )
+    [chunks] = read_runs([[piece for piece in pieces if isinstance(piece, Rows)]])
+    if chunks is None:
         return files
     buffer = io.BytesIO()
-    Opened().frame(runs).write_ipc(buffer, compression="uncompressed")
-    # The files come first in a task's pieces (the snapshot's, then the chunks'): the order holds.
-    return (*(p for p in files if isinstance(p, bytes)), buffer.getvalue())
+    chunks.write_ipc(buffer, compression="uncompressed")
+    return (*files, buffer.getvalue())
 
 
 def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
@@ -416,31 +418,33 @@ def _without_key(schema: pl.Schema) -> pl.Schema:
     return pl.Schema({name: dtype for name, dtype in schema.items() if name != KEY})
 
 
-def _read(
-    pieces: Iterable[Piece], schema: pl.Schema | None, opened: Opened | None = None
-) -> pl.DataFrame:
-    """Spooled rows, in the pieces' order: files (read together), runs of rows of chunk files
-    (read together, each file mapped once for `opened`'s task), or their Arrow IPC bytes (on a
-    cluster); with no piece, no rows of `schema`."""
-    frames: list[pl.DataFrame] = []
-    paths: list[str] = []
-    runs: list[Rows] = []
-    for piece in [*pieces, b""]:  # an empty piece last: what is pending is read
-        if paths and not isinstance(piece, str):
+def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
+    """A merge's (or a month's) spooled rows, in the pieces' order (with none, no rows of
+    `schema`)."""
+    return _read_months([tuple(pieces)], schema)[0]
+
+
+def _read_months(months: Sequence[Sequence[Piece]], schema: pl.Schema | None) -> list[pl.DataFrame]:
+    """Each month's spooled rows, in its pieces' order: files (the snapshot's shuffled files,
+    read together), then runs of rows of chunk files (those of every month read together:
+    routes.read_runs), or their Arrow IPC bytes (on a cluster); with no piece, no rows of
+    `schema`."""
+    runs = read_runs([[piece for piece in pieces if isinstance(piece, Rows)] for pieces in months])
+    out = []
+    for pieces, chunks in zip(months, runs, strict=True):
+        kinds = [isinstance(p, Rows) for p in pieces]
+        assert kinds == sorted(kinds), "a chunk file's run before a file"
+        frames = [pl.read_ipc(io.BytesIO(piece)) for piece in pieces if isinstance(piece, bytes)]
+        paths = [piece for piece in pieces if isinstance(piece, str)]
+        if paths:
             frames.append(pl.scan_ipc(paths).collect())
-            paths = []
-        if runs and not isinstance(piece, Rows):
-            frames.append((opened or Opened()).frame(runs))
-            runs = []
-        if isinstance(piece, str):
-            paths.append(piece)
-        elif isinstance(piece, Rows):
-            runs.append(piece)
-        elif piece:
-            frames.append(pl.read_ipc(io.BytesIO(piece)))
-    if not frames:
-        return pl.DataFrame(schema=schema)
-    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+        if chunks is not None:
+            frames.append(chunks)
+        if not frames:
+            out.append(pl.DataFrame(schema=schema))
+        else:
+            out.append(frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical"))
+    return out
 
 
 def _month_tasks(
@@ -499,25 +503,30 @@ def month_remotely(task: MonthTask) -> tuple[MonthDone, list[bytes]]:
 def _checked(task: MonthTask) -> tuple[MonthDone, list[pl.DataFrame]]:
     """A task's months read, typed, sorted and checked: their frames, a month each."""
     frames = []
-    opened = Opened()  # the task's months are runs of the same chunk files
-    for month in task.months:
-        frame = _read(month.pieces, None, opened)
+    for frame in _read_months([month.pieces for month in task.months], None):
         if task.table == "documents":
             frame = with_coding_counts(frame, task.coding_counts)
         frames.append(typed_table(task.table, frame))
     rows = pl.concat(frames, how="vertical", rechunk=False)
     suspect = bool(validate_frame(task.table, rows))
     if task.table == "mentions" and not suspect:
-        documents = [piece for month in task.months for piece in month.documents]
-        suspect = _spans_fail(rows, documents, opened)
+        suspect = _spans_fail(rows, [month.documents for month in task.months])
     return MonthDone(task.table, rows.height, suspect), frames
 
 
-def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[Piece], opened: Opened) -> bool:
+def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[tuple[Piece, ...]]) -> bool:
     """Whether a mention lies outside its document or misquotes it (documents of the same
-    months: a mention is in its document's month)."""
+    months, a month's pieces each: a mention is in its document's month)."""
     columns = {"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
-    documents = _read(documents_pieces, pl.Schema(columns), opened).select(*columns)
+    documents = pl.concat(
+        [
+            frame.select(*columns)
+            for frame in _read_months(documents_pieces, pl.Schema(columns))
+            if frame.width
+        ]
+        or [pl.DataFrame(schema=columns)],
+        how="vertical",
+    )
     spans = span_queries({"mentions": mentions, "documents": documents})
     return any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
 

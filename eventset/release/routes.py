@@ -135,31 +135,38 @@ def _rows(path: str, route: Route, start: int, stop: int, size: int | None = Non
     return Rows(path, start, stop, size * (stop - start) // total)
 
 
-class Opened:
-    """The chunk files one task reads, each mapped into memory and converted once (a task reads
-    runs of rows of every chunk file, a month or a merge each): only the pages of the rows read
-    are ever read, and a run is a slice of the converted file, no copy."""
+def read_runs(groups: Sequence[Sequence[Rows]]) -> list[pl.DataFrame | None]:
+    """Each group's runs of rows (a month's, a merge's), in order, without the document key;
+    None for a group without any. A task's groups are read together: each chunk file's rows
+    that any of them needs are read once, through a memory map (only their pages are read), and
+    converted in one copy; each group's rows are then gathered from that copy."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
 
-    def __init__(self) -> None:
-        self.frames: dict[str, pl.DataFrame] = {}
-
-    def frame(self, pieces: Sequence[Rows]) -> pl.DataFrame:
-        """The rows of `pieces`, in order, as one frame (without the document key)."""
-        runs = [self._frame(p.path).slice(p.start, p.stop - p.start) for p in pieces]
-        return pl.concat(runs, how="vertical", rechunk=True)
-
-    def _frame(self, path: str) -> pl.DataFrame:
-        import pyarrow as pa
-        import pyarrow.ipc as ipc
-
-        frame = self.frames.get(path)
-        if frame is None:
-            # The file is closed when read; its mapping lasts as long as the rows that use it.
-            with pa.memory_map(path) as source:
-                table = ipc.open_file(source).read_all()
-            if KEY in table.column_names:
-                table = table.drop_columns([KEY])
-            converted = pl.from_arrow(table, rechunk=False)
-            assert isinstance(converted, pl.DataFrame)
-            frame = self.frames[path] = converted
-        return frame
+    spans: dict[str, tuple[int, int]] = {}
+    for runs in groups:
+        for run in runs:
+            start, stop = spans.get(run.path, (run.start, run.stop))
+            spans[run.path] = (min(start, run.start), max(stop, run.stop))
+    if not spans:
+        return [None for _ in groups]
+    tables, offset, at = [], {}, 0
+    for path, (start, stop) in spans.items():
+        with pa.memory_map(path) as source:  # closed once read; mapped while its rows are used
+            table = ipc.open_file(source).read_all().slice(start, stop - start)
+        tables.append(table.drop_columns([KEY]) if KEY in table.column_names else table)
+        offset[path], at = at - start, at + stop - start
+    whole = pl.from_arrow(pa.concat_tables(tables), rechunk=True)  # the copy: the maps are let go
+    assert isinstance(whole, pl.DataFrame)
+    del tables
+    out: list[pl.DataFrame | None] = []
+    for runs in groups:
+        if not runs:
+            out.append(None)
+            continue
+        rows = [np.arange(offset[r.path] + r.start, offset[r.path] + r.stop) for r in runs]
+        taken = np.concatenate(rows)
+        every = len(taken) == whole.height and bool((taken == np.arange(whole.height)).all())
+        out.append(whole if every else whole[taken])
+    return out
