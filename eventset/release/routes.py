@@ -24,10 +24,12 @@ after the fact, by the shuffle (shuffle.py).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -41,16 +43,17 @@ ROUTED = (*BY_DOCUMENT, *BY_EVENT)
 FINE_BUCKETS = 64
 _DIGITS = len(str(FINE_BUCKETS - 1))
 
-# Which rows of a chunk file hold which label: {label: (first row, row after the last)}.
+# Which record batch of a chunk file holds which label's rows: {label: (batch, rows)}.
 Route = dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows [start, stop) of the chunk file `path`; `size`: about their bytes in the file."""
+    """Record batches [first, stop) of the chunk file `path` (a label's each); `size`: about
+    their bytes in the file."""
 
     path: str
-    start: int
+    first: int
     stop: int
     size: int
 
@@ -76,7 +79,8 @@ def bucket_groups(reported: int, per_merge: int, workers: int) -> list[tuple[str
 
 def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFrame, Route]]:
     """A chunk's frames of the routed tables, each with its rows grouped by label (a label's
-    rows in their order), and which rows hold which label."""
+    rows in their order), and its route: the k-th label's rows are the k-th record batch that
+    write_routed writes."""
     documents = frames.get("documents")
     labels = (
         pl.DataFrame(schema={"document_id": pl.String(), PART: pl.String()})
@@ -98,75 +102,88 @@ def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFr
             labelled = labelled.with_columns(pl.col(PART).fill_null(UNDATED))
         grouped = labelled.sort(PART, maintain_order=True)
         counts = grouped.group_by(PART, maintain_order=True).len()
-        route: Route = {}
-        at = 0
-        for label, rows in counts.iter_rows():
-            route[str(label)] = (at, at + rows)
-            at += rows
+        route = {
+            str(label): (batch, rows) for batch, (label, rows) in enumerate(counts.iter_rows())
+        }
         out[name] = (grouped.drop(PART), route)
     return out
 
 
+def write_routed(frame: pl.DataFrame, route: Route, sink: str | BinaryIO) -> None:
+    """A routed frame as an Arrow IPC file, a record batch a label. Written by pyarrow from
+    plain (not view) strings: each batch then holds its own rows' bytes only, so a task reads
+    exactly its labels' bytes (a slice of one batch of string views carried the whole chunk's
+    string buffers into every frame made of it: a month task over 98 chunk files held 290 MB)."""
+    import pyarrow.ipc as ipc
+
+    table = frame.to_arrow()
+    with ipc.new_file(sink, table.schema) as writer:
+        at = 0
+        for _, rows in route.values():
+            writer.write_batch(table.slice(at, rows).combine_chunks().to_batches()[0])
+            at += rows
+
+
 def pieces_of(files: Sequence[str], routes: Sequence[Route], labels: Iterable[str]) -> list[Rows]:
-    """The rows of `labels` (consecutive in each route's order) in each of `files`, a run a
+    """The batches of `labels` (consecutive in each route's order) in each of `files`, a run a
     file, in the files' order."""
     wanted = tuple(labels)
     out = []
     for path, route in zip(files, routes, strict=True):
-        runs = [route[label] for label in wanted if label in route]
-        if not runs:
+        batches = [route[label][0] for label in wanted if label in route]
+        if not batches:
             continue
-        start, stop = min(run[0] for run in runs), max(run[1] for run in runs)
-        assert stop - start == sum(b - a for a, b in runs), "labels not consecutive"
-        out.append(_rows(path, route, start, stop))
+        first, stop = min(batches), max(batches) + 1
+        assert stop - first == len(batches), "labels not consecutive"
+        rows = sum(route[label][1] for label in wanted if label in route)
+        out.append(_rows(path, route, first, stop, rows))
     return out
 
 
 def runs_of(path: str, route: Route) -> dict[str, Rows]:
-    """Each label's rows of the chunk file `path`."""
-    size = Path(path).stat().st_size
-    return {label: _rows(path, route, start, stop, size) for label, (start, stop) in route.items()}
+    """Each label's batch of the chunk file `path`."""
+    size, total = Path(path).stat().st_size, _rows_of(route)
+    return {
+        label: Rows(path, batch, batch + 1, size * rows // total)
+        for label, (batch, rows) in route.items()
+    }
 
 
-def _rows(path: str, route: Route, start: int, stop: int, size: int | None = None) -> Rows:
-    """Rows [start, stop) of `path`, and about their bytes (the file's size, shared out)."""
-    size = Path(path).stat().st_size if size is None else size
-    total = max(run[1] for run in route.values())
-    return Rows(path, start, stop, size * (stop - start) // total)
+def _rows(path: str, route: Route, first: int, stop: int, rows: int) -> Rows:
+    """Batches [first, stop) of `path`, of `rows` rows, and about their bytes (the file's
+    size, shared out)."""
+    return Rows(path, first, stop, Path(path).stat().st_size * rows // _rows_of(route))
+
+
+def _rows_of(route: Route) -> int:
+    return max(1, sum(rows for _, rows in route.values()))
 
 
 def read_runs(groups: Sequence[Sequence[Rows]]) -> list[pl.DataFrame | None]:
-    """Each group's runs of rows (a month's, a merge's), in order, without the document key;
-    None for a group without any. A task's groups are read together: each chunk file's rows
-    that any of them needs are read once, through a memory map (only their pages are read), and
-    converted in one copy; each group's rows are then gathered from that copy."""
-    import numpy as np
+    """Each group's runs of batches (a month's, a merge's), in order, without the document
+    key; None for a group without any. Each chunk file is opened once for all the groups,
+    through a memory map: only the batches read are ever read."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    spans: dict[str, tuple[int, int]] = {}
-    for runs in groups:
-        for run in runs:
-            start, stop = spans.get(run.path, (run.start, run.stop))
-            spans[run.path] = (min(start, run.start), max(stop, run.stop))
-    if not spans:
-        return [None for _ in groups]
-    tables, offset, at = [], {}, 0
-    for path, (start, stop) in spans.items():
-        with pa.memory_map(path) as source:  # closed once read; mapped while its rows are used
-            table = ipc.open_file(source).read_all().slice(start, stop - start)
-        tables.append(table.drop_columns([KEY]) if KEY in table.column_names else table)
-        offset[path], at = at - start, at + stop - start
-    whole = pl.from_arrow(pa.concat_tables(tables), rechunk=True)  # the copy: the maps are let go
-    assert isinstance(whole, pl.DataFrame)
-    del tables
+    readers: dict[str, ipc.RecordBatchFileReader] = {}
     out: list[pl.DataFrame | None] = []
-    for runs in groups:
-        if not runs:
-            out.append(None)
-            continue
-        rows = [np.arange(offset[r.path] + r.start, offset[r.path] + r.stop) for r in runs]
-        taken = np.concatenate(rows)
-        every = len(taken) == whole.height and bool((taken == np.arange(whole.height)).all())
-        out.append(whole if every else whole[taken])
+    with contextlib.ExitStack() as stack:
+        for runs in groups:
+            batches = []
+            for run in runs:
+                reader = readers.get(run.path)
+                if reader is None:
+                    source = stack.enter_context(pa.memory_map(run.path))
+                    reader = readers[run.path] = ipc.open_file(source)
+                for i in range(run.first, run.stop):
+                    batch = reader.get_batch(i)
+                    at = batch.schema.get_field_index(KEY)
+                    batches.append(batch.remove_column(at) if at >= 0 else batch)
+            if not batches:
+                out.append(None)
+                continue
+            frame = pl.from_arrow(pa.Table.from_batches(batches), rechunk=True)
+            assert isinstance(frame, pl.DataFrame)
+            out.append(frame)
     return out

@@ -27,7 +27,7 @@ from eventset.inputs.files import read_bounded
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
-from eventset.release.routes import Route, route_chunk
+from eventset.release.routes import Route, route_chunk, write_routed
 from eventset.tables.compile import COLUMNS, Columns, row_schema
 from eventset.validation import cache
 from eventset.validation.cache import INDEX_SCHEMA, KEY, Snapshot, code_version, snapshot_for
@@ -214,18 +214,18 @@ def process_chunk(
     chunk_id = uuid.uuid4().hex
     frames = {name: frame_of(name, columns) for name, columns in joined.items() if columns[KEY]}
     # The release's tables' rows grouped by the file they go to: the tail reads them from here.
-    for name, (frame, route) in route_chunk(frames).items():
-        frames[name] = frame
-        out.routes[name] = route
+    routed = route_chunk(frames)
     for name, frame in frames.items():
-        if spool is not None:
-            path = f"{spool}/{chunk_id}.{name}.arrow"
-            frame.write_ipc(path)
-            out.spooled[name] = path
+        sink: str | io.BytesIO = f"{spool}/{chunk_id}.{name}.arrow" if spool else io.BytesIO()
+        if name in routed:
+            frame, out.routes[name] = routed[name]
+            write_routed(frame, out.routes[name], sink)
         else:
-            buffer = io.BytesIO()
-            frame.write_ipc(buffer)
-            out.frames[name] = buffer.getvalue()
+            frame.write_ipc(sink)
+        if isinstance(sink, str):
+            out.spooled[name] = sink
+        else:
+            out.frames[name] = sink.getvalue()
     return out
 
 

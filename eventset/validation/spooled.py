@@ -149,8 +149,12 @@ class Spooled:
             codes.begin(self.keep if number == 0 and self.snapshot is not None else None)
             with pa.memory_map(path) as source:
                 reader = ipc.open_file(source)
-                for i in range(reader.num_record_batches):
-                    batch = reader.get_batch(i)
+                batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+                if number > 0 or self.snapshot is None:
+                    # A chunk file holds a batch a month (release/routes.py): written as one,
+                    # the snapshot keeps a batch a chunk, as a warm build reads it.
+                    batches = [pa.concat_batches(batches)] if batches else []
+                for batch in batches:
                     key, kept = codes.column(batch.column(KEY))
                     rest = batch.select(others.names)
                     # polars writes string views, which pyarrow 26 cannot filter: cast first.

@@ -21,7 +21,7 @@ from eventset.inputs.layout import Layout
 from eventset.pipeline import build
 from eventset.release import months, shuffle
 from eventset.release.manifest import read_manifest, table_of
-from eventset.release.routes import FINE_BUCKETS, Route, route_chunk
+from eventset.release.routes import FINE_BUCKETS, Route, route_chunk, write_routed
 from eventset.release.write import write_release
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
@@ -203,7 +203,7 @@ def _spooled(frames: Frames, folder: Path, chunks: int = 1) -> dict[str, Spooled
         mine = pl.col(KEY).cast(pl.String).is_in(keys.gather_every(chunks, number).implode())
         chunk = {name: frame.filter(mine) for name, frame in frames.items()}
         for name, (frame, route) in route_chunk(chunk).items():
-            frame.write_ipc(folder / f"{number}.{name}.arrow")
+            write_routed(frame, route, str(folder / f"{number}.{name}.arrow"))
             files[name].append(str(folder / f"{number}.{name}.arrow"))
             routes[name].append(route)
     for name, route_list in routes.items():

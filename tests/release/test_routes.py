@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from eventset.release import months
 from eventset.release.partitions import BY_DOCUMENT, BY_EVENT, PART, UNDATED, month_label
-from eventset.release.routes import FINE_BUCKETS, bucket_groups, fine_bucket, route_chunk
+from eventset.release.routes import (
+    FINE_BUCKETS,
+    bucket_groups,
+    fine_bucket,
+    route_chunk,
+    write_routed,
+)
 from eventset.release.tasks import Local
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import Spooled
@@ -114,7 +120,7 @@ def test_routed_chunks_read_by_label_are_one_pass_of_the_shuffle(
             for number, frames in enumerate(chunks):
                 frame, route = route_chunk(frames)[name]
                 path = tmp / f"{number}.{name}.arrow"
-                frame.write_ipc(path)
+                write_routed(frame, route, str(path))
                 files.append(str(path))
                 routes.append(route)
             snapshot = None
