@@ -118,9 +118,12 @@ def write_routed(frame: pl.DataFrame, route: Route, sink: str | BinaryIO) -> Non
 
     table = frame.to_arrow()
     with ipc.new_file(sink, table.schema) as writer:
+        if not route:
+            return
+        [whole] = table.combine_chunks().to_batches()
         at = 0
         for _, rows in route.values():
-            writer.write_batch(table.slice(at, rows).combine_chunks().to_batches()[0])
+            writer.write_batch(whole.slice(at, rows))
             at += rows
 
 
