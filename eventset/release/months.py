@@ -19,8 +19,8 @@ The per-document frames stay on disk (the runner's spool and snapshot, scanned l
 4. across months, on key columns only: primary keys unique, foreign keys resolve, every event
    and claim supported by a mention.
 
-A month's (a merge's) rows are the snapshot's shuffled files, then a run of rows of each chunk
-file (routes.Rows) in the chunks' order: the rows one pass over the frame would route there, in
+A month's (a merge's) rows are the snapshot's shuffled files, then a run of record batches of
+each chunk file (routes.Rows) in the chunks' order: the rows one pass over the frame would route there, in
 the same order. Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after
 the other, with one job), so the tail of a build uses every core. On a cluster (`--engine
 dask`) the merges and the month tasks are the cluster's tasks instead: its workers do not see
@@ -94,7 +94,7 @@ _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 _TASK_BYTES = 32_000_000
 
 
-# A task's spooled rows: a file of this machine's spool, a run of rows of a chunk file, or (sent
+# A task's spooled rows: a file of this machine's spool, a run of batches of a chunk file, or (sent
 # to a cluster) their bytes.
 Piece = str | Rows | bytes
 
@@ -288,7 +288,7 @@ def _routed(spooled: Spooled, shuffled: list[Result[dict[str, str]]]) -> dict[st
 
 @dataclass(frozen=True)
 class MergeTask:
-    """One run of fine buckets' per-document events and event_actors rows (files, runs of rows
+    """One run of fine buckets' per-document events and event_actors rows (files, runs of batches
     of chunk files, or their Arrow IPC bytes sent to a cluster) to merge, and what merging
     needs. `folder`: where the merged rows go, one file per table and month."""
 
@@ -370,7 +370,7 @@ def _sent(task: MergeTask) -> MergeTask:
 
 
 def _bytes(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
-    """Files sent as they are, then the runs of rows of chunk files (which come after them)
+    """Files sent as they are, then the runs of batches of chunk files (which come after them)
     read and sent as one frame."""
     files = tuple(
         Path(p).read_bytes() if isinstance(p, str) else p for p in pieces if not isinstance(p, Rows)
@@ -426,8 +426,8 @@ def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
 
 def _read_months(months: Sequence[Sequence[Piece]], schema: pl.Schema | None) -> list[pl.DataFrame]:
     """Each month's spooled rows, in its pieces' order: files (the snapshot's shuffled files,
-    read together), then runs of rows of chunk files (those of every month read together:
-    routes.read_runs), or their Arrow IPC bytes (on a cluster); with no piece, no rows of
+    read together), then runs of batches of chunk files (each file opened once for every
+    month: routes.read_runs), or their Arrow IPC bytes (on a cluster); with no piece, no rows of
     `schema`."""
     runs = read_runs([[piece for piece in pieces if isinstance(piece, Rows)] for pieces in months])
     out = []

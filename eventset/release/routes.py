@@ -1,11 +1,11 @@
 """Rows routed to their months where they are made: the per-document workers' chunk files.
 
 A worker writes each chunk's documents, claims, mentions, events and event_actors rows grouped
-by the label of the file they go to (runner.process_chunk), a label's rows in the order they were
-made, and says which rows hold which label (a `Route`). The tail then reads a label's rows
-straight from the chunk files (`Rows`: a file and a run of its rows) and never writes them
-again (release/months.py); only rows reused from the snapshot (a warm full build) are routed
-after the fact, by the shuffle (shuffle.py).
+by the label of the file they go to (runner.process_chunk), a record batch a label, a label's
+rows in the order they were made, and says which batch holds which label (a `Route`). The tail
+then reads a label's batches straight from the chunk files (`Rows`: a file and a run of its
+batches) and never writes them again (release/months.py); only rows reused from the snapshot
+(a warm full build) are routed after the fact, by the shuffle (shuffle.py).
 
 - documents: the month they were published;
 - claims, mentions: their document's month, from the chunk's own documents rows. A document's
@@ -16,8 +16,8 @@ after the fact, by the shuffle (shuffle.py).
   failure, so no release is written from either;
 - events, event_actors: one of FINE_BUCKETS buckets of a hash of the event id. How many merges
   there are is known only once every chunk is in (months.py: about one per 250,000 reported
-  rows); a merge takes a run of consecutive fine buckets, so its rows are one run of each
-  chunk file (labels sort as numbers: zero-padded). A merged event depends only on its own
+  rows); a merge takes a run of consecutive fine buckets, so its rows are one run of batches
+  of each chunk file (labels sort as numbers: zero-padded). A merged event depends only on its own
   event's rows, and the month tasks sort by key, so the release does not depend on how the
   fine buckets are grouped.
 """
