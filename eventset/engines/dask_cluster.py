@@ -3,11 +3,13 @@
 The per-document work (read two files, `process_document`), the merging of events and the
 month tasks (typing, Pandera, Parquet) are the steps of a build whose cost grows with the
 corpus; all run here as `dask.distributed` tasks, on the scheduler at an address or on a
-LocalCluster of this machine. Listing, the cache, the corpus checks, the shuffle of the spooled
-rows to months (a local pool: it only reads and writes this machine's spool) and the checks
-across months stay with the command, so the release is byte-identical to the local build's:
-results come back in the order the tasks were made, and the events merged bucket by bucket are
-the rows the whole merge gives (assemble.py: every event's row depends only on its own rows).
+LocalCluster of this machine. A chunk's rows come back routed to their months (routes.py) and
+are spooled here. Listing, the cache, the corpus checks, the shuffle of the snapshot's rows to
+months (a warm full build; a local pool: it only reads and writes this machine's spool) and the
+checks across months stay with the command, so the release is byte-identical to the local
+build's: results come back in the order the tasks were made, and the events merged a run of
+buckets at a time are the rows the whole merge gives (assemble.py: every event's row depends
+only on its own rows).
 
 Workers read the corpus themselves: at the same paths (shared storage mounted on every worker)
 or through fsspec under a URL that stands for the repository root (`--corpus-url`). The same
@@ -36,7 +38,7 @@ from eventset.validation.runner import ChunkResult, Reader, Task, process_chunk,
 # Events are merged in this many parts per worker: enough to balance the load, few enough that
 # a task's overhead (a few milliseconds) stays small beside its work.
 _PARTS_PER_WORKER = 4
-# Chunks (of 256 documents) submitted ahead per worker: enough to keep every worker busy while
+# Chunks (of 1,024 documents) submitted ahead per worker: enough to keep every worker busy while
 # this process reads results in order.
 _CHUNKS_AHEAD_PER_WORKER = 4
 

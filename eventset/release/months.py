@@ -2,30 +2,33 @@
 
 The per-document frames stay on disk (the runner's spool and snapshot, scanned lazily) and flow:
 
-1. shuffle: documents, claims and mentions rows to spool files of the month of their
-   document's publication; per-document events and event_actors rows to files of a bucket of
-   a hash of the event id (an event is reported by documents of several months). A task per
-   slice of each spooled frame (shuffle.py), all submitted at once, the events' first;
-2. merge: a task per bucket, as soon as the events' slices are routed: the bucket's events
-   merged alone (`merged_events`, exact part by part), its merged events and event_actors
-   routed to the month their event started;
+1. routing: each worker writes its chunk's documents, claims and mentions rows grouped by the
+   month of their document's publication, and its per-document events and event_actors rows
+   by a fine bucket of a hash of the event id (an event is reported by documents of several
+   months), and says which rows hold which label (routes.py); nothing here reads them again
+   to route them. Only rows reused from the snapshot (a warm full build) are routed here, by
+   the shuffle (shuffle.py): a task per slice of the snapshot, the events' first;
+2. merge: a task per run of consecutive fine buckets (about one per 250,000 reported rows, one
+   a worker at least), as soon as the snapshot's events are routed (at once in a cold build):
+   the run's events merged alone (`merged_events`, exact part by part), its merged events and
+   event_actors routed to the month their event started;
 3. months: each (table, month) read, typed and sorted by key, checked with its Pandera contract
    (and, for mentions, their spans against the same month's documents) and written as that
    month's Parquet file; consecutive months of a table make one task, those of documents,
-   claims and mentions submitted while the merges still run;
+   claims and mentions submitted while the merges still run (in a cold build, at once);
 4. across months, on key columns only: primary keys unique, foreign keys resolve, every event
    and claim supported by a mention.
 
-Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after the other, with
-one job), so the tail of a build uses every core. On a cluster (`--engine dask`) the merges and
-the month tasks are the cluster's tasks instead: its workers do not see this machine's spool,
-so a task's rows are sent as Arrow IPC bytes and come back as Arrow IPC bytes (a merge) or as
-the month's Parquet file bytes, which are written here; the shuffle, which only reads and
-writes the spool, stays in the pool here. A month's (a bucket's) files are taken in the order
-of the slices (the buckets) they come from, so every file holds the rows a sequential pass
-would write, in the same order.
+A month's (a merge's) rows are the snapshot's shuffled files, then a run of record batches of
+each chunk file (routes.Rows) in the chunks' order: the rows one pass over the frame would route there, in
+the same order. Steps 1 to 3 are tasks of a process pool of `--jobs` workers (here, one after
+the other, with one job), so the tail of a build uses every core. On a cluster (`--engine
+dask`) the merges and the month tasks are the cluster's tasks instead: its workers do not see
+this machine's spool, so a task's rows are sent as Arrow IPC bytes and come back as Arrow IPC
+bytes (a merge) or as the month's Parquet file bytes, which are written here; the snapshot's
+shuffle, which only reads and writes the spool, stays in the pool here.
 
-The peak is the largest month (or bucket, or slice) a worker holds plus the key columns here.
+The peak is the largest month (or merge, or slice) a worker holds plus the key columns here.
 The files are those `write_release` writes from whole tables (`table_parts`), byte for byte. A
 check that fails here only says that something is wrong: the build then reports the failures
 exactly as the whole-table checks give them (pipeline.py), which needs the whole tables once.
@@ -34,8 +37,7 @@ exactly as the whole-table checks give them (pipeline.py), which needs the whole
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,6 +53,14 @@ from eventset.release.partitions import (
     event_parts,
     month_label,
     part_file,
+)
+from eventset.release.routes import (
+    FINE_BUCKETS,
+    Rows,
+    bucket_groups,
+    pieces_of,
+    read_runs,
+    runs_of,
 )
 from eventset.release.shuffle import (
     ShuffleTask,
@@ -76,16 +86,17 @@ from eventset.tables.assemble import (
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import Spooled
 
-# Per-document events rows per bucket merged at once: a bucket's merge holds its rows a few
-# times over, so this bounds that step's memory (~100 MB) whatever the corpus size.
+# Per-document events rows merged at once (a run of fine buckets): a merge holds its rows a few
+# times over, so this bounds that step's memory (~100 MB) up to 64 such merges (routes.py).
 _EVENT_ROWS_PER_BUCKET = 250_000
 _POOL_TASKS = 2  # fewer month tasks than this are run in this process
 # Spooled bytes of the months one task checks together (the rows in memory are about as many).
 _TASK_BYTES = 32_000_000
 
 
-# A task's spooled rows: a file of this machine's spool, or (sent to a cluster) its bytes.
-Piece = str | bytes
+# A task's spooled rows: a file of this machine's spool, a run of batches of a chunk file, or (sent
+# to a cluster) their bytes.
+Piece = str | Rows | bytes
 
 
 @dataclass(frozen=True)
@@ -149,22 +160,33 @@ def write_months(
     schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
     with pool(jobs) as processes:
         local = Local(processes)
-        # Every shuffle task at once, the events' first: the merges wait for them only.
+        # The snapshot's rows (a warm full build) routed first, the events' first; the chunk
+        # files' rows are routed already: a cold build starts its merges and months at once.
         workers = max(jobs, 1) if cluster is None else cluster.workers
-        by_event = _shuffle_by_event(parts, spool / "buckets", local, workers)
+        by_event = _submit_slices(parts, BY_EVENT, spool / "buckets", local)
         by_document = _shuffle_by_document(parts, spool / "documents", local)
-        buckets = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
-        tasks = _merge_tasks(buckets, schemas, actors, places, merge, spool / "months")
+        shuffled = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
+        reported = parts["events"].lazy().select(pl.len()).collect().item()
+        groups = bucket_groups(reported, _EVENT_ROWS_PER_BUCKET, workers)
+        tasks = _merge_tasks(
+            parts, shuffled, groups, schemas, actors, places, merge, spool / "months"
+        )
         if cluster is None:
             merging = [local.submit(merge_bucket, task) for task in tasks]
-        else:  # meanwhile the pool here shuffles the other tables
+        else:  # meanwhile the pool here shuffles the snapshot's other tables
             answers = windowed(cluster, merged_remotely, map(_sent, tasks))
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
-        pieces = {name: gathered([f.result() for f in fs]) for name, fs in by_document.items()}
+        pieces = {name: _routed(parts[name], by_document[name]) for name in BY_DOCUMENT}
         writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
         merged = [future.result() for future in merging]
-        pieces.update({name: gathered([bucket[name] for bucket in merged]) for name in BY_EVENT})
-        later = {name: pieces[name] for name in BY_EVENT}
+        later: dict[str, dict[str, list[Piece]]] = {
+            name: {
+                label: list[Piece](files)
+                for label, files in gathered([bucket[name] for bucket in merged]).items()
+            }
+            for name in BY_EVENT
+        }
+        pieces.update(later)
         writing += _run_months(later, staging, version, coding_counts, local, cluster)
         done = [future.result() for future in writing]
         rows = {name: 0 for name in pieces}
@@ -210,8 +232,11 @@ def _empty_table(name: str) -> pl.DataFrame:
 def _shuffle_by_document(
     parts: Mapping[str, Spooled], spool: Path, local: Local
 ) -> dict[str, list[Result[dict[str, str]]]]:
-    """documents, claims, mentions rows by the month their document was published, a task a
-    slice. A row whose document is missing goes to `undated`: the foreign key check reports it."""
+    """The snapshot's documents, claims, mentions rows by the month their document was
+    published, a task a slice. A row whose document is missing goes to `undated`: the foreign
+    key check reports it."""
+    if parts["documents"].snapshot is None:
+        return {name: [] for name in BY_DOCUMENT}
     labels = (
         parts["documents"]
         .lazy()
@@ -224,18 +249,6 @@ def _shuffle_by_document(
     return _submit_slices(parts, BY_DOCUMENT, spool, local, labels=str(spool / "labels.arrow"))
 
 
-def _shuffle_by_event(
-    parts: Mapping[str, Spooled], spool: Path, local: Local, workers: int
-) -> dict[str, list[Result[dict[str, str]]]]:
-    """Per-document events and event_actors rows by a hash of the event id, a task a slice; a
-    bucket a worker at least (once there are rows enough), so the merges run side by side."""
-    reported = parts["events"].lazy().select(pl.len()).collect().item()
-    buckets = max(1, math.ceil(reported / _EVENT_ROWS_PER_BUCKET))
-    if reported >= _EVENT_ROWS_PER_BUCKET // 10:
-        buckets = max(buckets, workers)
-    return _submit_slices(parts, BY_EVENT, spool, local, buckets=buckets)
-
-
 def _submit_slices(
     parts: Mapping[str, Spooled],
     names: Iterable[str],
@@ -243,21 +256,15 @@ def _submit_slices(
     local: Local,
     *,
     labels: str | None = None,
-    buckets: int = 1,
 ) -> dict[str, list[Result[dict[str, str]]]]:
-    """A shuffle task a slice of each of `names`' spooled frames, each writing into a folder of
-    its own under `spool` (ShuffleTask says which of `labels` and `buckets` a table reads)."""
+    """A shuffle task a slice of each of `names`' snapshot rows, each writing into a folder of
+    its own under `spool` (`labels`: the claims' and mentions' months, ShuffleTask)."""
     return {
         name: [
             local.submit(
                 shuffle,
                 ShuffleTask(
-                    name,
-                    parts[name].schema,
-                    piece,
-                    str(spool / name / f"{number:06d}"),
-                    labels,
-                    buckets,
+                    name, parts[name].schema, piece, str(spool / name / f"{number:06d}"), labels
                 ),
             )
             for number, piece in enumerate(slices(parts[name], spool / name))
@@ -266,11 +273,24 @@ def _submit_slices(
     }
 
 
+def _routed(spooled: Spooled, shuffled: list[Result[dict[str, str]]]) -> dict[str, list[Piece]]:
+    """A frame's rows by label, in the order one pass over the frame gives: the snapshot's
+    shuffled files (in the slices' order), then the chunk files' runs (in the files' order)."""
+    out: dict[str, list[Piece]] = {
+        label: list[Piece](files)
+        for label, files in gathered([future.result() for future in shuffled]).items()
+    }
+    for path, route in zip(spooled.files, spooled.routes, strict=True):
+        for label, rows in runs_of(path, route).items():
+            out.setdefault(label, []).append(rows)
+    return dict(sorted(out.items()))
+
+
 @dataclass(frozen=True)
 class MergeTask:
-    """One bucket's per-document events and event_actors rows (files, or their Arrow IPC
-    bytes sent to a cluster) to merge, and what merging needs. `folder`: where the merged rows
-    go, one file per table and month."""
+    """One run of fine buckets' per-document events and event_actors rows (files, runs of batches
+    of chunk files, or their Arrow IPC bytes sent to a cluster) to merge, and what merging
+    needs. `folder`: where the merged rows go, one file per table and month."""
 
     events: tuple[Piece, ...]
     event_actors: tuple[Piece, ...]
@@ -282,39 +302,47 @@ class MergeTask:
 
 
 def _merge_tasks(
-    buckets: Mapping[str, Mapping[str, list[str]]],
+    parts: Mapping[str, Spooled],
+    shuffled: Mapping[str, Mapping[str, list[str]]],
+    groups: list[tuple[str, ...]],
     schemas: Mapping[str, pl.Schema],
     actors: ActorRegistry,
     places: PlaceRegistry,
     merge: MergeEvents,
     spool: Path,
 ) -> list[MergeTask]:
-    """A task a bucket, in the buckets' order; each writes its months under `spool`/BUCKET."""
+    """A task a run of fine buckets (`groups`) that holds reported events, in the runs' order:
+    the snapshot's shuffled files of those buckets, then each chunk file's rows of them (one run
+    of rows: consecutive in it). Each writes its months under `spool`/NUMBER."""
     pair = (schemas["events"], schemas["event_actors"])
-    return [
-        MergeTask(
-            tuple(buckets["events"].get(number, [])),
-            tuple(buckets["event_actors"].get(number, [])),
-            pair,
-            actors,
-            places,
-            merge,
-            str(spool / number),
+    tasks = []
+    for number, labels in enumerate(groups):
+        events, event_actors = (
+            tuple[Piece, ...](
+                [
+                    *(path for label in labels for path in shuffled[name].get(label, [])),
+                    *pieces_of(parts[name].files, parts[name].routes, labels),
+                ]
+            )
+            for name in BY_EVENT
         )
-        for number in buckets["events"]
-    ]
+        if events:
+            folder = str(spool / str(number).zfill(len(str(FINE_BUCKETS))))
+            tasks.append(MergeTask(events, event_actors, pair, actors, places, merge, folder))
+    return tasks
 
 
 def merge_bucket(task: MergeTask) -> dict[str, dict[str, str]]:
-    """A bucket merged, its events and event_actors rows written one file per month (under
-    task.folder), its per-document files removed: {table: {month: file}}."""
+    """A run of buckets merged, its events and event_actors rows written one file per month
+    (under task.folder), its snapshot's shuffled files removed: {table: {month: file}}."""
     merged = _merged(task)
     _remove(task)
     return {name: write_labelled(frame, Path(task.folder) / name) for name, frame in merged.items()}
 
 
 def _remove(task: MergeTask) -> None:
-    """The bucket's per-document files: merged, they are done with."""
+    """The snapshot's shuffled files of the merge: merged, they are done with (the chunk files
+    stay: the snapshot's write may still read them)."""
     for piece in (*task.events, *task.event_actors):
         if isinstance(piece, str):
             Path(piece).unlink()
@@ -342,7 +370,17 @@ def _sent(task: MergeTask) -> MergeTask:
 
 
 def _bytes(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
-    return tuple(Path(piece).read_bytes() if isinstance(piece, str) else piece for piece in pieces)
+    """Files sent as they are, then the runs of batches of chunk files (which come after them)
+    read and sent as one frame."""
+    files = tuple(
+        Path(p).read_bytes() if isinstance(p, str) else p for p in pieces if not isinstance(p, Rows)
+    )
+    [chunks] = read_runs([[piece for piece in pieces if isinstance(piece, Rows)]])
+    if chunks is None:
+        return files
+    buffer = io.BytesIO()
+    chunks.write_ipc(buffer, compression="uncompressed")
+    return (*files, buffer.getvalue())
 
 
 def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
@@ -359,7 +397,7 @@ def merged_remotely(task: MergeTask) -> dict[str, dict[str, bytes]]:
 
 class _Received:
     """A bucket merged on a cluster: its months' rows written into the spool here, as
-    merge_bucket writes them, and its per-document files removed."""
+    merge_bucket writes them, and its snapshot's shuffled files removed."""
 
     def __init__(self, task: MergeTask, by_table: Mapping[str, Mapping[str, bytes]]) -> None:
         self.files: dict[str, dict[str, str]] = {}
@@ -381,20 +419,36 @@ def _without_key(schema: pl.Schema) -> pl.Schema:
 
 
 def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
-    """Spooled rows: files (read together), or their Arrow IPC bytes (on a cluster); with no
-    piece, no rows of `schema`."""
-    given = list(pieces)
-    if not given:
-        return pl.DataFrame(schema=schema)
-    paths = [piece for piece in given if isinstance(piece, str)]
-    if len(paths) == len(given):
-        return pl.scan_ipc(paths).collect()
-    frames = [pl.read_ipc(io.BytesIO(piece)) for piece in given if isinstance(piece, bytes)]
-    return pl.concat(frames, how="vertical")
+    """A merge's (or a month's) spooled rows, in the pieces' order (with none, no rows of
+    `schema`)."""
+    return _read_months([tuple(pieces)], schema)[0]
+
+
+def _read_months(months: Sequence[Sequence[Piece]], schema: pl.Schema | None) -> list[pl.DataFrame]:
+    """Each month's spooled rows, in its pieces' order: files (the snapshot's shuffled files,
+    read together), then runs of batches of chunk files (each file opened once for every
+    month: routes.read_runs), or their Arrow IPC bytes (on a cluster); with no piece, no rows of
+    `schema`."""
+    runs = read_runs([[piece for piece in pieces if isinstance(piece, Rows)] for pieces in months])
+    out = []
+    for pieces, chunks in zip(months, runs, strict=True):
+        kinds = [isinstance(p, Rows) for p in pieces]
+        assert kinds == sorted(kinds), "a chunk file's run before a file"
+        frames = [pl.read_ipc(io.BytesIO(piece)) for piece in pieces if isinstance(piece, bytes)]
+        paths = [piece for piece in pieces if isinstance(piece, str)]
+        if paths:
+            frames.append(pl.scan_ipc(paths).collect())
+        if chunks is not None:
+            frames.append(chunks)
+        if not frames:
+            out.append(pl.DataFrame(schema=schema))
+        else:
+            out.append(frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical"))
+    return out
 
 
 def _month_tasks(
-    pieces: Mapping[str, Mapping[str, list[str]]],
+    pieces: Mapping[str, Mapping[str, list[Piece]]],
     staging: Path,
     version: str,
     coding_counts: Mapping[str, int],
@@ -404,16 +458,22 @@ def _month_tasks(
         (staging / name).mkdir(mode=0o755)
         group: list[Month] = []
         size = 0
-        for label, files in sorted(by_month.items()):
+        for label, given in sorted(by_month.items()):
             documents = tuple(pieces["documents"].get(label, [])) if name == "mentions" else ()
-            month = Month(label, tuple(files), str(staging / name / part_file(label)), documents)
+            month = Month(label, tuple(given), str(staging / name / part_file(label)), documents)
             group.append(month)
-            size += sum(Path(str(path)).stat().st_size for path in (*month.pieces, *documents))
+            size += sum(map(_size, (*month.pieces, *documents)))
             if size >= _TASK_BYTES:
                 yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
                 group, size = [], 0
         if group:
             yield MonthTask(name, tuple(group), version, _counts(name, coding_counts), size)
+
+
+def _size(piece: Piece) -> int:
+    if isinstance(piece, Rows):
+        return piece.size
+    return len(piece) if isinstance(piece, bytes) else Path(piece).stat().st_size
 
 
 def _counts(name: str, coding_counts: Mapping[str, int]) -> Mapping[str, int]:
@@ -443,29 +503,36 @@ def month_remotely(task: MonthTask) -> tuple[MonthDone, list[bytes]]:
 def _checked(task: MonthTask) -> tuple[MonthDone, list[pl.DataFrame]]:
     """A task's months read, typed, sorted and checked: their frames, a month each."""
     frames = []
-    for month in task.months:
-        frame = _read(month.pieces, None)
+    for frame in _read_months([month.pieces for month in task.months], None):
         if task.table == "documents":
             frame = with_coding_counts(frame, task.coding_counts)
         frames.append(typed_table(task.table, frame))
     rows = pl.concat(frames, how="vertical", rechunk=False)
     suspect = bool(validate_frame(task.table, rows))
     if task.table == "mentions" and not suspect:
-        suspect = _spans_fail(rows, [piece for month in task.months for piece in month.documents])
+        suspect = _spans_fail(rows, [month.documents for month in task.months])
     return MonthDone(task.table, rows.height, suspect), frames
 
 
-def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[Piece]) -> bool:
+def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[tuple[Piece, ...]]) -> bool:
     """Whether a mention lies outside its document or misquotes it (documents of the same
-    months: a mention is in its document's month)."""
+    months, a month's pieces each: a mention is in its document's month)."""
     columns = {"document_id": pl.String, "char_count": pl.Int64, "text": pl.String}
-    documents = _read(documents_pieces, pl.Schema(columns)).select(*columns)
+    documents = pl.concat(
+        [
+            frame.select(*columns)
+            for frame in _read_months(documents_pieces, pl.Schema(columns))
+            if frame.width
+        ]
+        or [pl.DataFrame(schema=columns)],
+        how="vertical",
+    )
     spans = span_queries({"mentions": mentions, "documents": documents})
     return any(found.height for found in pl.collect_all([q.head(1) for *_, q in spans]))
 
 
 def _run_months(
-    pieces: Mapping[str, Mapping[str, list[str]]],
+    pieces: Mapping[str, Mapping[str, list[Piece]]],
     staging: Path,
     version: str,
     coding_counts: Mapping[str, int],

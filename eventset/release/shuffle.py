@@ -1,12 +1,12 @@
-"""The full build's rows routed to their months (or event buckets), as tasks a pool can run.
+"""The snapshot's rows routed to their months (or fine event buckets), as tasks a pool can run.
 
-A spooled frame (the snapshot and the workers' chunk files, validation/spooled.py) is cut into
-slices of consecutive record batches of about _SLICE_BYTES (a slice may span several small
-chunk files); each slice is one task, which reads
-only its batches and writes one Arrow IPC file per label into a folder of its own. A month's (or
-a bucket's) rows are then the files of every slice, taken in the slices' order: the rows, in the
-order one pass over the frame would have routed them (release/months.py relies on that order
-only through the sort by key, but keeping it makes the two byte for byte the same anyway).
+The workers' chunk files are written routed (routes.py); the rows a warm full build reuses from
+the snapshot (a numbered release after a build) are not, and are routed here. The snapshot is
+cut into slices of consecutive record batches of about _SLICE_BYTES; each slice is one task,
+which reads only its batches and writes one Arrow IPC file per label into a folder of its own.
+A month's (or a fine bucket's) snapshot rows are then the files of every slice, taken in the
+slices' order: the rows, in the order one pass over the snapshot would have routed them
+(release/months.py puts them before the chunk files' rows, as one pass over the frame would).
 
 Tasks are plain values and functions of this module, so they pickle to a process pool's worker;
 they read and write the spool folder, so they run where it is (this machine).
@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from eventset.release.partitions import BY_EVENT, PART, UNDATED, month_label
+from eventset.release.routes import fine_bucket
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import DocumentKeys, Spooled
 
@@ -44,8 +45,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Slice:
-    """Consecutive record batches of a spooled frame: part of the snapshot, or of one or
-    several chunk files (a chunk file holds 256 documents: a task each would be thousands)."""
+    """Consecutive record batches of the snapshot's file of a frame."""
 
     segments: tuple[Segment, ...]
 
@@ -67,53 +67,42 @@ class Slice:
 
 
 def slices(spooled: Spooled, folder: Path, size: int | None = None) -> list[Slice]:
-    """`spooled`'s rows as slices of about `size` bytes (_SLICE_BYTES), in the frame's order;
-    the keys a snapshot's rows are filtered on go to a file in `folder`."""
+    """`spooled`'s snapshot rows (none without a snapshot) as slices of about `size` bytes
+    (_SLICE_BYTES), in the file's order; the keys they are filtered on go to a file in
+    `folder`."""
     import pyarrow.ipc as ipc
 
+    if spooled.snapshot is None:
+        return []
     size = size or _SLICE_BYTES
     keep = None
     if spooled.keep is not None:
         folder.mkdir(parents=True, exist_ok=True)
         keep = str(folder / "keep.arrow")
         spooled.keep.to_frame().write_ipc(keep)
-    sources = [(spooled.snapshot, keep)] if spooled.snapshot is not None else []
-    sources += [(path, None) for path in spooled.files]
-    out: list[Slice] = []
-    taken: list[Segment] = []
-    bytes_taken = 0.0
-    for path, filter_on in sources:
-        with ipc.open_file(path) as reader:
-            batches = reader.num_record_batches
-        per_batch = Path(path).stat().st_size / max(1, batches)
-        first = 0
-        while first < batches:
-            # The batches of this file that fill the slice being made (one at least).
-            stop = min(batches, first + max(1, math.ceil((size - bytes_taken) / per_batch)))
-            taken.append(Segment(path, first, stop, filter_on))
-            bytes_taken += (stop - first) * per_batch
-            first = stop
-            if bytes_taken >= size:
-                out.append(Slice(tuple(taken)))
-                taken, bytes_taken = [], 0.0
-    if taken:
-        out.append(Slice(tuple(taken)))
-    return out
+    path = spooled.snapshot
+    with ipc.open_file(path) as reader:
+        batches = reader.num_record_batches
+    # The batches that fill a slice (one at least).
+    step = max(1, math.ceil(size / (Path(path).stat().st_size / max(1, batches))))
+    return [
+        Slice((Segment(path, first, min(batches, first + step), keep),))
+        for first in range(0, batches, step)
+    ]
 
 
 @dataclass(frozen=True)
 class ShuffleTask:
-    """One slice of table `table`'s spooled rows, to route into `folder`. documents rows go to
-    the month they were published; claims and mentions rows to their document's, read from the
-    IPC file `labels` (document_id, PART); events and event_actors rows to one of `buckets`
-    buckets of a hash of the event id."""
+    """One slice of table `table`'s snapshot rows, to route into `folder`, as routes.py routes
+    a chunk's: documents rows to the month they were published; claims and mentions rows to
+    their document's, read from the IPC file `labels` (document_id, PART); events and
+    event_actors rows to their fine bucket."""
 
     table: str
     schema: pl.Schema
     source: Slice
     folder: str
     labels: str | None = None
-    buckets: int = 1
 
 
 def shuffle(task: ShuffleTask) -> dict[str, str]:
@@ -122,17 +111,12 @@ def shuffle(task: ShuffleTask) -> dict[str, str]:
     if task.table == "documents":
         rows = rows.with_columns(month_label(pl.col("published")))
     elif task.table in BY_EVENT:
-        rows = rows.with_columns(bucket_of(pl.col("event_id"), task.buckets))
+        rows = rows.with_columns(fine_bucket(pl.col("event_id")))
     else:
         assert task.labels is not None
         labels = pl.read_ipc(task.labels)
         rows = rows.join(labels, on="document_id", how="left", maintain_order="left")
     return write_labelled(rows.with_columns(pl.col(PART).fill_null(UNDATED)), Path(task.folder))
-
-
-def bucket_of(event_id: pl.Expr, buckets: int) -> pl.Expr:
-    """Which bucket an event's rows go to (polars' hash has fixed seeds: every process agrees)."""
-    return (event_id.hash() % buckets).cast(pl.String).alias(PART)
 
 
 def write_labelled(frame: pl.DataFrame, folder: Path) -> dict[str, str]:

@@ -27,6 +27,7 @@ from eventset.inputs.files import read_bounded
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
+from eventset.release.routes import Route, route_chunk, write_routed
 from eventset.tables.compile import COLUMNS, Columns, row_schema
 from eventset.validation import cache
 from eventset.validation.cache import INDEX_SCHEMA, KEY, Snapshot, code_version, snapshot_for
@@ -49,7 +50,7 @@ FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
 # Documents a worker takes at once. Each chunk is seven spooled files (a frame each), and every
 # file costs its own frame building, IPC write, key dictionary and file creation, then a lookup
-# in the snapshot's write and a segment in the shuffle. A cold build of 100,000 documents took
+# in the snapshot's write and runs of rows read by the tail. A cold build of 100,000 documents took
 # 84 to 98 s of CPU (45 to 53 s wall) in chunks of 1,024 against 92 to 98 s (49 to 53 s) in
 # chunks of 256, the same release (2026-12-06; the machine's noise is as large as the gain, so
 # the per-file costs are the reason). A chunk's frames stay a few megabytes.
@@ -158,6 +159,8 @@ class ChunkResult:
     index: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in INDEX_SCHEMA})
     frames: dict[str, bytes] = field(default_factory=dict)  # Arrow IPC of the new rows
     spooled: dict[str, str] = field(default_factory=dict)  # or the files they were written to
+    # Which rows of each frame of a table split by month go to which file (release/routes.py).
+    routes: dict[str, Route] = field(default_factory=dict)
 
 
 def _process_chunk(chunk: Sequence[Task]) -> ChunkResult:
@@ -172,7 +175,8 @@ def process_chunk(
     read: Reader = read_local,
 ) -> ChunkResult:
     """One chunk's documents processed: the index rows of the new ones and their frames, as
-    Arrow IPC bytes or (with `spool`, a folder this process can write) as files. `known`: the
+    Arrow IPC bytes or (with `spool`, a folder this process can write) as files, the release's
+    tables' rows grouped by the file they go to (their routes: release/routes.py). `known`: the
     snapshot's keys, whose documents are reused, not processed. It reads the files and calls
     the pure `process_document`, so it runs the same in this process, a pool's worker or a
     Dask worker (engines/dask_cluster.py); `read` is how the files are read there, with the
@@ -208,17 +212,20 @@ def process_chunk(
                 joined[name][col].extend(values)
             joined[name][KEY].extend([key] * rows)
     chunk_id = uuid.uuid4().hex
-    for name, columns in joined.items():
-        if not columns[KEY]:
-            continue
-        if spool is not None:
-            path = f"{spool}/{chunk_id}.{name}.arrow"
-            frame_of(name, columns).write_ipc(path)
-            out.spooled[name] = path
+    frames = {name: frame_of(name, columns) for name, columns in joined.items() if columns[KEY]}
+    # The release's tables' rows grouped by the file they go to: the tail reads them from here.
+    routed = route_chunk(frames)
+    for name, frame in frames.items():
+        sink: str | io.BytesIO = f"{spool}/{chunk_id}.{name}.arrow" if spool else io.BytesIO()
+        if name in routed:
+            frame, out.routes[name] = routed[name]
+            write_routed(frame, out.routes[name], sink)
         else:
-            buffer = io.BytesIO()
-            frame_of(name, columns).write_ipc(buffer)
-            out.frames[name] = buffer.getvalue()
+            frame.write_ipc(sink)
+        if isinstance(sink, str):
+            out.spooled[name] = sink
+        else:
+            out.frames[name] = sink.getvalue()
     return out
 
 
@@ -383,7 +390,9 @@ def run_documents(
             if chunk_map is not None
             else _map_chunks(chunks_of(work), jobs, known, version, folder, work.height)
         )
-        found, new_index, new_parts, new_files = _collect(results, work.height, progress, spool)
+        found, new_index, new_parts, new_files, routes = _collect(
+            results, work.height, progress, spool
+        )
         del work
         unchanged = pl.concat([unchanged, found])
         lazy, index, processed, drift = _merge_with_snapshot(
@@ -410,6 +419,7 @@ def run_documents(
                     else None,
                     # every entry still current (nothing changed): no filter to apply
                     None if reused.len() == old_index.height else reused,
+                    tuple(routes[name]),
                 )
                 for name in FRAME_NAMES
             }
@@ -427,7 +437,7 @@ def run_documents(
                 # these frames: they are read from there (the old snapshot's files are gone).
                 snapshot.write(index, parts)
                 parts = {
-                    name: Spooled(part.schema, (str(snapshot.directory / f"{name}.arrow"),))
+                    name: Spooled(part.schema, snapshot=str(snapshot.directory / f"{name}.arrow"))
                     for name, part in parts.items()
                 }
             frames = {}
@@ -442,18 +452,26 @@ def _collect(
     total: int,
     progress: bool,
     spool: Path | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, list[pl.LazyFrame]], dict[str, list[str]]]:
+) -> tuple[
+    pl.DataFrame,
+    pl.DataFrame,
+    dict[str, list[pl.LazyFrame]],
+    dict[str, list[str]],
+    dict[str, list[Route]],
+]:
     """The snapshot entries found again by content (KEY, signature), the index rows of the
     documents processed now, and their frames as parts. A pool's workers write their chunks'
     frames to files in `spool` and send back only their names: the parent reads each frame
     once, whole, at the end, instead of holding thousands of chunks' bytes (at 100,000
     documents, twice the memory of the frames themselves). Frames sent back as bytes (this
     process, another engine) go to `spool` too when there is one. The index rows are kept a
-    frame a chunk: as Python strings they cost half a kilobyte a document."""
+    frame a chunk: as Python strings they cost half a kilobyte a document. Last, each file's
+    route (runner.process_chunk), for the frames of the release's tables."""
     reused: list[pl.DataFrame] = [pl.DataFrame(schema=REUSED_SCHEMA)]
     index: list[pl.DataFrame] = [pl.DataFrame(schema=INDEX_SCHEMA)]
     new_parts: dict[str, list[pl.LazyFrame]] = {name: [] for name in FRAME_NAMES}
     new_files: dict[str, list[str]] = {name: [] for name in FRAME_NAMES}  # the same, as files
+    routes: dict[str, list[Route]] = {name: [] for name in FRAME_NAMES}  # a file's each
     for result in _with_progress(results, total, progress):
         if result.reused[KEY]:
             reused.append(pl.DataFrame(result.reused, schema=REUSED_SCHEMA))
@@ -466,6 +484,8 @@ def _collect(
             written = spool / f"{uuid.uuid4().hex}.{name}.arrow"
             written.write_bytes(data)
             new_files[name].append(str(written))
+            if name in result.routes:
+                routes[name].append(result.routes[name])
         for name, path in result.spooled.items():
             # With a spool only the file names are kept (spooled.py reads them): a lazy scan
             # of each of a million documents' chunk files held its own copy of the schema.
@@ -473,7 +493,9 @@ def _collect(
                 new_parts[name].append(pl.scan_ipc(path))
             else:
                 new_files[name].append(path)
-    return pl.concat(reused), pl.concat(index), new_parts, new_files
+                if name in result.routes:
+                    routes[name].append(result.routes[name])
+    return pl.concat(reused), pl.concat(index), new_parts, new_files, routes
 
 
 def _merge_with_snapshot(

@@ -20,6 +20,8 @@ import polars as pl
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from eventset.release.routes import Route
+
 from eventset.validation.cache import KEY, OneOf
 from eventset.validation.snapshot_keys import KeyCodes
 
@@ -34,16 +36,19 @@ _GROUP_BYTES_OF_COLUMNS = 8_000_000
 @dataclass(frozen=True)
 class Spooled:
     """One frame: `files` in order, each read whole, after `snapshot`'s rows whose document key
-    is in `keep` (the snapshot's entries still current). `schema`: the frame's."""
+    is in `keep` (the snapshot's entries still current). `schema`: the frame's. `routes`: for a
+    table of the release, which rows of each of `files` go to which of its files (the rows
+    grouped by it: release/routes.py); empty for the other frames."""
 
     schema: pl.Schema
     files: tuple[str, ...] = ()
     snapshot: str | None = None
     keep: pl.Series | None = None
+    routes: tuple[Route, ...] = ()
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
         """The rows in order, in frames of about _GROUP_BYTES: a chunk's record batch is small
-        (256 documents), and each frame handed on costs a join or a write of its own. With
+        (1,024 documents), and each frame handed on costs a join or a write of its own. With
         `columns`, only those are read (the others are never converted from Arrow)."""
         group: list[pl.DataFrame] = []
         size = 0.0
@@ -144,8 +149,12 @@ class Spooled:
             codes.begin(self.keep if number == 0 and self.snapshot is not None else None)
             with pa.memory_map(path) as source:
                 reader = ipc.open_file(source)
-                for i in range(reader.num_record_batches):
-                    batch = reader.get_batch(i)
+                batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+                if number > 0 or self.snapshot is None:
+                    # A chunk file holds a batch a month (release/routes.py): written as one,
+                    # the snapshot keeps a batch a chunk, as a warm build reads it.
+                    batches = [pa.concat_batches(batches)] if batches else []
+                for batch in batches:
                     key, kept = codes.column(batch.column(KEY))
                     rest = batch.select(others.names)
                     # polars writes string views, which pyarrow 26 cannot filter: cast first.

@@ -4,6 +4,7 @@ the oracle."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,13 +13,15 @@ from unittest import mock
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eventset.agreement.counts import coding_counts
 from eventset.inputs.layout import Layout
 from eventset.pipeline import build
 from eventset.release import months, shuffle
 from eventset.release.manifest import read_manifest, table_of
+from eventset.release.routes import FINE_BUCKETS, Route, route_chunk, write_routed
 from eventset.release.write import write_release
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
@@ -26,8 +29,9 @@ from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.tables.assemble import Tables, assemble_tables, merged_events
 from eventset.tables.compile import COLUMNS
 from eventset.testing import Corpus, corpora, write_corpus
+from eventset.validation.cache import KEY
 from eventset.validation.repository import validate_repository
-from eventset.validation.spooled import of_frame
+from eventset.validation.spooled import Spooled, of_frame
 from tests.conftest import REPO
 from tests.property.helpers import scaled, workspace
 
@@ -188,6 +192,27 @@ PLANTS: dict[str, Callable[[Frames], Frames]] = {
 }
 
 
+def _spooled(frames: Frames, folder: Path, chunks: int = 1) -> dict[str, Spooled]:
+    """`frames` spooled as the workers spool them: in `chunks` chunks of documents (a
+    document's rows in one), the release's tables' rows routed."""
+    spooled = {name: of_frame(frame, folder / f"{name}.arrow") for name, frame in frames.items()}
+    keys = frames["documents"].get_column(KEY).cast(pl.String)
+    files: dict[str, list[str]] = {name: [] for name in frames}
+    routes: dict[str, list[Route]] = {name: [] for name in frames}
+    for number in range(chunks):
+        mine = pl.col(KEY).cast(pl.String).is_in(keys.gather_every(chunks, number).implode())
+        chunk = {name: frame.filter(mine) for name, frame in frames.items()}
+        for name, (frame, route) in route_chunk(chunk).items():
+            write_routed(frame, route, str(folder / f"{number}.{name}.arrow"))
+            files[name].append(str(folder / f"{number}.{name}.arrow"))
+            routes[name].append(route)
+    for name, route_list in routes.items():
+        if route_list:
+            schema = frames[name].schema
+            spooled[name] = Spooled(schema, tuple(files[name]), routes=tuple(route_list))
+    return spooled
+
+
 @pytest.mark.parametrize("plant", PLANTS)
 def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
     plant: str, gold: tuple[Path, Frames, ActorRegistry, PlaceRegistry], tmp_path: Path
@@ -202,7 +227,7 @@ def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
     staging.mkdir()
     with _small_parts():
         written = months.write_months(
-            {name: of_frame(frame, tmp_path / f"{name}.arrow") for name, frame in planted.items()},
+            _spooled(planted, tmp_path),
             actors,
             places,
             merged_events,
@@ -213,6 +238,76 @@ def test_the_checks_month_by_month_find_what_the_whole_tables_fail(
             jobs=1,
         )
     assert written.suspect == bool(whole)
+
+
+def _staged_events(
+    corpus: tuple[Path, Frames, ActorRegistry, PlaceRegistry],
+    folder: Path,
+    chunks: int,
+    groups: list[tuple[str, ...]],
+) -> dict[str, bytes]:
+    """The events and event_actors files write_months stages, its merges taking `groups`."""
+    root, frames, actors, places = corpus
+    folder.mkdir()
+    staging = folder / "staging"
+    staging.mkdir()
+    with mock.patch.object(months, "bucket_groups", lambda *_: groups):
+        written = months.write_months(
+            _spooled(frames, folder, chunks),
+            actors,
+            places,
+            merged_events,
+            coding_counts(Layout(root)),
+            folder / "spool",
+            staging,
+            "1.0.0",
+            jobs=1,
+        )
+    assert not written.suspect
+    return {
+        str(path.relative_to(staging)): path.read_bytes()
+        for name in ("events", "event_actors")
+        for path in sorted((staging / name).iterdir())
+    }
+
+
+@pytest.fixture(scope="module")
+def synthetic(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Frames, ActorRegistry, PlaceRegistry]:
+    """60 synthetic documents of several months, many of their events reported by several."""
+    from eventset.synth import write_corpus as synthetic
+
+    root = tmp_path_factory.mktemp("synthetic") / "repo"
+    synthetic(root, 60, seed=5)
+    return (root, *_inputs(root))
+
+
+@pytest.fixture(scope="module")
+def one_merge(
+    synthetic: tuple[Path, Frames, ActorRegistry, PlaceRegistry],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, bytes]:
+    every = tuple(str(n).zfill(2) for n in range(FINE_BUCKETS))
+    return _staged_events(synthetic, tmp_path_factory.mktemp("one") / "build", 1, [every])
+
+
+@settings(max_examples=scaled(0.3), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.sets(st.integers(1, FINE_BUCKETS - 1), max_size=10), chunks=st.integers(1, 4))
+def test_the_merged_events_do_not_depend_on_how_fine_buckets_are_grouped(
+    synthetic: tuple[Path, Frames, ActorRegistry, PlaceRegistry],
+    one_merge: dict[str, bytes],
+    cuts: set[int],
+    chunks: int,
+) -> None:
+    """Any runs of consecutive fine buckets (not only the equal runs the build makes), one
+    merge each, over the documents spooled in any number of chunks: the events' and
+    event_actors' files are those of one merge of every row."""
+    labels = [str(n).zfill(2) for n in range(FINE_BUCKETS)]
+    edges = [0, *sorted(cuts), FINE_BUCKETS]
+    groups = [tuple(labels[a:b]) for a, b in itertools.pairwise(edges)]
+    with workspace() as tmp:
+        assert _staged_events(synthetic, tmp / "build", chunks, groups) == one_merge
 
 
 def test_builds_from_the_cache_are_the_cold_build(

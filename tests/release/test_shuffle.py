@@ -1,5 +1,6 @@
-"""The shuffle's slices (release/shuffle.py): every row of a spooled frame once, in order, in
-slices of bounded size whatever the files' sizes."""
+"""The shuffle's slices (release/shuffle.py): every row of a spooled frame's snapshot kept once,
+in order, in slices of bounded size; the chunk files are routed where they are made
+(tests/release/test_routes.py), never sliced."""
 
 from __future__ import annotations
 
@@ -35,33 +36,27 @@ def _file(path: Path, first: int, rows: int, batch: int) -> str:
 
 @settings(max_examples=20)
 @given(
-    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=6),
+    rows=st.integers(1, 120),
+    chunks=st.integers(0, 3),
     batch=st.integers(1, 8),
-    snapshot=st.booleans(),
     keep_every=st.integers(1, 3),
     bytes_a_slice=st.integers(1, 4000),
 )
-def test_slices_hold_every_row_once_in_order(
-    sizes: list[int], batch: int, snapshot: bool, keep_every: int, bytes_a_slice: int
+def test_slices_hold_every_snapshot_row_once_in_order(
+    rows: int, chunks: int, batch: int, keep_every: int, bytes_a_slice: int
 ) -> None:
     with workspace() as tmp:
-        files, first = [], 0
-        for number, rows in enumerate(sizes):
-            files.append(_file(tmp / f"{number}.arrow", first, rows, batch))
-            first += rows
+        snapshot = _file(tmp / "snapshot.arrow", 0, rows, batch)
+        files = tuple(_file(tmp / f"{i}.arrow", rows + 10 * i, 10, 4) for i in range(chunks))
         keep = None
-        if snapshot and keep_every > 1:
-            keep = pl.Series(KEY, [f"k{i}" for i in range(0, first, keep_every)])
-        spooled = Spooled(
-            SCHEMA,
-            tuple(files[1:]) if snapshot else tuple(files),
-            files[0] if snapshot else None,
-            keep,
-        )
+        if keep_every > 1:
+            keep = pl.Series(KEY, [f"k{i}" for i in range(0, rows, keep_every)])
+        spooled = Spooled(SCHEMA, files, snapshot, keep)
         cut = shuffle.slices(spooled, tmp / "keys", bytes_a_slice)
         routed = pl.concat([piece.frame(SCHEMA) for piece in cut], how="vertical")
-        assert routed.get_column("n").to_list() == spooled.collect().get_column("n").to_list()
-        # Small files share a slice: no more slices than the batches, nor than the bytes need.
-        total = sum(Path(path).stat().st_size for path in files)
-        batches = sum(-(-size // batch) for size in sizes)
-        assert len(cut) <= min(batches, total // bytes_a_slice + 1)
+        kept = Spooled(SCHEMA, snapshot=snapshot, keep=keep).collect()
+        assert routed.get_column("n").to_list() == kept.get_column("n").to_list()
+        # No more slices than the batches, nor than the bytes need.
+        batches = -(-rows // batch)
+        assert len(cut) <= min(batches, Path(snapshot).stat().st_size // bytes_a_slice + 1)
+        assert not shuffle.slices(Spooled(SCHEMA, files), tmp / "none", bytes_a_slice)
