@@ -6,7 +6,7 @@ import functools
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from eventset.release.months import write_months
 from eventset.release.provenance import provenance
 from eventset.release.staged import staged_tables
 from eventset.release.swap import remove_leftovers
+from eventset.release.tasks import pool
 from eventset.release.version import DEV_VERSION
 from eventset.release.view import ReleaseTables
 from eventset.release.write import ExtraFiles, Written, finish_release, staging_directory
@@ -110,7 +111,10 @@ def _full_build(
     (release/months.py)."""
     cache_dir = default_cache_dir() if cache else None
     # The threads of `beside` run beside the tail in this process, which mostly waits for the
-    # tail's workers meanwhile (_write); they end before the spool is removed.
+    # tail's workers meanwhile (_write); they end before the spool is removed. The tail's pool
+    # starts now: its workers import pandera and build the contracts while this process lists
+    # the corpus and reads the registries (one core idle otherwise), not after the corpus
+    # checks, when the tail waited for them (about a second).
     with (
         tempfile.TemporaryDirectory(
             prefix=".spool.",
@@ -118,6 +122,7 @@ def _full_build(
             ignore_cleanup_errors=True,
         ) as scratch,
         ThreadPoolExecutor(2, thread_name_prefix="beside") as beside,
+        pool(jobs) as tail,
     ):
         spool = Path(scratch)
         (spool / "chunks").mkdir()
@@ -135,7 +140,7 @@ def _full_build(
                 validation.parts = {}  # scans of the spool, which is about to go
                 return result
             return _write(
-                result, root, out, version, jobs, cache, extra_files, cluster, spool, beside
+                result, root, out, version, jobs, cache, extra_files, cluster, spool, beside, tail
             )
         finally:
             if validation.saving is not None:  # the snapshot, written from the spool meanwhile
@@ -153,6 +158,7 @@ def _write(
     cluster: DaskEngine | None,
     spool: Path,
     beside: ThreadPoolExecutor,
+    tail: ProcessPoolExecutor | None,
 ) -> BuildResult:
     validation = result.validation
     assert validation.actors is not None and validation.places is not None
@@ -176,6 +182,7 @@ def _write(
             version,
             jobs,
             cluster,
+            tail,
         )
         # The rows routed to the months, all written now: their unlinks wait for the disk's
         # writeback of those files (a second or more at 100,000 documents), so they go beside

@@ -36,8 +36,10 @@ exactly as the whole-table checks give them (pipeline.py), which needs the whole
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -150,15 +152,18 @@ def write_months(
     version: str,
     jobs: int,
     cluster: Cluster | None = None,
+    processes: ProcessPoolExecutor | None = None,
 ) -> Months:
     """Every table of the release from the per-document frames `parts` (on disk), written
     into `staging` one Parquet file per month (partitions.py); `spool`: a scratch folder.
     `cluster`: where the merges and the month tasks run instead of this machine's pool (their
     rows sent as Arrow IPC bytes, the Parquet files' bytes sent back); `merge` must then be
-    picklable, as it must for a pool."""
+    picklable, as it must for a pool. `processes`: the pool of `jobs` workers (tasks.pool),
+    when the caller started it already; else one is started here."""
     spool.mkdir(parents=True, exist_ok=True)
     schemas = {name: _without_key(parts[name].schema) for name in BY_EVENT}
-    with pool(jobs) as processes:
+    started = contextlib.nullcontext(processes) if processes is not None else pool(jobs)
+    with started as processes:
         local = Local(processes)
         # The snapshot's rows (a warm full build) routed first, the events' first; the chunk
         # files' rows are routed already: a cold build starts its merges and months at once.
