@@ -80,7 +80,8 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
     kinds: list[str] = []
     ids: list[str] = []
     paths: list[str] = []
-    fact_rows: list[tuple[str, ...]] = []
+    facts: Columns = {name: [] for name in EVENT_FACT_COLUMNS}
+    fact_columns = tuple(facts.values())
 
     outlet = annotation.document.outlet
     if outlet is not None:
@@ -106,17 +107,17 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
             ids += [part.actor for part in participants]
             paths += _paths(f'["events",{i},"participants",', len(participants), ',"actor"]')
         date = event.date
-        fact_rows.append(
-            (
-                file,
-                event.id,
-                event.type,
-                event.mode or "none",
-                _date_text(date.start, date.last_day, date.precision),
-                place.id if place else "none",
-                f'["events",{i}]',
-            )
+        row = (
+            file,
+            event.id,
+            event.type,
+            event.mode or "none",
+            _date_text(date.start, date.last_day, date.precision),
+            place.id if place else "none",
+            f'["events",{i}]',
         )
+        for values, value in zip(fact_columns, row, strict=True):
+            values.append(value)
     for i, claim in enumerate(annotation.claims):
         kinds += ("claim_defined", "actor")
         ids += (claim.id, claim.claimant)
@@ -139,16 +140,6 @@ def collect_references(file: str, annotation: Annotation) -> dict[str, Columns]:
         zip(
             REFERENCE_COLUMNS,
             ([file] * len(ids), kinds, ids, paths, [None] * len(ids)),
-            strict=True,
-        )
-    )
-    # The facts a row at a time, then transposed in C (an append a value cost more).
-    facts: Columns = dict(
-        zip(
-            EVENT_FACT_COLUMNS,
-            [list(column) for column in zip(*fact_rows, strict=True)]
-            if fact_rows
-            else [[] for _ in EVENT_FACT_COLUMNS],
             strict=True,
         )
     )
