@@ -430,3 +430,31 @@ def test_the_depth_and_node_count_are_the_walks_over_every_value(data: Any, limi
 
     decoded = from_json(to_json(data))  # as the fast path has it: from a JSON parser
     assert yaml_fast._depth_and_nodes(decoded, limit) == _depth_and_nodes_in_python(decoded, limit)
+
+
+# JSON itself: no NaN or infinity (the fast path refuses them), and strings and keys that
+# repeat, as an annotation's do.
+_JSON_TEXT = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["quote", "actor", "\u00e9t\u00e9", "x" * 70])
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["id", "quote", "k\u00e9"]) | st.text(max_size=3), inner)
+    ),
+    max_leaves=40,
+)
+
+
+@FUZZ
+@given(_JSON_TEXT)
+def test_the_json_decoded_through_the_string_cache_is_the_standard_librarys(data: Any) -> None:
+    """`_decoded` takes its short strings from jiter's cache: read twice (the second time from
+    the cache), the data is the standard library's, value for value and type for type."""
+    emitted = bytearray(json.dumps(data, ensure_ascii=False).encode())
+    expected = repr(json.loads(emitted))
+    assert repr(yaml_fast._decoded(emitted, 20_000)) == expected
+    assert repr(yaml_fast._decoded(emitted, 20_000)) == expected
