@@ -28,13 +28,17 @@ class Seed:
     byte_count: int
 
 
-def sha256_of(raw: bytes) -> str:
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+def sha256_of(raw: bytes, digest: bytes | None = None) -> str:
+    """'sha256:<hex>' of `raw`; `digest`: its SHA-256 digest when the caller has it already."""
+    return "sha256:" + (hashlib.sha256(raw).digest() if digest is None else digest).hex()
 
 
-def parse_seed(document_id: str, raw: bytes, file: str) -> tuple[Seed | None, list[Problem]]:
+def parse_seed(
+    document_id: str, raw: bytes, file: str, digest: bytes | None = None
+) -> tuple[Seed | None, list[Problem]]:
     """Decode a seed and read its header. Seeds are never changed, so problems here are reported
-    against the seed file and stop the annotation that depends on it."""
+    against the seed file and stop the annotation that depends on it. `digest`: the SHA-256
+    digest of `raw`, when the caller has it already (the runner, which keys its cache by it)."""
     if len(raw) > MAX_SEED_BYTES:  # the edge reads at most MAX_SEED_BYTES + 1 bytes
         return None, [
             problem("E101", file, 1, 1, f"More than {MAX_SEED_BYTES:,} bytes (the limit).")
@@ -60,12 +64,13 @@ def parse_seed(document_id: str, raw: bytes, file: str) -> tuple[Seed | None, li
         ]
     published: dt.date | None = None
     title: str | None = None
-    first_line = text.split("\n", 1)[0]
-    header = _HEADER.match(first_line)
+    # The first line without splitting off (and copying) the rest of the text.
+    end = text.find("\n")
+    header = _HEADER.match(text if end < 0 else text[:end])
     if header:
         try:
             published = dt.date.fromisoformat(header.group(1))
         except ValueError:
             published = None
         title = header.group(2)
-    return Seed(document_id, text, sha256_of(raw), published, title, len(raw)), []
+    return Seed(document_id, text, sha256_of(raw, digest), published, title, len(raw)), []

@@ -163,7 +163,11 @@ def _ascii_cues(words: set[str], stems: set[str]) -> re.Pattern[str] | None:
         branches.append(f"(?:{begun})")
     if not branches:
         return None
-    return re.compile(rf"(?<!\w)(?<!\w')(?:{'|'.join(branches)})", re.ASCII)
+    # The cues' first characters first: a position where none can start fails there, before
+    # the two look behinds and the cues are tried (most of a window's positions).
+    ascii_cues = [c for c in (*words, *stems) if c.isascii()]
+    initials = "".join(sorted({re.escape(c[0]) for c in ascii_cues}))
+    return re.compile(rf"(?=[{initials}])(?<!\w)(?<!\w')(?:{'|'.join(branches)})", re.ASCII)
 
 
 # (id of the cues, event type, mode) -> the cues (kept, so the id stays theirs) and the matcher.
@@ -292,7 +296,10 @@ def _number_word(words: NumberWords) -> re.Pattern[str]:
     if known is None or known[0] is not words:
         ordered = sorted({*words.units, *words.multipliers}, key=lambda w: (-len(w), w))
         body = "|".join(map(re.escape, ordered)) or "(?!)"
-        pattern = re.compile(rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])")
+        # Their first letters first: a position where no word can start fails there, before
+        # the look behind and the words are tried (most of a quote's positions).
+        initials = "".join(sorted({re.escape(word[0]) for word in ordered})) or "^\\s\\S"
+        pattern = re.compile(rf"(?=[{initials}])(?<![^\W\d_])(?:{body})(?![^\W\d_])")
         known = _NUMBER_WORDS[id(words)] = (words, pattern)
     return known[1]
 

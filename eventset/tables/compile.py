@@ -79,11 +79,13 @@ def mention_ids(document_id: str, evidence: Iterable[tuple[EvidenceItem, Span]])
 
 
 def _fields(table: str, *names: str) -> tuple[str, ...]:
-    """The order in which `compile_document` writes the values of a row of `table`."""
-    if sorted(names) != sorted(COLUMNS[table]):
-        # A column added to tables.py without a value here (or a value for no column) is a bug
-        # of this module: fail loudly, at import, rather than write a short or shifted row.
-        raise KeyError(f"row columns differ: {sorted(set(names) ^ set(COLUMNS[table]))}")
+    """The order in which `compile_document` writes the values of a row of `table`: the
+    table's own, so that a row's values become its columns without a lookup by name."""
+    if names != COLUMNS[table]:
+        # A column added to tables.py without a value here (or a value for no column, or the
+        # columns in another order) is a bug of this module: fail loudly, at import, rather
+        # than write a short or shifted row.
+        raise KeyError(f"row columns differ: {names} is not {COLUMNS[table]}")
     return names
 
 
@@ -121,12 +123,12 @@ _EVENT_FIELDS = _fields(
     "fatalities_high",
     "certainty",
     "summary",
+    "accepted_warnings",
     "document_id",
     "published",
-    "accepted_warnings",
 )
 _EVENT_ACTOR_FIELDS = _fields(
-    "event_actors", "event_id", "actor_id", "role", "document_id", "accepted_warnings"
+    "event_actors", "event_id", "actor_id", "role", "accepted_warnings", "document_id"
 )
 _CLAIM_FIELDS = _fields(
     "claims",
@@ -182,16 +184,17 @@ def parse_accepted(entry: str) -> tuple[str, str, str, str] | None:
     return None if match is None else (match[1], match[2], match[3], match[4])
 
 
-def _columns(table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Columns:
-    """Rows written as tuples in `fields` order, as column lists in the table's order. A tuple
+def _columns(table: str, rows: list[tuple[Any, ...]]) -> Columns:
+    """Rows written as tuples in the table's column order (`_fields`), as column lists. A tuple
     per row and one transpose cost a third of a dict per row filled column by column."""
     names = COLUMNS[table]
+    if len(rows) == 1:  # the documents row, and most documents' claims
+        return {name: [value] for name, value in zip(names, rows[0], strict=True)}
     if not rows:
         return {name: [] for name in names}
-    # compile_document writes every row as a tuple of len(fields): zip needs no strict, and
+    # compile_document writes every row as a tuple of len(names): zip needs no strict, and
     # a comprehension of lists beats map(list, ...) for the few rows of one document.
-    by_field = dict(zip(fields, [list(column) for column in zip(*rows, strict=False)], strict=True))
-    return by_field if fields == names else {name: by_field[name] for name in names}
+    return dict(zip(names, [list(column) for column in zip(*rows, strict=False)], strict=True))
 
 
 def _mention_columns(
@@ -203,9 +206,14 @@ def _mention_columns(
     """The mentions rows of one document, one per quote, built a column at a time (a
     comprehension a column costs half of a tuple a row and its transpose: this runs for every
     quote of a build). `shared`: the text is published, so are the sentences of its quotes."""
+    if not evidence:
+        return {name: [] for name in _MENTION_FIELDS}
     count = len(evidence)
-    char_start = [span.start for _, span in evidence]
-    char_end = [span.end for _, span in evidence]
+    # What each quote supports, and its span, a column at a time: zip transposes the named
+    # tuples in C, where a comprehension a field cost twice as much.
+    items, spans = zip(*evidence, strict=True)
+    _, _, kinds, targets, aspects, actors, roles = zip(*items, strict=True)
+    char_start, char_end = zip(*spans, strict=True)
     starts = sentence_starts(text)
     bisect_right = bisect.bisect_right
     first = [bisect_right(starts, start) - 1 for start in char_start]
@@ -218,24 +226,21 @@ def _mention_columns(
             text[starts[f] : ends[bisect_right(starts, max(start, end - 1)) - 1]].strip()
             for f, start, end in zip(first, char_start, char_end, strict=True)
         ]
-    items = [item for item, _ in evidence]
     values: tuple[list[Any], ...] = (
         mention_ids(document_id, evidence),
         [document_id] * count,
-        char_start,
-        char_end,
-        [text[start:end] for start, end in zip(char_start, char_end, strict=True)],
+        list(char_start),
+        list(char_end),
+        [text[start:end] for start, end in spans],
         first,
         sentence,
-        [item.target_kind for item in items],
-        [item.target_id for item in items],
-        [item.aspect for item in items],
-        [item.actor_id for item in items],
-        [item.role for item in items],
+        list(kinds),
+        list(targets),
+        list(aspects),
+        list(actors),
+        list(roles),
     )
-    columns: Columns = dict(zip(_MENTION_FIELDS, values, strict=True))
-    names = COLUMNS["mentions"]
-    return columns if names == _MENTION_FIELDS else {name: columns[name] for name in names}
+    return dict(zip(_MENTION_FIELDS, values, strict=True))
 
 
 def compile_document(
@@ -289,13 +294,13 @@ def compile_document(
                 figures.high if figures else None,
                 event.certainty,
                 " ".join(event.summary.split()),
-                doc_id,
-                published,
                 sorted(
                     accepted_warnings(doc_id, "event", event.accept)
                     + (accepted_warnings(doc_id, "place", place.accept) if place else [])
                     + (accepted_warnings(doc_id, "fatalities", figures.accept) if figures else [])
                 ),
+                doc_id,
+                published,
             )
         )
         for part in event.participants:
@@ -304,8 +309,8 @@ def compile_document(
                     event.id,
                     part.actor,
                     part.role,
-                    doc_id,
                     accepted_warnings(doc_id, "participant", part.accept),
+                    doc_id,
                 )
             )
 
@@ -338,9 +343,9 @@ def compile_document(
 
     mentions = _mention_columns(doc_id, seed.text, evidence, shared)
     return {
-        "documents": _columns("documents", _DOCUMENT_FIELDS, [document]),
-        "events": _columns("events", _EVENT_FIELDS, events),
-        "event_actors": _columns("event_actors", _EVENT_ACTOR_FIELDS, event_actors),
-        "claims": _columns("claims", _CLAIM_FIELDS, claims),
+        "documents": _columns("documents", [document]),
+        "events": _columns("events", events),
+        "event_actors": _columns("event_actors", event_actors),
+        "claims": _columns("claims", claims),
         "mentions": mentions,
     }

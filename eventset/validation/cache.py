@@ -2,7 +2,8 @@
 
 Each document is keyed by a hash of the code version (with everything else that can change a
 verdict: library versions, limits, the YAML parser choice), its file name and both files' bytes
-(`document.cache_key`); a document whose key is in the snapshot is not parsed again. A file
+(their SHA-256 digests, which the tables' sha256 columns reuse: `document.cache_key`); a
+document whose key is in the snapshot is not parsed again. A file
 whose stat signature is unchanged is not even read. The snapshot lives outside the repository
 (see `default_cache_dir`) and is Arrow, never pickle.
 """

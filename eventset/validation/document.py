@@ -157,10 +157,23 @@ def _stem(file: str) -> str:
     return name[:dot] if dot > 0 else name
 
 
-def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentResult:
+# The SHA-256 digests of an annotation's bytes and of its seed's (None: no seed).
+Digests = tuple[bytes, bytes | None]
+
+
+def digests_of(raw: bytes, seed_raw: bytes | None) -> Digests:
+    sha256 = hashlib.sha256
+    return sha256(raw).digest(), None if seed_raw is None else sha256(seed_raw).digest()
+
+
+def process_document(
+    file: str, raw: bytes, seed_raw: bytes | None, digests: Digests | None = None
+) -> DocumentResult:
     """Layers 1-3 of one annotation (without corpus-wide checks) and its table rows. Pure.
 
-    `seed_raw` is None when the seed file is missing or unreadable.
+    `seed_raw` is None when the seed file is missing or unreadable. `digests`: the two files'
+    SHA-256 digests (`digests_of`) when the caller has them already, as the runner does for the
+    cache key: each file is then hashed once, not twice.
     """
     stem = _stem(file)
     result = DocumentResult(file, stem)
@@ -174,7 +187,8 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
         message = f"No seed document seeds/{stem}.txt for this annotation."
         result.problems.append(where.at("E405", ("document", "id"), message))
         return result
-    seed, seed_problems = parse_seed(stem, seed_raw, f"seeds/{stem}.txt")
+    raw_digest, seed_digest = digests if digests is not None else (None, None)
+    seed, seed_problems = parse_seed(stem, seed_raw, f"seeds/{stem}.txt", seed_digest)
     result.problems += seed_problems
     if seed is None:
         return result
@@ -191,18 +205,21 @@ def process_document(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentR
     refs["id"] += pending.ids
     refs["path"] += pending.paths
     refs["detail"] += pending.details
-    result.tables.update(compile_document(annotation, seed, evidence, sha256_of(raw)))
+    annotation_sha256 = sha256_of(raw, raw_digest)
+    result.tables.update(compile_document(annotation, seed, evidence, annotation_sha256))
     return result
 
 
-def cache_key(code_version: str, file: str, raw: bytes, seed_raw: bytes | None) -> str:
+def cache_key(
+    code_version: str, file: str, raw: bytes, seed_raw: bytes | None, digests: Digests | None = None
+) -> str:
+    """What a document's verdict depends on, hashed: the code version, the file's name and the
+    two files' bytes, by their digests (`digests`, when the caller has them: the same files'
+    digests that `process_document` takes, so that each file is hashed once). Every part is
+    length-prefixed; a missing seed is the empty part, which no digest is."""
+    raw_digest, seed_digest = digests_of(raw, seed_raw) if digests is None else digests
     digest = hashlib.sha256()
-    for part in (
-        code_version.encode(),
-        file.encode(),
-        raw,
-        seed_raw if seed_raw is not None else b"\x00missing",
-    ):
+    for part in (code_version.encode(), file.encode(), raw_digest, seed_digest or b""):
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     return digest.hexdigest()

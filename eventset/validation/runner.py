@@ -35,6 +35,7 @@ from eventset.validation.document import (
     EVENT_FACT_COLUMNS,
     REFERENCE_COLUMNS,
     cache_key,
+    digests_of,
     problems_from_json,
     problems_to_json,
     process_document,
@@ -196,12 +197,13 @@ def process_chunk(
                 out.index[name].append(value)
             continue
         seed_raw = read(seed_path, MAX_SEED_BYTES)
-        key = cache_key(version, file, raw, seed_raw)
+        digests = digests_of(raw, seed_raw)  # each file hashed once: the key, the tables' sha256
+        key = cache_key(version, file, raw, seed_raw, digests)
         if key in known:  # same bytes as a snapshot entry, only the file's stat changed
             out.reused[KEY].append(key)
             out.reused["signature"].append(signature)
             continue
-        result = process_document(file, raw, seed_raw)
+        result = process_document(file, raw, seed_raw, digests)
         for name, value in zip(
             INDEX_SCHEMA, (key, file, problems_to_json(result.problems), signature), strict=True
         ):

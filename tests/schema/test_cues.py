@@ -236,6 +236,16 @@ def test_numbers_in_reads_what_each_phrase_and_word_says(words: list[str]) -> No
     assert numbers_in(text, en().numbers) == _numbers_one_phrase_at_a_time(text)
 
 
+def test_every_number_word_is_found_as_every_word_read_finds_it() -> None:
+    """Each unit and multiplier, alone, inside a sentence and capitalised: the pattern that
+    decides whether a text's words are read at all (led by the words' first letters) lets
+    through every one of them."""
+    words = en().numbers
+    for word in [*words.units, *words.multipliers]:
+        for text in (word, f"about {word} people", f"{word.title()}!", f"x{word} {word}y"):
+            assert numbers_in(text, words) == _numbers_one_phrase_at_a_time(text), text
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from typing import Any
 from unittest import mock
 
@@ -430,3 +431,62 @@ def test_the_depth_and_node_count_are_the_walks_over_every_value(data: Any, limi
 
     decoded = from_json(to_json(data))  # as the fast path has it: from a JSON parser
     assert yaml_fast._depth_and_nodes(decoded, limit) == _depth_and_nodes_in_python(decoded, limit)
+
+
+# JSON itself: no NaN or infinity (the fast path refuses them), and strings and keys that
+# repeat, as an annotation's do.
+_JSON_TEXT = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["quote", "actor", "\u00e9t\u00e9", "x" * 70])
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["id", "quote", "k\u00e9"]) | st.text(max_size=3), inner)
+    ),
+    max_leaves=40,
+)
+
+
+@FUZZ
+@given(_JSON_TEXT)
+def test_the_json_decoded_through_the_string_cache_is_the_standard_librarys(data: Any) -> None:
+    """`_decoded` takes its short strings from jiter's cache: read twice (the second time from
+    the cache), the data is the standard library's, value for value and type for type."""
+    emitted = bytearray(json.dumps(data, ensure_ascii=False).encode())
+    expected = repr(json.loads(emitted))
+    assert repr(yaml_fast._decoded(emitted, 20_000)) == expected
+    assert repr(yaml_fast._decoded(emitted, 20_000)) == expected
+
+
+# The texts a plain scalar would have typed, as first written: one plain alternation.
+_AMBIGUOUS_PLAIN = re.compile(f'"(?:{yaml_fast.AMBIGUOUS_TEXT})"'.encode())
+# Every character the words and numbers are made of, one that is none of them, a quote, and a
+# byte that is not ASCII (case folding of bytes patterns is ASCII's only).
+_AMBIGUOUS_ALPHABET = [bytes([c]) for c in b'"0159+-.eEnNaAuUlLtTrRsSfFiI~x '] + [b"\xc4\xb1"]
+
+
+def test_the_first_character_led_alternation_reads_the_plain_ones_words() -> None:
+    """Every text of up to four characters of the alphabet, between quotes: the alternation the
+    fast path searches (each alternative led by its first character) takes exactly those the
+    plain alternation takes."""
+    letters = _AMBIGUOUS_ALPHABET[1:]
+    for size in range(5):
+        for chars in itertools.product(letters, repeat=size):
+            raw = b'"' + b"".join(chars) + b'"'
+            led = yaml_fast.AMBIGUOUS_STRING.fullmatch(raw) is not None
+            assert led == (_AMBIGUOUS_PLAIN.fullmatch(raw) is not None), raw
+
+
+@FUZZ
+@given(
+    st.lists(st.sampled_from(_AMBIGUOUS_ALPHABET), max_size=30).map(b"".join),
+    st.sampled_from(["null", "-1.5e3", ".NaN", "+.inf", "01", "1.", "-", "TRUE", "tRUE", "~"]),
+)
+def test_the_ambiguous_string_search_is_the_plain_alternations(raw: bytes, word: str) -> None:
+    """Longer texts, and quotes anywhere: the two searches find a string or both do not."""
+    for text in (raw, raw + f'"{word}"'.encode(), f'"{word}'.encode() + raw):
+        led = yaml_fast.AMBIGUOUS_STRING.search(text) is not None
+        assert led == (_AMBIGUOUS_PLAIN.search(text) is not None), text

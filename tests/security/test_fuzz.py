@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from eventset.problems import CODES
 from eventset.validation.cache import KEY
-from eventset.validation.document import DocumentResult, process_document
+from eventset.validation.document import DocumentResult, digests_of, process_document
 from eventset.validation.runner import frame_of
 from tests.conftest import REPO, SEED_ID
 
@@ -76,6 +76,8 @@ def _bounded() -> Iterator[None]:
 def _check(raw: bytes) -> DocumentResult:
     with _bounded():
         result = process_document(FILE, raw, SEED)
+        # The runner hands over the files' digests it keys its cache by: the same result.
+        assert process_document(FILE, raw, SEED, digests_of(raw, SEED)) == result
     for p in result.problems:
         assert p.code in CODES, p
         assert p.line >= 1 and p.column >= 1, p

@@ -14,6 +14,7 @@ import pytest
 from eventset.inputs.yaml_fast import PARSER_ENV, fast_data
 from eventset.inputs.yaml_text import Limits
 from eventset.validation.cache import code_version
+from eventset.validation.document import cache_key, digests_of
 from eventset.validation.repository import validate_repository
 
 
@@ -54,3 +55,20 @@ def test_a_verdict_cached_under_one_parser_is_never_served_under_the_other(
     reference = validate_repository(repo, cache=True)
     assert reference.processed == 1
     assert reference.ok, reference.problems
+
+
+def test_the_key_holds_each_part_and_a_missing_seed_is_no_seed_bytes() -> None:
+    """The key is made of the files' digests (each file hashed once in a build); a missing seed
+    keys apart from every seed, the empty one and one made of the old marker's bytes too."""
+    key = cache_key("v", "a.yaml", b"raw", b"seed")
+    assert key == cache_key("v", "a.yaml", b"raw", b"seed", digests_of(b"raw", b"seed"))
+    others = [
+        cache_key("w", "a.yaml", b"raw", b"seed"),
+        cache_key("v", "b.yaml", b"raw", b"seed"),
+        cache_key("v", "a.yaml", b"raw2", b"seed"),
+        cache_key("v", "a.yaml", b"raw", b"seed2"),
+        cache_key("v", "a.yaml", b"raw", None),
+        cache_key("v", "a.yaml", b"raw", b""),
+        cache_key("v", "a.yaml", b"raw", b"\x00missing"),
+    ]
+    assert len({key, *others}) == 1 + len(others)

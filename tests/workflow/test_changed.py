@@ -19,7 +19,7 @@ from eventset.validation.changed import (
     kind_of,
     validate_changed,
 )
-from eventset.validation.document import DocumentResult, process_document
+from eventset.validation.document import Digests, DocumentResult, process_document
 from eventset.validation.repository import validate_repository
 from eventset.validation.runner import empty_frames
 from tests.workflow.helpers import (
@@ -276,9 +276,11 @@ def test_changed_parses_only_what_shares_an_id_with_the_change(
     calls: list[str] = []
     real = process_document
 
-    def counting(file: str, raw: bytes, seed_raw: bytes | None) -> DocumentResult:
+    def counting(
+        file: str, raw: bytes, seed_raw: bytes | None, digests: Digests | None = None
+    ) -> DocumentResult:
         calls.append(file)
-        return real(file, raw, seed_raw)
+        return real(file, raw, seed_raw, digests)
 
     monkeypatch.setattr(runner, "process_document", counting)
     annotations = sorted((root / "data" / "annotations").glob("*.yaml"))
