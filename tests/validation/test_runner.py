@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +80,36 @@ def test_a_pool_is_given_a_window_of_chunks_not_the_whole_corpus(tmp_path: Path)
     files = [result.index["file"][0] for result in [first, *results]]
     assert files == [f"data/annotations/d{n}.yaml" for n in range(40)]
     assert drawn == 40
+
+
+def test_a_validation_without_a_spool_routes_nothing(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are routed to their months only for a build's tail (run_documents with a spool):
+    a validation's chunks are written whole, so `validate FILE` never imports pyarrow for a
+    routing no one reads; a build's chunks are routed."""
+    from eventset.release import routes
+    from eventset.validation import runner
+
+    tasks = [
+        (path.relative_to(repo).as_posix(), str(path), str(repo / "seeds" / f"{path.stem}.txt"))
+        for path in sorted((repo / "data" / "annotations").glob("*.yaml"))
+    ]
+    assert tasks
+    chunk = [(*task, "") for task in tasks]
+    routed = runner.process_chunk(chunk, frozenset(), "v")
+    assert set(routed.routes) == set(routes.ROUTED) & set(routed.frames)
+
+    def no_routing(*args: object) -> None:
+        raise AssertionError("routed for a validation")
+
+    monkeypatch.setattr(runner, "route_chunk", no_routing)
+    whole = runner.process_chunk(chunk, frozenset(), "v", route=False)
+    assert not whole.routes
+    for name, data in whole.frames.items():  # the same rows, in the documents' order
+        frame = pl.read_ipc(data)
+        assert frame.sort(frame.columns).equals(
+            pl.read_ipc(routed.frames[name]).sort(frame.columns)
+        )
+    batch = runner.run_documents(tasks, root=repo)  # no spool: nothing routed
+    assert batch.frames["documents"].height == len(tasks)
