@@ -33,7 +33,14 @@ from typing import BinaryIO
 
 import polars as pl
 
-from eventset.release.partitions import BY_DOCUMENT, BY_EVENT, PART, UNDATED, month_label
+from eventset.release.partitions import (
+    BY_DOCUMENT,
+    BY_EVENT,
+    PART,
+    UNDATED,
+    document_parts,
+    month_label,
+)
 from eventset.validation.cache import KEY
 
 ROUTED = (*BY_DOCUMENT, *BY_EVENT)
@@ -77,6 +84,20 @@ def bucket_groups(reported: int, per_merge: int, workers: int) -> list[tuple[str
     return [tuple(labels[at : at + width]) for at in range(0, FINE_BUCKETS, width)]
 
 
+def with_label(name: str, rows: pl.DataFrame, labels: pl.DataFrame | None) -> pl.DataFrame:
+    """Table `name`'s rows with the label of the file each goes to (PART), in their order:
+    documents by the month they were published, claims and mentions by their document's label
+    in `labels` (document_id, PART; `undated` when it is not there), events and event_actors by
+    their fine bucket. A chunk's rows (route_chunk) and the snapshot's (shuffle.py) alike."""
+    if name == "documents":
+        return rows.with_columns(month_label(pl.col("published")))
+    if name in BY_EVENT:
+        return rows.with_columns(fine_bucket(pl.col("event_id")))
+    assert labels is not None
+    joined = rows.join(labels, on="document_id", how="left", maintain_order="left")
+    return joined.with_columns(pl.col(PART).fill_null(UNDATED))
+
+
 def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFrame, Route]]:
     """A chunk's frames of the routed tables, each with its rows grouped by label (a label's
     rows in their order), and its route: the k-th label's rows are the k-th record batch that
@@ -85,22 +106,13 @@ def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFr
     labels = (
         pl.DataFrame(schema={"document_id": pl.String(), PART: pl.String()})
         if documents is None
-        else documents.select("document_id", month_label(pl.col("published"))).unique(
-            "document_id", keep="first", maintain_order=True
-        )
+        else document_parts(documents).unique("document_id", keep="first", maintain_order=True)
     )
     out: dict[str, tuple[pl.DataFrame, Route]] = {}
     for name, frame in frames.items():
         if name not in ROUTED:
             continue
-        if name == "documents":
-            labelled = frame.with_columns(month_label(pl.col("published")))
-        elif name in BY_EVENT:
-            labelled = frame.with_columns(fine_bucket(pl.col("event_id")))
-        else:
-            labelled = frame.join(labels, on="document_id", how="left", maintain_order="left")
-            labelled = labelled.with_columns(pl.col(PART).fill_null(UNDATED))
-        grouped = labelled.sort(PART, maintain_order=True)
+        grouped = with_label(name, frame, labels).sort(PART, maintain_order=True)
         counts = grouped.group_by(PART, maintain_order=True).len()
         route = {
             str(label): (batch, rows) for batch, (label, rows) in enumerate(counts.iter_rows())

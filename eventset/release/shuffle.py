@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from eventset.release.partitions import BY_EVENT, PART, UNDATED, month_label
-from eventset.release.routes import fine_bucket
+from eventset.release.partitions import PART
+from eventset.release.routes import with_label
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import DocumentKeys, Spooled
 
@@ -108,15 +108,8 @@ class ShuffleTask:
 def shuffle(task: ShuffleTask) -> dict[str, str]:
     """The slice routed: {label: the file of its rows}."""
     rows = task.source.frame(task.schema).drop(KEY)
-    if task.table == "documents":
-        rows = rows.with_columns(month_label(pl.col("published")))
-    elif task.table in BY_EVENT:
-        rows = rows.with_columns(fine_bucket(pl.col("event_id")))
-    else:
-        assert task.labels is not None
-        labels = pl.read_ipc(task.labels)
-        rows = rows.join(labels, on="document_id", how="left", maintain_order="left")
-    return write_labelled(rows.with_columns(pl.col(PART).fill_null(UNDATED)), Path(task.folder))
+    labels = pl.read_ipc(task.labels) if task.labels is not None else None
+    return write_labelled(with_label(task.table, rows, labels), Path(task.folder))
 
 
 def write_labelled(frame: pl.DataFrame, folder: Path) -> dict[str, str]:
