@@ -72,14 +72,17 @@ def windowed(cluster: Cluster, function: Callable[[A], R], arguments: Iterable[A
 
 def warm() -> None:
     """Imports pandera and builds the contracts in a worker (of the pool, or of a cluster)
-    before its first month task comes."""
+    before its first month task comes, and imports the per-document work before its first
+    chunk (a build's pool runs both: pipeline.py)."""
+    import eventset.validation.runner  # noqa: F401
+
     for table in TABLES:
         dataframe_schema(table.name)
 
 
 @contextlib.contextmanager
 def pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """`jobs` worker processes, started (and importing pandera) at once; None for one job."""
+    """`jobs` worker processes, started (and importing their work) at once; None for one job."""
     if jobs <= 1:
         yield None
         return

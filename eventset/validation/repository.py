@@ -43,7 +43,7 @@ from eventset.validation.runner import (
 from eventset.validation.spooled import Spooled
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 M = TypeVar("M", ActorRegistry, PlaceRegistry)
 E = TypeVar("E", Actor, Place)
@@ -245,10 +245,12 @@ def validate_repository(
     progress: bool = False,
     chunk_map: ChunkMap | None = None,
     spool: Path | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Validation:
     """Validate every input under `root`; with `targets`, report only problems in those files.
     `chunk_map`: the per-document work on another engine; `spool`: a folder the caller owns
-    where the per-document frames stay, scanned lazily (runner.run_documents).
+    where the per-document frames stay, scanned lazily; `pool`: the caller's worker processes,
+    already started (runner.run_documents).
 
     The whole corpus is always read, because a file is only valid in context: its references
     must resolve and its ids must be unique across every other file. With `cache`, per-document
@@ -267,6 +269,7 @@ def validate_repository(
         progress=progress,
         chunk_map=chunk_map,
         spool=spool,
+        pool=pool,
     )
     add_documents(result, layout, registries, batch, listing.height)
     add_codings(result, layout, registries, jobs=jobs, cache=cache)

@@ -43,7 +43,7 @@ from eventset.validation.document import (
 from eventset.validation.spooled import Spooled
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
@@ -141,20 +141,6 @@ def read_local(path: str | None, limit: int) -> bytes | None:
 Reader = Callable[[str | None, int], bytes | None]
 
 
-# Per-worker state, set once by the pool initializer rather than sent with every chunk.
-_known: frozenset[str] = frozenset()
-_version = ""
-_spool: str | None = None  # where a worker writes its chunks' frames; None: sent back as bytes
-_route = True  # whether the chunks' rows are routed (process_chunk's `route`)
-
-
-def _init(
-    known: frozenset[str], version: str, spool: str | None = None, route: bool = True
-) -> None:
-    global _known, _version, _spool, _route
-    _known, _version, _spool, _route = known, version, spool, route
-
-
 @dataclass
 class ChunkResult:
     reused: dict[str, list[str]] = field(
@@ -167,8 +153,23 @@ class ChunkResult:
     routes: dict[str, Route] = field(default_factory=dict)
 
 
-def _process_chunk(chunk: Sequence[Task]) -> ChunkResult:
-    return process_chunk(chunk, _known, _version, _spool, route=_route)
+@dataclass(frozen=True)
+class ChunkJob:
+    """One chunk as a pool's task, with all a worker needs: any worker of any pool takes it
+    (the build's one pool, started with the build, runs the per-document work and then the
+    tail). `known`: the snapshot's keys of the chunk's files only, the only keys the chunk's
+    documents can have (a key hashes the file's name), not the corpus's 100,000 keys a chunk.
+    `spool`: where the frames go (None: sent back as bytes); `route`: process_chunk's."""
+
+    chunk: Sequence[Task]
+    known: frozenset[str]
+    version: str
+    spool: str | None
+    route: bool
+
+
+def _process_chunk(job: ChunkJob) -> ChunkResult:
+    return process_chunk(job.chunk, job.known, job.version, job.spool, route=job.route)
 
 
 def process_chunk(
@@ -359,10 +360,12 @@ def run_documents(
     signatures: Sequence[str] | None = None,
     chunk_map: ChunkMap | None = None,
     spool: Path | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Batch:
     """Process (shown name, annotation path, seed path or None) tasks, or a listing frame
     (LISTING_SCHEMA, repository.list_inputs), into problems and frames: here or in a process
-    pool of `jobs` workers, or with `chunk_map` on another engine.
+    pool of `jobs` workers (`pool`, when the caller started it: a build's), or with `chunk_map`
+    on another engine.
 
     `spool`: a folder the caller owns and removes. The chunks' frames are written there and
     never concatenated in memory: the batch's `parts` name them (and the snapshot), and
@@ -374,7 +377,6 @@ def run_documents(
     if snapshot is not None:
         cached = snapshot.scan_all() if spool is not None else snapshot.load()
     old_index = cached[0] if cached is not None else pl.DataFrame(schema=INDEX_SCHEMA)
-    known = frozenset(old_index.get_column(KEY).to_list())
     unchanged, work = split_by_signature(
         tasks, old_index, version, use_signatures=snapshot is not None, signatures=signatures
     )
@@ -393,13 +395,15 @@ def run_documents(
                 )
             )
         )
-        results = (
-            chunk_map(chunks_of(work), known, version)
-            if chunk_map is not None
-            else _map_chunks(
-                chunks_of(work), jobs, known, version, folder, work.height, spool is not None
-            )
-        )
+        if chunk_map is not None:
+            known = frozenset(old_index.get_column(KEY).to_list())
+            results = chunk_map(chunks_of(work), known, version)
+        else:
+            files, keys = old_index.get_column("file"), old_index.get_column(KEY)
+            by_file = dict(zip(files.to_list(), keys.to_list(), strict=True))
+            chunks = chunks_of(work)
+            routed = spool is not None  # a build's tail reads the routes
+            results = _map_chunks(chunks, jobs, by_file, version, folder, work.height, routed, pool)
         found, new_index, new_parts, new_files, routes = _collect(
             results, work.height, progress, spool
         )
@@ -538,37 +542,47 @@ def _merge_with_snapshot(
 def _map_chunks(
     chunks: Iterable[list[Task]],
     jobs: int,
-    known: frozenset[str],
+    known: Mapping[str, str],
     version: str,
     spool: str,
     documents: int,
     route: bool = True,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[ChunkResult]:
-    """`process_chunk` over `chunks` (of `documents` in all), in order: here, or in a pool.
-    `route`: whether the rows are routed for a build's tail (process_chunk)."""
+    """`process_chunk` over `chunks` (of `documents` in all), in order: here, or in a pool of
+    `jobs` workers (`pool`, already started, or one started for them). `known`: the snapshot's
+    key of each file it holds; `route`: whether the rows are routed for a build's tail."""
+
+    def job(chunk: list[Task], folder: str | None) -> ChunkJob:
+        keys = frozenset(known[task[0]] for task in chunk if task[0] in known)
+        return ChunkJob(chunk, keys, version, folder, route)
+
     # Starting workers costs about a second (spawn + imports): only worth it for real work.
     if jobs <= 1 or -(-documents // _CHUNK) < _POOL_CHUNKS:
-        _init(known, version, route=route)  # in this process: the frames stay in memory
-        yield from map(_process_chunk, chunks)
+        # In this process: the frames stay in memory.
+        yield from (_process_chunk(job(chunk, None)) for chunk in chunks)
         return
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_started_pool(jobs))
+        # A window of chunks ahead of the one taken next, not every chunk at once (Executor.map
+        # submits them all, and each waiting chunk's tasks stay in this process's memory).
+        pending: deque[Future[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_process_chunk, job(chunk, spool)))
+            if len(pending) >= jobs * _CHUNKS_AHEAD_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _started_pool(jobs: int) -> ProcessPoolExecutor:
     # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init, initargs=(known, version, spool, route)
-    ) as pool:
-        # A window of chunks ahead of the one taken next, not every chunk at once (Executor.map
-        # submits them all, and each waiting chunk's tasks stay in this process's memory).
-        pending: deque[Future[ChunkResult]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_process_chunk, chunk))
-            if len(pending) >= jobs * _CHUNKS_AHEAD_PER_WORKER:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _with_progress(results: Iterable[ChunkResult], total: int, show: bool) -> Iterator[ChunkResult]:

@@ -74,7 +74,7 @@ def test_a_pool_is_given_a_window_of_chunks_not_the_whole_corpus(tmp_path: Path)
             drawn += 1
             yield [(f"data/annotations/d{n}.yaml", str(tmp_path / f"d{n}.yaml"), None, "")]
 
-    results = runner._map_chunks(chunks(), 2, frozenset(), "v", str(tmp_path), 40 * runner._CHUNK)
+    results = runner._map_chunks(chunks(), 2, {}, "v", str(tmp_path), 40 * runner._CHUNK)
     first = next(results)
     assert drawn == 2 * runner._CHUNKS_AHEAD_PER_WORKER
     files = [result.index["file"][0] for result in [first, *results]]
@@ -113,3 +113,25 @@ def test_a_validation_without_a_spool_routes_nothing(
         )
     batch = runner.run_documents(tasks, root=repo)  # no spool: nothing routed
     assert batch.frames["documents"].height == len(tasks)
+
+
+def test_a_pool_reuses_the_snapshots_entries_of_its_chunks_files(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A pool's chunk carries the snapshot's keys of its own files only (ChunkJob.known), not the
+    corpus's (a key hashes its file's name): a file whose bytes the snapshot holds is reused in
+    the pool as in this process, and another file of the same bytes is processed."""
+    from eventset.validation import runner
+    from eventset.validation.cache import KEY
+    from eventset.validation.document import cache_key
+
+    path = sorted((repo / "data" / "annotations").glob("*.yaml"))[0]
+    seed = repo / "seeds" / f"{path.stem}.txt"
+    first, second = path.relative_to(repo).as_posix(), "data/annotations/other.yaml"
+    tasks: list[runner.Task] = [(name, str(path), str(seed), "") for name in (first, second)]
+    key = cache_key("v", first, path.read_bytes(), seed.read_bytes())
+    known = {first: key}
+    for jobs, documents in ((1, 2), (2, 40 * runner._CHUNK)):  # here, then in a pool
+        [result] = runner._map_chunks(iter([tasks]), jobs, known, "v", str(tmp_path), documents)
+        assert result.reused[KEY] == [key]
+        assert result.index["file"] == [second]
