@@ -437,10 +437,15 @@ def run_documents(
                 )
                 for name in FRAME_NAMES
             }
-            if resave and snapshot is not None and cached is None:
-                # No old snapshot is read: the new one is written in a thread (pyarrow's reads
-                # and writes release the interpreter lock) while the build goes on from the
-                # spool's files, the same rows; the caller waits for it (Batch.saving).
+            if resave and snapshot is not None and cached is None and pool is not None:
+                # No old snapshot is read: the new one is written by a worker of the caller's
+                # pool while the build goes on from the spool's files, the same rows; the
+                # caller waits for it (Batch.saving). The pool is otherwise idle until the
+                # corpus checks end, and these run alone in this process: in a thread here
+                # the write's Python held the interpreter lock they need.
+                saved = pool.submit(snapshot.write, index, parts)
+            elif resave and snapshot is not None and cached is None:
+                # The same in a thread (pyarrow's reads and writes release the lock).
                 from concurrent.futures import ThreadPoolExecutor
 
                 writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot")
