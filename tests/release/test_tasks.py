@@ -71,3 +71,27 @@ def test_local_without_a_pool_runs_the_task_here_and_now() -> None:
 def test_one_job_is_no_pool() -> None:
     with tasks.pool(1) as workers:
         assert workers is None
+
+
+def _write_late(path: str) -> None:
+    import time
+    from pathlib import Path
+
+    time.sleep(0.3)
+    Path(path).write_text("done", encoding="utf-8")
+
+
+def test_a_pool_left_by_an_error_waits_for_its_running_tasks(tmp_path: Any) -> None:
+    """A build that fails removes its spool after the pool's exit: no task may still be
+    writing there then. (A pool left normally does not wait for its workers' own exit: every
+    task is done by then.)"""
+    import pytest
+
+    marker = tmp_path / "marker"
+    with pytest.raises(RuntimeError), tasks.pool(2) as workers:
+        assert workers is not None
+        running = workers.submit(_write_late, str(marker))
+        while not running.running():
+            pass
+        raise RuntimeError("the build failed")
+    assert marker.read_text(encoding="utf-8") == "done"
