@@ -6,7 +6,7 @@ import functools
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +160,13 @@ def _full_build(
                 validation.saving.result()
 
 
+def _remove_after(saving: Future[None] | None, folder: Path) -> None:
+    """`folder` removed once `saving` is done (a failed save is the build's to report)."""
+    if saving is not None:
+        saving.result()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _write(
     result: BuildResult,
     root: Path,
@@ -213,6 +220,16 @@ def _write(
             result.tables = tables
             if result.failures:
                 return result
+        state_columns = None
+        if cache and extra_files is None and version == DEV_VERSION:
+            # Two columns each (IPC files: the other columns are never read), read after the
+            # tail, which then starts without waiting for them, and before the chunks go.
+            keys = parts["documents"].lazy().select(pl.col(KEY).cast(pl.String), "document_id")
+            reports = parts["events"].lazy().select("document_id", "event_id")
+            state_columns = pl.collect_all([keys, reports])
+        # Only the snapshot's write still reads the chunk files: they go beside the release's
+        # last steps once it is done, not after them (their unlinks wait for the writeback).
+        beside.submit(_remove_after, validation.saving, spool / "chunks")
         origin = provenance(layout, months.documents)
         final = out / f"eventset-{version}"
         where = state_directory(layout.root, final)
@@ -228,12 +245,8 @@ def _write(
         )
     result.rows = months.rows
     result.tables = ReleaseTables(result.written.path)
-    if cache and extra_files is None and version == DEV_VERSION:
-        # Two columns each, read only now (IPC files: the other columns are never read), so
-        # the tail's pool starts without waiting for them.
-        keys = parts["documents"].lazy().select(pl.col(KEY).cast(pl.String), "document_id")
-        reports = parts["events"].lazy().select("document_id", "event_id")
-        found, reported = pl.collect_all([keys, reports])
+    if state_columns is not None:
+        found, reported = state_columns
         keyed = found.join(validation.files, on=KEY)
         state = state_of(layout, final, keyed, months.documents, months.events, reported)
         state.save(where)
