@@ -7,6 +7,7 @@ snapshot rows are out of date and some documents are parsed again."""
 
 from __future__ import annotations
 
+import sys
 from typing import NamedTuple
 from unittest import mock
 
@@ -15,7 +16,14 @@ import pytest
 
 from eventset.inputs.layout import Layout
 from eventset.validation.cache import KEY
-from eventset.validation.indexed import CorpusView, _stretches, compare
+from eventset.validation.indexed import (
+    _FEW_READS,
+    _FEW_READS_WITHOUT_PYARROW,
+    CorpusView,
+    _few_reads,
+    _stretches,
+    compare,
+)
 from eventset.validation.repository import (
     Validation,
     list_inputs,
@@ -99,6 +107,7 @@ def test_a_lookup_reads_what_the_whole_frame_filtered_gives(
     with (
         mock.patch("eventset.validation.indexed._GAP", gap),
         mock.patch("eventset.validation.indexed._FEW_READS", few),
+        mock.patch("eventset.validation.indexed._FEW_READS_WITHOUT_PYARROW", few),
         mock.patch("eventset.validation.indexed._WHOLE_EVERY", whole_every),
     ):
         for values in _samples(view, name, column):
@@ -156,3 +165,14 @@ def test_a_view_apart_reads_what_the_view_of_the_kept_keys_reads(edited: Edited)
             assert apart.cached(name, column, values, keep).equals(
                 view.cached(name, column, values, keep)
             )
+
+
+def test_rows_are_taken_one_by_one_sooner_when_pyarrow_is_loaded() -> None:
+    """Its import would cost more than the polars reads it saves: without it, more stretches
+    are read through polars."""
+    import pyarrow  # noqa: F401 (loaded, as in a rebuild)
+
+    assert _few_reads() == _FEW_READS
+    with mock.patch.dict(sys.modules):
+        del sys.modules["pyarrow"]
+        assert _few_reads() == _FEW_READS_WITHOUT_PYARROW > _FEW_READS
