@@ -16,7 +16,9 @@ caller checks the files through the repository instead.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -33,19 +35,19 @@ from eventset.validation.cache import (
 from eventset.validation.corpus_checks import Registries, check_corpus
 from eventset.validation.document import problems_from_json
 from eventset.validation.ids import did_you_mean
+from eventset.validation.registry_verdicts import checked_registries
 from eventset.validation.repository import (
     Locator,
     Validation,
     list_inputs,
-    load_registries,
     restrict,
     tasks_of,
 )
 from eventset.validation.runner import (
+    LISTING_SCHEMA,
     Batch,
     corpus_snapshot,
     run_documents,
-    split_listing,
 )
 from eventset.validation.spooled import DocumentKeys
 
@@ -65,6 +67,10 @@ MAX_STALE = 64
 _GAP = 2048
 _FEW_READS = 8
 _WHOLE_EVERY = 300
+# Unless pyarrow is imported already (a rebuild writes Parquet with it), the rows one by one cost
+# its import too, about a tenth of a second: up to this many stretches are read through polars.
+# In the synthetic corpus of 100,000 documents, 5 to 8% of the files need 9 to 11 stretches.
+_FEW_READS_WITHOUT_PYARROW = 40
 
 
 class CorpusView:
@@ -75,14 +81,25 @@ class CorpusView:
     def __init__(
         self, snapshot: Snapshot, index: pl.DataFrame, kept: pl.Series, fresh: Batch
     ) -> None:
+        kept_keys = kept.cast(pl.String).implode()
+        stale = index.select(KEY).filter(~pl.col(KEY).is_in(kept_keys)).get_column(KEY)
+        self._start(snapshot, stale, fresh)
+
+    @classmethod
+    def apart(cls, snapshot: Snapshot, stale: pl.Series, fresh: Batch) -> CorpusView:
+        """The view given the snapshot's keys out of date (`Comparison.stale_keys`) instead of
+        the keys kept: found with the listing's comparison, no set of every key kept is made."""
+        view = cls.__new__(cls)
+        view._start(snapshot, stale, fresh)
+        return view
+
+    def _start(self, snapshot: Snapshot, stale: pl.Series, fresh: Batch) -> None:
         self.snapshot, self.fresh = snapshot, fresh
-        self.kept = kept.cast(pl.String).implode()
         # A snapshot row is current unless its document is out of date or parsed now: those
         # keys are few, and testing a row against them is far cheaper than against every key
         # kept (a hash set of 100,000 keys built for each read).
-        stale = index.select(KEY).filter(~pl.col(KEY).is_in(self.kept)).get_column(KEY)
         fresh_keys = fresh.files.get_column(KEY)
-        excluded = pl.concat([stale, fresh_keys]).unique().implode()
+        excluded = pl.concat([stale.cast(pl.String), fresh_keys]).unique().implode()
         self._current = ~pl.col(KEY).is_in(excluded)
         self._every_event: set[str] | None = None
 
@@ -117,7 +134,7 @@ class CorpusView:
         if not rows:
             return pl.DataFrame(schema=pl.read_ipc_schema(path))
         reads = _stretches(rows)
-        if len(reads) <= _FEW_READS:
+        if len(reads) <= _few_reads():
             scan = self.snapshot.scan(name)
             parts = [scan.slice(start, end - start).collect() for start, end in reads]
             return pl.concat(parts, how="vertical").filter(keep).filter(self._current)
@@ -197,6 +214,11 @@ def rows_of(path: Path, rows: list[int]) -> pl.DataFrame:
     return frame.insert_column(at_key, pl.concat(key_parts))
 
 
+def _few_reads() -> int:
+    """How many stretches are read through polars before the rows are taken one by one."""
+    return _FEW_READS if "pyarrow" in sys.modules else _FEW_READS_WITHOUT_PYARROW
+
+
 def _stretches(rows: list[int]) -> list[tuple[int, int]]:
     """Sorted row numbers as [start, end) stretches, rows closer than _GAP in one."""
     stretches: list[tuple[int, int]] = []
@@ -208,6 +230,33 @@ def _stretches(rows: list[int]) -> list[tuple[int, int]]:
     return stretches
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The listing against the snapshot's index, in one join: the listed files whose signature
+    changed or that the index lacks (`stale`, listing rows in name order), the index's keys no
+    longer current (`stale_keys`: their files changed or are gone), and the problems (JSON) of
+    the current entries that hold an unreadable file (E111)."""
+
+    stale: pl.DataFrame
+    stale_keys: pl.Series
+    unreadable: list[str]
+
+
+def compare(listing: pl.DataFrame, index: pl.DataFrame) -> Comparison:
+    """What `runner.split_listing` and the keys it keeps say, without a set of every key kept:
+    one full join on the file name (a hash set of 100,000 keys and a filter over the index
+    with it cost as much again)."""
+    known = index.select("file", KEY, "problems", pl.col("signature").alias("_known"))
+    joined = listing.join(known, on="file", how="full", coalesce=True, maintain_order="left_right")
+    same = (pl.col("signature") == pl.col("_known")).fill_null(False)
+    unreadable = joined.filter(same & pl.col("problems").str.contains('"E111"', literal=True))
+    return Comparison(
+        joined.filter(~same & pl.col("annotation").is_not_null()).select(list(LISTING_SCHEMA)),
+        joined.filter(~same & pl.col(KEY).is_not_null()).get_column(KEY),
+        unreadable.get_column("problems").to_list(),
+    )
+
+
 def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -> Validation | None:
     """What a full validation reports for the `wanted` annotations (repository-relative names),
     or None when the cache cannot vouch for the rest of the corpus."""
@@ -217,18 +266,18 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     if index is None:
         return None
     result = Validation()
-    registries = load_registries(layout, result)
+    registries = checked_registries(layout, result)
     listing = list_inputs(layout, result)
     # result.annotation_files is left empty: only `--changed` reads it, never from this path,
     # and 100,000 names as Python strings cost a tenth of a second.
-    unchanged, stale = split_listing(listing, index)
-    if len(stale) > MAX_STALE:
+    comparison = compare(listing, index)
+    if comparison.stale.height > MAX_STALE:
         return None
     # The files asked about are always parsed: their own problems come from their bytes.
-    parse = {task[0] for task in stale} | wanted
+    parse = {*comparison.stale.get_column("file").to_list(), *wanted}
     tasks = tasks_of(listing.filter(pl.col("file").is_in(sorted(parse))))
     batch = run_documents(tasks, root=layout.root)
-    view = CorpusView(snapshot, index, unchanged, batch)
+    view = CorpusView.apart(snapshot, comparison.stale_keys, batch)
     try:
         corpus = view.corpus_problems(registries, layout)
     except (OSError, pl.exceptions.PolarsError):
@@ -237,10 +286,7 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
     result.processed = batch.processed
     result.problems += batch.problems
     # A file that cannot be read is reported wherever it is, as a full validation does.
-    unreadable = index.filter(
-        pl.col(KEY).is_in(view.kept) & pl.col("problems").str.contains('"E111"', literal=True)
-    )
-    for text in unreadable.get_column("problems").to_list():
+    for text in comparison.unreadable:
         result.problems += [p for p in problems_from_json(text) if p.code == "E111"]
     result.problems += corpus
     restrict(result, root, targets)

@@ -67,11 +67,11 @@ def parse_registry(
         except ValidationError:
             same = False
         if same:
-            _keep(entry, content)
+            keep(entry, content)
     return registry, doc, problems
 
 
-def _keep(entry: Path, content: bytes) -> None:
+def keep(entry: Path, content: bytes) -> None:
     """Written beside and renamed into place (a reader sees a whole entry or none); the oldest
     entries beyond KEPT are dropped. A cache that cannot be written is only slower."""
     try:

@@ -7,6 +7,8 @@ snapshot rows are out of date and some documents are parsed again."""
 
 from __future__ import annotations
 
+import sys
+from typing import NamedTuple
 from unittest import mock
 
 import polars as pl
@@ -14,7 +16,14 @@ import pytest
 
 from eventset.inputs.layout import Layout
 from eventset.validation.cache import KEY
-from eventset.validation.indexed import CorpusView, _stretches
+from eventset.validation.indexed import (
+    _FEW_READS,
+    _FEW_READS_WITHOUT_PYARROW,
+    CorpusView,
+    _few_reads,
+    _stretches,
+    compare,
+)
 from eventset.validation.repository import (
     Validation,
     list_inputs,
@@ -33,8 +42,18 @@ LOOKUPS = (
 )
 
 
+class Edited(NamedTuple):
+    """The corpus after the edits: its listing, the snapshot's index and the keys kept."""
+
+    view: CorpusView
+    listing: pl.DataFrame
+    snapshot_index: pl.DataFrame
+    kept: pl.Series
+    stale: list[tuple[str, str, str | None, str]]
+
+
 @pytest.fixture(scope="module")
-def view(tmp_path_factory: pytest.TempPathFactory) -> CorpusView:
+def edited(tmp_path_factory: pytest.TempPathFactory) -> Edited:
     scratch = tmp_path_factory.mktemp("indexed")
     root = scratch / "repo"
     write_base(root)
@@ -52,13 +71,19 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> CorpusView:
         batch = run_documents(
             tasks_of(listing.filter(pl.col("file").is_in(sorted(again)))), root=layout.root
         )
-    return CorpusView(snapshot, index, unchanged, batch)
+    return Edited(CorpusView(snapshot, index, unchanged, batch), listing, index, unchanged, stale)
 
 
-def _whole(view: CorpusView, name: str, column: str, values: list[str]) -> pl.DataFrame:
+@pytest.fixture(scope="module")
+def view(edited: Edited) -> CorpusView:
+    return edited.view
+
+
+def _whole(edited: Edited, name: str, column: str, values: list[str]) -> pl.DataFrame:
     """The reference: the frame filtered whole, current rows as the snapshot's keys say."""
+    view = edited.view
     fresh_keys = view.fresh.files.get_column(KEY).implode()
-    current = pl.col(KEY).is_in(view.kept) & ~pl.col(KEY).is_in(fresh_keys)
+    current = pl.col(KEY).is_in(edited.kept.implode()) & ~pl.col(KEY).is_in(fresh_keys)
     return view.snapshot.scan(name).filter(pl.col(column).is_in(values)).filter(current).collect()
 
 
@@ -76,16 +101,18 @@ def _samples(view: CorpusView, name: str, column: str) -> list[list[str]]:
     ids=["stretch a row", "stretches merged", "rows through pyarrow", "whole frame"],
 )
 def test_a_lookup_reads_what_the_whole_frame_filtered_gives(
-    view: CorpusView, name: str, column: str, gap: int, few: int, whole_every: int
+    edited: Edited, name: str, column: str, gap: int, few: int, whole_every: int
 ) -> None:
+    view = edited.view
     with (
         mock.patch("eventset.validation.indexed._GAP", gap),
         mock.patch("eventset.validation.indexed._FEW_READS", few),
+        mock.patch("eventset.validation.indexed._FEW_READS_WITHOUT_PYARROW", few),
         mock.patch("eventset.validation.indexed._WHOLE_EVERY", whole_every),
     ):
         for values in _samples(view, name, column):
             found = view.cached(name, column, values, pl.col(column).is_in(values))
-            expected = _whole(view, name, column, values)
+            expected = _whole(edited, name, column, values)
             assert found.schema == expected.schema
             assert found.to_dicts() == expected.to_dicts()
 
@@ -107,3 +134,45 @@ def test_rows_within_the_gap_share_one_read() -> None:
         assert _stretches([]) == []
         assert _stretches([3]) == [(3, 4)]
         assert _stretches([3, 4, 12, 13, 40]) == [(3, 14), (40, 41)]
+
+
+def test_the_comparison_is_the_split_and_the_keys_it_keeps(edited: Edited) -> None:
+    """compare's one join says what split_listing says, and which keys are no longer current:
+    every key of the index it did not keep."""
+    comparison = compare(edited.listing, edited.snapshot_index)
+    assert comparison.stale.rows() == edited.stale
+    kept = set(edited.kept.to_list())
+    expected = set(edited.snapshot_index.get_column(KEY).to_list()) - kept
+    assert expected  # the edits left some entries out of date
+    assert set(comparison.stale_keys.to_list()) == expected
+    # An unreadable file's entry (E111) is reported while current, not once out of date.
+    current, gone = sorted(kept)[0], sorted(expected)[0]
+    marked = {current: '[{"code": "E111", "at": 1}]', gone: '[{"code": "E111", "at": 2}]'}
+    index = edited.snapshot_index.with_columns(
+        pl.col(KEY).replace_strict(marked, default=pl.col("problems")).alias("problems")
+    )
+    assert compare(edited.listing, index).unreadable == [marked[current]]
+
+
+def test_a_view_apart_reads_what_the_view_of_the_kept_keys_reads(edited: Edited) -> None:
+    view = edited.view
+    apart = CorpusView.apart(
+        view.snapshot, compare(edited.listing, edited.snapshot_index).stale_keys, view.fresh
+    )
+    for name, column in LOOKUPS:
+        for values in _samples(view, name, column):
+            keep = pl.col(column).is_in(values)
+            assert apart.cached(name, column, values, keep).equals(
+                view.cached(name, column, values, keep)
+            )
+
+
+def test_rows_are_taken_one_by_one_sooner_when_pyarrow_is_loaded() -> None:
+    """Its import would cost more than the polars reads it saves: without it, more stretches
+    are read through polars."""
+    import pyarrow  # noqa: F401 (loaded, as in a rebuild)
+
+    assert _few_reads() == _FEW_READS
+    with mock.patch.dict(sys.modules):
+        del sys.modules["pyarrow"]
+        assert _few_reads() == _FEW_READS_WITHOUT_PYARROW > _FEW_READS
