@@ -432,7 +432,7 @@ def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
 def _read_months(
     months: Sequence[Sequence[Piece]],
     schema: pl.Schema | None,
-    columns: Sequence[str] | None = None,
+    columns: list[str] | None = None,
 ) -> list[pl.DataFrame]:
     """Each month's spooled rows, in its pieces' order: files (the snapshot's shuffled files,
     read together), then runs of batches of chunk files (each file opened once for every
