@@ -93,8 +93,10 @@ def _frame(rows: list[dict[str, Any]], keys: Sequence[str], names: Any) -> pl.Da
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-# Separators of a shape's key: no code of a vocabulary holds them; \x00 stands for a null.
-_ITEM, _FIELD, _NULL = "\x1f", "\x1e", "\x00"
+# A shape as a string: its parts (type, mode, who took part) apart by _PART, each participant's
+# fields by _FIELD, the participants by _ITEM; _NULL stands for a null. No code of a vocabulary
+# holds them, and each sorts below any character a code holds.
+_PART, _ITEM, _FIELD, _NULL = "\x1d", "\x1e", "\x1f", "\x00"
 
 
 def _participant_frame(
@@ -102,9 +104,10 @@ def _participant_frame(
 ) -> pl.DataFrame:
     """ACLED, UCDP and GTD columns that depend on who took part, per event (crosswalk.py).
 
-    Events share a few shapes (type, mode, who took part as what, sorted): each event's shape
-    is put together by polars as a string key, and each distinct shape worked out once in
-    Python (a dict and a tuple an event actor, in Python, cost a second at 100,000 documents)."""
+    Events share a few shapes (type, mode, who took part as what, sorted): polars writes each
+    event's shape as a string, and each distinct shape is worked out once in Python (a dict
+    entry and a tuple an event actor in Python cost a second of the merges at 100,000
+    documents). A participant's string sorts as its (role, kind, party) tuple does."""
     kinds = pl.DataFrame(
         {
             "actor_id": [actor.id for actor in actors.actors],
@@ -117,13 +120,16 @@ def _participant_frame(
         event_actors.select(
             pl.col("event_id").cast(pl.String),
             pl.col("actor_id").cast(pl.String),
-            pl.col("role").cast(pl.String).alias("_role"),
+            pl.col("role").cast(pl.String),
         )
         .join(kinds, on="actor_id", how="inner")
-        # The order the shape's tuples sort in: a null party sorts as "".
-        .sort("event_id", "_role", "_kind", pl.col("_party").fill_null(""))
         .group_by("event_id")
-        .agg("_role", "_kind", "_party")
+        .agg(
+            pl.concat_str("role", "_kind", pl.col("_party").fill_null(_NULL), separator=_FIELD)
+            .sort()
+            .str.join(_ITEM)
+            .alias("_taking")
+        )
     )
     shaped = (
         events.select(
@@ -132,29 +138,23 @@ def _participant_frame(
             pl.col("mode").cast(pl.String),
         )
         .join(taking, on="event_id", how="left", maintain_order="left")
-        .with_columns(
+        .select(
+            "event_id",
             pl.concat_str(
-                pl.col("event_type").fill_null(_NULL),
-                pl.col("mode").fill_null(_NULL),
-                *(
-                    pl.col(name)
-                    .list.eval(pl.element().fill_null(_NULL))
-                    .list.join(_ITEM)
-                    .fill_null("")
-                    for name in ("_role", "_kind", "_party")
-                ),
-                separator=_FIELD,
-            ).alias("_shape")
+                *(pl.col(name).fill_null(_NULL) for name in ("event_type", "mode")),
+                pl.col("_taking").fill_null(""),
+                separator=_PART,
+            ).alias("_shape"),
         )
     )
     rows = []
-    for key, event_type, mode, roles, kinds_of, parties in (
-        shaped.unique("_shape", keep="first", maintain_order=True)
-        .select("_shape", "event_type", "mode", "_role", "_kind", "_party")
-        .iter_rows()
-    ):
-        taking_part = tuple(zip(roles or [], kinds_of or [], parties or [], strict=True))
-        walk = participant_crosswalk(event_type, mode, taking_part)
+    for (key,) in shaped.select(pl.col("_shape").unique(maintain_order=True)).iter_rows():
+        event_type, mode, taking_part = key.split(_PART)
+        participants = []
+        for item in taking_part.split(_ITEM) if taking_part else ():
+            role, kind, party = item.split(_FIELD)
+            participants.append((role, kind, _or_none(party)))
+        walk = participant_crosswalk(event_type, _or_none(mode), participants)
         rows.append(
             {
                 "_shape": key,
@@ -166,11 +166,13 @@ def _participant_frame(
             }
         )
     walks = _frame(rows, ("_shape",), ("_shape", *_PARTICIPANT_COLUMNS))
-    return (
-        shaped.select("event_id", "_shape")
-        .join(walks, on="_shape", how="left", maintain_order="left")
-        .select("event_id", *_PARTICIPANT_COLUMNS)
+    return shaped.join(walks, on="_shape", how="left", maintain_order="left").select(
+        "event_id", *_PARTICIPANT_COLUMNS
     )
+
+
+def _or_none(value: str) -> str | None:
+    return None if value == _NULL else value
 
 
 def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
