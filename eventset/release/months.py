@@ -429,20 +429,31 @@ def _read(pieces: Iterable[Piece], schema: pl.Schema | None) -> pl.DataFrame:
     return _read_months([tuple(pieces)], schema)[0]
 
 
-def _read_months(months: Sequence[Sequence[Piece]], schema: pl.Schema | None) -> list[pl.DataFrame]:
+def _read_months(
+    months: Sequence[Sequence[Piece]],
+    schema: pl.Schema | None,
+    columns: list[str] | None = None,
+) -> list[pl.DataFrame]:
     """Each month's spooled rows, in its pieces' order: files (the snapshot's shuffled files,
     read together), then runs of batches of chunk files (each file opened once for every
     month: routes.read_runs), or their Arrow IPC bytes (on a cluster); with no piece, no rows of
-    `schema`."""
-    runs = read_runs([[piece for piece in pieces if isinstance(piece, Rows)] for pieces in months])
+    `schema`. `columns`: only those are read."""
+    runs = read_runs(
+        [[piece for piece in pieces if isinstance(piece, Rows)] for pieces in months], columns
+    )
     out = []
     for pieces, chunks in zip(months, runs, strict=True):
         kinds = [isinstance(p, Rows) for p in pieces]
         assert kinds == sorted(kinds), "a chunk file's run before a file"
-        frames = [pl.read_ipc(io.BytesIO(piece)) for piece in pieces if isinstance(piece, bytes)]
+        frames = [
+            pl.read_ipc(io.BytesIO(piece), columns=columns)
+            for piece in pieces
+            if isinstance(piece, bytes)
+        ]
         paths = [piece for piece in pieces if isinstance(piece, str)]
         if paths:
-            frames.append(pl.scan_ipc(paths).collect())
+            scan = pl.scan_ipc(paths)
+            frames.append((scan if columns is None else scan.select(columns)).collect())
         if chunks is not None:
             frames.append(chunks)
         if not frames:
@@ -526,7 +537,7 @@ def _spans_fail(mentions: pl.DataFrame, documents_pieces: list[tuple[Piece, ...]
     documents = pl.concat(
         [
             frame.select(*columns)
-            for frame in _read_months(documents_pieces, pl.Schema(columns))
+            for frame in _read_months(documents_pieces, pl.Schema(columns), list(columns))
             if frame.width
         ]
         or [pl.DataFrame(schema=columns)],

@@ -18,7 +18,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from eventset.schema.contracts import polars_schema
-from eventset.schema.crosswalk import ParticipantCrosswalk, participant_crosswalk
+from eventset.schema.crosswalk import participant_crosswalk
 from eventset.schema.registry import REGISTRY_FIELDS, ActorRegistry, PlaceRegistry
 from eventset.schema.tables import TABLES, TABLES_BY_NAME, Table
 from eventset.schema.vocab import event_crosswalk, vocabulary
@@ -93,30 +93,71 @@ def _frame(rows: list[dict[str, Any]], keys: Sequence[str], names: Any) -> pl.Da
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-_Shape = tuple[str, str | None, tuple[tuple[str, str, str | None], ...]]
+# A shape as a string: its parts (type, mode, who took part) apart by _PART, each participant's
+# fields by _FIELD, the participants by _ITEM; _NULL stands for a null. No code of a vocabulary
+# holds them, and each sorts below any character a code holds.
+_PART, _ITEM, _FIELD, _NULL = "\x1d", "\x1e", "\x1f", "\x00"
 
 
 def _participant_frame(
     events: pl.DataFrame, event_actors: pl.DataFrame, actors: ActorRegistry
 ) -> pl.DataFrame:
-    """ACLED, UCDP and GTD columns that depend on who took part, per event (crosswalk.py)."""
-    kinds = {actor.id: (actor.kind, actor.ucdp_party) for actor in actors.actors}
-    taking_part: dict[str, list[tuple[str, str, str | None]]] = {}
-    for event_id, actor_id, role in event_actors.select("event_id", "actor_id", "role").iter_rows():
-        if actor_id in kinds:
-            taking_part.setdefault(event_id, []).append((role, *kinds[actor_id]))
+    """ACLED, UCDP and GTD columns that depend on who took part, per event (crosswalk.py).
+
+    Events share a few shapes (type, mode, who took part as what, sorted): polars writes each
+    event's shape as a string, and each distinct shape is worked out once in Python (a dict
+    entry and a tuple an event actor in Python cost a second of the merges at 100,000
+    documents). A participant's string sorts as its (role, kind, party) tuple does."""
+    kinds = pl.DataFrame(
+        {
+            "actor_id": [actor.id for actor in actors.actors],
+            "_kind": [actor.kind for actor in actors.actors],
+            "_party": [actor.ucdp_party for actor in actors.actors],
+        },
+        schema={"actor_id": pl.String, "_kind": pl.String, "_party": pl.String},
+    ).unique("actor_id", keep="last")  # as a dict of them keeps the last
+    taking = (
+        event_actors.select(
+            pl.col("event_id").cast(pl.String),
+            pl.col("actor_id").cast(pl.String),
+            pl.col("role").cast(pl.String),
+        )
+        .join(kinds, on="actor_id", how="inner")
+        .group_by("event_id")
+        .agg(
+            pl.concat_str("role", "_kind", pl.col("_party").fill_null(_NULL), separator=_FIELD)
+            .sort()
+            .str.join(_ITEM)
+            .alias("_taking")
+        )
+    )
+    shaped = (
+        events.select(
+            pl.col("event_id").cast(pl.String),
+            pl.col("event_type").cast(pl.String),
+            pl.col("mode").cast(pl.String),
+        )
+        .join(taking, on="event_id", how="left", maintain_order="left")
+        .select(
+            "event_id",
+            pl.concat_str(
+                *(pl.col(name).fill_null(_NULL) for name in ("event_type", "mode")),
+                pl.col("_taking").fill_null(""),
+                separator=_PART,
+            ).alias("_shape"),
+        )
+    )
     rows = []
-    # Events share a few shapes (type, mode, who took part as what): each is worked out once.
-    walks: dict[_Shape, ParticipantCrosswalk] = {}
-    for event_id, event_type, mode in events.select("event_id", "event_type", "mode").iter_rows():
-        taking = sorted(taking_part.get(event_id, []), key=lambda t: (t[0], t[1], t[2] or ""))
-        shape = (event_type, mode, tuple(taking))
-        walk = walks.get(shape)
-        if walk is None:
-            walk = walks[shape] = participant_crosswalk(*shape)
+    for (key,) in shaped.select(pl.col("_shape").unique(maintain_order=True)).iter_rows():
+        event_type, mode, taking_part = key.split(_PART)
+        participants = []
+        for item in taking_part.split(_ITEM) if taking_part else ():
+            role, kind, party = item.split(_FIELD)
+            participants.append((role, kind, _or_none(party)))
+        walk = participant_crosswalk(event_type, _or_none(mode), participants)
         rows.append(
             {
-                "event_id": event_id,
+                "_shape": key,
                 "acled_event_type": walk.acled_event_type,
                 "acled_sub_event_type": walk.acled_sub_event_type,
                 "acled_civilian_targeting": walk.civilian_targeting,
@@ -124,7 +165,14 @@ def _participant_frame(
                 "gtd_targtype": walk.gtd_targtype,
             }
         )
-    return _frame(rows, ("event_id",), ("event_id", *_PARTICIPANT_COLUMNS))
+    walks = _frame(rows, ("_shape",), ("_shape", *_PARTICIPANT_COLUMNS))
+    return shaped.join(walks, on="_shape", how="left", maintain_order="left").select(
+        "event_id", *_PARTICIPANT_COLUMNS
+    )
+
+
+def _or_none(value: str) -> str | None:
+    return None if value == _NULL else value
 
 
 def merge_events(per_document: pl.DataFrame) -> pl.DataFrame:
