@@ -98,26 +98,50 @@ def with_label(name: str, rows: pl.DataFrame, labels: pl.DataFrame | None) -> pl
     return joined.with_columns(pl.col(PART).fill_null(UNDATED))
 
 
+# The columns with_label reads of each table's rows.
+LABELLED_BY = {
+    "documents": ("published",),
+    "claims": ("document_id",),
+    "mentions": ("document_id",),
+    "events": ("event_id",),
+    "event_actors": ("event_id",),
+}
+
+
+def document_labels(documents: pl.DataFrame | None) -> pl.DataFrame:
+    """A chunk's documents rows' labels, the first of each id (document_id, PART): the labels of
+    its claims and mentions (with_label)."""
+    if documents is None:
+        return pl.DataFrame(schema={"document_id": pl.String(), PART: pl.String()})
+    return document_parts(documents).unique("document_id", keep="first", maintain_order=True)
+
+
+def order_of(name: str, rows: pl.DataFrame, labels: pl.DataFrame | None) -> tuple[pl.Series, Route]:
+    """The order that groups table `name`'s rows (at least its LABELLED_BY columns) by label,
+    the labels in order and each label's rows in theirs, and the route it makes: the k-th
+    label's rows are the k-th record batch of the chunk file. `labels`: document_labels."""
+    grouped = (
+        with_label(name, rows, labels)
+        .select(PART)
+        .with_row_index("at")
+        .sort(PART, maintain_order=True)  # stable: a label's rows stay in their order
+    )
+    counts = grouped.group_by(PART, maintain_order=True).len()
+    route = {str(label): (batch, count) for batch, (label, count) in enumerate(counts.iter_rows())}
+    return grouped.get_column("at"), route
+
+
 def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFrame, Route]]:
     """A chunk's frames of the routed tables, each with its rows grouped by label (a label's
     rows in their order), and its route: the k-th label's rows are the k-th record batch that
-    write_routed writes."""
-    documents = frames.get("documents")
-    labels = (
-        pl.DataFrame(schema={"document_id": pl.String(), PART: pl.String()})
-        if documents is None
-        else document_parts(documents).unique("document_id", keep="first", maintain_order=True)
-    )
+    write_routed writes. The workers route their rows the same way from Arrow
+    (validation/chunk_rows.py); this is the frames' form (tests write chunk files with it)."""
+    labels = document_labels(frames.get("documents"))
     out: dict[str, tuple[pl.DataFrame, Route]] = {}
     for name, frame in frames.items():
-        if name not in ROUTED:
-            continue
-        grouped = with_label(name, frame, labels).sort(PART, maintain_order=True)
-        counts = grouped.group_by(PART, maintain_order=True).len()
-        route = {
-            str(label): (batch, rows) for batch, (label, rows) in enumerate(counts.iter_rows())
-        }
-        out[name] = (grouped.drop(PART), route)
+        if name in ROUTED:
+            order, route = order_of(name, frame, labels)
+            out[name] = (frame[order], route)
     return out
 
 

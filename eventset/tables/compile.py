@@ -1,13 +1,16 @@
-"""Compiling one checked annotation into per-document table rows (column lists). Pure.
+"""Compiling one checked annotation into per-document table rows (tuples in `COLUMNS` order). Pure.
 
 The columns come from `schema/tables.py`; events come out once per reporting document and
-`assemble.py` merges them across documents.
+`assemble.py` merges them across documents. A document's rows stay tuples: a worker gathers a
+chunk's and transposes them once (validation/chunk_rows.py); `columns_of` gives one document's
+as column lists.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -23,6 +26,8 @@ from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_starts
 
 Columns = dict[str, list[Any]]
+# A table's rows, each a tuple of its values in the table's column order (`COLUMNS[name]`).
+Rows = list[tuple[Any, ...]]
 
 # Events and event_actors come out once per reporting document, with that document's id (and
 # date, which decides whose summary the merge keeps) for the merge in assemble.py.
@@ -184,30 +189,29 @@ def parse_accepted(entry: str) -> tuple[str, str, str, str] | None:
     return None if match is None else (match[1], match[2], match[3], match[4])
 
 
-def _columns(table: str, rows: list[tuple[Any, ...]]) -> Columns:
-    """Rows written as tuples in the table's column order (`_fields`), as column lists. A tuple
-    per row and one transpose cost a third of a dict per row filled column by column."""
+def columns_of(table: str, rows: Rows) -> Columns:
+    """Rows of `table` (tuples in its column order) as column lists."""
     names = COLUMNS[table]
-    if len(rows) == 1:  # the documents row, and most documents' claims
+    if len(rows) == 1:
         return {name: [value] for name, value in zip(names, rows[0], strict=True)}
     if not rows:
         return {name: [] for name in names}
-    # compile_document writes every row as a tuple of len(names): zip needs no strict, and
-    # a comprehension of lists beats map(list, ...) for the few rows of one document.
+    # compile_document writes every row as a tuple of len(names): zip needs no strict.
     return dict(zip(names, [list(column) for column in zip(*rows, strict=False)], strict=True))
 
 
-def _mention_columns(
+def _mention_rows(
     document_id: str,
     text: str,
     evidence: Sequence[tuple[EvidenceItem, Span]],
     shared: bool,
-) -> Columns:
+) -> Rows:
     """The mentions rows of one document, one per quote, built a column at a time (a
-    comprehension a column costs half of a tuple a row and its transpose: this runs for every
-    quote of a build). `shared`: the text is published, so are the sentences of its quotes."""
+    comprehension a column costs half of a tuple a row: this runs for every quote of a build)
+    and zipped into rows in C. `shared`: the text is published, so are the sentences of its
+    quotes."""
     if not evidence:
-        return {name: [] for name in _MENTION_FIELDS}
+        return []
     count = len(evidence)
     # What each quote supports, and its span, a column at a time: zip transposes the named
     # tuples in C, where a comprehension a field cost twice as much.
@@ -226,21 +230,24 @@ def _mention_columns(
             text[starts[f] : ends[bisect_right(starts, max(start, end - 1)) - 1]].strip()
             for f, start, end in zip(first, char_start, char_end, strict=True)
         ]
-    values: tuple[list[Any], ...] = (
-        mention_ids(document_id, evidence),
-        [document_id] * count,
-        list(char_start),
-        list(char_end),
-        [text[start:end] for start, end in spans],
-        first,
-        sentence,
-        list(kinds),
-        list(targets),
-        list(aspects),
-        list(actors),
-        list(roles),
+    # The document id repeated, as zip takes it: one object, never a list a document.
+    return list(
+        zip(
+            mention_ids(document_id, evidence),
+            itertools.repeat(document_id, count),
+            char_start,
+            char_end,
+            [text[start:end] for start, end in spans],
+            first,
+            sentence,
+            kinds,
+            targets,
+            aspects,
+            actors,
+            roles,
+            strict=False,  # every column has `count` values (the repeat has no end of its own)
+        )
     )
-    return dict(zip(_MENTION_FIELDS, values, strict=True))
 
 
 def compile_document(
@@ -248,7 +255,8 @@ def compile_document(
     seed: Seed,
     evidence: tuple[tuple[EvidenceItem, Span], ...] | list[tuple[EvidenceItem, Span]],
     annotation_sha256: str,
-) -> dict[str, Columns]:
+) -> dict[str, Rows]:
+    """One document's rows of each table of PER_DOCUMENT_TABLES, tuples in `COLUMNS` order."""
     block = annotation.document
     doc_id = block.id
     published = block.published
@@ -341,11 +349,10 @@ def compile_document(
             )
         )
 
-    mentions = _mention_columns(doc_id, seed.text, evidence, shared)
     return {
-        "documents": _columns("documents", [document]),
-        "events": _columns("events", events),
-        "event_actors": _columns("event_actors", event_actors),
-        "claims": _columns("claims", claims),
-        "mentions": mentions,
+        "documents": [document],
+        "events": events,
+        "event_actors": event_actors,
+        "claims": claims,
+        "mentions": _mention_rows(doc_id, seed.text, evidence, shared),
     }
