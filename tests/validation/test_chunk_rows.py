@@ -30,6 +30,7 @@ from eventset.validation.chunk_rows import (
 from eventset.validation.document import DocumentResult, process_document
 from eventset.validation.runner import frame_of
 from tests.conftest import REPO
+from tests.property.helpers import scaled
 
 Document = tuple[str, bytes, bytes | None]
 
@@ -80,7 +81,7 @@ def _batches(data: bytes) -> tuple[pa.Schema, list[pl.DataFrame]]:
     return reader.schema, frames
 
 
-@settings(max_examples=5)
+@settings(max_examples=scaled(0.5))
 @given(
     corpus=corpora(max_documents=3, max_events=3, shared_event=True),
     order=st.randoms(use_true_random=False),
@@ -136,7 +137,7 @@ _VALUE = (
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(6))
 @given(values=st.lists(_VALUE, max_size=8), dtype=st.sampled_from(["date", "list"]))
 def test_a_column_converted_by_pyarrow_is_what_polars_makes_of_it(
     values: list[Any], dtype: str
