@@ -1,16 +1,15 @@
 """Compiling one checked annotation into per-document table rows (tuples in `COLUMNS` order). Pure.
 
 The columns come from `schema/tables.py`; events come out once per reporting document and
-`assemble.py` merges them across documents. A document's rows stay tuples: a worker gathers a
-chunk's and transposes them once (validation/chunk_rows.py); `columns_of` gives one document's
-as column lists.
+`assemble.py` merges them across documents. A document's rows stay tuples (its mentions, made
+a column at a time, column lists): a worker gathers a chunk's and transposes them once
+(validation/chunk_rows.py); `columns_of` gives one document's as column lists.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -200,18 +199,17 @@ def columns_of(table: str, rows: Rows) -> Columns:
     return dict(zip(names, [list(column) for column in zip(*rows, strict=False)], strict=True))
 
 
-def _mention_rows(
+def _mention_columns(
     document_id: str,
     text: str,
     evidence: Sequence[tuple[EvidenceItem, Span]],
     shared: bool,
-) -> Rows:
+) -> Columns:
     """The mentions rows of one document, one per quote, built a column at a time (a
-    comprehension a column costs half of a tuple a row: this runs for every quote of a build)
-    and zipped into rows in C. `shared`: the text is published, so are the sentences of its
-    quotes."""
+    comprehension a column costs half of a tuple a row and its transpose: this runs for every
+    quote of a build). `shared`: the text is published, so are the sentences of its quotes."""
     if not evidence:
-        return []
+        return {name: [] for name in _MENTION_FIELDS}
     count = len(evidence)
     # What each quote supports, and its span, a column at a time: zip transposes the named
     # tuples in C, where a comprehension a field cost twice as much.
@@ -230,24 +228,21 @@ def _mention_rows(
             text[starts[f] : ends[bisect_right(starts, max(start, end - 1)) - 1]].strip()
             for f, start, end in zip(first, char_start, char_end, strict=True)
         ]
-    # The document id repeated, as zip takes it: one object, never a list a document.
-    return list(
-        zip(
-            mention_ids(document_id, evidence),
-            itertools.repeat(document_id, count),
-            char_start,
-            char_end,
-            [text[start:end] for start, end in spans],
-            first,
-            sentence,
-            kinds,
-            targets,
-            aspects,
-            actors,
-            roles,
-            strict=False,  # every column has `count` values (the repeat has no end of its own)
-        )
+    values: tuple[list[Any], ...] = (
+        mention_ids(document_id, evidence),
+        [document_id] * count,
+        list(char_start),
+        list(char_end),
+        [text[start:end] for start, end in spans],
+        first,
+        sentence,
+        list(kinds),
+        list(targets),
+        list(aspects),
+        list(actors),
+        list(roles),
     )
+    return dict(zip(_MENTION_FIELDS, values, strict=True))
 
 
 def compile_document(
@@ -255,8 +250,10 @@ def compile_document(
     seed: Seed,
     evidence: tuple[tuple[EvidenceItem, Span], ...] | list[tuple[EvidenceItem, Span]],
     annotation_sha256: str,
-) -> dict[str, Rows]:
-    """One document's rows of each table of PER_DOCUMENT_TABLES, tuples in `COLUMNS` order."""
+) -> tuple[dict[str, Rows], Columns]:
+    """One document's rows: of documents, events, event_actors and claims as tuples in
+    `COLUMNS` order (made a row at a time), and of mentions as column lists (made a column at
+    a time: `_mention_columns`)."""
     block = annotation.document
     doc_id = block.id
     published = block.published
@@ -349,10 +346,10 @@ def compile_document(
             )
         )
 
-    return {
+    rows = {
         "documents": [document],
         "events": events,
         "event_actors": event_actors,
         "claims": claims,
-        "mentions": _mention_rows(doc_id, seed.text, evidence, shared),
     }
+    return rows, _mention_columns(doc_id, seed.text, evidence, shared)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 # Tables compiled from the documents, then the two tables of what they refer to.
 FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 _REFERENCE_TABLES = {"references": REFERENCE_COLUMNS, "event_facts": EVENT_FACT_COLUMNS}
+# The tables a document's result holds as column lists (DocumentResult.columns), the others as
+# rows (DocumentResult.rows).
+_BY_COLUMN = {"mentions": COLUMNS["mentions"], **_REFERENCE_TABLES}
 
 # The document key on every row of every frame is a Categorical: each key repeats on all of its
 # document's rows, and as a string it was a quarter of the corpus's memory (300 MB at 100,000
@@ -64,9 +67,9 @@ class ChunkRows:
 
     def __init__(self) -> None:
         self.keys: list[str] = []  # the documents with rows, in order
-        self.rows: dict[str, Rows] = {name: [] for name in COLUMNS}
+        self.rows: dict[str, Rows] = {name: [] for name in COLUMNS if name not in _BY_COLUMN}
         self.columns: dict[str, Columns] = {
-            name: {column: [] for column in columns} for name, columns in _REFERENCE_TABLES.items()
+            name: {column: [] for column in columns} for name, columns in _BY_COLUMN.items()
         }
         # Each table's runs of rows: (the document's position in `keys`, its number of rows).
         self.runs: dict[str, list[tuple[int, int]]] = {name: [] for name in FRAME_NAMES}
@@ -75,7 +78,7 @@ class ChunkRows:
 
     def add(self, key: str, result: DocumentResult) -> None:
         """A document's rows (none when it does not parse)."""
-        if not result.references and not result.rows:
+        if not result.columns and not result.rows:
             return
         at = len(self.keys)
         self.keys.append(key)
@@ -83,8 +86,8 @@ class ChunkRows:
             if rows:
                 self.rows[name] += rows
                 self.runs[name].append((at, len(rows)))
-        for name, columns in result.references.items():
-            count = len(columns[_REFERENCE_TABLES[name][0]])
+        for name, columns in result.columns.items():
+            count = len(columns[_BY_COLUMN[name][0]])
             if count:
                 for values, more in zip(self.columns[name].values(), columns.values(), strict=True):
                     values += more

@@ -40,17 +40,18 @@ class DocumentResult:
     file: str
     document_id: str
     problems: list[Problem] = field(default_factory=list)
-    # `references` and `event_facts` (whenever it parses), as column lists.
-    references: dict[str, Columns] = field(default_factory=dict)
-    # The tables' rows (only when the document has no problem), as the compiler made them:
-    # tuples in COLUMNS order, transposed by the runner once a chunk (chunk_rows.py).
+    # Tables made a column at a time, as column lists: `references` and `event_facts`
+    # (whenever it parses), `mentions` (only when the document has no problem).
+    columns: dict[str, Columns] = field(default_factory=dict)
+    # Tables made a row at a time (only when the document has no problem), as the compiler
+    # made them: tuples in COLUMNS order, transposed by the runner once a chunk (chunk_rows.py).
     rows: dict[str, Rows] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, Columns]:
-        """Every table of the document as column lists: the references, then the rows."""
+        """Every table of the document as column lists."""
         compiled = {name: columns_of(name, rows) for name, rows in self.rows.items()}
-        return {**self.references, **compiled}
+        return {**self.columns, **compiled}
 
 
 def _path(path: YamlPath) -> str:
@@ -190,7 +191,7 @@ def process_document(
     if annotation is None or doc is None:
         return result
     where = Located(file, doc)
-    result.references = collect_references(file, annotation)
+    result.columns = collect_references(file, annotation)
     if seed_raw is None:
         message = f"No seed document seeds/{stem}.txt for this annotation."
         result.problems.append(where.at("E405", ("document", "id"), message))
@@ -207,14 +208,16 @@ def process_document(
     # Meaning is read once the form is right: warnings, so the document still compiles.
     warnings, pending = check_meaning(annotation, seed.text, evidence, where)
     result.problems += warnings
-    refs = result.references["references"]
+    refs = result.columns["references"]
     refs["file"] += [file] * len(pending.ids)
     refs["kind"] += pending.kinds
     refs["id"] += pending.ids
     refs["path"] += pending.paths
     refs["detail"] += pending.details
     annotation_sha256 = sha256_of(raw, raw_digest)
-    result.rows = compile_document(annotation, seed, evidence, annotation_sha256)
+    result.rows, result.columns["mentions"] = compile_document(
+        annotation, seed, evidence, annotation_sha256
+    )
     return result
 
 

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from eventset.pipeline import BuildResult
 from eventset.schema.fields import Selector
-from eventset.tables import compile as compiler
-from eventset.tables.compile import COLUMNS, columns_of, mention_id, mention_ids
+from eventset.tables.compile import COLUMNS, _mention_columns, columns_of, mention_id, mention_ids
 from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_index, sentence_starts
 from tests.conftest import REPO, SEED_ID
@@ -104,7 +103,7 @@ _ITEMS = st.builds(
     picks=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), _ITEMS), max_size=8),
     shared=st.booleans(),
 )
-def test_mention_rows_are_made_one_at_a_time(
+def test_mention_columns_are_the_rows_one_at_a_time(
     text: str, picks: list[tuple[int, int, EvidenceItem]], shared: bool
 ) -> None:
     # Spans that start and end anywhere, sentence boundaries included (a span that ends
@@ -117,8 +116,9 @@ def test_mention_rows_are_made_one_at_a_time(
         if b % 2:
             end = next((x for x in bounds if x > start), len(text))
         evidence.append((item, Span(start, end)))
-    rows = compiler._mention_rows("doc", text, evidence, shared)
-    assert all(len(row) == len(COLUMNS["mentions"]) for row in rows)
+    columns = _mention_columns("doc", text, evidence, shared)
+    assert tuple(columns) == COLUMNS["mentions"]
+    rows = list(zip(*columns.values(), strict=True))
     assert rows == _mention_rows("doc", text, evidence, shared)
 
 

@@ -167,6 +167,7 @@ def test_a_tables_rows_give_the_columns_the_document_had() -> None:
     result = process_document(file, raw, seed)
     tables = result.tables
     assert set(tables) == set(FRAME_NAMES)
+    assert tables["mentions"] == result.columns["mentions"]
     for name, rows in result.rows.items():
         columns = tables[name]
         assert list(columns) == list(table_schema(name))
