@@ -15,6 +15,7 @@ import pyarrow.ipc as ipc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eventset.release import routes
 from eventset.release.routes import ROUTED, route_chunk, write_routed
 from eventset.tables.compile import Columns
 from eventset.testing import corpora
@@ -172,3 +173,34 @@ def test_a_tables_rows_give_the_columns_the_document_had() -> None:
         columns = tables[name]
         assert list(columns) == list(table_schema(name))
         assert [tuple(row) for row in zip(*columns.values(), strict=True)] == rows
+
+
+@given(
+    published=st.lists(
+        st.none() | st.dates(dt.date(1999, 11, 1), dt.date(2000, 3, 1)), max_size=30
+    ),
+    ids=st.lists(st.integers(0, 40), max_size=60),
+)
+def test_the_order_of_the_labels_is_polars_stable_sort(
+    published: list[dt.date | None], ids: list[int]
+) -> None:
+    """routes.order_of (ranks sorted by numpy) against route_chunk (polars' stable sort of the
+    labels), on documents of few months, claims of those and other documents, and events."""
+    documents = pl.DataFrame(
+        {"document_id": [f"d{i % 7}" for i in range(len(published))], "published": published},
+        schema={"document_id": pl.String(), "published": pl.Date()},
+    ).with_row_index("n")
+    claims = pl.DataFrame(
+        {"document_id": [f"d{i % 9}" for i in ids]}, schema={"document_id": pl.String()}
+    ).with_row_index("n")
+    events = pl.DataFrame(
+        {"event_id": [f"e{i}" for i in ids]}, schema={"event_id": pl.String()}
+    ).with_row_index("n")
+    frames = {"documents": documents, "claims": claims, "events": events}
+    labels = routes.document_labels(documents)
+    for name, (frame, route) in route_chunk(frames).items():
+        if not frames[name].height:
+            continue
+        order, made = routes.order_of(name, frames[name], labels)
+        assert made == route, name
+        assert frames[name][order].equals(frame), name
