@@ -16,7 +16,6 @@ routed frames sorted by polars, converted to Arrow and copied whole once more (2
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 from collections.abc import Iterator
@@ -129,10 +128,10 @@ class ChunkRows:
         # The same dictionary for all of a chunk's files: the snapshot's write maps it once
         # (snapshot_keys.py).
         if self._dictionary is None:
-            self._dictionary = pa.array(self.keys, pa.large_string())
+            self._dictionary = pl.Series(self.keys, dtype=pl.String()).to_arrow()
         documents, counts = zip(*self.runs[name], strict=True)
         codes = np.repeat(np.array(documents, np.uint32), counts)  # a row's document, in C
-        keys = pa.DictionaryArray.from_arrays(pa.array(codes), self._dictionary)
+        keys = pa.DictionaryArray.from_arrays(pl.Series(codes).to_arrow(), self._dictionary)
         batch = pa.RecordBatch.from_arrays([*arrays, keys], schema=schema)
         route_of: Route | None = None
         if route and name in routes.ROUTED:
@@ -162,28 +161,25 @@ def _polars(batch: pa.RecordBatch, *names: str) -> pl.DataFrame:
     return frame
 
 
-_NONE = type(None)
-_DATES = frozenset({dt.date, _NONE})
-_LISTS = frozenset({list, _NONE})
-_STRINGS = frozenset({str, _NONE})
+_STRING_TYPES = frozenset({str, type(None)})
 
 
 def _arrow_array(values: list[Any], polars_type: pl.DataType, dtype: pa.DataType) -> pa.Array:
-    """A column of Python values as Arrow `dtype`, the values polars makes of them (strict=False):
-    strings and numbers through polars (twice as fast as pyarrow's conversion, and its Arrow
-    form is large strings already), dates and lists of strings by pyarrow (5 and 100 times as
-    fast as polars') when every value is one (pyarrow reads some other values otherwise than
-    polars: a number as a date)."""
+    """A column of Python values as Arrow `dtype`, the values polars makes of them (strict=False,
+    as runner.frame_of builds a frame: a column of the schema, not a Series of the type). Through
+    polars, never pyarrow's conversion of Python objects: half the instructions a string, and
+    pyarrow imports pandas for it (a fifth of a second of every worker). A column of lists of
+    strings (accepted_warnings, via) is made of its strings and their offsets: polars converts
+    each row's list on its own, at 3 to 6 µs a row."""
     import pyarrow as pa
 
-    native = False  # the types' sets are made in C: a third of the conversion they spare
-    if pa.types.is_date32(dtype):
-        native = set(map(type, values)) <= _DATES
-    elif pa.types.is_large_list(dtype):
-        items = itertools.chain.from_iterable(filter(None, values))
-        native = set(map(type, values)) <= _LISTS and set(map(type, items)) <= _STRINGS
-    if native:
-        return pa.array(values, dtype)
-    # As runner.frame_of builds a frame: a column of the schema, not a Series of the type
-    # (given a list where a date goes, that is a list column).
-    return pl.DataFrame({"": values}, schema={"": polars_type}, strict=False).to_series().to_arrow()
+    if pa.types.is_large_list(dtype) and all(type(value) is list for value in values):
+        flat = list(itertools.chain.from_iterable(values))
+        if set(map(type, flat)) <= _STRING_TYPES:
+            lengths = np.fromiter(map(len, values), np.int64, count=len(values))
+            offsets = np.zeros(len(values) + 1, np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            strings = pl.Series(flat, dtype=pl.String()).to_arrow()
+            return pa.LargeListArray.from_arrays(pl.Series(offsets).to_arrow(), strings)
+    frame = pl.DataFrame({"": values}, schema={"": polars_type}, strict=False)
+    return frame.to_series().to_arrow()
