@@ -1,13 +1,15 @@
 """A chunk's rows: gathered a document at a time as the compiler made them, columns once a chunk.
 
 A worker processes documents a chunk at a time (runner.process_chunk) and writes each table's
-rows of the chunk to one Arrow IPC file. The compiler makes rows as tuples (tables/compile.py);
-they are gathered here with one list extend a table a document, beside the document each came
-from, and transposed once the chunk is in. A build's chunk files (`write_arrow`) are made in
-Arrow straight from those columns, the release's tables' rows grouped by the file they go to
-(release/routes.py), a record batch a label; a validation's (`columns`, made into polars frames
-by runner.frame_of) never import pyarrow. Both hold the values polars makes of the column lists
-(frame_of), which the tests pin (tests/validation/test_chunk_rows.py).
+rows of the chunk to one Arrow IPC file. The compiler makes most tables' rows as tuples
+(tables/compile.py), gathered here with one list extend a table a document, beside the document
+each came from, and transposed once the chunk is in; mentions, references and event facts are
+made a column at a time, and gathered a list extend a column. A build's chunk files
+(`write_arrow`) are made in Arrow straight from those columns, the release's tables' rows
+grouped by the file they go to (release/routes.py), a record batch a label; a validation's
+(`columns_of`, made into polars frames by runner.frame_of) never import pyarrow. Both hold the
+values polars makes of the column lists (frame_of), which the tests pin
+(tests/validation/test_chunk_rows.py).
 
 Where the time went before (py-spy, a cold build of 100,000 documents): a list extended a
 column a document (5.3 s of the workers' 84), polars Series built from those lists (3.9 s), the
