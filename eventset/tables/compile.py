@@ -1,7 +1,9 @@
-"""Compiling one checked annotation into per-document table rows (column lists). Pure.
+"""Compiling one checked annotation into per-document table rows (tuples in `COLUMNS` order). Pure.
 
 The columns come from `schema/tables.py`; events come out once per reporting document and
-`assemble.py` merges them across documents.
+`assemble.py` merges them across documents. A document's rows stay tuples (its mentions, made
+a column at a time, column lists): a worker gathers a chunk's and transposes them once
+(validation/chunk_rows.py); `columns_of` gives one document's as column lists.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_starts
 
 Columns = dict[str, list[Any]]
+# A table's rows, each a tuple of its values in the table's column order (`COLUMNS[name]`).
+Rows = list[tuple[Any, ...]]
 
 # Events and event_actors come out once per reporting document, with that document's id (and
 # date, which decides whose summary the merge keeps) for the merge in assemble.py.
@@ -184,16 +188,14 @@ def parse_accepted(entry: str) -> tuple[str, str, str, str] | None:
     return None if match is None else (match[1], match[2], match[3], match[4])
 
 
-def _columns(table: str, rows: list[tuple[Any, ...]]) -> Columns:
-    """Rows written as tuples in the table's column order (`_fields`), as column lists. A tuple
-    per row and one transpose cost a third of a dict per row filled column by column."""
+def columns_of(table: str, rows: Rows) -> Columns:
+    """Rows of `table` (tuples in its column order) as column lists."""
     names = COLUMNS[table]
-    if len(rows) == 1:  # the documents row, and most documents' claims
+    if len(rows) == 1:
         return {name: [value] for name, value in zip(names, rows[0], strict=True)}
     if not rows:
         return {name: [] for name in names}
-    # compile_document writes every row as a tuple of len(names): zip needs no strict, and
-    # a comprehension of lists beats map(list, ...) for the few rows of one document.
+    # compile_document writes every row as a tuple of len(names): zip needs no strict.
     return dict(zip(names, [list(column) for column in zip(*rows, strict=False)], strict=True))
 
 
@@ -248,7 +250,10 @@ def compile_document(
     seed: Seed,
     evidence: tuple[tuple[EvidenceItem, Span], ...] | list[tuple[EvidenceItem, Span]],
     annotation_sha256: str,
-) -> dict[str, Columns]:
+) -> tuple[dict[str, Rows], Columns]:
+    """One document's rows: of documents, events, event_actors and claims as tuples in
+    `COLUMNS` order (made a row at a time), and of mentions as column lists (made a column at
+    a time: `_mention_columns`)."""
     block = annotation.document
     doc_id = block.id
     published = block.published
@@ -341,11 +346,10 @@ def compile_document(
             )
         )
 
-    mentions = _mention_columns(doc_id, seed.text, evidence, shared)
-    return {
-        "documents": _columns("documents", [document]),
-        "events": _columns("events", events),
-        "event_actors": _columns("event_actors", event_actors),
-        "claims": _columns("claims", claims),
-        "mentions": mentions,
+    rows = {
+        "documents": [document],
+        "events": events,
+        "event_actors": event_actors,
+        "claims": claims,
     }
+    return rows, _mention_columns(doc_id, seed.text, evidence, shared)

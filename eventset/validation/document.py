@@ -22,7 +22,7 @@ from eventset.inputs.seeds import parse_seed, sha256_of
 from eventset.inputs.yamlfile import YamlPath
 from eventset.problems import Problem
 from eventset.schema.annotation import Annotation
-from eventset.tables.compile import Columns, compile_document
+from eventset.tables.compile import Columns, Rows, columns_of, compile_document
 from eventset.validation.document_checks import check_annotation
 from eventset.validation.meaning import check_meaning
 
@@ -40,9 +40,18 @@ class DocumentResult:
     file: str
     document_id: str
     problems: list[Problem] = field(default_factory=list)
-    # Table rows (only when the document has no problem) plus `references` and `event_facts`
-    # (whenever it parses), each as column lists.
-    tables: dict[str, Columns] = field(default_factory=dict)
+    # Tables made a column at a time, as column lists: `references` and `event_facts`
+    # (whenever it parses), `mentions` (only when the document has no problem).
+    columns: dict[str, Columns] = field(default_factory=dict)
+    # Tables made a row at a time (only when the document has no problem), as the compiler
+    # made them: tuples in COLUMNS order, transposed by the runner once a chunk (chunk_rows.py).
+    rows: dict[str, Rows] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> dict[str, Columns]:
+        """Every table of the document as column lists."""
+        compiled = {name: columns_of(name, rows) for name, rows in self.rows.items()}
+        return {**self.columns, **compiled}
 
 
 def _path(path: YamlPath) -> str:
@@ -182,7 +191,7 @@ def process_document(
     if annotation is None or doc is None:
         return result
     where = Located(file, doc)
-    result.tables = collect_references(file, annotation)
+    result.columns = collect_references(file, annotation)
     if seed_raw is None:
         message = f"No seed document seeds/{stem}.txt for this annotation."
         result.problems.append(where.at("E405", ("document", "id"), message))
@@ -199,14 +208,16 @@ def process_document(
     # Meaning is read once the form is right: warnings, so the document still compiles.
     warnings, pending = check_meaning(annotation, seed.text, evidence, where)
     result.problems += warnings
-    refs = result.tables["references"]
+    refs = result.columns["references"]
     refs["file"] += [file] * len(pending.ids)
     refs["kind"] += pending.kinds
     refs["id"] += pending.ids
     refs["path"] += pending.paths
     refs["detail"] += pending.details
     annotation_sha256 = sha256_of(raw, raw_digest)
-    result.tables.update(compile_document(annotation, seed, evidence, annotation_sha256))
+    result.rows, result.columns["mentions"] = compile_document(
+        annotation, seed, evidence, annotation_sha256
+    )
     return result
 
 

@@ -27,13 +27,12 @@ from eventset.inputs.files import read_bounded
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
-from eventset.release.routes import Route, route_chunk, write_routed
-from eventset.tables.compile import COLUMNS, Columns, row_schema
+from eventset.release.routes import Route
+from eventset.tables.compile import Columns
 from eventset.validation import cache
 from eventset.validation.cache import INDEX_SCHEMA, KEY, Snapshot, code_version, snapshot_for
+from eventset.validation.chunk_rows import FRAME_NAMES, KEY_TYPE, ChunkRows, table_schema
 from eventset.validation.document import (
-    EVENT_FACT_COLUMNS,
-    REFERENCE_COLUMNS,
     cache_key,
     digests_of,
     problems_from_json,
@@ -45,7 +44,6 @@ from eventset.validation.spooled import Spooled
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-FRAME_NAMES = (*COLUMNS, "references", "event_facts")
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 # Snapshot entries still current: the document key and its files' stat signature now.
 REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
@@ -66,26 +64,12 @@ DocumentTask = tuple[str, str, str | None]
 Task = tuple[str, str, str | None, str]
 
 
-def _schema(name: str) -> pl.Schema:
-    if name == "references":
-        return pl.Schema(dict.fromkeys(REFERENCE_COLUMNS, pl.String()))
-    if name == "event_facts":
-        return pl.Schema(dict.fromkeys(EVENT_FACT_COLUMNS, pl.String()))
-    return row_schema(name)
-
-
-# The document key on every row of every frame is a Categorical: each key repeats on all of its
-# document's rows, and as a string it was a quarter of the corpus's memory (300 MB at 100,000
-# documents); as a category it is four bytes a row.
-KEY_TYPE = pl.Categorical()
-
-
 _STRING_LISTS = pl.List(pl.String())
 _GATHERED_FROM = 128  # rows; below this polars' own conversion is as fast (measured)
 
 
 def frame_of(name: str, columns: Columns) -> pl.DataFrame:
-    schema = {**_schema(name), KEY: KEY_TYPE}
+    schema = {**table_schema(name), KEY: KEY_TYPE}
     data: dict[str, pl.Series | list[Any]] = {
         column: string_lists(values) if schema.get(column) == _STRING_LISTS else values
         for column, values in columns.items()
@@ -190,9 +174,7 @@ def process_chunk(
     same limits. `route`: False when no build's tail reads the frames (a validation), which
     then skips the routing and pyarrow's import (a fifth of a second of `validate FILE`)."""
     out = ChunkResult()
-    joined: dict[str, Columns] = {
-        name: {col: [] for col in [*_schema(name), KEY]} for name in FRAME_NAMES
-    }
+    rows = ChunkRows()
     for file, annotation_path, seed_path, signature in chunk:
         raw = read(annotation_path, DEFAULT_LIMITS.max_bytes)
         if raw is None:
@@ -215,22 +197,18 @@ def process_chunk(
             INDEX_SCHEMA, (key, file, problems_to_json(result.problems), signature), strict=True
         ):
             out.index[name].append(value)
-        for name, columns in result.tables.items():
-            rows = len(next(iter(columns.values()), []))
-            for col, values in columns.items():
-                joined[name][col].extend(values)
-            joined[name][KEY].extend([key] * rows)
+        rows.add(key, result)
     chunk_id = uuid.uuid4().hex
-    frames = {name: frame_of(name, columns) for name, columns in joined.items() if columns[KEY]}
-    # The release's tables' rows grouped by the file they go to: the tail reads them from here.
-    routed = route_chunk(frames) if route else {}
-    for name, frame in frames.items():
+    for name in rows.names():
         sink: str | io.BytesIO = f"{spool}/{chunk_id}.{name}.arrow" if spool else io.BytesIO()
-        if name in routed:
-            frame, out.routes[name] = routed[name]
-            write_routed(frame, out.routes[name], sink)
+        if route:
+            # In Arrow straight from the rows, the release's tables' rows grouped by the file
+            # they go to: the tail reads them from here.
+            routed = rows.write_arrow(name, sink, route=True)
+            if routed is not None:
+                out.routes[name] = routed
         else:
-            frame.write_ipc(sink)
+            frame_of(name, rows.columns_of(name)).write_ipc(sink)
         if isinstance(sink, str):
             out.spooled[name] = sink
         else:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from eventset.pipeline import BuildResult
 from eventset.schema.fields import Selector
-from eventset.tables.compile import COLUMNS, _columns, _mention_columns, mention_id, mention_ids
+from eventset.tables.compile import COLUMNS, _mention_columns, columns_of, mention_id, mention_ids
 from eventset.validation.evidence import EvidenceItem
 from eventset.validation.quotes import Span, sentence_index, sentence_starts
 from tests.conftest import REPO, SEED_ID
@@ -124,9 +124,9 @@ def test_mention_columns_are_the_rows_one_at_a_time(
 
 @given(rows=st.lists(st.tuples(*[st.integers()] * len(COLUMNS["event_actors"])), max_size=4))
 def test_columns_are_the_rows_transposed(rows: list[tuple[int, ...]]) -> None:
-    """`_columns` (one row taken apart directly, more rows through zip) against each column
+    """`columns_of` (one row taken apart directly, more rows through zip) against each column
     read off the rows by position."""
     names = COLUMNS["event_actors"]
     expected = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    columns = _columns("event_actors", list(rows))
+    columns = columns_of("event_actors", list(rows))
     assert columns == expected and tuple(columns) == names

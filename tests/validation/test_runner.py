@@ -89,7 +89,7 @@ def test_a_validation_without_a_spool_routes_nothing(
     a validation's chunks are written whole, so `validate FILE` never imports pyarrow for a
     routing no one reads; a build's chunks are routed."""
     from eventset.release import routes
-    from eventset.validation import runner
+    from eventset.validation import chunk_rows, runner
 
     tasks = [
         (path.relative_to(repo).as_posix(), str(path), str(repo / "seeds" / f"{path.stem}.txt"))
@@ -103,7 +103,7 @@ def test_a_validation_without_a_spool_routes_nothing(
     def no_routing(*args: object) -> None:
         raise AssertionError("routed for a validation")
 
-    monkeypatch.setattr(runner, "route_chunk", no_routing)
+    monkeypatch.setattr(chunk_rows.ChunkRows, "write_arrow", no_routing)
     whole = runner.process_chunk(chunk, frozenset(), "v", route=False)
     assert not whole.routes
     for name, data in whole.frames.items():  # the same rows, in the documents' order

@@ -9,7 +9,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY
-from eventset.validation.runner import KEY_TYPE
+from eventset.validation.chunk_rows import KEY_TYPE
 from eventset.validation.snapshot_keys import KeyCodes
 from eventset.validation.spooled import Spooled, of_frame
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY, SHARED, SHARED_KINDS, OneOf
-from eventset.validation.runner import KEY_TYPE
+from eventset.validation.chunk_rows import KEY_TYPE
 from eventset.validation.snapshot_keys import KeyCodes
 from eventset.validation.spooled import Spooled
 
