@@ -17,6 +17,7 @@ from eventset.schema.cues import claim_kind_fits, event_type_fits
 from eventset.schema.fields import Selector
 from eventset.schema.vocab import evidence_cues, vocabulary
 from eventset.testing import Corpus, SyntheticDocument, corpora, model_data, write_corpus
+from eventset.validation.document_checks import disputing
 from eventset.validation.quotes import Span, find_quote
 from eventset.validation.repository import validate_repository
 from tests.property.helpers import scaled, workspace
@@ -72,6 +73,16 @@ def _claim_kind(
     assume(wrong)
     claim.update(kind=data.draw(st.sampled_from(wrong)), explicit=True)
     claim.pop("value", None)
+    # A disputed event's disagreement must be in its claims (E428, an error): a denial that
+    # was all of it cannot become another kind without breaking that rule as well.
+    changed = Annotation.model_validate(annotation)
+    assume(
+        all(
+            disputing([c for c in changed.claims if c.about.event == event.id])
+            for event in changed.events
+            if event.certainty == "disputed"
+        )
+    )
     return "W603"
 
 
