@@ -171,7 +171,7 @@ def write_months(
         by_event = _submit_slices(parts, BY_EVENT, spool / "buckets", local)
         by_document = _shuffle_by_document(parts, spool / "documents", local)
         shuffled = {name: gathered([f.result() for f in fs]) for name, fs in by_event.items()}
-        reported = parts["events"].lazy().select(pl.len()).collect().item()
+        reported = parts["events"].height()
         groups = bucket_groups(reported, _EVENT_ROWS_PER_BUCKET, workers)
         tasks = _merge_tasks(
             parts, shuffled, groups, schemas, actors, places, merge, spool / "months"

@@ -45,3 +45,6 @@ def test_a_snapshot_reads_back_the_rows_of_the_keys_kept_in_order(tmp_path: Path
     keys = spooled.columns(pl.col(KEY).cast(pl.String))
     assert keys.get_column(KEY).to_list() == ["k3", "k2", "k3", "k2", "k5", "k5"]
     assert_frame_equal(Spooled(old.schema, (str(snapshot),)).collect(), old)
+    assert spooled.height() == expected.height  # the kept rows of the snapshot, then the files'
+    assert parts.height() == old.height
+    assert Spooled(old.schema, snapshot=str(snapshot)).height() == old.height
