@@ -23,7 +23,6 @@ import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import numpy as np
 import polars as pl
 
 from eventset.tables.compile import COLUMNS, Columns, Rows, row_schema
@@ -116,6 +115,7 @@ class ChunkRows:
         """Frame `name` as an Arrow IPC file: one record batch, or with `route` and a table of
         the release (routes.ROUTED), a record batch a label of the files its rows go to (a
         label's rows in the documents' order) and, returned, which batch holds which label."""
+        import numpy as np  # here, not at the top: a validation never imports it (0.065 s)
         import pyarrow as pa
         import pyarrow.ipc as ipc
 
@@ -174,6 +174,7 @@ def _arrow_array(values: list[Any], polars_type: pl.DataType, dtype: pa.DataType
     pyarrow imports pandas for it (a fifth of a second of every worker). A column of lists of
     strings (accepted_warnings, via) is made of its strings and their offsets: polars converts
     each row's list on its own, at 3 to 6 µs a row."""
+    import numpy as np
     import pyarrow as pa
 
     if pa.types.is_large_list(dtype) and set(map(type, values)) <= _LIST_TYPE:  # in C

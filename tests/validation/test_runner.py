@@ -135,3 +135,19 @@ def test_a_pool_reuses_the_snapshots_entries_of_its_chunks_files(
         [result] = runner._map_chunks(iter([tasks]), jobs, known, "v", str(tmp_path), documents)
         assert result.reused[KEY] == [key]
         assert result.index["file"] == [second]
+
+
+def test_the_validators_modules_import_neither_numpy_nor_pyarrow() -> None:
+    """`validate FILE` imports the runner: numpy (0.065 s with its threads) and pyarrow are a
+    build's workers' alone, imported where a chunk's rows are routed and written."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "import eventset.validation.changed, eventset.validation.repository\n"
+        "print(json.dumps(sorted(m for m in ('numpy', 'pyarrow') if m in sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
