@@ -223,11 +223,9 @@ def _write(
         state_columns = None
         if cache and extra_files is None and version == DEV_VERSION:
             # Two columns each (the other columns are never read), read after the tail, which
-            # then starts without waiting for them, and before the chunks go. A batch at a time
-            # (spooled.py), not as one query over every chunk file: polars opens each in a
-            # thread of its own, and a million documents' 977 files passed its limit of 512.
-            keys = parts["documents"].columns(pl.col(KEY).cast(pl.String), "document_id")
-            reports = parts["events"].columns("document_id", "event_id")
+            # then starts without waiting for them, and before the chunks go.
+            keys = parts["documents"].select(pl.col(KEY).cast(pl.String), "document_id")
+            reports = parts["events"].select("document_id", "event_id")
             state_columns = keys, reports
         # Only the snapshot's write still reads the chunk files: they go beside the release's
         # last steps once it is done, not after them (their unlinks wait for the writeback).

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from eventset.validation.cache import KEY
@@ -45,6 +46,25 @@ def test_a_snapshot_reads_back_the_rows_of_the_keys_kept_in_order(tmp_path: Path
     keys = spooled.columns(pl.col(KEY).cast(pl.String))
     assert keys.get_column(KEY).to_list() == ["k3", "k2", "k3", "k2", "k5", "k5"]
     assert_frame_equal(Spooled(old.schema, (str(snapshot),)).collect(), old)
+    assert_frame_equal(
+        spooled.select(pl.col(KEY).cast(pl.String), "n"), keys.with_columns(expected.select("n"))
+    )
     assert spooled.height() == expected.height  # the kept rows of the snapshot, then the files'
     assert parts.height() == old.height
     assert Spooled(old.schema, snapshot=str(snapshot)).height() == old.height
+
+
+def test_a_selection_over_many_files_is_made_a_few_files_a_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spooled.select queries at most _FILES_A_QUERY files at once: the rows of every file, in
+    order, however the files are grouped."""
+    from eventset.validation import spooled as module
+
+    frames = [_frame([f"k{n}", f"k{n}"]) for n in range(5)]
+    files = tuple(str(of_frame(f, tmp_path / f"{n}.arrow").files[0]) for n, f in enumerate(frames))
+    whole = pl.concat(frames).select("n", pl.col(KEY).cast(pl.String))
+    for size in (1, 2, 256):
+        monkeypatch.setattr(module, "_FILES_A_QUERY", size)
+        picked = Spooled(frames[0].schema, files).select("n", pl.col(KEY).cast(pl.String))
+        assert_frame_equal(picked, whole)
