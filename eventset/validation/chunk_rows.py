@@ -111,10 +111,11 @@ class ChunkRows:
         # One transpose a chunk, in C; every row has len(names) values (compile.py's `_fields`).
         return dict(zip(names, map(list, zip(*rows, strict=False)), strict=True))
 
-    def write_arrow(self, name: str, sink: str | BinaryIO, *, route: bool) -> Route | None:
-        """Frame `name` as an Arrow IPC file: one record batch, or with `route` and a table of
-        the release (routes.ROUTED), a record batch a label of the files its rows go to (a
-        label's rows in the documents' order) and, returned, which batch holds which label."""
+    def write_arrow(self, name: str, sink: str | BinaryIO) -> Route | None:
+        """Frame `name` as an Arrow IPC file: one record batch, or for a table of the release
+        (routes.ROUTED), a record batch a label of the files its rows go to (a label's rows in
+        the documents' order) and, returned, which batch holds which label. A validation's
+        frames (not routed) are made by runner.frame_of, without pyarrow."""
         import numpy as np  # here, not at the top: a validation never imports it (0.065 s)
         import pyarrow as pa
         import pyarrow.ipc as ipc
@@ -136,7 +137,7 @@ class ChunkRows:
         keys = pa.DictionaryArray.from_arrays(pl.Series(codes).to_arrow(), self._dictionary)
         batch = pa.RecordBatch.from_arrays([*arrays, keys], schema=schema)
         route_of: Route | None = None
-        if route and name in routes.ROUTED:
+        if name in routes.ROUTED:
             if name == "documents":
                 self._document_labels = routes.document_labels(
                     _polars(batch, "document_id", "published")

@@ -204,7 +204,7 @@ def process_chunk(
         if route:
             # In Arrow straight from the rows, the release's tables' rows grouped by the file
             # they go to: the tail reads them from here.
-            routed = rows.write_arrow(name, sink, route=True)
+            routed = rows.write_arrow(name, sink)
             if routed is not None:
                 out.routes[name] = routed
         else:

@@ -99,7 +99,7 @@ def test_a_chunks_arrow_files_are_the_plain_frames_routed(corpus: Corpus, order:
     assert list(rows.names()) == [name for name in FRAME_NAMES if name in plain]
     for name in rows.names():
         sink = io.BytesIO()
-        route = rows.write_arrow(name, sink, route=True)
+        route = rows.write_arrow(name, sink)
         expected = io.BytesIO()
         if name in ROUTED:
             frame, expected_route = routed[name]
