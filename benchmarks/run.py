@@ -32,6 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when called: the harness itself runs eventset as commands
+    from eventset.validation.repository import Validation
 
 HERE = Path(__file__).resolve().parent
 EVENTSET = [sys.executable, "-m", "eventset"]
@@ -60,6 +64,19 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
         sys.stderr.write(stdout + errors)
         raise SystemExit(f"command failed: {' '.join(args)}")
     return wall, usage.ru_maxrss / 1024, stdout
+
+
+def cold_spool(root: Path, jobs: int, kept: Path) -> Validation:
+    """A cold validation of `root` as a build runs it, its chunk files kept in `kept / "chunks"` and its cache (the snapshot, written and waited for)
+    in `kept / "cache"`: what benchmarks of the build's later steps start from."""
+    from eventset.validation.repository import validate_repository
+
+    (kept / "chunks").mkdir(parents=True)
+    os.environ["EVENTSET_CACHE_DIR"] = str(kept / "cache")
+    validation = validate_repository(root, jobs=jobs, cache=True, spool=kept / "chunks")
+    if validation.saving is not None:
+        validation.saving.result()
+    return validation
 
 
 def commit_of() -> str:

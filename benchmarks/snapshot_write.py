@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
-from run import commit_of
+from run import cold_spool, commit_of
 
 
 def measured(write: Callable[[Path], None], scratch: Path, repeat: int) -> tuple[str, int]:
@@ -62,14 +62,9 @@ def spooled(root: Path, jobs: int, kept: Path) -> dict[str, list[str]]:
         files: dict[str, list[str]] = json.loads(listed.read_text())
         return files
     from eventset.validation.cache import default_cache_dir
-    from eventset.validation.repository import validate_repository
     from eventset.validation.runner import corpus_snapshot
 
-    (kept / "chunks").mkdir(parents=True)
-    os.environ["EVENTSET_CACHE_DIR"] = str(kept / "cache")
-    validation = validate_repository(root, jobs=jobs, cache=True, spool=kept / "chunks")
-    if validation.saving is not None:
-        validation.saving.result()
+    validation = cold_spool(root, jobs, kept)
     corpus_snapshot(default_cache_dir(), root).directory.rename(kept / "snapshot")
     shutil.rmtree(kept / "cache")
     files = {name: list(part.files) for name, part in validation.parts.items()}

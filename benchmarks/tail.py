@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import commit_of
+from run import cold_spool, commit_of
 
 
 def spooled(root: Path, jobs: int, kept: Path) -> tuple[object, object, object, dict[str, int]]:
@@ -35,13 +35,8 @@ def spooled(root: Path, jobs: int, kept: Path) -> tuple[object, object, object, 
         return pickle.loads(saved.read_bytes())  # type: ignore[no-any-return]
     from eventset.agreement.counts import coding_counts
     from eventset.inputs.layout import Layout
-    from eventset.validation.repository import validate_repository
 
-    (kept / "chunks").mkdir(parents=True)
-    os.environ["EVENTSET_CACHE_DIR"] = str(kept / "cache")
-    validation = validate_repository(root, jobs=jobs, cache=True, spool=kept / "chunks")
-    if validation.saving is not None:
-        validation.saving.result()
+    validation = cold_spool(root, jobs, kept)
     shutil.rmtree(kept / "cache")
     assert validation.ok, "the corpus does not validate"
     found = (validation.parts, validation.actors, validation.places, coding_counts(Layout(root)))
