@@ -16,12 +16,15 @@ that wrote them: compare commits that write them alike, and measure, never build
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
 import os
 import pickle
 import resource
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from run import cold_spool, commit_of
@@ -55,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     parts, actors, places, counts = spooled(args.root.resolve(), args.jobs, args.keep.resolve())
     from eventset.release.months import write_months
+    from eventset.release.tasks import warm
     from eventset.tables.assemble import merged_events
 
     for number in range(args.repeat):
@@ -64,17 +68,27 @@ def main() -> None:
             before = resource.getrusage(resource.RUSAGE_SELF)
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            months = write_months(
-                parts,  # type: ignore[arg-type]
-                actors,  # type: ignore[arg-type]
-                places,  # type: ignore[arg-type]
-                merged_events,
-                counts,
-                scratch / "spool",
-                scratch / "staging",
-                "dev",
-                args.jobs,
-            )
+            # A pool of this run's own, left only once its workers have exited: the build's
+            # (tasks.pool) does not wait for that, and their CPU is read when they are reaped.
+            with contextlib.ExitStack() as stack:
+                pooled: ProcessPoolExecutor | None = None
+                if args.jobs > 1:
+                    spawn = multiprocessing.get_context("spawn")
+                    pooled = stack.enter_context(ProcessPoolExecutor(args.jobs, mp_context=spawn))
+                    for _ in range(args.jobs):
+                        pooled.submit(warm)
+                months = write_months(
+                    parts,  # type: ignore[arg-type]
+                    actors,  # type: ignore[arg-type]
+                    places,  # type: ignore[arg-type]
+                    merged_events,
+                    counts,
+                    scratch / "spool",
+                    scratch / "staging",
+                    "dev",
+                    args.jobs,
+                    processes=pooled,
+                )
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_SELF)
             ended = resource.getrusage(resource.RUSAGE_CHILDREN)
