@@ -4,7 +4,6 @@ itself (one job), or a cluster (engines/dask_cluster.py), all behind one `submit
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -12,6 +11,7 @@ from typing import Protocol, TypeVar
 
 from eventset.schema.contracts import dataframe_schema
 from eventset.schema.tables import TABLES
+from eventset.validation.runner import spawned_pool
 
 # Tasks out at once per worker of a cluster: enough to keep each busy while this process
 # reads the next one's rows, few enough that the rows sent never add up to the corpus.
@@ -72,10 +72,8 @@ def windowed(cluster: Cluster, function: Callable[[A], R], arguments: Iterable[A
 
 def warm() -> None:
     """Imports pandera and builds the contracts in a worker (of the pool, or of a cluster)
-    before its first month task comes, and imports the per-document work before its first
-    chunk (a build's pool runs both: pipeline.py)."""
-    import eventset.validation.runner  # noqa: F401
-
+    before its first month task comes, and with this module the per-document work
+    (validation/runner.py) before its first chunk (a build's pool runs both: pipeline.py)."""
     for table in TABLES:
         dataframe_schema(table.name)
 
@@ -86,9 +84,7 @@ def pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs <= 1:
         yield None
         return
-    # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
-    context = multiprocessing.get_context("spawn")
-    workers = ProcessPoolExecutor(jobs, mp_context=context)
+    workers = spawned_pool(jobs)
     try:
         for _ in range(jobs):
             workers.submit(warm)

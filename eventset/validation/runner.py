@@ -547,7 +547,7 @@ def _map_chunks(
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
-            pool = stack.enter_context(_started_pool(jobs))
+            pool = stack.enter_context(spawned_pool(jobs))
         # A window of chunks ahead of the one taken next, not every chunk at once (Executor.map
         # submits them all, and each waiting chunk's tasks stay in this process's memory).
         pending: deque[Future[ChunkResult]] = deque()
@@ -559,7 +559,8 @@ def _map_chunks(
             yield pending.popleft().result()
 
 
-def _started_pool(jobs: int) -> ProcessPoolExecutor:
+def spawned_pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` worker processes (the per-document step's, or a build's: release/tasks.py)."""
     # Imported here: a small validation never starts a pool, and these cost a fifth of a second.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
