@@ -242,12 +242,12 @@ def _shuffle_by_document(
     key check reports it."""
     if parts["documents"].snapshot is None:
         return {name: [] for name in BY_DOCUMENT}
+    # By Spooled.select's queries over a few hundred files each: a warm build of a million
+    # documents with many changed ones has more chunk files than one query may open.
     labels = (
         parts["documents"]
-        .lazy()
         .select("document_id", month_label(pl.col("published")))
         .unique("document_id", keep="first")
-        .collect()
     )
     spool.mkdir(parents=True, exist_ok=True)
     labels.write_ipc(spool / "labels.arrow")

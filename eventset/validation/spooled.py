@@ -81,11 +81,6 @@ class Spooled:
                     if frame.height:
                         yield frame.select(schema.names()).cast(schema)
 
-    def lazy(self) -> pl.LazyFrame:
-        """The rows as one lazy frame (for a query that reads a few columns of a few files:
-        see `select` for every chunk file)."""
-        return pl.concat(self._scans(), how="vertical", rechunk=False)
-
     def select(self, *columns: str | pl.Expr) -> pl.DataFrame:
         """A few columns of every row, by polars queries over at most _FILES_A_QUERY files each
         (the snapshot first): a query opens each of its files in a thread of its own, and past

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+from typing import Any
+
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -359,3 +361,42 @@ def test_the_tail_in_a_pool_writes_what_it_writes_here(
     assert here.written is not None and pooled.written is not None
     assert _table_files(pooled.written.path) == _table_files(here.written.path)
     assert pooled.rows == here.rows and here.rows["events"] > 40
+
+
+def test_a_warm_build_reads_its_spool_a_few_files_a_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build whose changed documents fill several chunks reads the snapshot and the
+    chunk files with queries over at most _FILES_A_QUERY files each (the documents' months
+    too: a query opens each of its files in a blocking thread of polars', 512 at most), and
+    writes the release a build without the cache writes."""
+    from eventset.synth import write_corpus as synthetic
+    from eventset.validation import runner, spooled
+
+    root = tmp_path / "repo"
+    synthetic(root, 120, seed=7)
+    monkeypatch.setattr(runner, "_CHUNK", 16)
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
+    build(root, tmp_path / "cold", "1.0.0", jobs=2)
+    for annotation in sorted((root / "data" / "annotations").glob("*.yaml"))[:80]:
+        with annotation.open("a", encoding="utf-8") as out:
+            out.write("# edited\n")
+    monkeypatch.setattr(spooled, "_FILES_A_QUERY", 2)
+    # The snapshot never rewritten: it is read beside the chunk files, as in a build where
+    # under 1% of the corpus changed (at a million documents, up to ten chunk files; here five).
+    monkeypatch.setattr(runner, "_RESAVE_EVERY", 0)
+    collect = pl.LazyFrame.collect
+    widest = [0]  # the most spooled files one query of the build read
+
+    def counted(frame: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        widest[0] = max(widest[0], frame.explain(optimized=False).count("Ipc SCAN"))
+        return collect(frame, *args, **kwargs)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", counted)
+    warm = build(root, tmp_path / "warm", "1.0.0", jobs=2)
+    monkeypatch.setattr(pl.LazyFrame, "collect", collect)
+    fresh = build(root, tmp_path / "fresh", "1.0.0", cache=False, jobs=1)
+    assert warm.written is not None and fresh.written is not None
+    assert warm.validation.processed == 80
+    assert _table_files(warm.written.path) == _table_files(fresh.written.path)
+    assert 0 < widest[0] <= 2
