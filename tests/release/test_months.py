@@ -9,9 +9,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
-
 from typing import Any
+from unittest import mock
 
 import polars as pl
 import pytest
