@@ -387,7 +387,7 @@ def test_a_warm_build_reads_its_spool_a_few_files_a_query(
     collect = pl.LazyFrame.collect
     widest = [0]  # the most spooled files one query of the build read
 
-    def counted(frame: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
+    def counted(frame: pl.LazyFrame, *args: Any, **kwargs: Any) -> Any:
         widest[0] = max(widest[0], frame.explain(optimized=False).count("Ipc SCAN"))
         return collect(frame, *args, **kwargs)
 
