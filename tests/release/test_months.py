@@ -354,9 +354,8 @@ def test_the_tail_in_a_pool_writes_what_it_writes_here(
     monkeypatch.setattr(shuffle, "_SLICE_BYTES", 1)
     monkeypatch.setattr(months, "_EVENT_ROWS_PER_BUCKET", 40)
     monkeypatch.setattr(months, "_TASK_BYTES", 200_000)
-    if True:
-        here = build(root, tmp_path / "here", "1.0.0", cache=False, jobs=1)
-        pooled = build(root, tmp_path / "pooled", "1.0.0", cache=False, jobs=2)
+    here = build(root, tmp_path / "here", "1.0.0", cache=False, jobs=1)
+    pooled = build(root, tmp_path / "pooled", "1.0.0", cache=False, jobs=2)
     assert here.written is not None and pooled.written is not None
     assert _table_files(pooled.written.path) == _table_files(here.written.path)
     assert pooled.rows == here.rows and here.rows["events"] > 40
