@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import polars as pl
 
@@ -88,7 +87,7 @@ def with_label(name: str, rows: pl.DataFrame, labels: pl.DataFrame | None) -> pl
     """Table `name`'s rows with the label of the file each goes to (PART), in their order:
     documents by the month they were published, claims and mentions by their document's label
     in `labels` (document_id, PART; `undated` when it is not there), events and event_actors by
-    their fine bucket. A chunk's rows (route_chunk) and the snapshot's (shuffle.py) alike."""
+    their fine bucket. A chunk's rows (order_of) and the snapshot's (shuffle.py) alike."""
     if name == "documents":
         return rows.with_columns(month_label(pl.col("published")))
     if name in BY_EVENT:
@@ -134,44 +133,6 @@ def order_of(name: str, rows: pl.DataFrame, labels: pl.DataFrame | None) -> tupl
         for batch, (label, count) in enumerate(zip(names.to_list(), counts, strict=True))
     }
     return pl.Series("at", order, pl.UInt32()), route
-
-
-def route_chunk(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple[pl.DataFrame, Route]]:
-    """A chunk's frames of the routed tables, each with its rows grouped by label (a label's
-    rows in their order), and its route: the k-th label's rows are the k-th record batch that
-    write_routed writes. The plain way, with polars' own sort: the workers route their rows in
-    Arrow (validation/chunk_rows.py, by `order_of`), which the tests pin against this; the
-    tests write chunk files of made-up frames with it."""
-    labels = document_labels(frames.get("documents"))
-    out: dict[str, tuple[pl.DataFrame, Route]] = {}
-    for name, frame in frames.items():
-        if name not in ROUTED:
-            continue
-        grouped = with_label(name, frame, labels).sort(PART, maintain_order=True)
-        counts = grouped.group_by(PART, maintain_order=True).len()
-        route = {
-            str(label): (batch, rows) for batch, (label, rows) in enumerate(counts.iter_rows())
-        }
-        out[name] = (grouped.drop(PART), route)
-    return out
-
-
-def write_routed(frame: pl.DataFrame, route: Route, sink: str | BinaryIO) -> None:
-    """A routed frame as an Arrow IPC file, a record batch a label. Written by pyarrow from
-    plain (not view) strings: each batch then holds its own rows' bytes only, so a task reads
-    exactly its labels' bytes (a slice of one batch of string views carried the whole chunk's
-    string buffers into every frame made of it: a month task over 98 chunk files held 290 MB)."""
-    import pyarrow.ipc as ipc
-
-    table = frame.to_arrow()
-    with ipc.new_file(sink, table.schema) as writer:
-        if not route:
-            return
-        [whole] = table.combine_chunks().to_batches()
-        at = 0
-        for _, rows in route.values():
-            writer.write_batch(whole.slice(at, rows))
-            at += rows
 
 
 def pieces_of(files: Sequence[str], routes: Sequence[Route], labels: Iterable[str]) -> list[Rows]:

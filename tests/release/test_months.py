@@ -22,7 +22,7 @@ from eventset.inputs.layout import Layout
 from eventset.pipeline import build
 from eventset.release import months, shuffle
 from eventset.release.manifest import read_manifest, table_of
-from eventset.release.routes import FINE_BUCKETS, Route, route_chunk, write_routed
+from eventset.release.routes import FINE_BUCKETS, Route
 from eventset.release.write import write_release
 from eventset.schema.contracts import TableFailure, validate_frame
 from eventset.schema.integrity import cross_table_failures
@@ -35,6 +35,7 @@ from eventset.validation.repository import validate_repository
 from eventset.validation.spooled import Spooled, of_frame
 from tests.conftest import REPO
 from tests.property.helpers import scaled, workspace
+from tests.release.routed import route_chunk, write_routed
 
 Frames = dict[str, pl.DataFrame]
 

@@ -12,17 +12,12 @@ from hypothesis import strategies as st
 
 from eventset.release import months
 from eventset.release.partitions import BY_DOCUMENT, BY_EVENT, PART, UNDATED, month_label
-from eventset.release.routes import (
-    FINE_BUCKETS,
-    bucket_groups,
-    fine_bucket,
-    route_chunk,
-    write_routed,
-)
+from eventset.release.routes import FINE_BUCKETS, bucket_groups, fine_bucket
 from eventset.release.tasks import Local
 from eventset.validation.cache import KEY
 from eventset.validation.spooled import Spooled
 from tests.property.helpers import workspace
+from tests.release.routed import route_chunk, write_routed
 
 TABLES = (*BY_DOCUMENT, *BY_EVENT)
 _BY = {"documents": "published", "events": "event_id", "event_actors": "event_id"}

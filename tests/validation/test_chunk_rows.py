@@ -1,6 +1,6 @@
 """A chunk's rows written in Arrow straight from the compiler's tuples (validation/chunk_rows.py)
 hold what the plain way made of them: the documents' column lists joined, polars frames
-(runner.frame_of), routed by release/routes.py's route_chunk and written by write_routed,
+(runner.frame_of), routed and written by tests/release/routed.py (route_chunk, write_routed),
 record batch for record batch, with the same routes and the same types."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventset.release import routes
-from eventset.release.routes import ROUTED, route_chunk, write_routed
+from eventset.release.routes import ROUTED
 from eventset.tables.compile import Columns
 from eventset.testing import corpora
 from eventset.testing.corpus import Corpus, model_yaml
@@ -32,6 +32,7 @@ from eventset.validation.document import DocumentResult, process_document
 from eventset.validation.runner import frame_of
 from tests.conftest import REPO
 from tests.property.helpers import scaled
+from tests.release.routed import route_chunk, write_routed
 
 Document = tuple[str, bytes, bytes | None]
 
