@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -90,15 +90,18 @@ def _root(root: Path | None) -> Path:
     return (root or find_root(Path.cwd())).resolve()
 
 
-def _walk_inputs_meanwhile(root: Path) -> None:
+def _walk_inputs_meanwhile(root: Path, files: Sequence[Path] = ()) -> None:
     """Start listing the corpus folders in another process before the heavy imports of a
     command that reads the corpus (inputs/find.py): at 100,000 documents the walk then costs
-    nothing the command waits for."""
+    nothing the command waits for. `files`: those `validate` reports on, when only they are
+    checked against the cache's index, which needs no seed's stat signature: of the seeds
+    folder only the entries that are not regular files are listed (validation/indexed.py)."""
     from eventset.inputs.find import prefetch  # imports no polars: find starts at once
     from eventset.inputs.layout import Layout
 
     layout = Layout(root)
-    prefetch(layout.annotations, layout.seeds)
+    prefetch(layout.annotations)
+    prefetch(layout.seeds, kinds=bool(files) and not layout.needs_corpus(files))
 
 
 def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
@@ -158,7 +161,7 @@ def validate(
     whether the evidence fits what it supports (warnings)."""
     base = _root(root)
     if not changed:
-        _walk_inputs_meanwhile(base)
+        _walk_inputs_meanwhile(base, paths or ())
     from eventset.report import render
     from eventset.validation.repository import validate_repository
 
@@ -1137,17 +1140,34 @@ def _walk_before_parsing(args: list[str]) -> None:
     """Start the corpus walk (`_walk_inputs_meanwhile`) before typer parses the arguments: its
     parameter types import pydantic and build validators, about a tenth of a second that the
     walk runs through instead of waiting for. Only for `build` and `validate` (not `--changed`,
-    which does not list the corpus), at the root the arguments name or the default one; a wrong
-    guess only walks folders the command does not read (it starts its own walk)."""
+    which does not list the corpus), at the root the arguments name or the default one, and
+    for the files `validate` names; a wrong guess only walks folders the command does not
+    read (it starts its own walk)."""
     if not args or args[0] not in ("build", "validate") or {"--changed", "--help"} & set(args):
         return
-    root = None
-    for at, arg in enumerate(args[1:], start=1):
-        if arg == "--root" and at + 1 < len(args):
-            root = args[at + 1]
+    root: str | None = None
+    files: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--root":
+            root = next(rest, None)
         elif arg.startswith("--root="):
             root = arg.removeprefix("--root=")
-    _walk_inputs_meanwhile(_root(Path(root) if root else None))
+        elif arg in _TAKES_A_VALUE:
+            next(rest, None)
+        elif arg == "--":
+            files += rest
+        elif not arg.startswith("-"):
+            files.append(arg)
+    named = [Path(file) for file in files] if args[0] == "validate" else []
+    _walk_inputs_meanwhile(_root(Path(root) if root else None), named)
+
+
+# The options of `build` and `validate` that take a value (the word after them is not a file).
+_TAKES_A_VALUE = frozenset(
+    {"--out", "--version", "--jobs", "-j", "--format", "-f", "--engine", "--scheduler",
+     "--corpus-url", "--base"}
+)  # fmt: skip
 
 
 # Python's cycle collector runs after every 700 new objects by default: a command that imports

@@ -251,26 +251,36 @@ def test_the_command_does_not_look_for_pydantic_plugins_unless_asked(
 @pytest.mark.parametrize(
     ("args", "walked"),
     [
-        (["validate", "--root", "ROOT", "x.yaml"], True),
-        (["build", "--root=ROOT", "--jobs", "2"], True),
-        (["validate", "--changed", "--root", "ROOT"], False),  # lists no corpus
-        (["build", "--root", "ROOT", "--help"], False),
-        (["diff", "a", "b"], False),
-        ([], False),
+        # one file against the cache's index: the seeds folder's kinds, not its signatures
+        (["validate", "--root", "ROOT", "x.yaml"], "kinds"),
+        (["validate", "--format", "json", "--root=ROOT", "--", "-x.yaml"], "kinds"),
+        (["validate", "--root", "ROOT", "ROOT/data"], "signatures"),  # a folder: the corpus
+        (["validate", "--root", "ROOT", "--format", "json"], "signatures"),
+        (["build", "--root=ROOT", "--jobs", "2"], "signatures"),
+        (["build", "--root", "ROOT", "--out", "x.yaml"], "signatures"),
+        (["validate", "--changed", "--root", "ROOT"], None),  # lists no corpus
+        (["build", "--root", "ROOT", "--help"], None),
+        (["diff", "a", "b"], None),
+        ([], None),
     ],
 )
 def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], walked: bool
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], walked: str | None
 ) -> None:
     """`main` starts listing the corpus folders of `build` and `validate` first thing (typer's
-    parsing takes a tenth of a second the walk can use), at the root the arguments name."""
+    parsing takes a tenth of a second the walk can use), at the root the arguments name; for
+    `validate FILE` the seeds folder's entries that are not regular files only."""
     import gc
 
     from eventset import cli
     from eventset.inputs import find
 
-    started: list[Path] = []
-    monkeypatch.setattr(find, "prefetch", lambda *folders: started.extend(folders))
+    started: list[tuple[Path, bool]] = []
+
+    def prefetch(*folders: Path, kinds: bool = False) -> None:
+        started.extend((folder, kinds) for folder in folders)
+
+    monkeypatch.setattr(find, "prefetch", prefetch)
     monkeypatch.setattr(cli, "app", lambda: None)
     monkeypatch.setattr(
         sys,
@@ -282,8 +292,13 @@ def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
         cli.main()
     finally:
         gc.set_threshold(*threshold)
-    expected = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
-    assert started == (expected if walked else [])
+    folders = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
+    expected = {
+        None: [],
+        "kinds": [(folders[0], False), (folders[1], True)],
+        "signatures": [(folders[0], False), (folders[1], False)],
+    }[walked]
+    assert started == expected
 
 
 def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
