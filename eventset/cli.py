@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import sys
@@ -1179,7 +1180,36 @@ _TAKES_A_VALUE = frozenset(
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command `args` name registered: typer turns every registered
+    command and its parameters into a click command on each call (about 20 ms for the 18
+    commands here), though a call runs one. No arguments, an option first (`--help`), a group
+    (`import`) or an unknown name: the whole app, which lists or suggests the commands."""
+    if not args or args[0].startswith("-"):
+        return app
+    named = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == args[0]
+    ]
+    if len(named) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = named
+    one.registered_groups = []
+    # A group with a callback that does nothing: typer makes a lone command without one the
+    # whole program, which would read the command's name as its first argument.
+    one.registered_callback = None
+    one.callback()(_group)
+    return one
+
+
+def _group() -> None:
+    """Nothing to do before the command (see `_app_for`)."""
+
+
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     _walk_before_parsing(sys.argv[1:])
-    app()
+    _app_for(sys.argv[1:])()

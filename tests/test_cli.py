@@ -281,7 +281,7 @@ def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
         started.extend((folder, kinds) for folder in folders)
 
     monkeypatch.setattr(find, "prefetch", prefetch)
-    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(cli, "_app_for", lambda args: lambda: None)
     monkeypatch.setattr(
         sys,
         "argv",
@@ -307,7 +307,7 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
     from eventset import cli
 
     before = gc.get_threshold()
-    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(cli, "_app_for", lambda args: lambda: None)
     monkeypatch.setattr(sys, "argv", ["eventset", "--help"])
     try:
         gc.set_threshold(700, 10, 10)  # Python's default
@@ -315,3 +315,39 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
         assert gc.get_threshold() == cli.GC_THRESHOLDS
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--help"],
+        ["build", "--help"],
+        ["validate", "--format", "yaml", "x.yaml"],  # a usage error
+        ["diff", "only-one"],
+        ["review-site", "--help"],
+        ["import", "plover", "--help"],
+        ["validat"],  # an unknown command: suggestions from every command
+        ["--help"],
+    ],
+)
+def test_a_call_builds_only_the_command_it_names(args: list[str]) -> None:
+    """`main` runs the app with the named command alone registered (typer builds every
+    registered command on each call): the same output and exit as the whole app."""
+    from eventset import cli
+
+    narrowed = cli._app_for(args)
+    if args[0] in {info.callback.__name__ for info in cli.app.registered_commands if info.callback}:
+        assert len(narrowed.registered_commands) == 1
+    whole, one = runner.invoke(cli.app, args), runner.invoke(narrowed, args)
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+
+
+def test_every_command_runs_through_the_narrowed_app() -> None:
+    from eventset import cli
+
+    for info in cli.app.registered_commands:
+        assert info.callback is not None
+        name = info.name or info.callback.__name__.replace("_", "-")
+        one = runner.invoke(cli._app_for([name, "--help"]), [name, "--help"])
+        assert one.exit_code == 0, (name, one.output)
+        assert one.output == runner.invoke(cli.app, [name, "--help"]).output
