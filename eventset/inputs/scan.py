@@ -6,7 +6,8 @@ Python takes about half a second to list and stat them. GNU find does the same w
 when it is started before the heavy imports of a command (`find.prefetch`), it runs on another
 core meanwhile and costs nothing that the command waits for. Without GNU find (BSD find has no
 -printf, Windows no find), or when find fails, Python walks the folder itself; both give the
-same entries, which a test checks.
+same entries, which a test checks. A command that needs of a folder only what is not a regular
+file (`others`: `validate FILE`'s seeds) lists it without a stat of each file.
 """
 
 from __future__ import annotations
