@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -90,15 +91,18 @@ def _root(root: Path | None) -> Path:
     return (root or find_root(Path.cwd())).resolve()
 
 
-def _walk_inputs_meanwhile(root: Path) -> None:
+def _walk_inputs_meanwhile(root: Path, files: Sequence[Path] = ()) -> None:
     """Start listing the corpus folders in another process before the heavy imports of a
     command that reads the corpus (inputs/find.py): at 100,000 documents the walk then costs
-    nothing the command waits for."""
+    nothing the command waits for. `files`: those `validate` reports on, when only they are
+    checked against the cache's index, which needs no seed's stat signature: of the seeds
+    folder only the entries that are not regular files are listed (validation/indexed.py)."""
     from eventset.inputs.find import prefetch  # imports no polars: find starts at once
     from eventset.inputs.layout import Layout
 
     layout = Layout(root)
-    prefetch(layout.annotations, layout.seeds)
+    prefetch(layout.annotations)
+    prefetch(layout.seeds, kinds=bool(files) and not layout.needs_corpus(files))
 
 
 def _source_lines(root: Path) -> Callable[[str], list[str] | None]:
@@ -158,7 +162,7 @@ def validate(
     whether the evidence fits what it supports (warnings)."""
     base = _root(root)
     if not changed:
-        _walk_inputs_meanwhile(base)
+        _walk_inputs_meanwhile(base, paths or ())
     from eventset.report import render
     from eventset.validation.repository import validate_repository
 
@@ -1137,17 +1141,34 @@ def _walk_before_parsing(args: list[str]) -> None:
     """Start the corpus walk (`_walk_inputs_meanwhile`) before typer parses the arguments: its
     parameter types import pydantic and build validators, about a tenth of a second that the
     walk runs through instead of waiting for. Only for `build` and `validate` (not `--changed`,
-    which does not list the corpus), at the root the arguments name or the default one; a wrong
-    guess only walks folders the command does not read (it starts its own walk)."""
+    which does not list the corpus), at the root the arguments name or the default one, and
+    for the files `validate` names; a wrong guess only walks folders the command does not
+    read (it starts its own walk)."""
     if not args or args[0] not in ("build", "validate") or {"--changed", "--help"} & set(args):
         return
-    root = None
-    for at, arg in enumerate(args[1:], start=1):
-        if arg == "--root" and at + 1 < len(args):
-            root = args[at + 1]
+    root: str | None = None
+    files: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--root":
+            root = next(rest, None)
         elif arg.startswith("--root="):
             root = arg.removeprefix("--root=")
-    _walk_inputs_meanwhile(_root(Path(root) if root else None))
+        elif arg in _TAKES_A_VALUE:
+            next(rest, None)
+        elif arg == "--":
+            files += rest
+        elif not arg.startswith("-"):
+            files.append(arg)
+    named = [Path(file) for file in files] if args[0] == "validate" else []
+    _walk_inputs_meanwhile(_root(Path(root) if root else None), named)
+
+
+# The options of `build` and `validate` that take a value (the word after them is not a file).
+_TAKES_A_VALUE = frozenset(
+    {"--out", "--version", "--jobs", "-j", "--format", "-f", "--engine", "--scheduler",
+     "--corpus-url", "--base"}
+)  # fmt: skip
 
 
 # Python's cycle collector runs after every 700 new objects by default: a command that imports
@@ -1159,7 +1180,36 @@ def _walk_before_parsing(args: list[str]) -> None:
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command `args` name registered: typer turns every registered
+    command and its parameters into a click command on each call (about 20 ms for the 18
+    commands here), though a call runs one. No arguments, an option first (`--help`), a group
+    (`import`) or an unknown name: the whole app, which lists or suggests the commands."""
+    if not args or args[0].startswith("-"):
+        return app
+    named = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == args[0]
+    ]
+    if len(named) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = named
+    one.registered_groups = []
+    # A group with a callback that does nothing: typer makes a lone command without one the
+    # whole program, which would read the command's name as its first argument.
+    one.registered_callback = None
+    one.callback()(_group)
+    return one
+
+
+def _group() -> None:
+    """Nothing to do before the command (see `_app_for`)."""
+
+
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     _walk_before_parsing(sys.argv[1:])
-    app()
+    _app_for(sys.argv[1:])()

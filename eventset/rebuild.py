@@ -632,7 +632,9 @@ def _write(
     try:
         # The files are written two at a time: pyarrow casts, compresses and writes without the
         # GIL, so the second core writes another file (a month of five tables after an edit).
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        # The provenance has a thread of its own: with two threads in all, it held one of them
+        # for its tenth of a second and the files were written one at a time meanwhile.
+        with ThreadPoolExecutor(max_workers=3) as pool:
             provenance = pool.submit(origin)
             linked: dict[str, dict[str, Any]] = {}
             for table in TABLES:

@@ -251,27 +251,37 @@ def test_the_command_does_not_look_for_pydantic_plugins_unless_asked(
 @pytest.mark.parametrize(
     ("args", "walked"),
     [
-        (["validate", "--root", "ROOT", "x.yaml"], True),
-        (["build", "--root=ROOT", "--jobs", "2"], True),
-        (["validate", "--changed", "--root", "ROOT"], False),  # lists no corpus
-        (["build", "--root", "ROOT", "--help"], False),
-        (["diff", "a", "b"], False),
-        ([], False),
+        # one file against the cache's index: the seeds folder's kinds, not its signatures
+        (["validate", "--root", "ROOT", "x.yaml"], "kinds"),
+        (["validate", "--format", "json", "--root=ROOT", "--", "-x.yaml"], "kinds"),
+        (["validate", "--root", "ROOT", "ROOT/data"], "signatures"),  # a folder: the corpus
+        (["validate", "--root", "ROOT", "--format", "json"], "signatures"),
+        (["build", "--root=ROOT", "--jobs", "2"], "signatures"),
+        (["build", "--root", "ROOT", "--out", "x.yaml"], "signatures"),
+        (["validate", "--changed", "--root", "ROOT"], None),  # lists no corpus
+        (["build", "--root", "ROOT", "--help"], None),
+        (["diff", "a", "b"], None),
+        ([], None),
     ],
 )
 def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], walked: bool
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], walked: str | None
 ) -> None:
     """`main` starts listing the corpus folders of `build` and `validate` first thing (typer's
-    parsing takes a tenth of a second the walk can use), at the root the arguments name."""
+    parsing takes a tenth of a second the walk can use), at the root the arguments name; for
+    `validate FILE` the seeds folder's entries that are not regular files only."""
     import gc
 
     from eventset import cli
     from eventset.inputs import find
 
-    started: list[Path] = []
-    monkeypatch.setattr(find, "prefetch", lambda *folders: started.extend(folders))
-    monkeypatch.setattr(cli, "app", lambda: None)
+    started: list[tuple[Path, bool]] = []
+
+    def prefetch(*folders: Path, kinds: bool = False) -> None:
+        started.extend((folder, kinds) for folder in folders)
+
+    monkeypatch.setattr(find, "prefetch", prefetch)
+    monkeypatch.setattr(cli, "_app_for", lambda args: lambda: None)
     monkeypatch.setattr(
         sys,
         "argv",
@@ -282,8 +292,13 @@ def test_the_corpus_walk_starts_before_the_arguments_are_parsed(
         cli.main()
     finally:
         gc.set_threshold(*threshold)
-    expected = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
-    assert started == (expected if walked else [])
+    folders = [repo.resolve() / "data" / "annotations", repo.resolve() / "seeds"]
+    expected = {
+        None: [],
+        "kinds": [(folders[0], False), (folders[1], True)],
+        "signatures": [(folders[0], False), (folders[1], False)],
+    }[walked]
+    assert started == expected
 
 
 def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,7 +307,7 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
     from eventset import cli
 
     before = gc.get_threshold()
-    monkeypatch.setattr(cli, "app", lambda: None)
+    monkeypatch.setattr(cli, "_app_for", lambda args: lambda: None)
     monkeypatch.setattr(sys, "argv", ["eventset", "--help"])
     try:
         gc.set_threshold(700, 10, 10)  # Python's default
@@ -300,3 +315,39 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
         assert gc.get_threshold() == cli.GC_THRESHOLDS
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--help"],
+        ["build", "--help"],
+        ["validate", "--format", "yaml", "x.yaml"],  # a usage error
+        ["diff", "only-one"],
+        ["review-site", "--help"],
+        ["import", "plover", "--help"],
+        ["validat"],  # an unknown command: suggestions from every command
+        ["--help"],
+    ],
+)
+def test_a_call_builds_only_the_command_it_names(args: list[str]) -> None:
+    """`main` runs the app with the named command alone registered (typer builds every
+    registered command on each call): the same output and exit as the whole app."""
+    from eventset import cli
+
+    narrowed = cli._app_for(args)
+    if args[0] in {info.callback.__name__ for info in cli.app.registered_commands if info.callback}:
+        assert len(narrowed.registered_commands) == 1
+    whole, one = runner.invoke(cli.app, args), runner.invoke(narrowed, args)
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+
+
+def test_every_command_runs_through_the_narrowed_app() -> None:
+    from eventset import cli
+
+    for info in cli.app.registered_commands:
+        assert info.callback is not None
+        name = info.name or info.callback.__name__.replace("_", "-")
+        one = runner.invoke(cli._app_for([name, "--help"]), [name, "--help"])
+        assert one.exit_code == 0, (name, one.output)
+        assert one.output == runner.invoke(cli.app, [name, "--help"]).output

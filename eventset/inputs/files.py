@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from eventset.inputs.layout import Layout
-from eventset.inputs.scan import Entries, walk
+from eventset.inputs.scan import Entries, others, walk
 from eventset.inputs.yamlfile import DEFAULT_LIMITS, REGISTRY_LIMITS, Limits
 from eventset.problems import Problem, problem
 
@@ -82,21 +82,46 @@ def list_folder(layout: Layout, folder: Path, suffixes: set[str]) -> tuple[Entri
     """The folder's entries (its regular files with their stat signatures, see scan.py), and
     the entries refused. The folder is vetted once and each entry's type and signature come
     from one walk of it, so a large corpus costs no separate stat per file."""
-    if not folder.is_dir() and not folder.is_symlink():
-        return Entries.none(), []
-    refused = leaves_repository(layout, folder)
-    if refused is not None:
-        return Entries.none(), [refused]
+    listable, problems = _vetted(layout, folder)
+    if not listable:
+        return Entries.none(), problems
     entries = walk(folder)
+    return entries, _refused(layout, folder, entries.others, suffixes)
+
+
+def refused_in_folder(
+    layout: Layout, folder: Path, suffixes: set[str]
+) -> tuple[bool, list[Problem]]:
+    """What `list_folder` refuses in `folder`, and whether it lists the folder's files at all
+    (False: the folder is missing or refused itself), without the files' stat signatures: only
+    the entries that are not regular files are looked at (scan.others)."""
+    listable, problems = _vetted(layout, folder)
+    if not listable:
+        return False, problems
+    return True, _refused(layout, folder, others(folder), suffixes)
+
+
+def _vetted(layout: Layout, folder: Path) -> tuple[bool, list[Problem]]:
+    """Whether the folder's entries are listed, and why not when it is refused."""
+    if not folder.is_dir() and not folder.is_symlink():
+        return False, []
+    refused = leaves_repository(layout, folder)
+    return (False, [refused]) if refused is not None else (True, [])
+
+
+def _refused(
+    layout: Layout, folder: Path, entries: dict[str, str], suffixes: set[str]
+) -> list[Problem]:
+    """The problems of a folder's entries that are not regular files (`Entries.others`)."""
     problems: list[Problem] = []
-    for name, kind in entries.others.items():
+    for name, kind in entries.items():
         if kind == "l":
             shown = layout.shown(folder / name)
             problems.append(problem("E111", shown, 1, 1, f"{shown} is a symbolic link."))
         elif Path(name).suffix in suffixes:  # a folder, FIFO or device named like an input
             shown = layout.shown(folder / name)
             problems.append(problem("E111", shown, 1, 1, "Not a regular file."))
-    return entries, sorted(problems)
+    return sorted(problems)
 
 
 def limits_of(layout: Layout, path: Path) -> Limits:

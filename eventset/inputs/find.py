@@ -21,6 +21,11 @@ from pathlib import Path
 # inode, dot-separated: for a regular file that is its stat signature exactly as
 # scan.signature_of writes it, so the records need no rearranging (scan.py checks their form).
 FORMAT = r"%f\0%y %s.%T@.%C@.%i\0"
+# The entries that are not regular files, each by its name and type, and nothing of the regular
+# files. find then needs of an entry its type alone, which the folder's listing gives (d_type)
+# on the file systems that keep it (ext4, xfs, btrfs, tmpfs), so it stats no file: the walk that
+# `validate FILE` makes of the seeds, whose stat signatures it does not need (indexed.py).
+KINDS = ["!", "-type", "f", "-printf", r"%f\0%y\0"]
 
 
 @functools.cache  # asked once a process: each question is a process started
@@ -36,16 +41,17 @@ def gnu_find() -> str | None:
 
 
 class Find:
-    """GNU find walking one folder (directly inside it, never following a link)."""
+    """GNU find walking one folder (directly inside it, never following a link): every entry
+    (FORMAT), or with `kinds` only the entries that are not regular files (KINDS)."""
 
-    def __init__(self, find: str, folder: Path) -> None:
+    def __init__(self, find: str, folder: Path, *, kinds: bool = False) -> None:
         # Into a file, not a pipe: a pipe holds 64 kB, and find would wait for the command to
         # read it while the command is still importing, which is when find should be working.
         self.out = tempfile.TemporaryFile()  # noqa: SIM115 (read and closed in `records`)
         self.process = subprocess.Popen(
             # The folder as an absolute path: no name of it can be read as an option.
             [find, "-P", str(folder.absolute()), "-mindepth", "1", "-maxdepth", "1",
-             "-printf", FORMAT],
+             *(KINDS if kinds else ["-printf", FORMAT])],
             stdout=self.out,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -59,31 +65,32 @@ class Find:
         return out if self.process.returncode == 0 else None
 
 
-def start(folder: Path) -> Find | None:
+def start(folder: Path, *, kinds: bool = False) -> Find | None:
     """find started on `folder`, or None where there is no GNU find or no such folder."""
     find = gnu_find()
     if find is None or not folder.is_dir() or folder.is_symlink():
         return None
     try:
-        return Find(find, folder)
+        return Find(find, folder, kinds=kinds)
     except OSError:
         return None
 
 
-_started: dict[str, Find] = {}
+_started: dict[tuple[str, bool], Find] = {}
 
 
-def prefetch(*folders: Path) -> None:
+def prefetch(*folders: Path, kinds: bool = False) -> None:
     """Start walking `folders` now, one process each; `started` hands each walk over later. For
-    commands that are about to spend a while importing."""
+    commands that are about to spend a while importing. `kinds`: the walk of the entries that
+    are not regular files only (KINDS)."""
     for folder in folders:
-        key = os.path.realpath(folder)
+        key = (os.path.realpath(folder), kinds)
         if key not in _started:
-            walking = start(folder)
+            walking = start(folder, kinds=kinds)
             if walking is not None:
                 _started[key] = walking
 
 
-def started(folder: Path) -> Find | None:
+def started(folder: Path, *, kinds: bool = False) -> Find | None:
     """The walk of `folder` that `prefetch` started (once: a second call gets None), or None."""
-    return _started.pop(os.path.realpath(folder), None)
+    return _started.pop((os.path.realpath(folder), kinds), None)

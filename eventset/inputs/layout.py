@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,16 @@ class Layout:
     @property
     def retired(self) -> Path:
         return self.root / "data" / "retired.yaml"
+
+    def needs_corpus(self, targets: Sequence[Path]) -> bool:
+        """Whether `validate` of these files validates the whole corpus (a folder among them,
+        or an independent coding) rather than the files alone (validation/changed.py
+        `validate_files`)."""
+        for target in targets:
+            path = target if target.is_absolute() else Path.cwd() / target
+            if path.is_dir() or path.parent.parent == self.codings:
+                return True
+        return False
 
     def annotation_of(self, document_id: str) -> Path:
         return self.annotations / f"{document_id}.yaml"

@@ -6,7 +6,8 @@ Python takes about half a second to list and stat them. GNU find does the same w
 when it is started before the heavy imports of a command (`find.prefetch`), it runs on another
 core meanwhile and costs nothing that the command waits for. Without GNU find (BSD find has no
 -printf, Windows no find), or when find fails, Python walks the folder itself; both give the
-same entries, which a test checks.
+same entries, which a test checks. A command that needs of a folder only what is not a regular
+file (`others`: `validate FILE`'s seeds) lists it without a stat of each file.
 """
 
 from __future__ import annotations
@@ -130,3 +131,63 @@ def walk(folder: Path) -> Entries:
         if entries is not None:
             return entries
     return walk_in_python(folder)
+
+
+def _kind(find_type: str) -> str:
+    """find's %y of an entry that is not a regular file, as `Entries.others` names it."""
+    return find_type if find_type in ("l", "d") else "o"
+
+
+def others_in_python(folder: Path) -> dict[str, str]:
+    """The entries of `folder` that are not regular files, by name and kind, as `walk_in_python`
+    gives them, with a stat of those entries only: os.scandir tells a regular file from the
+    folder's listing (d_type) where the file system keeps it, and asks lstat where it does not."""
+    others: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as found:
+            for entry in found:
+                try:
+                    if entry.is_file(follow_symlinks=False):
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue  # gone since it was listed
+                if stat.S_ISLNK(st.st_mode):
+                    others[entry.name] = "l"
+                elif not stat.S_ISREG(st.st_mode):
+                    others[entry.name] = "d" if stat.S_ISDIR(st.st_mode) else "o"
+    except OSError:
+        return {}
+    return others
+
+
+def _parse_kinds(out: bytes) -> dict[str, str] | None:
+    """find's records of the entries that are not regular files (find.KINDS); None when they
+    are not whole records or a name is not UTF-8 (then Python lists the folder)."""
+    if not out:
+        return {}
+    try:
+        text = out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    fields = text.split("\0")
+    if fields.pop() != "" or len(fields) % 2:
+        return None
+    names, kinds = fields[::2], fields[1::2]
+    if any(len(kind) != 1 or kind == "f" for kind in kinds):
+        return None
+    return {name: _kind(kind) for name, kind in zip(names, kinds, strict=True)}
+
+
+def others(folder: Path) -> dict[str, str]:
+    """The entries of `folder` that are not regular files, by name and kind: what
+    `walk(folder).others` holds, without a stat of every file (none where the file system
+    keeps each entry's type in the folder's listing). For a command that must refuse what a
+    folder holds besides files but reads none of the files' signatures."""
+    walking = find.started(folder, kinds=True) or find.start(folder, kinds=True)
+    if walking is not None:
+        out = walking.records()
+        found = None if out is None else _parse_kinds(out)
+        if found is not None:
+            return found
+    return others_in_python(folder)

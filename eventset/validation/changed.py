@@ -527,11 +527,11 @@ def validate_files(root: Path, targets: Sequence[Path], *, jobs: int = 1) -> Val
     corpus, else found with git grep. A directory among the targets, or a root outside a git
     work tree, validates the whole corpus with the cache instead."""
     layout = Layout(root)
+    if layout.needs_corpus(targets):
+        return validate_repository(root, targets, jobs=jobs, cache=True)
     wanted: set[str] = set()
     for target in targets:
         path = target if target.is_absolute() else Path.cwd() / target
-        if path.is_dir() or path.parent.parent == layout.codings:
-            return validate_repository(root, targets, jobs=jobs, cache=True)
         if path.parent == layout.seeds:  # a seed stands for its annotation
             path = layout.annotation_of(path.stem)
         wanted.add(layout.shown(path))

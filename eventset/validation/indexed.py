@@ -8,6 +8,18 @@ rows that share an id with the files asked about. Every corpus check about those
 every row it compares them with, so the report is what a full validation gives for them (a
 property test compares the two).
 
+Of the seeds, only the files asked about are read (with their own seeds); no other seed's stat
+signature is listed, only the annotations' (`repository.list_annotations`). A file's verdict
+depends on another document only through the corpus checks, which read of that document its
+`references` and `event_facts` rows; `process_document` makes those from the annotation alone,
+before it reads the seed. What it adds once the seed is read (the meaning checks' references
+left to the registries, the compiled tables) gives problems in that document only, which this
+command does not report. So the snapshot's rows of a document whose annotation is unchanged
+are current whatever its seed holds now. What a full validation reports of the seeds folder
+wherever it is (E111: an entry that is a link, or named like a seed and not a regular file)
+comes from a listing of the folder's names and kinds, which needs no stat of each file
+(`scan.others`). A property test edits other documents' seeds after the snapshot and compares.
+
 When the snapshot is missing, damaged, from another version of the code, or out of date for
 more than a few files (a fresh clone that restored someone else's cache), this declines and the
 caller checks the files through the repository instead.
@@ -39,9 +51,10 @@ from eventset.validation.registry_verdicts import checked_registries
 from eventset.validation.repository import (
     Locator,
     Validation,
-    list_inputs,
+    list_annotations,
     restrict,
     tasks_of,
+    with_seeds,
 )
 from eventset.validation.runner import (
     LISTING_SCHEMA,
@@ -242,13 +255,17 @@ class Comparison:
     unreadable: list[str]
 
 
-def compare(listing: pl.DataFrame, index: pl.DataFrame) -> Comparison:
+def compare(listing: pl.DataFrame, index: pl.DataFrame, *, seeds: bool = True) -> Comparison:
     """What `runner.split_listing` and the keys it keeps say, without a set of every key kept:
     one full join on the file name (a hash set of 100,000 keys and a filter over the index
-    with it cost as much again)."""
+    with it cost as much again). `seeds` False: the listing is `list_annotations`', whose
+    signatures are the annotations' own, and an entry is current when its annotation is."""
     known = index.select("file", KEY, "problems", pl.col("signature").alias("_known"))
     joined = listing.join(known, on="file", how="full", coalesce=True, maintain_order="left_right")
-    same = (pl.col("signature") == pl.col("_known")).fill_null(False)
+    if seeds:
+        same = (pl.col("signature") == pl.col("_known")).fill_null(False)
+    else:  # "version:annotation:" begins "version:annotation:seed"
+        same = pl.col("_known").str.starts_with(pl.col("signature")).fill_null(False)
     unreadable = joined.filter(same & pl.col("problems").str.contains('"E111"', literal=True))
     return Comparison(
         joined.filter(~same & pl.col("annotation").is_not_null()).select(list(LISTING_SCHEMA)),
@@ -267,15 +284,20 @@ def validate_with_index(root: Path, wanted: set[str], targets: Sequence[Path]) -
         return None
     result = Validation()
     registries = checked_registries(layout, result)
-    listing = list_inputs(layout, result)
+    # Without the seeds' signatures (module docstring): only the annotations' are compared.
+    annotations = list_annotations(layout, result)
+    listing = annotations.listing
     # result.annotation_files is left empty: only `--changed` reads it, never from this path,
     # and 100,000 names as Python strings cost a tenth of a second.
-    comparison = compare(listing, index)
+    comparison = compare(listing, index, seeds=False)
     if comparison.stale.height > MAX_STALE:
         return None
-    # The files asked about are always parsed: their own problems come from their bytes.
+    # The files asked about are always parsed, seeds and all: their own problems come from
+    # their bytes.
     parse = {*comparison.stale.get_column("file").to_list(), *wanted}
-    tasks = tasks_of(listing.filter(pl.col("file").is_in(sorted(parse))))
+    tasks = with_seeds(
+        tasks_of(listing.filter(pl.col("file").is_in(sorted(parse)))), annotations.seeds_listed
+    )
     batch = run_documents(tasks, root=layout.root)
     view = CorpusView.apart(snapshot, comparison.stale_keys, batch)
     try:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
-from eventset.inputs.files import list_folder, read_inside
+from eventset.inputs.files import list_folder, read_inside, refused_in_folder
 from eventset.inputs.layout import Layout
 from eventset.inputs.parse import Located, parse_items
+from eventset.inputs.scan import Entries
 from eventset.inputs.yamlfile import YamlDocument, load_yaml
 from eventset.problems import Problem, problem
 from eventset.schema.fields import DOCUMENT_ID_PATTERN, FORMAT_VERSION
@@ -173,9 +174,88 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
     (runner.LISTING_SCHEMA).
 
     Column by column: at 100,000 documents a loop over the names costs a fifth of a second."""
-    annotations, refused = list_folder(layout, layout.annotations, {".yaml", ".yml"})
-    seeds, refused_seeds = list_folder(layout, layout.seeds, {".txt"})
+    annotations, refused = list_folder(layout, layout.annotations, ANNOTATION_SUFFIXES)
+    seeds, refused_seeds = list_folder(layout, layout.seeds, SEED_SUFFIXES)
     result.problems += refused + refused_seeds
+    # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
+    return (
+        _valid_annotations(layout, annotations, result)
+        .join(
+            seeds.files.rename({"name": "seed_name", "signature": "seed_signature"}),
+            on="seed_name",
+            how="left",
+            # In name order, which is file order: "file" is one folder before the name.
+            maintain_order="left",
+        )
+        .select(
+            *_names(layout),
+            pl.when(pl.col("seed_signature").is_not_null())
+            .then(pl.lit(f"{layout.seeds}/") + pl.col("seed_name"))
+            .alias("seed"),
+            pl.concat_str(
+                pl.lit(code_version()),
+                pl.col("annotation_signature"),
+                pl.col("seed_signature").fill_null(MISSING),
+                separator=":",
+            ).alias("signature"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """`list_annotations`: the listing without the seeds' stat signatures."""
+
+    # runner.LISTING_SCHEMA, but each `signature` is the part of list_inputs' that the
+    # annotation decides (the code version and the annotation's signature, then ":"), and
+    # `seed` the path the seed would have, whatever the seeds folder holds (`with_seeds`).
+    listing: pl.DataFrame
+    seeds_listed: bool  # False: the seeds folder is missing or refused, so no seed is read
+
+
+def list_annotations(layout: Layout, result: Validation) -> Annotations:
+    """list_inputs without a stat of every seed, for a command that reads a few documents only
+    (`validate FILE` against the cache's index, indexed.py): the annotations with their own
+    signatures, and the same problems (the seeds folder's entries that are not regular files
+    are refused as list_inputs refuses them, from its listing of names and kinds alone)."""
+    annotations, refused = list_folder(layout, layout.annotations, ANNOTATION_SUFFIXES)
+    seeds_listed, refused_seeds = refused_in_folder(layout, layout.seeds, SEED_SUFFIXES)
+    result.problems += refused + refused_seeds
+    listing = _valid_annotations(layout, annotations, result).select(
+        *_names(layout),
+        (pl.lit(f"{layout.seeds}/") + pl.col("seed_name")).alias("seed"),
+        pl.concat_str(
+            pl.lit(code_version()), pl.col("annotation_signature"), pl.lit(""), separator=":"
+        ).alias("signature"),
+    )
+    return Annotations(listing, seeds_listed)
+
+
+def with_seeds(tasks: list[DocumentTask], seeds_listed: bool) -> list[DocumentTask]:
+    """Tasks of `list_annotations`' listing, read as list_inputs' would be: no seed at all when
+    the seeds folder is not listed (missing, or refused: a link); otherwise each at its path,
+    where reading refuses anything but a regular file (O_NOFOLLOW, then fstat:
+    files.read_bounded), as the listing would have left it out: either way the document has no
+    seed (E405)."""
+    return tasks if seeds_listed else [(file, annotation, None) for file, annotation, _ in tasks]
+
+
+ANNOTATION_SUFFIXES = {".yaml", ".yml"}
+SEED_SUFFIXES = {".txt"}
+
+
+def _names(layout: Layout) -> tuple[pl.Expr, pl.Expr]:
+    """The listing's file (as shown) and annotation (its path) columns."""
+    name = pl.col("name")
+    return (
+        (pl.lit(f"{layout.shown(layout.annotations)}/") + name).alias("file"),
+        (pl.lit(f"{layout.annotations}/") + name).alias("annotation"),
+    )
+
+
+def _valid_annotations(layout: Layout, annotations: Entries, result: Validation) -> pl.DataFrame:
+    """The annotations whose names are document ids (name, annotation_signature, seed_name),
+    in name order; E205 for the others."""
     shown_folder = layout.shown(layout.annotations)
     name = pl.col("name")
     # As Path.suffix reads it: the part after the last dot, and something before that dot.
@@ -209,30 +289,8 @@ def list_inputs(layout: Layout, result: Validation) -> pl.DataFrame:
                 f"File name {refused_name!r} is not a valid document id.",
             )
         )
-    # The seed is seeds/<document_id>.txt and nowhere else; without it the document gets E405.
-    return (
-        listed.filter(valid)
-        .with_columns((pl.col("stem") + ".txt").alias("seed_name"))
-        .join(
-            seeds.files.rename({"name": "seed_name", "signature": "seed_signature"}),
-            on="seed_name",
-            how="left",
-            # In name order, which is file order: "file" is one folder before the name.
-            maintain_order="left",
-        )
-        .select(
-            (pl.lit(f"{shown_folder}/") + name).alias("file"),
-            (pl.lit(f"{layout.annotations}/") + name).alias("annotation"),
-            pl.when(pl.col("seed_signature").is_not_null())
-            .then(pl.lit(f"{layout.seeds}/") + pl.col("seed_name"))
-            .alias("seed"),
-            pl.concat_str(
-                pl.lit(code_version()),
-                pl.col("annotation_signature"),
-                pl.col("seed_signature").fill_null(MISSING),
-                separator=":",
-            ).alias("signature"),
-        )
+    return listed.filter(valid).select(
+        "name", "annotation_signature", (pl.col("stem") + ".txt").alias("seed_name")
     )
 
 

@@ -11,6 +11,7 @@ fast path is allowed or `EVENTSET_YAML=libyaml` keeps it out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -22,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventset.inputs import yaml_fast
+from eventset.inputs import yaml_fast, yamlfile
 from eventset.inputs.yaml_fast import PARSER_ENV, fast_data
 from eventset.inputs.yaml_libyaml import load_with_libyaml
 from eventset.inputs.yaml_text import DEFAULT_LIMITS, Limits, decode_text
@@ -124,11 +125,38 @@ def test_the_fast_path_leaves_the_unusual_to_libyaml(raw: bytes) -> None:
         assert _exact(ours.data) == _exact(ref.data)
 
 
-def test_positions_come_from_libyaml_on_demand() -> None:
+def test_positions_come_from_libyaml_on_demand(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlfile, "FEW_BYTES", 0)  # past the first files: the fast path
     doc, problems = load_yaml(b"a:\n  b: [1, 2]\n", "f.yaml")
     assert doc is not None and not problems and doc.root is None  # no tree composed yet
     mark = doc.mark(("a", "b", 1))
     assert (mark.line, mark.column) == (2, 10)
+
+
+def test_a_process_reads_its_first_small_files_with_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The subset's pattern is compiled only once the files read add up to more than libyaml's
+    extra cost (yamlfile.FEW_BYTES), or for a file that large; the data is the same either way."""
+    monkeypatch.setattr(yamlfile, "_read_by_libyaml", 0)
+    monkeypatch.setattr(yaml_fast, "subset", functools.cache(yaml_fast.subset.__wrapped__))
+    asked: list[bytes] = []
+    parse = yaml_fast.parse_and_emit
+
+    def counted(raw: bytes) -> tuple[Any, bytearray]:
+        asked.append(raw)
+        return parse(raw)
+
+    monkeypatch.setattr(yaml_fast, "parse_and_emit", counted)
+    monkeypatch.setattr(yamlfile, "FEW_BYTES", 3 * len(ANNOTATION))
+    docs = [load_yaml(ANNOTATION, "f.yaml")[0] for _ in range(3)]
+    assert asked == [] and not yaml_fast.subset_compiled()  # libyaml, nothing compiled
+    docs.append(load_yaml(ANNOTATION, "f.yaml")[0])  # past the few bytes: the fast path
+    assert asked == [ANNOTATION] and yaml_fast.subset_compiled()
+    docs.append(load_yaml(b"a: 1\n", "f.yaml")[0])  # compiled: the fast path from now on
+    assert len(asked) == 2
+    assert all(doc is not None for doc in docs)
+    assert len({_exact(doc.data) for doc in docs[:4] if doc is not None}) == 1
 
 
 @FUZZ

@@ -103,11 +103,68 @@ def test_a_name_that_is_not_utf8_is_named_as_python_names_it(tmp_path: Path) -> 
 def test_a_prefetched_walk_is_used_once(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("a")
     find.prefetch(tmp_path)
-    assert os.path.realpath(tmp_path) in find._started
+    assert (os.path.realpath(tmp_path), False) in find._started
     assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml"}
-    assert os.path.realpath(tmp_path) not in find._started
+    assert (os.path.realpath(tmp_path), False) not in find._started
     (tmp_path / "b.yaml").write_text("b")
     assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml", "b.yaml"}  # walked again
+
+
+@given(names=st.sets(NAMES, max_size=12))
+def test_the_walk_of_kinds_gives_the_entries_that_are_not_files(
+    tmp_path_factory: pytest.TempPathFactory, names: set[str]
+) -> None:
+    """`scan.others` (find without a stat of each file, or Python's listing) gives exactly the
+    `others` of the whole walk."""
+    folder = tmp_path_factory.mktemp("kinds")
+    for at, name in enumerate(sorted(names)):
+        path = folder / name
+        if at % 4 == 1:
+            path.mkdir()
+        elif at % 4 == 2:
+            path.symlink_to(folder / "elsewhere")
+        elif at % 4 == 3:
+            os.mkfifo(path)
+        else:
+            path.write_bytes(b"x")
+    whole = scan.walk_in_python(folder).others
+    started = find.start(folder, kinds=True)
+    assert started is not None
+    out = started.records()
+    assert out is not None
+    assert scan._parse_kinds(out) == whole
+    assert scan.others_in_python(folder) == whole
+    assert scan.others(folder) == whole
+
+
+def test_a_prefetched_walk_of_kinds_is_used_once_and_apart(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a")
+    (tmp_path / "link.yaml").symlink_to("a.yaml")
+    find.prefetch(tmp_path, kinds=True)
+    assert (os.path.realpath(tmp_path), True) in find._started
+    assert set(scan.walk(tmp_path).files["name"]) == {"a.yaml"}  # not the walk of kinds
+    assert scan.others(tmp_path) == {"link.yaml": "l"}
+    assert (os.path.realpath(tmp_path), True) not in find._started
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux names are bytes")
+def test_kinds_named_in_bytes_that_are_not_utf8_are_named_as_python_names_them(
+    tmp_path: Path,
+) -> None:
+    os.symlink("x", os.fsencode(tmp_path) + b"/bad-\xff.txt")  # noqa: PTH211 (a name in bytes)
+    started = find.start(tmp_path, kinds=True)
+    assert started is not None
+    out = started.records()
+    assert out is not None and scan._parse_kinds(out) is None  # find's reading declines ...
+    assert scan.others(tmp_path) == {"bad-\udcff.txt": "l"} == scan.walk_in_python(tmp_path).others
+
+
+@pytest.mark.parametrize(
+    "out",
+    [b"a\x00l\x00b\x00", b"a\x00l", b"a\x00f\x00", b"a\x00ld\x00", b"bad-\xff\x00l\x00"],
+)
+def test_records_of_kinds_that_are_not_whole_are_not_used(out: bytes) -> None:
+    assert scan._parse_kinds(out) is None
 
 
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ def test_a_verdict_cached_under_one_parser_is_never_served_under_the_other(
         return data
 
     monkeypatch.setattr("eventset.inputs.yamlfile.fast_data", misreading)
+    monkeypatch.setattr("eventset.inputs.yamlfile.FEW_BYTES", 0)  # the fast path from the start
     misread = validate_repository(repo, cache=True)
     assert "E301" in {p.code for p in misread.problems} and misread.processed == 1
     assert validate_repository(repo, cache=True).processed == 0  # the same choice: reused

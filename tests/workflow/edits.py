@@ -1,9 +1,11 @@
 """Edits to a generated corpus (SYNTHETIC documents, test-only) for the tests that compare a
 partial run with a whole one: documents added, edited or deleted; registry entries renamed or
-removed."""
+removed; seeds rewritten, removed or replaced by what is not a regular file."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -156,3 +158,63 @@ EDITS = st.lists(
     min_size=0,
     max_size=3,
 )  # fmt: skip
+
+
+def seed_files(root: Path) -> list[Path]:
+    """The seeds that are regular files (an edit may have left a link, a folder or a FIFO,
+    which reading would block on)."""
+    return sorted(
+        path for path in (root / "seeds").glob("*.txt") if path.is_file() and not path.is_symlink()
+    )
+
+
+def edit_seed(root: Path, kind: str, pick: int) -> None:
+    """One seed edited (or an entry added to the seeds folder): its text, with or without its
+    annotation's sha256 brought along, or the file replaced by a link, a folder or a FIFO."""
+    seeds = seed_files(root)
+    if kind == "orphan":  # a seed no annotation names, and a link named like nothing
+        (root / "seeds" / f"orphan-{pick}.txt").write_text("Not annotated.\n", encoding="utf-8")
+        link = root / "seeds" / f"notes-{pick}"
+        if not link.is_symlink():
+            link.symlink_to("elsewhere")
+        return
+    if not seeds:
+        return
+    seed = seeds[pick % len(seeds)]
+    if kind == "append":  # its annotation's sha256 no longer matches: the document fails
+        seed.write_text(seed.read_text(encoding="utf-8") + "One more line.\n", encoding="utf-8")
+    elif kind == "rewrite":  # other words, its sha256 brought along: the document still passes
+        raw = seed.read_bytes().replace(b" said ", b" stated ", 1)
+        seed.write_bytes(raw)
+        annotation = root / "data" / "annotations" / f"{seed.stem}.yaml"
+        if annotation.is_file():
+            digest = hashlib.sha256(raw).hexdigest()
+            replace_first(
+                annotation, r'sha256: "sha256:[0-9a-f]+"', lambda m: f'sha256: "sha256:{digest}"'
+            )
+    elif kind == "delete":
+        seed.unlink()
+    elif kind == "touch":
+        seed.write_bytes(seed.read_bytes())
+    elif kind == "link":  # to another seed: a link is refused wherever it points
+        other = seeds[(pick + 1) % len(seeds)]
+        seed.unlink()
+        seed.symlink_to(other.name)
+    elif kind == "folder":
+        seed.unlink()
+        seed.mkdir()
+    elif kind == "fifo":
+        seed.unlink()
+        os.mkfifo(seed)
+
+
+SEED_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["append", "rewrite", "delete", "touch", "link", "folder", "fifo", "orphan"]
+        ),
+        st.integers(min_value=0, max_value=10_000),
+    ),
+    min_size=1,
+    max_size=3,
+)

@@ -30,7 +30,17 @@ from eventset.validation.changed import (
 )
 from eventset.validation.indexed import validate_with_index
 from eventset.validation.repository import validate_repository
-from tests.workflow.edits import DOCS, EDITS, annotation_files, edit, replace_first, write_base
+from tests.workflow.edits import (
+    DOCS,
+    EDITS,
+    SEED_EDITS,
+    annotation_files,
+    edit,
+    edit_seed,
+    replace_first,
+    seed_files,
+    write_base,
+)
 from tests.workflow.helpers import commit_all, git
 
 
@@ -95,6 +105,55 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
             assert indexed is not None
             assert indexed.problems == validate_repository(root, [target]).problems
             assert indexed.processed <= 1 + len(edits)
+
+
+OWN_SEED_EDITS = st.sampled_from([None, "append", "rewrite", "delete", "link", "folder", "fifo"])
+
+
+@given(latent=EDITS, seed_edits=SEED_EDITS, pick=st.integers(min_value=0), own=OWN_SEED_EDITS)
+def test_validate_file_against_the_cache_needs_no_other_seed(
+    base_repo: Path,
+    latent: list[tuple[str, int]],
+    seed_edits: list[tuple[str, int]],
+    pick: int,
+    own: str | None,
+) -> None:
+    """`validate FILE` with a warm cache lists no seed's stat signature, only the annotations'
+    (indexed.py): the file's verdict cannot depend on another document's seed. After the
+    snapshot, other documents' seeds are edited, removed or replaced by what is not a file:
+    the full validation's problems in the file stay the same, and the check against the index
+    reports what the full validation reports (the refused entries of the seeds folder too);
+    then the file's own seed is edited, and that is seen."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "repo"
+        shutil.copytree(base_repo, root)
+        with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": f"{scratch}/cache"}):
+            for kind, at in latent:
+                edit(root, base_repo.parent / "held", kind, at)
+            docs = annotation_files(root)
+            if not docs:
+                return
+            target = docs[pick % len(docs)]
+            shown = f"data/annotations/{target.name}"
+            full = validate_repository(root, [target], cache=True)  # the snapshot
+            own_problems = [p for p in full.problems if p.file == shown]
+            own_seed = root / "seeds" / f"{target.stem}.txt"
+            for kind, at in seed_edits:
+                seeds = seed_files(root)
+                if kind == "orphan" or (seeds and seeds[at % len(seeds)] != own_seed):
+                    edit_seed(root, kind, at)  # the others' seeds only, this time
+            full = validate_repository(root, [target])
+            assert [p for p in full.problems if p.file == shown] == own_problems
+            assert _indexed(root, target) == full.problems
+            if own is not None and own_seed.is_file():
+                edit_seed(root, own, seed_files(root).index(own_seed))
+                assert _indexed(root, target) == validate_repository(root, [target]).problems
+
+
+def _indexed(root: Path, target: Path) -> list[Problem]:
+    indexed = validate_with_index(root, {f"data/annotations/{target.name}"}, [target])
+    assert indexed is not None
+    return list(indexed.problems)
 
 
 def _events_by_file(root: Path) -> dict[str, list[str]]:
@@ -212,3 +271,43 @@ def test_annotations_in_a_repository_of_their_own_are_validated_whole(
     result = validate_files(root, target)
     assert result.problems == validate_repository(root, target).problems
     assert result.files_checked >= DOCS
+
+
+def test_validate_file_against_the_cache_walks_no_seed_signature(
+    base_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the annotations folder is walked with every file's stat signature; of the seeds
+    folder, only its entries that are not regular files are listed."""
+    from eventset.inputs import files, scan
+
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    target = annotation_files(root)[0]
+    walked: list[Path] = []
+
+    def walk(folder: Path) -> scan.Entries:
+        walked.append(folder)
+        return scan.walk(folder)
+
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        validate_repository(root, cache=True)
+        monkeypatch.setattr(files, "walk", walk)
+        _indexed(root, target)
+    assert walked == [root / "data" / "annotations"]
+
+
+def test_validate_file_against_the_cache_reads_no_seed_through_a_linked_folder(
+    base_repo: Path, tmp_path: Path
+) -> None:
+    """A seeds folder that is a link is refused (E111) and no seed is read through it (E405),
+    as the full validation says, though the file's own seed path would read."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root)
+    target = annotation_files(root)[0]
+    with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": str(tmp_path / "cache")}):
+        validate_repository(root, cache=True)
+        (root / "seeds").rename(root / "kept-seeds")
+        (root / "seeds").symlink_to("kept-seeds")
+        problems = _indexed(root, target)
+        assert problems == validate_repository(root, [target]).problems
+    assert {"E111", "E405"} <= {p.code for p in problems}
