@@ -133,13 +133,8 @@ def test_positions_come_from_libyaml_on_demand(monkeypatch: pytest.MonkeyPatch) 
     assert (mark.line, mark.column) == (2, 10)
 
 
-def test_a_process_reads_its_first_small_files_with_libyaml(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The subset's pattern is compiled only once the files read add up to more than libyaml's
-    extra cost (yamlfile.FEW_BYTES), or for a file that large; the data is the same either way."""
-    monkeypatch.setattr(yamlfile, "_read_by_libyaml", 0)
-    monkeypatch.setattr(yaml_fast, "subset", functools.cache(yaml_fast.subset.__wrapped__))
+def _fast_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The files rapidyaml will be asked to parse, in order (parse_and_emit counted)."""
     asked: list[bytes] = []
     parse = yaml_fast.parse_and_emit
 
@@ -148,6 +143,17 @@ def test_a_process_reads_its_first_small_files_with_libyaml(
         return parse(raw)
 
     monkeypatch.setattr(yaml_fast, "parse_and_emit", counted)
+    return asked
+
+
+def test_a_process_reads_its_first_small_files_with_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The subset's pattern is compiled only once the files read add up to more than libyaml's
+    extra cost (yamlfile.FEW_BYTES), or for a file that large; the data is the same either way."""
+    monkeypatch.setattr(yamlfile, "_read_by_libyaml", 0)
+    monkeypatch.setattr(yaml_fast, "subset", functools.cache(yaml_fast.subset.__wrapped__))
+    asked = _fast_parses(monkeypatch)
     monkeypatch.setattr(yamlfile, "FEW_BYTES", 3 * len(ANNOTATION))
     docs = [load_yaml(ANNOTATION, "f.yaml")[0] for _ in range(3)]
     assert asked == [] and not yaml_fast.subset_compiled()  # libyaml, nothing compiled
@@ -212,14 +218,7 @@ def test_eventset_yaml_libyaml_keeps_every_file_from_rapidyaml(
 ) -> None:
     """Untrusted files (a pull request) can be kept to libyaml alone, with the same data."""
     fast_doc, _ = load_yaml(PLACES, "f.yaml")
-    asked: list[bytes] = []
-    parse = yaml_fast.parse_and_emit
-
-    def counted(raw: bytes) -> tuple[Any, bytearray]:
-        asked.append(raw)
-        return parse(raw)
-
-    monkeypatch.setattr(yaml_fast, "parse_and_emit", counted)
+    asked = _fast_parses(monkeypatch)
     monkeypatch.setenv(PARSER_ENV, "libyaml")
     doc, problems = load_yaml(PLACES, "f.yaml")
     assert problems == [] and doc is not None and fast_doc is not None

@@ -56,18 +56,26 @@ def _by_find(folder: Path) -> scan.Entries:
     return entries
 
 
-@given(names=st.sets(NAMES, max_size=12))
-def test_find_and_python_list_the_same_entries(tmp_path_factory: pytest.TempPathFactory,
-                                               names: set[str]) -> None:  # fmt: skip
-    folder = tmp_path_factory.mktemp("scan")
+def _entries(folder: Path, names: set[str], *, fifos: bool) -> Path:
+    """`folder` with an entry of each name, of every kind in turn: a file of `at` bytes, a
+    folder, a link (dangling), and with `fifos` a FIFO."""
     for at, name in enumerate(sorted(names)):
         path = folder / name
         if at % 4 == 1:
             path.mkdir()
         elif at % 4 == 2:
             path.symlink_to(folder / "elsewhere")
+        elif at % 4 == 3 and fifos:
+            os.mkfifo(path)
         else:
             path.write_bytes(b"x" * at)
+    return folder
+
+
+@given(names=st.sets(NAMES, max_size=12))
+def test_find_and_python_list_the_same_entries(tmp_path_factory: pytest.TempPathFactory,
+                                               names: set[str]) -> None:  # fmt: skip
+    folder = _entries(tmp_path_factory.mktemp("scan"), names, fifos=False)
     assert _plain(_by_find(folder)) == _plain(scan.walk_in_python(folder))
     python = scan.walk_in_python(folder)
     assert set(python.files["name"]) | set(python.others) == names
@@ -116,17 +124,7 @@ def test_the_walk_of_kinds_gives_the_entries_that_are_not_files(
 ) -> None:
     """`scan.others` (find without a stat of each file, or Python's listing) gives exactly the
     `others` of the whole walk."""
-    folder = tmp_path_factory.mktemp("kinds")
-    for at, name in enumerate(sorted(names)):
-        path = folder / name
-        if at % 4 == 1:
-            path.mkdir()
-        elif at % 4 == 2:
-            path.symlink_to(folder / "elsewhere")
-        elif at % 4 == 3:
-            os.mkfifo(path)
-        else:
-            path.write_bytes(b"x")
+    folder = _entries(tmp_path_factory.mktemp("kinds"), names, fifos=True)
     whole = scan.walk_in_python(folder).others
     started = find.start(folder, kinds=True)
     assert started is not None
