@@ -351,3 +351,24 @@ def test_every_command_runs_through_the_narrowed_app() -> None:
         one = runner.invoke(cli._app_for([name, "--help"]), [name, "--help"])
         assert one.exit_code == 0, (name, one.output)
         assert one.output == runner.invoke(cli.app, [name, "--help"]).output
+
+
+def test_the_early_walk_knows_every_option_of_build_and_validate_that_takes_a_value() -> None:
+    """`_walk_before_parsing` reads the words of `build` and `validate` before typer does: the
+    word after an option that takes a value is that value, not a file to report on. Its list
+    must be exactly those options (`--root` it reads itself), or an option added later would
+    have its value taken for a file."""
+    from typer.core import TyperOption
+    from typer.main import get_command
+
+    from eventset import cli
+
+    commands = getattr(get_command(app), "commands", {})
+    taking = {
+        name
+        for command in ("build", "validate")
+        for param in commands[command].params
+        if isinstance(param, TyperOption) and not param.is_flag and not param.count
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    assert taking - {"--root"} == cli._TAKES_A_VALUE
