@@ -9,10 +9,12 @@ the same set of affected files from both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -89,22 +91,17 @@ def test_validate_file_against_the_cache_reports_what_a_full_validate_reports(
 ) -> None:
     """`validate FILE` with a warm cache checks the file against the snapshot's index; files
     changed since the snapshot (added, edited, deleted, registries too) are parsed again."""
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch) / "repo"
-        shutil.copytree(base_repo, root)
-        with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": f"{scratch}/cache"}):
-            for kind, at in latent:
-                edit(root, base_repo.parent / "held", kind, at)
-            validate_repository(root, cache=True)  # the snapshot
-            for kind, at in edits:
-                edit(root, base_repo.parent / "held", kind, at)
-            docs = annotation_files(root)
-            target = docs[pick % len(docs)] if docs else root / "data" / "annotations" / "x.yaml"
-            wanted = {f"data/annotations/{target.name}"}
-            indexed = validate_with_index(root, wanted, [target])
-            assert indexed is not None
-            assert indexed.problems == validate_repository(root, [target]).problems
-            assert indexed.processed <= 1 + len(edits)
+    with _latent_copy(base_repo, latent) as root:
+        validate_repository(root, cache=True)  # the snapshot
+        for kind, at in edits:
+            edit(root, base_repo.parent / "held", kind, at)
+        docs = annotation_files(root)
+        target = docs[pick % len(docs)] if docs else root / "data" / "annotations" / "x.yaml"
+        wanted = {f"data/annotations/{target.name}"}
+        indexed = validate_with_index(root, wanted, [target])
+        assert indexed is not None
+        assert indexed.problems == validate_repository(root, [target]).problems
+        assert indexed.processed <= 1 + len(edits)
 
 
 OWN_SEED_EDITS = st.sampled_from([None, "append", "rewrite", "delete", "link", "folder", "fifo"])
@@ -124,33 +121,41 @@ def test_validate_file_against_the_cache_needs_no_other_seed(
     the full validation's problems in the file stay the same, and the check against the index
     reports what the full validation reports (the refused entries of the seeds folder too);
     then the file's own seed is edited, and that is seen."""
+    with _latent_copy(base_repo, latent) as root:
+        docs = annotation_files(root)
+        if not docs:
+            return
+        target = docs[pick % len(docs)]
+        shown = f"data/annotations/{target.name}"
+        full = validate_repository(root, [target], cache=True)  # the snapshot
+        own_problems = [p for p in full.problems if p.file == shown]
+        own_seed = root / "seeds" / f"{target.stem}.txt"
+        for kind, at in seed_edits:
+            seeds = seed_files(root)
+            if kind == "orphan" or (seeds and seeds[at % len(seeds)] != own_seed):
+                edit_seed(root, kind, at)  # the others' seeds only, this time
+        full = validate_repository(root, [target])
+        assert [p for p in full.problems if p.file == shown] == own_problems
+        assert _indexed(root, target) == full.problems
+        if own is not None and own_seed.is_file():
+            edit_seed(root, own, seed_files(root).index(own_seed))
+            _check_with_index(root, target)
+
+
+@contextlib.contextmanager
+def _latent_copy(base_repo: Path, latent: list[tuple[str, int]]) -> Iterator[Path]:
+    """A copy of the base repository with the `latent` edits made, and a cache of its own."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "repo"
         shutil.copytree(base_repo, root)
         with mock.patch.dict(os.environ, {"EVENTSET_CACHE_DIR": f"{scratch}/cache"}):
             for kind, at in latent:
                 edit(root, base_repo.parent / "held", kind, at)
-            docs = annotation_files(root)
-            if not docs:
-                return
-            target = docs[pick % len(docs)]
-            shown = f"data/annotations/{target.name}"
-            full = validate_repository(root, [target], cache=True)  # the snapshot
-            own_problems = [p for p in full.problems if p.file == shown]
-            own_seed = root / "seeds" / f"{target.stem}.txt"
-            for kind, at in seed_edits:
-                seeds = seed_files(root)
-                if kind == "orphan" or (seeds and seeds[at % len(seeds)] != own_seed):
-                    edit_seed(root, kind, at)  # the others' seeds only, this time
-            full = validate_repository(root, [target])
-            assert [p for p in full.problems if p.file == shown] == own_problems
-            assert _indexed(root, target) == full.problems
-            if own is not None and own_seed.is_file():
-                edit_seed(root, own, seed_files(root).index(own_seed))
-                assert _indexed(root, target) == validate_repository(root, [target]).problems
+            yield root
 
 
 def _indexed(root: Path, target: Path) -> list[Problem]:
+    """FILE's problems as `validate FILE` with a warm cache finds them (against the index)."""
     indexed = validate_with_index(root, {f"data/annotations/{target.name}"}, [target])
     assert indexed is not None
     return list(indexed.problems)
@@ -164,10 +169,10 @@ def _events_by_file(root: Path) -> dict[str, list[str]]:
 
 
 def _check_with_index(root: Path, target: Path) -> list[Problem]:
-    indexed = validate_with_index(root, {f"data/annotations/{target.name}"}, [target])
-    assert indexed is not None
-    assert indexed.problems == validate_repository(root, [target]).problems
-    return list(indexed.problems)
+    """`_indexed`, held to the full validation's problems for the file."""
+    problems = _indexed(root, target)
+    assert problems == validate_repository(root, [target]).problems
+    return problems
 
 
 def test_a_deleted_document_no_longer_disagrees(base_repo: Path, tmp_path: Path) -> None:
@@ -308,6 +313,5 @@ def test_validate_file_against_the_cache_reads_no_seed_through_a_linked_folder(
         validate_repository(root, cache=True)
         (root / "seeds").rename(root / "kept-seeds")
         (root / "seeds").symlink_to("kept-seeds")
-        problems = _indexed(root, target)
-        assert problems == validate_repository(root, [target]).problems
+        problems = _check_with_index(root, target)
     assert {"E111", "E405"} <= {p.code for p in problems}
