@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 from eventset.inputs import find
+
+T = TypeVar("T")
 
 # A regular file's record as find.FORMAT prints it: "f ", then size, modification and change
 # time (seconds, a dot, ten digits: find prints nanoseconds and a 0) and inode, dot-separated.
@@ -124,13 +128,17 @@ def _parse(out: bytes) -> Entries | None:
 
 def walk(folder: Path) -> Entries:
     """Every entry of `folder` (not below it); none when the folder cannot be listed."""
-    walking = find.started(folder) or find.start(folder)
-    if walking is not None:
-        out = walking.records()
-        entries = None if out is None else _parse(out)
-        if entries is not None:
-            return entries
-    return walk_in_python(folder)
+    entries = _by_find(folder, _parse, kinds=False)
+    return entries if entries is not None else walk_in_python(folder)
+
+
+def _by_find(folder: Path, parse: Callable[[bytes], T | None], *, kinds: bool) -> T | None:
+    """What `parse` makes of GNU find's records of `folder` (the walk `prefetch` started, else
+    one started now; `kinds`: find.KINDS'), or None where find cannot walk the folder or its
+    records do not parse: the caller then lists it in Python."""
+    walking = find.started(folder, kinds=kinds) or find.start(folder, kinds=kinds)
+    out = None if walking is None else walking.records()
+    return None if out is None else parse(out)
 
 
 def _kind(find_type: str) -> str:
@@ -184,10 +192,5 @@ def others(folder: Path) -> dict[str, str]:
     `walk(folder).others` holds, without a stat of every file (none where the file system
     keeps each entry's type in the folder's listing). For a command that must refuse what a
     folder holds besides files but reads none of the files' signatures."""
-    walking = find.started(folder, kinds=True) or find.start(folder, kinds=True)
-    if walking is not None:
-        out = walking.records()
-        found = None if out is None else _parse_kinds(out)
-        if found is not None:
-            return found
-    return others_in_python(folder)
+    found = _by_find(folder, _parse_kinds, kinds=True)
+    return found if found is not None else others_in_python(folder)
