@@ -111,11 +111,15 @@ class ChunkRows:
         # One transpose a chunk, in C; every row has len(names) values (compile.py's `_fields`).
         return dict(zip(names, map(list, zip(*rows, strict=False)), strict=True))
 
-    def write_arrow(self, name: str, sink: str | BinaryIO) -> Route | None:
+    def write_arrow(
+        self, name: str, sink: str | BinaryIO, compression: str | None = None
+    ) -> Route | None:
         """Frame `name` as an Arrow IPC file: one record batch, or for a table of the release
         (routes.ROUTED), a record batch a label of the files its rows go to (a label's rows in
-        the documents' order) and, returned, which batch holds which label. A validation's
-        frames (not routed) are made by runner.frame_of, without pyarrow."""
+        the documents' order) and, returned, which batch holds which label. `compression`: the
+        IPC buffers' codec ("lz4"), for a spool that would not stay in memory (runner.py's
+        spool_compression). A validation's frames (not routed) are made by runner.frame_of,
+        without pyarrow."""
         import numpy as np  # here, not at the top: a validation never imports it (0.065 s)
         import pyarrow as pa
         import pyarrow.ipc as ipc
@@ -146,7 +150,8 @@ class ChunkRows:
                 name, _polars(batch, *routes.LABELLED_BY[name]), self._document_labels
             )
             batch = batch.take(order.to_arrow())
-        with ipc.new_file(sink, schema) as writer:
+        options = ipc.IpcWriteOptions(compression=compression)
+        with ipc.new_file(sink, schema, options=options) as writer:
             if route_of is None:
                 writer.write_batch(batch)
             else:

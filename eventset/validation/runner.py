@@ -143,17 +143,21 @@ class ChunkJob:
     (the build's one pool, started with the build, runs the per-document work and then the
     tail). `known`: the snapshot's keys of the chunk's files only, the only keys the chunk's
     documents can have (a key hashes the file's name), not the corpus's 100,000 keys a chunk.
-    `spool`: where the frames go (None: sent back as bytes); `route`: process_chunk's."""
+    `spool`: where the frames go (None: sent back as bytes); `route` and `compression`:
+    process_chunk's."""
 
     chunk: Sequence[Task]
     known: frozenset[str]
     version: str
     spool: str | None
     route: bool
+    compression: str | None = None
 
 
 def _process_chunk(job: ChunkJob) -> ChunkResult:
-    return process_chunk(job.chunk, job.known, job.version, job.spool, route=job.route)
+    return process_chunk(
+        job.chunk, job.known, job.version, job.spool, route=job.route, compression=job.compression
+    )
 
 
 def process_chunk(
@@ -164,6 +168,7 @@ def process_chunk(
     read: Reader = read_local,
     *,
     route: bool = True,
+    compression: str | None = None,
 ) -> ChunkResult:
     """One chunk's documents processed: the index rows of the new ones and their frames, as
     Arrow IPC bytes or (with `spool`, a folder this process can write) as files, the release's
@@ -172,7 +177,8 @@ def process_chunk(
     the pure `process_document`, so it runs the same in this process, a pool's worker or a
     Dask worker (engines/dask_cluster.py); `read` is how the files are read there, with the
     same limits. `route`: False when no build's tail reads the frames (a validation), which
-    then skips the routing and pyarrow's import (a fifth of a second of `validate FILE`)."""
+    then skips the routing and pyarrow's import (a fifth of a second of `validate FILE`).
+    `compression`: the codec of a build's chunk files (spool_compression)."""
     out = ChunkResult()
     rows = ChunkRows()
     for file, annotation_path, seed_path, signature in chunk:
@@ -204,7 +210,7 @@ def process_chunk(
         if route:
             # In Arrow straight from the rows, the release's tables' rows grouped by the file
             # they go to: the tail reads them from here.
-            routed = rows.write_arrow(name, sink)
+            routed = rows.write_arrow(name, sink, compression)
             if routed is not None:
                 out.routes[name] = routed
         else:
@@ -320,6 +326,58 @@ def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, pl
     return unchanged, stale
 
 
+# Bytes of chunk files a byte of annotations and seeds makes (a million synthetic documents:
+# 13.7 GB of chunk files from 3.95 GB of files; 10,000: 125 MB from 39 MB).
+_SPOOL_PER_CORPUS_BYTE = 3.4
+_PAGE = 4096  # the page cache holds a file in whole pages: a 1 kB seed takes 4 kB of it
+
+
+def spool_compression(work: pl.DataFrame) -> str | None:
+    """ "lz4" for the chunk files of `work` (LISTING_SCHEMA) when the corpus being read and the
+    spool written from it would not fit together in the memory available now, else None.
+
+    The per-document step reads every file of the corpus while the workers write the spool; the
+    tail then reads the spool back. When both fit in the page cache nothing waits for the disk,
+    and compressing would only cost CPU (at 100,000 documents in a 3 GB cgroup: about 19 s more
+    of the build's 90). When they do not (a million documents on this 24 GB machine: 12 GB of
+    the corpus's pages and 13.7 GB of spool), the spool's writes pushed the corpus's unread
+    files out of the cache before the workers reached them, and the tail read the spool back
+    from the disk: 21 GB read in a build. LZ4 makes the spool about a quarter of its size. The
+    rows are the same either way: pyarrow and polars read the compressed files as they are."""
+    available = _memory_available()
+    if available is None:
+        return None
+    sizes = work.select(
+        pl.col("signature")
+        .str.split(":")
+        .list.slice(1)  # the code version, then the annotation's and the seed's signatures
+        .list.eval(pl.element().str.extract(r"^(\d+)\.").cast(pl.Int64, strict=False))
+        .explode()
+        .drop_nulls()  # a missing seed
+        .alias("size")
+    )
+    size = pl.col("size")
+    rounded = ((size + _PAGE - 1) // _PAGE * _PAGE).sum().alias("pages")
+    content, pages = sizes.select(size.sum(), rounded).row(0)
+    needed = pages + content * _SPOOL_PER_CORPUS_BYTE
+    # A quarter is left to the build's own memory (up to 4 GB at a million documents) and to
+    # the snapshot written beside the tail.
+    return "lz4" if needed > available * 3 // 4 else None
+
+
+def _memory_available() -> int | None:
+    """The bytes of memory the kernel says are available for new data without swapping
+    (MemAvailable: free memory and the page cache it can drop), or None where it does not say."""
+    try:
+        with Path("/proc/meminfo").open("rb") as meminfo:
+            for line in meminfo:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def chunks_of(stale: pl.DataFrame) -> Iterator[list[Task]]:
     """The documents to process, _CHUNK at a time, each chunk made as it is taken: as Python
     tuples the whole corpus's tasks cost about a kilobyte a document (a gigabyte of the
@@ -381,7 +439,10 @@ def run_documents(
             by_file = dict(zip(files.to_list(), keys.to_list(), strict=True))
             chunks = chunks_of(work)
             routed = spool is not None  # a build's tail reads the routes
-            results = _map_chunks(chunks, jobs, by_file, version, folder, work.height, routed, pool)
+            compression = spool_compression(work) if spool is not None else None
+            results = _map_chunks(
+                chunks, jobs, by_file, version, folder, work.height, routed, pool, compression
+            )
         found, new_index, new_parts, new_files, routes = _collect(
             results, work.height, progress, spool
         )
@@ -531,14 +592,16 @@ def _map_chunks(
     documents: int,
     route: bool = True,
     pool: ProcessPoolExecutor | None = None,
+    compression: str | None = None,
 ) -> Iterator[ChunkResult]:
     """`process_chunk` over `chunks` (of `documents` in all), in order: here, or in a pool of
     `jobs` workers (`pool`, already started, or one started for them). `known`: the snapshot's
-    key of each file it holds; `route`: whether the rows are routed for a build's tail."""
+    key of each file it holds; `route`: whether the rows are routed for a build's tail;
+    `compression`: the codec of the chunk files written to `spool`."""
 
     def job(chunk: list[Task], folder: str | None) -> ChunkJob:
         keys = frozenset(known[task[0]] for task in chunk if task[0] in known)
-        return ChunkJob(chunk, keys, version, folder, route)
+        return ChunkJob(chunk, keys, version, folder, route, compression if folder else None)
 
     # Starting workers costs about a second (spawn + imports): only worth it for real work.
     if jobs <= 1 or -(-documents // _CHUNK) < _POOL_CHUNKS:

@@ -399,3 +399,40 @@ def test_a_warm_build_reads_its_spool_a_few_files_a_query(
     assert warm.validation.processed == 80
     assert _table_files(warm.written.path) == _table_files(fresh.written.path)
     assert 0 < widest[0] <= 2
+
+
+def test_a_spool_that_would_not_stay_in_memory_is_compressed_and_builds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the corpus and its spool would not fit in the memory available (a million
+    documents on this machine), the workers write their chunk files with LZ4: the tail, the
+    snapshot's write and a warm build after it read them as they are, and every table file is
+    the one a build without a spool writes."""
+    from eventset.synth import write_corpus as synthetic
+    from eventset.validation import runner
+
+    root = tmp_path / "repo"
+    synthetic(root, 120, seed=9)
+    monkeypatch.setattr(runner, "_CHUNK", 16)
+    monkeypatch.setattr(runner, "_memory_available", lambda: 1 << 16)  # 64 kB: nothing fits
+    monkeypatch.setenv("EVENTSET_CACHE_DIR", str(tmp_path / "cache"))
+    codecs: list[object] = []
+    lz4_frames: list[bool] = []  # each chunk file: does it hold LZ4 frames?
+    real_map = runner._map_chunks
+
+    def map_chunks(*args: Any) -> Iterator[runner.ChunkResult]:
+        codecs.append(args[8])
+        for result in real_map(*args):
+            for path in result.spooled.values():
+                lz4_frames.append(b"\x04\x22\x4d\x18" in Path(path).read_bytes())
+            yield result
+
+    monkeypatch.setattr(runner, "_map_chunks", map_chunks)
+    cold = build(root, tmp_path / "cold", "1.0.0", jobs=2)
+    warm = build(root, tmp_path / "warm", "1.0.0", jobs=2)  # from the snapshot written
+    fresh = build(root, tmp_path / "fresh", "1.0.0", cache=False, jobs=1)
+    assert codecs[0] == "lz4" and len(lz4_frames) > 7 and all(lz4_frames)
+    assert cold.written is not None and warm.written is not None and fresh.written is not None
+    assert warm.validation.processed == 0
+    tables = _table_files(fresh.written.path)
+    assert _table_files(cold.written.path) == tables == _table_files(warm.written.path)

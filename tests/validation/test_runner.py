@@ -151,3 +151,41 @@ def test_the_validators_modules_import_neither_numpy_nor_pyarrow() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**7), st.integers(0, 10**7) | st.none()), min_size=1, max_size=8
+    ),
+    st.integers(1, 10**8),
+)
+def test_the_spool_is_compressed_when_corpus_and_spool_would_not_fit_in_memory(
+    files: list[tuple[int, int | None]], available: int
+) -> None:
+    """spool_compression reads each document's annotation and seed sizes from its listing
+    signature (a missing seed has none) and asks for LZ4 exactly when the corpus's pages and
+    the spool made from it (_SPOOL_PER_CORPUS_BYTE) would take more than three quarters of the
+    memory."""
+    from eventset.validation import runner
+    from eventset.validation.cache import MISSING
+
+    def signature(size: int) -> str:
+        return f"{size}.1700000000.0000000000.1700000000.0000000000.{size + 7}"
+
+    listing = pl.DataFrame(
+        {
+            "signature": [
+                f"version:{signature(annotation)}:" + (MISSING if seed is None else signature(seed))
+                for annotation, seed in files
+            ]
+        }
+    )
+    sizes = [size for pair in files for size in pair if size is not None]
+    corpus = sum(-(-size // 4096) * 4096 + size * runner._SPOOL_PER_CORPUS_BYTE for size in sizes)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "_memory_available", lambda: available)
+        codec = runner.spool_compression(listing)
+        patch.setattr(runner, "_memory_available", lambda: None)  # where the kernel says nothing
+        assert runner.spool_compression(listing) is None
+    too_big = corpus > available * 3 // 4
+    assert codec == ("lz4" if too_big else None)
