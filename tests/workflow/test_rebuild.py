@@ -23,8 +23,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.pipeline import BuildResult, build
-from eventset.rebuild import state_directory
+from eventset.rebuild import rebuild, state_directory
 from eventset.release.manifest import MANIFEST
+from eventset.schema.contracts import TableFailure
 from tests.workflow.edits import (
     EDITS,
     ENTRY_EDITS,
@@ -254,6 +255,30 @@ def test_a_problem_only_the_corpus_checks_see_refuses_the_update(
     assert {p.code for p in full.validation.problems} & {"E401", "E404"}
     assert not again.ok
     assert again.validation.problems == full.validation.problems
+
+
+def test_a_contract_that_fails_refuses_the_update_and_keeps_the_last_one(
+    root: Path, tmp_path: Path
+) -> None:
+    """The contracts are checked while the update's files are written (rebuild._write): when
+    one fails, nothing is replaced, no staging is left, and the last release and its state stay
+    the base of the next update."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p.relative_to(final): p.read_bytes() for p in final.rglob("*") if p.is_file()}
+    replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+    failure = TableFailure("mentions", None, "schema", None, "planted")
+    with mock.patch("eventset.rebuild.validate_frame", return_value=[failure]):
+        assert rebuild(root, tmp_path / "out", "dev") is None
+    assert {p.relative_to(final): p.read_bytes() for p in final.rglob("*") if p.is_file()} == (
+        before
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [final.name]
+    assert state_directory(root, final).is_dir()
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 1  # an update from the state kept
+    assert _release_bytes(again) == _release_bytes(full)
 
 
 def test_registry_entry_edits_update_the_release(root: Path, tmp_path: Path) -> None:
