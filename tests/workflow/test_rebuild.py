@@ -18,12 +18,13 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.pipeline import BuildResult, build
-from eventset.rebuild import rebuild, state_directory
+from eventset.rebuild import _same_rows, rebuild, state_directory
 from eventset.release.manifest import MANIFEST
 from eventset.schema.contracts import TableFailure
 from tests.workflow.edits import (
@@ -144,6 +145,34 @@ def test_only_the_months_an_edit_touches_are_written(root: Path, tmp_path: Path)
     assert rewritten and kept  # some files linked unchanged, the edited month's files new
     assert {p.parent.name for p in rewritten} <= {"documents", "claims", "mentions", "events",
                                                   "event_actors"}  # fmt: skip
+
+
+def test_a_month_whose_rows_come_out_the_same_is_linked(root: Path, tmp_path: Path) -> None:
+    """A comment added to an annotation changes its document's row (the annotation's sha256)
+    and nothing else: the other tables' files of its month are linked, not written again (nor
+    checked again), and the release is still the full build's."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    replace_first(annotation_files(root)[3], r"format: 1", lambda m: "format: 1\n# a comment")
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 1
+    after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    assert {p.parent.name for p in after if before.get(p) != after[p]} == {"documents"}
+    assert _release_bytes(again) == _release_bytes(full)
+
+
+def test_rows_are_the_same_only_value_for_value_as_written() -> None:
+    """-0.0 and 0.0 are equal numbers but not the same bytes in a file: a month whose only
+    difference is one of them is written again."""
+    zero = pl.DataFrame({"id": ["a", "b"], "latitude": [0.0, None], "tags": [["x"], []]})
+    assert _same_rows(zero, zero.clone())
+    negative = zero.with_columns(pl.Series("latitude", [-0.0, None]))
+    assert zero.equals(negative)  # what polars alone would say
+    assert not _same_rows(negative, zero)
+    assert not _same_rows(zero.with_columns(pl.Series("tags", [["x"], None])), zero)
+    assert not _same_rows(zero.reverse(), zero)
 
 
 def test_a_touched_release_is_built_again_whole(root: Path, tmp_path: Path) -> None:
