@@ -277,12 +277,12 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     # Step 4 (the contracts) runs while step 5 writes the files it checks; a failure discards
     # them and leaves the last release and its state as they were.
     contracts = partial(_validate, parts)
-    written = _write_update(
+    update = _write_update(
         layout, final, out, version, where, state, changes, compiled, parts, contracts
     )
-    if written is None:
+    if update is None:
         return None
-    return Rebuilt(validation, written, _rows_per_table(final), changes.differs.height, [])
+    return Rebuilt(validation, update, _rows_per_table(final), changes.differs.height, [])
 
 
 def _base(layout: Layout, final: Path, where: Path) -> BuildState | None:
