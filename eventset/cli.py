@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import gc
 import os
@@ -1209,7 +1210,21 @@ def _group() -> None:
     """Nothing to do before the command (see `_app_for`)."""
 
 
+def _freeze_at_exit() -> None:
+    """Python's shutdown collects cycles several times while it tears the modules down, each a
+    traversal of every object polars, pyarrow, pydantic and pandera made: about 0.2 s of a
+    rebuild's or `validate FILE`'s wall time after its output was written, for memory the
+    process hands back whole a moment later. Frozen, those objects are left out of the
+    traversals; the collector still runs, over what is made after."""
+    gc.freeze()
+
+
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+    # Registered before the command runs, so it runs after every exit handler registered by then
+    # (thread pools joined, temporary folders removed, logs flushed): the last thing before the
+    # interpreter's own shutdown.
+    atexit.unregister(_freeze_at_exit)
+    atexit.register(_freeze_at_exit)
     _walk_before_parsing(sys.argv[1:])
     _app_for(sys.argv[1:])()

@@ -10,7 +10,8 @@ which touches only what the changed documents can reach:
    claim id with them, old or new (validation.indexed.CorpusView);
 3. compile: their documents, claims and mentions rows, and every event they report or used to
    report, merged again from every document that reports it;
-4. validate: the files each table rewrites, together, against its Pandera contract;
+4. validate: the files each table rewrites, together, against its Pandera contract, while
+   step 5 writes them (nothing is replaced until every contract holds);
 5. write: a new release directory in which the files of untouched months are hard links to the
    last release's, and the manifest reuses their checksums.
 
@@ -272,11 +273,16 @@ def rebuild(root: Path, out: Path, version: str) -> Rebuilt | None:
     compiled = _compile(layout, changes)
     if compiled is None:
         return None
-    parts = _validate(final, state, changes, compiled)
-    if parts is None:
+    parts = _parts(final, state, changes, compiled)
+    # Step 4 (the contracts) runs while step 5 writes the files it checks; a failure discards
+    # them and leaves the last release and its state as they were.
+    contracts = partial(_validate, parts)
+    update = _write_update(
+        layout, final, out, version, where, state, changes, compiled, parts, contracts
+    )
+    if update is None:
         return None
-    written = _write_update(layout, final, out, version, where, state, changes, compiled, parts)
-    return Rebuilt(validation, written, _rows_per_table(final), changes.differs.height, [])
+    return Rebuilt(validation, update, _rows_per_table(final), changes.differs.height, [])
 
 
 def _base(layout: Layout, final: Path, where: Path) -> BuildState | None:
@@ -477,12 +483,16 @@ def _compile(layout: Layout, changes: _Changes) -> _Compiled | None:
     return _Compiled(mine, new, reported, event_list, removed_docs)
 
 
-def _validate(
+def _parts(
     final: Path, state: BuildState, changes: _Changes, compiled: _Compiled
-) -> dict[str, dict[str, pl.DataFrame]] | None:
-    """4. validate: each monthly file the changes touch, as it will be written ({table: {file:
-    rows}}; no rows: the file is no longer needed), the files of a table together against its
-    Pandera contract."""
+) -> dict[str, dict[str, pl.DataFrame]]:
+    """Each monthly file the changes touch, as it will be written ({table: {file: rows}}; no
+    rows: the file is no longer needed): the last release's rows of the file without those
+    replaced, and the new rows of its month. A file whose rows come out the same as the last
+    release's (an edit of a comment, or of one table's fields only: the other tables' rows of
+    the document are made again unchanged) is left out, so it is linked like an untouched
+    month's: the same rows give the same bytes, and they met the same contract when written,
+    under the code version the state was saved with (`_base`)."""
     new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
     # Which files each table loses rows from, and which it gains rows in.
     old_parts = {name: set(changes.gone.get_column(PART).to_list()) for name in BY_DOCUMENT} | {
@@ -491,7 +501,6 @@ def _validate(
         )
         for name in BY_EVENT
     }
-    failures: list[TableFailure] = []
     parts: dict[str, dict[str, pl.DataFrame]] = {}
     for name in (*BY_DOCUMENT, *BY_EVENT):
         key, ids = (
@@ -500,29 +509,48 @@ def _validate(
         rows = labelled(name, new[name], new["documents"], new["events"])
         labels = old_parts[name] | set(rows.get_column(PART).to_list())
         table = TABLES_BY_NAME[name]
+        primary_key = list(table.primary_key)
         files: dict[str, pl.DataFrame] = {}
         previous = _previous_parts(final / name, [part_file(label) for label in labels])
         for label in sorted(labels):
             file = part_file(label)
             old = typed_frame(table, previous[file]) if file in previous else new[name][:0]
-            part = pl.concat(
-                [
-                    old.filter(~pl.col(key).is_in(ids)),
-                    rows.filter(pl.col(PART) == label).drop(PART),
-                ],
-                how="vertical",
-            ).sort(list(table.primary_key))
-            files[file] = part
-        parts[name] = files
-        # The table's rewritten files at once: a contract's cost is mostly per call (tens of
-        # milliseconds), and an edit of a place can reach every month of the events.
+            replaced = pl.col(key).is_in(ids)
+            mine = rows.filter(pl.col(PART) == label).drop(PART).sort(primary_key)
+            # The rows kept are the file's own, so the file comes out the same exactly when the
+            # rows it gains are the rows it loses (the keys are unique: one order for both).
+            if file in previous and _same_rows(mine, old.filter(replaced).sort(primary_key)):
+                continue  # the last release's file holds these rows: linked, not written again
+            files[file] = pl.concat([old.filter(~replaced), mine], how="vertical").sort(primary_key)
         if files:
-            failures += validate_frame(name, pl.concat(list(files.values()), how="vertical"))
+            parts[name] = files
     for name in REGISTRIES:
         if name in new:  # one file, rewritten whole (an empty one as the full build writes it)
-            failures += validate_frame(name, new[name])
             parts[name] = {part_file("0"): new[name]}
-    return None if failures else parts
+    return parts
+
+
+def _same_rows(new: pl.DataFrame, old: pl.DataFrame) -> bool:
+    """The same rows in the same order, value for value as they would be written: polars
+    compares floats as numbers (-0.0 equals 0.0), so those are compared as text too."""
+    if new.schema != old.schema or new.height != old.height or not new.equals(old):
+        return False
+    floats = [
+        pl.col(name).cast(pl.String) for name, dtype in new.schema.items() if dtype.is_float()
+    ]
+    return not floats or new.select(floats).equals(old.select(floats))
+
+
+def _validate(parts: dict[str, dict[str, pl.DataFrame]]) -> bool:
+    """4. validate: the files each table rewrites, together, against its Pandera contract; True
+    when every one holds. A table's files at once: a contract's cost is mostly per call (tens
+    of milliseconds, about the same for 20 rows as for a month's 20,000), and an edit of a place
+    can reach every month of the events."""
+    return not any(
+        validate_frame(name, pl.concat(list(files.values()), how="vertical"))
+        for name, files in parts.items()
+        if files
+    )
 
 
 def _previous_parts(folder: Path, files: list[str]) -> dict[str, pl.DataFrame]:
@@ -552,9 +580,10 @@ def _write_update(
     changes: _Changes,
     compiled: _Compiled,
     parts: dict[str, dict[str, pl.DataFrame]],
-) -> Written:
+    contracts: Callable[[], bool],
+) -> Written | None:
     """5. write: the new release directory (untouched files linked from the last one), then the
-    state of this build."""
+    state of this build; None when `contracts` (step 4, run meanwhile) does not hold."""
     batch, differs, mine = changes.batch, changes.differs, compiled.mine
     new, event_list, removed_docs = compiled.tables, compiled.events, compiled.documents
     documents = pl.concat(
@@ -564,8 +593,11 @@ def _write_update(
         ],
         how="vertical",
     ).sort("file")
-    forget(where)
-    written = _write(final, out, version, parts, partial(provenance, layout, documents))
+    written = _write(
+        final, out, version, parts, partial(provenance, layout, documents), where, contracts
+    )
+    if written is None:
+        return None
     events = pl.concat(
         [
             state.events.filter(~pl.col("event_id").is_in(event_list)),
@@ -596,8 +628,8 @@ def _write_metadata(
     manifest = read_manifest(final)
     if all(manifest.get(key) == value for key, value in origin.items()):
         return Written(final, unchanged=True)
-    forget(where)
-    written = _write(final, out, version, {}, lambda: origin)
+    written = _write(final, out, version, {}, lambda: origin, where)
+    assert written is not None  # no contracts to fail
     meta = {**state.meta, "release": _signatures(final)}
     BuildState(meta, state.documents, state.events, state.reports, state.registries).save(where)
     return written
@@ -619,11 +651,15 @@ def _write(
     version: str,
     parts: dict[str, dict[str, pl.DataFrame]],
     origin: Callable[[], dict[str, Any]],
-) -> Written:
+    where: Path,
+    contracts: Callable[[], bool] = lambda: True,
+) -> Written | None:
     """A new release directory: `parts` written (an empty part is a file no longer needed),
-    every other file of `final` linked in unchanged, the manifest reusing their entries.
-    `origin` gives the manifest's provenance; it runs in a thread meanwhile (it waits for git
-    and hashes a line a document, little of which holds the GIL)."""
+    every other file of `final` linked in unchanged, the manifest reusing their entries; the
+    state in `where` is dropped just before the release is replaced. `origin` gives the
+    manifest's provenance; it runs in a thread meanwhile (it waits for git and hashes a line a
+    document, little of which holds the GIL). `contracts` runs in this thread while the files
+    are written; when it is False nothing is replaced and the result is None."""
     remove_leftovers(out)
     previous = {str(entry["path"]): entry for entry in read_manifest(final)["files"]}
     staging = Path(
@@ -636,9 +672,22 @@ def _write(
         # for its tenth of a second and the files were written one at a time meanwhile.
         with ThreadPoolExecutor(max_workers=3) as pool:
             provenance = pool.submit(origin)
-            linked: dict[str, dict[str, Any]] = {}
             for table in TABLES:
                 (staging / table.name).mkdir(mode=0o755)
+            writes = [
+                pool.submit(write_parquet, rows, staging / name / file, name, version)
+                for name, files in parts.items()
+                for file, rows in files.items()
+                if rows.height
+            ]
+            # The contracts are mostly Python (pandera), the writes and the provenance mostly
+            # not (pyarrow, polars, git): checked meanwhile, they cost no wait of their own.
+            # Before any file of the last release is linked: a link changes a file's ctime, so
+            # its signature, and the last release could not be the base of an update again.
+            if not contracts():
+                pool.shutdown(cancel_futures=True)
+                return None
+            linked: dict[str, dict[str, Any]] = {}
             for path, entry in previous.items():
                 name = table_of(path)
                 placeholder = name in parts and path == f"{name}/{TABLE_PART}"
@@ -646,12 +695,6 @@ def _write(
                     continue
                 os.link(final / path, staging / path)
                 linked[path] = entry
-            writes = [
-                pool.submit(write_parquet, rows, staging / name / file, name, version)
-                for name, files in parts.items()
-                for file, rows in files.items()
-                if rows.height
-            ]
             for write in writes:
                 write.result()
             present = {path.split("/", 1)[0] for path in release_paths(staging)}
@@ -665,6 +708,7 @@ def _write(
             manifest = manifest_of(staging, version, provenance.result(), linked)
         write_manifest(staging, manifest)
         staging.chmod(0o755)
+        forget(where)
         swap(staging, final)
         return Written(final, unchanged=False)
     finally:

@@ -18,13 +18,15 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from eventset.pipeline import BuildResult, build
-from eventset.rebuild import state_directory
+from eventset.rebuild import _same_rows, rebuild, state_directory
 from eventset.release.manifest import MANIFEST
+from eventset.schema.contracts import TableFailure
 from tests.workflow.edits import (
     EDITS,
     ENTRY_EDITS,
@@ -145,6 +147,34 @@ def test_only_the_months_an_edit_touches_are_written(root: Path, tmp_path: Path)
                                                   "event_actors"}  # fmt: skip
 
 
+def test_a_month_whose_rows_come_out_the_same_is_linked(root: Path, tmp_path: Path) -> None:
+    """A comment added to an annotation changes its document's row (the annotation's sha256)
+    and nothing else: the other tables' files of its month are linked, not written again (nor
+    checked again), and the release is still the full build's."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    replace_first(annotation_files(root)[3], r"format: 1", lambda m: "format: 1\n# a comment")
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 1
+    after = {p: p.stat().st_ino for p in final.rglob("*.parquet")}
+    assert {p.parent.name for p in after if before.get(p) != after[p]} == {"documents"}
+    assert _release_bytes(again) == _release_bytes(full)
+
+
+def test_rows_are_the_same_only_value_for_value_as_written() -> None:
+    """-0.0 and 0.0 are equal numbers but not the same bytes in a file: a month whose only
+    difference is one of them is written again."""
+    zero = pl.DataFrame({"id": ["a", "b"], "latitude": [0.0, None], "tags": [["x"], []]})
+    assert _same_rows(zero, zero.clone())
+    negative = zero.with_columns(pl.Series("latitude", [-0.0, None]))
+    assert zero.equals(negative)  # what polars alone would say
+    assert not _same_rows(negative, zero)
+    assert not _same_rows(zero.with_columns(pl.Series("tags", [["x"], None])), zero)
+    assert not _same_rows(zero.reverse(), zero)
+
+
 def test_a_touched_release_is_built_again_whole(root: Path, tmp_path: Path) -> None:
     """The last release is the base of an update only while nobody has changed it."""
     first = build(root, tmp_path / "out", "dev")
@@ -254,6 +284,30 @@ def test_a_problem_only_the_corpus_checks_see_refuses_the_update(
     assert {p.code for p in full.validation.problems} & {"E401", "E404"}
     assert not again.ok
     assert again.validation.problems == full.validation.problems
+
+
+def test_a_contract_that_fails_refuses_the_update_and_keeps_the_last_one(
+    root: Path, tmp_path: Path
+) -> None:
+    """The contracts are checked while the update's files are written (rebuild._write): when
+    one fails, nothing is replaced, no staging is left, and the last release and its state stay
+    the base of the next update."""
+    first = build(root, tmp_path / "out", "dev")
+    assert first.written is not None
+    final = first.written.path
+    before = {p.relative_to(final): p.read_bytes() for p in final.rglob("*") if p.is_file()}
+    replace_first(annotation_files(root)[0], r'summary: "', lambda m: 'summary: "Edited. ')
+    failure = TableFailure("mentions", None, "schema", None, "planted")
+    with mock.patch("eventset.rebuild.validate_frame", return_value=[failure]):
+        assert rebuild(root, tmp_path / "out", "dev") is None
+    assert {p.relative_to(final): p.read_bytes() for p in final.rglob("*") if p.is_file()} == (
+        before
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [final.name]
+    assert state_directory(root, final).is_dir()
+    again, full = _builds(root, tmp_path)
+    assert again.changed == 1  # an update from the state kept
+    assert _release_bytes(again) == _release_bytes(full)
 
 
 def test_registry_entry_edits_update_the_release(root: Path, tmp_path: Path) -> None:
