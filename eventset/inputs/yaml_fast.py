@@ -133,16 +133,20 @@ def for_ascii(pattern: str) -> str:
     return "".join(char for char in pattern.replace("\\s", _ASCII_SPACE) if char.isascii())
 
 
-@functools.cache
-def _ascii_subset(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile(for_ascii(pattern.pattern))
+# The subset's pattern and its pattern for ASCII (for_ascii), made from it when first needed.
+# Kept by identity, not in a cache keyed by the pattern: a compiled pattern's hash reads its
+# whole code (this one's is tens of kilobytes) on every lookup.
+_ascii_of: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
 def in_fast_subset(text: str) -> bool:
     """Whether every line of `text` is in the subset both parsers read alike (module docstring)."""
+    global _ascii_of
     pattern = subset()
     if text.isascii():  # a flag of the string: no scan
-        pattern = _ascii_subset(pattern)
+        if _ascii_of is None or _ascii_of[0] is not pattern:
+            _ascii_of = (pattern, re.compile(for_ascii(pattern.pattern)))
+        pattern = _ascii_of[1]
     return pattern.fullmatch(text) is not None
 
 
