@@ -165,7 +165,7 @@ def _overlaps(spans: Iterable[Span], start: int, end: int) -> bool:
     """Whether one of the spans overlaps [start, end). A loop, not `any` over a generator:
     this runs for every participant, place and byline of every document, and the generator
     was most of its cost."""
-    for first, stop in spans:
+    for first, stop in spans:  # noqa: SIM110 (a loop, on purpose: see above)
         if first < end and stop > start:
             return True
     return False
