@@ -118,9 +118,36 @@ def subset_compiled() -> bool:
     return subset.cache_info().currsize > 0
 
 
+# Python's `\s` (str.isspace) among the ASCII characters.
+_ASCII_SPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f "
+
+
+def for_ascii(pattern: str) -> str:
+    """`pattern` for texts of ASCII characters only: each class without its other characters
+    (which such a text cannot hold) and `\\s` as its ASCII members, so that every class
+    compiles to a bitmap of 256 bits instead of a category test and a table of the 65,536
+    characters (8% fewer instructions for the subset check, which is about a tenth of a
+    document's work). The subset's pattern writes characters past ASCII only inside classes
+    and `\\s` is its only category; on an ASCII text the two patterns match alike, which
+    tests/security/test_fast_yaml_subset.py holds them to."""
+    return "".join(char for char in pattern.replace("\\s", _ASCII_SPACE) if char.isascii())
+
+
+# The subset's pattern and its pattern for ASCII (for_ascii), made from it when first needed.
+# Kept by identity, not in a cache keyed by the pattern: a compiled pattern's hash reads its
+# whole code (this one's is tens of kilobytes) on every lookup.
+_ascii_of: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+
 def in_fast_subset(text: str) -> bool:
     """Whether every line of `text` is in the subset both parsers read alike (module docstring)."""
-    return subset().fullmatch(text) is not None
+    global _ascii_of
+    pattern = subset()
+    if text.isascii():  # a flag of the string: no scan
+        if _ascii_of is None or _ascii_of[0] is not pattern:
+            _ascii_of = (pattern, re.compile(for_ascii(pattern.pattern)))
+        pattern = _ascii_of[1]
+    return pattern.fullmatch(text) is not None
 
 
 # --- rapidyaml's data, and what still sends a file to libyaml ---------------------------------

@@ -16,6 +16,7 @@ from eventset.inputs import yaml_fast
 from eventset.inputs.seeds import _SEED_ASCII
 from eventset.inputs.yaml_fast import in_fast_subset
 from eventset.inputs.yaml_text import CONTROL, INVISIBLE, REFUSED_CHAR, clean_ascii
+from eventset.synth import iter_documents
 from tests.security.test_fuzz import FUZZ
 from tests.security.yaml_shapes import UNICODE_SPACES
 
@@ -191,3 +192,57 @@ def test_runs_of_ordinary_characters_match_as_one_character_at_a_time(text: str)
     ):
         found, expected = re.match(fast, text), reference.match(text)
         assert (found and found.group()) == (expected and expected.group())
+
+
+# Lines of the subset's kinds, with values of any ASCII characters (the controls too, which the
+# file rules refuse before the subset is asked, and `\s`'s ASCII members among them).
+_ASCII_VALUE = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=12)
+_ASCII_LINE = st.builds(
+    lambda indent, dash, key, gap, value, end: f"{' ' * indent}{dash}{key}{gap}{value}{end}",
+    st.integers(0, 4),
+    st.sampled_from(["", "- ", "-  "]),
+    st.sampled_from(["", "a:", "key_1:", "b-c:"]),
+    st.sampled_from(["", " ", "  "]),
+    st.one_of(
+        _ASCII_VALUE,
+        _ASCII_VALUE.map(lambda v: f'"{v}"'),
+        _ASCII_VALUE.map(lambda v: f"'{v}'"),
+        _ASCII_VALUE.map(lambda v: f"[{v}]"),
+        _ASCII_VALUE.map(lambda v: f"{{a: {v}}}"),
+        st.sampled_from([">-", "|", "# c"]),
+    ),
+    st.sampled_from(["\n", "\n", " # c\n", "\r\n", ""]),
+)
+
+
+@given(st.lists(_ASCII_LINE, max_size=8).map("".join))
+def test_the_ascii_pattern_matches_as_the_subset_on_ascii_text(text: str) -> None:
+    """`in_fast_subset` reads an ASCII text with the subset's pattern for ASCII
+    (yaml_fast.for_ascii): the same verdict as the pattern itself."""
+    full = yaml_fast.subset()
+    ascii_only = re.compile(yaml_fast.for_ascii(full.pattern))
+    assert (ascii_only.fullmatch(text) is None) == (full.fullmatch(text) is None)
+    assert in_fast_subset(text) is (full.fullmatch(text) is not None)
+
+
+def test_the_ascii_pattern_keeps_every_ascii_character_of_each_class() -> None:
+    """Character by character, in the subset's kinds of value: each ASCII character (the
+    whitespace `\\s` names among them) is admitted by both patterns or by neither; and the
+    corpus's generated annotations are in both."""
+    full = yaml_fast.subset()
+    ascii_only = re.compile(yaml_fast.for_ascii(full.pattern))
+    for code in range(0x80):
+        char = chr(code)
+        for text in (
+            f"a: x{char}y\n",
+            f"a: {char}\n",
+            f'a: "x{char}"\n',
+            f"a: 'x{char}'\n",
+            f"a: [x{char}y]\n",
+            f"a: |\n  x{char}\n",
+            f"a: x {char}\n",
+            f"a: x #{char}\n",
+        ):
+            assert (ascii_only.fullmatch(text) is None) == (full.fullmatch(text) is None), text
+    for _, _, text in iter_documents(20, seed=5):
+        assert text.isascii() and ascii_only.fullmatch(text) and full.fullmatch(text)
