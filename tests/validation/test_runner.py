@@ -165,7 +165,8 @@ def test_the_spool_is_compressed_when_corpus_and_spool_would_not_fit_in_memory(
     """spool_compression reads each document's annotation and seed sizes from its listing
     signature (a missing seed has none) and asks for LZ4 exactly when the corpus's pages and
     the spool made from it (_SPOOL_PER_CORPUS_BYTE) would take more than three quarters of the
-    memory."""
+    memory. (A listing of over _SAMPLE documents is estimated from a sample; these are read
+    whole.)"""
     from eventset.validation import runner
     from eventset.validation.cache import MISSING
 
