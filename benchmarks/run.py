@@ -11,7 +11,9 @@ process) and a cold build, interleaved --rounds times, their ratio the ratio of 
 (DESIGN: interleave the floor and the build, keep minima); then a rebuild after editing one
 annotation, `validate FILE` of that file, `validate --changed --base HEAD` in a fresh clone with
 no cache, and a rebuild after editing one place's registry entry; then `eventset --help`.
---cold-sizes adds sizes measured by one cold build alone (time and peak RSS, no floor). Then the
+--cold-sizes adds sizes measured by one cold build alone (time and peak RSS, no floor). Beside
+each size's (best) cold build, its CPU (every process's, from wait4) and what the machine's
+disks read and wrote back over it (/proc/vmstat: a quiet machine's are the build's). Then the
 growth of the cold build (the best of each size) from each size to the next.
 Before the first floor (and before a --cold-sizes build) every file of the corpus is
 read once, so each size is measured with its corpus in the page cache. The warm cases are
@@ -28,11 +30,13 @@ import hashlib
 import itertools
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +50,15 @@ EVENTSET = [sys.executable, "-m", "eventset"]
 def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MB, stdout) of one subprocess; wait4 gives that child's own rusage
     (its largest process, pool workers included once they are waited for)."""
+    wall, usage, stdout = run_with_usage(args, env)
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def run_with_usage(
+    args: list[str], env: dict[str, str] | None = None
+) -> tuple[float, resource.struct_rusage, str]:
+    """(wall seconds, rusage, stdout) of one subprocess: its CPU includes its pool workers',
+    which it waits for before it exits."""
     # Python as users run it: bytecode is cached after the first run (pip compiles it at install).
     # A machine that sets PYTHONDONTWRITEBYTECODE would recompile every module on every command,
     # about 0.4 s of each start-up, and measure that instead of eventset.
@@ -65,7 +78,19 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
     if child.returncode not in (0, 1):
         sys.stderr.write(stdout + errors)
         raise SystemExit(f"command failed: {' '.join(args)}")
-    return wall, usage.ru_maxrss / 1024, stdout
+    return wall, usage, stdout
+
+
+def disk_pages() -> tuple[int, int] | None:
+    """The kB the machine has read from and written to its disks so far (/proc/vmstat's pgpgin
+    and pgpgout), or None where the kernel does not say: every process's, so only a quiet
+    machine's figures are the command's."""
+    try:
+        lines = Path("/proc/vmstat").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return None
+    counters = dict(line.split() for line in lines)
+    return int(counters["pgpgin"]), int(counters["pgpgout"])
 
 
 def cold_spool(root: Path, jobs: int, kept: Path) -> Validation:
@@ -204,18 +229,42 @@ def _memory_target(size: int) -> float:
     return 1024 if size <= 100_000 else 4096
 
 
+@dataclass(frozen=True)
+class Cold:
+    """One cold build: its seconds, peak RSS (MB), CPU seconds of every process (user, system)
+    and the disks' GB read and written over it (None where unknown)."""
+
+    wall: float
+    rss: float
+    user: float
+    system: float
+    disk: tuple[float, float] | None
+
+    def cpu_and_disk(self) -> str:
+        cpu = f"{self.user + self.system:.1f} s of CPU ({self.user:.1f} user, {self.system:.1f} system)"
+        if self.disk is None:
+            return cpu
+        return f"{cpu}; the disks {self.disk[0]:.1f} GB read, {self.disk[1]:.1f} GB written"
+
+
 def cold_build(
     root: Path, size: int, jobs: int, work: Path
-) -> tuple[float, float, list[str], dict[str, str]]:
-    """A cold build (a fresh document cache, no release): its seconds and peak RSS, and the
-    build command and environment the warm cases reuse."""
+) -> tuple[Cold, list[str], dict[str, str]]:
+    """A cold build (a fresh document cache, no release), and the build command and
+    environment the warm cases reuse."""
     cache = work / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
     env = {"EVENTSET_CACHE_DIR": str(cache)}
     build = [*EVENTSET, "build", "--root", str(root), "--jobs", str(jobs)]
-    cold, rss, _ = run(build, env)
-    return cold, rss, build, env
+    before = disk_pages()
+    wall, usage, _ = run_with_usage(build, env)
+    after = disk_pages()
+    disk = None
+    if before is not None and after is not None:
+        disk = ((after[0] - before[0]) / 2**20, (after[1] - before[1]) / 2**20)
+    cold = Cold(wall, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime, disk)
+    return cold, build, env
 
 
 def bench_cold(
@@ -229,16 +278,17 @@ def bench_cold(
     seconds, and the build command and environment the warm cases reuse (the last build's
     cache and release are theirs)."""
     floors: list[float] = []
-    colds: list[float] = []
-    peak = 0.0
+    builds: list[Cold] = []
     for _ in range(max(rounds, 1)):
         if rounds:
             floors.append(libyaml_floor(root))
-        cold, rss, build, env = cold_build(root, size, jobs, work)
-        colds.append(cold)
-        peak = max(peak, rss)
+        measured, build, env = cold_build(root, size, jobs, work)
+        builds.append(measured)
+    colds = [measured.wall for measured in builds]
+    peak = max(measured.rss for measured in builds)
+    best = min(builds, key=lambda measured: measured.wall)
     memory = _memory_target(size)
-    cold = min(colds)
+    cold = best.wall
     ratio_text, ratio_ok, ratio_target = "", True, ""
     if not floors:
         rows.floor = "not measured"
@@ -257,15 +307,23 @@ def bench_cold(
         if size >= 100_000:  # the ratio target is read at 100,000 documents and beyond
             ratio_ok, ratio_target = cold / floor <= 0.5, ", <= 0.5x floor"
     runs = f" ({_runs(colds)})" if len(colds) > 1 else ""
-    best = f"; best of {len(colds)}" if len(colds) > 1 else ""
+    of = f"; best of {len(colds)}" if len(colds) > 1 else ""
     rows.add(
         (
-            f"cold build {size:,} docs (jobs {jobs}{best})",
+            f"cold build {size:,} docs (jobs {jobs}{of})",
             f"{cold:.1f} s{runs}, {size / cold:,.0f} docs/s",
             f"{peak:,.0f} MB{ratio_text}",
             _verdict(
                 peak < memory and ratio_ok, f"< {memory / 1024:.0f} GB peak RSS{ratio_target}"
             ),
+        )
+    )
+    rows.add(
+        (
+            f"the {'best ' if len(builds) > 1 else ''}cold build's CPU and disks",
+            best.cpu_and_disk(),
+            "",
+            "",
         )
     )
     return cold, build, env
