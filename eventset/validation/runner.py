@@ -326,11 +326,13 @@ def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, pl
     return unchanged, stale
 
 
-# Bytes of chunk files a byte of annotations and seeds makes (a million synthetic documents:
-# 13.7 GB of chunk files from 3.95 GB of files; 10,000: 125 MB from 39 MB).
-_SPOOL_PER_CORPUS_BYTE = 3.4
+# Tenths of a byte of chunk files a byte of annotations and seeds makes (a million synthetic
+# documents: 13.7 GB of chunk files from 3.95 GB of files; 10,000: 125 MB from 39 MB). In
+# integers, so the line the decision draws is exact.
+_SPOOL_TENTHS_PER_CORPUS_BYTE = 34
 _PAGE = 4096  # the page cache holds a file in whole pages: a 1 kB seed takes 4 kB of it
 _SAMPLE = 1024  # documents whose sizes stand for the corpus's
+_MEMINFO = Path("/proc/meminfo")
 
 
 def spool_compression(work: pl.DataFrame) -> str | None:
@@ -363,17 +365,17 @@ def spool_compression(work: pl.DataFrame) -> str | None:
     size = pl.col("size")
     rounded = ((size + _PAGE - 1) // _PAGE * _PAGE).sum().alias("pages")
     content, pages = sizes.select(size.sum(), rounded).row(0)
-    needed = (pages + content * _SPOOL_PER_CORPUS_BYTE) * work.height / sample.height
+    needed_tenths = (pages * 10 + content * _SPOOL_TENTHS_PER_CORPUS_BYTE) * work.height
     # A quarter is left to the build's own memory (up to 4 GB at a million documents) and to
     # the snapshot written beside the tail.
-    return "lz4" if needed > available * 3 // 4 else None
+    return "lz4" if needed_tenths > available * 3 // 4 * 10 * sample.height else None
 
 
 def _memory_available() -> int | None:
     """The bytes of memory the kernel says are available for new data without swapping
     (MemAvailable: free memory and the page cache it can drop), or None where it does not say."""
     try:
-        with Path("/proc/meminfo").open("rb") as meminfo:
+        with _MEMINFO.open("rb") as meminfo:
             for line in meminfo:
                 if line.startswith(b"MemAvailable:"):
                     return int(line.split()[1]) * 1024

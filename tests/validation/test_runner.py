@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from eventset.validation.runner import frame_of, string_lists
@@ -153,40 +153,84 @@ def test_the_validators_modules_import_neither_numpy_nor_pyarrow() -> None:
     assert json.loads(done.stdout) == []
 
 
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 10**7), st.integers(0, 10**7) | st.none()), min_size=1, max_size=8
-    ),
-    st.integers(1, 10**8),
-)
-def test_the_spool_is_compressed_when_corpus_and_spool_would_not_fit_in_memory(
-    files: list[tuple[int, int | None]], available: int
-) -> None:
-    """spool_compression reads each document's annotation and seed sizes from its listing
-    signature (a missing seed has none) and asks for LZ4 exactly when the corpus's pages and
-    the spool made from it (_SPOOL_PER_CORPUS_BYTE) would take more than three quarters of the
-    memory. (A listing of over _SAMPLE documents is estimated from a sample; these are read
-    whole.)"""
-    from eventset.validation import runner
+def _listing(files: list[tuple[int, int | None]]) -> pl.DataFrame:
+    """A listing (LISTING_SCHEMA's signature) of annotations and seeds of these sizes (None: no
+    seed), each signature as find and scan.signature_of write it."""
     from eventset.validation.cache import MISSING
 
     def signature(size: int) -> str:
         return f"{size}.1700000000.0000000000.1700000000.0000000000.{size + 7}"
 
-    listing = pl.DataFrame(
+    return pl.DataFrame(
         {
             "signature": [
-                f"version:{signature(annotation)}:" + (MISSING if seed is None else signature(seed))
+                f"c0de:{signature(annotation)}:" + (MISSING if seed is None else signature(seed))
                 for annotation, seed in files
             ]
         }
     )
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**7), st.integers(0, 10**7) | st.none()), min_size=1, max_size=8
+    ),
+    st.integers(-3, 3),
+)
+@example(files=[(1, None), (4097, 4096)], slack=0)  # a page's first byte and its last
+def test_the_spool_is_compressed_when_corpus_and_spool_would_not_fit_in_memory(
+    files: list[tuple[int, int | None]], slack: int
+) -> None:
+    """spool_compression reads each document's annotation and seed sizes from its listing
+    signature (a missing seed has none) and asks for LZ4 exactly when the corpus's pages (4 kB
+    each) and the spool made from it (3.4 bytes a byte) would take more than three quarters of
+    the memory available: a few bytes of memory either side of that line decide. (A listing of
+    over _SAMPLE documents is estimated from a sample; these are read whole.)"""
+    from eventset.validation import runner
+
     sizes = [size for pair in files for size in pair if size is not None]
-    corpus = sum(-(-size // 4096) * 4096 + size * runner._SPOOL_PER_CORPUS_BYTE for size in sizes)
+    needed_tenths = sum(-(-size // 4096) * 40960 + size * 34 for size in sizes)
+    available = needed_tenths * 4 // 30 + slack
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(runner, "_memory_available", lambda: available)
-        codec = runner.spool_compression(listing)
+        codec = runner.spool_compression(_listing(files))
         patch.setattr(runner, "_memory_available", lambda: None)  # where the kernel says nothing
-        assert runner.spool_compression(listing) is None
-    too_big = corpus > available * 3 // 4
-    assert codec == ("lz4" if too_big else None)
+        assert runner.spool_compression(_listing(files)) is None
+    assert codec == ("lz4" if needed_tenths > available * 3 // 4 * 10 else None)
+
+
+def test_a_large_corpus_is_estimated_from_every_1024th_document() -> None:
+    """Past _SAMPLE documents the sizes are those of a strided sample, scaled to the corpus:
+    exact for documents alike, and drawn from the whole listing, not its first documents."""
+    from eventset.validation import runner
+
+    alike: list[tuple[int, int | None]] = [(5000, 1000)] * 5000
+    needed = 5000 * (8192 + 4096 + 6000 * 3.4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "_memory_available", lambda: int(needed * 4 / 3) + 2)
+        assert runner.spool_compression(_listing(alike)) is None
+        patch.setattr(runner, "_memory_available", lambda: int(needed * 4 / 3) - 2)
+        assert runner.spool_compression(_listing(alike)) == "lz4"
+        # The first 1,024 documents tiny: 80% of the corpus's bytes are in the rest.
+        mixed = _listing([(1, None)] * 1024 + alike[1024:])
+        needed = 1024 * (4096 + 3.4) + 3976 * (8192 + 4096 + 6000 * 3.4)
+        patch.setattr(runner, "_memory_available", lambda: int(needed * 4 / 3 * 0.9))
+        assert runner.spool_compression(mixed) == "lz4"
+
+
+def test_the_memory_available_is_the_kernels_memavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MemAvailable in bytes (the kernel writes kB), and None where the kernel does not say."""
+    from eventset.validation import runner
+
+    meminfo = tmp_path / "meminfo"
+    monkeypatch.setattr(runner, "_MEMINFO", meminfo)
+    assert runner._memory_available() is None  # no such file
+    meminfo.write_text("MemTotal:       24522064 kB\nMemFree:         1234 kB\n", encoding="ascii")
+    assert runner._memory_available() is None  # an older kernel: no MemAvailable line
+    meminfo.write_text(
+        "MemTotal:       24522064 kB\nMemFree:         1234 kB\nMemAvailable:   21345678 kB\n",
+        encoding="ascii",
+    )
+    assert runner._memory_available() == 21345678 * 1024
