@@ -70,6 +70,14 @@ def _encodable(name: str) -> bool:
     return True
 
 
+def _kind_of(mode: int) -> str:
+    """An entry that is not a regular file, as `Entries.others` names it: l a symbolic link, d a
+    folder, o anything else (FIFO, socket, device)."""
+    if stat.S_ISLNK(mode):
+        return "l"
+    return "d" if stat.S_ISDIR(mode) else "o"
+
+
 def walk_in_python(folder: Path) -> Entries:
     names: list[str] = []
     signatures: list[str] = []
@@ -88,10 +96,8 @@ def walk_in_python(folder: Path) -> Entries:
                         signatures.append(signature_of(st))
                     else:
                         unencodable[entry.name] = signature_of(st)
-                elif stat.S_ISLNK(st.st_mode):
-                    others[entry.name] = "l"
                 else:
-                    others[entry.name] = "d" if stat.S_ISDIR(st.st_mode) else "o"
+                    others[entry.name] = _kind_of(st.st_mode)
     except OSError:
         return Entries.none()
     files = pl.DataFrame({"name": names, "signature": signatures}, schema=FILES_SCHEMA)
@@ -160,10 +166,8 @@ def others_in_python(folder: Path) -> dict[str, str]:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue  # gone since it was listed
-                if stat.S_ISLNK(st.st_mode):
-                    others[entry.name] = "l"
-                elif not stat.S_ISREG(st.st_mode):
-                    others[entry.name] = "d" if stat.S_ISDIR(st.st_mode) else "o"
+                if not stat.S_ISREG(st.st_mode):
+                    others[entry.name] = _kind_of(st.st_mode)
     except OSError:
         return {}
     return others
