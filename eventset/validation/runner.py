@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from eventset.inputs.files import read_bounded
+from eventset.inputs.read_ahead import ReadAhead
 from eventset.inputs.seeds import MAX_SEED_BYTES
 from eventset.inputs.yamlfile import DEFAULT_LIMITS
 from eventset.problems import Problem, problem
@@ -617,11 +618,15 @@ def _map_chunks(
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(spawned_pool(jobs))
+        # The files of the chunks submitted are asked into the page cache (when it lacks them)
+        # while the workers process the ones before: read_ahead.py.
+        ahead = stack.enter_context(ReadAhead())
         # A window of chunks ahead of the one taken next, not every chunk at once (Executor.map
         # submits them all, and each waiting chunk's tasks stay in this process's memory).
         pending: deque[Future[ChunkResult]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_process_chunk, job(chunk, spool)))
+            ahead.add(path for task in chunk for path in task[1:3])
             if len(pending) >= jobs * _CHUNKS_AHEAD_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
