@@ -234,3 +234,43 @@ def test_the_memory_available_is_the_kernels_memavailable(
         encoding="ascii",
     )
     assert runner._memory_available() == 21345678 * 1024
+
+
+@given(st.integers(0, 3_000_000))
+def test_a_corpus_is_cut_into_chunks_of_1024_documents_or_at_most_256_chunks(
+    documents: int,
+) -> None:
+    """The tail reads runs of every chunk file once per task: a million documents in chunks of
+    1,024 made a read per (task, file) 28 times as many as 100,000 did. So a chunk holds _CHUNK
+    documents, or more where that would make more than _CHUNKS_AT_MOST chunks, never fewer."""
+    from eventset.validation import runner
+
+    size = runner.chunk_size(documents)
+    if documents <= runner._CHUNK * runner._CHUNKS_AT_MOST:
+        assert size == runner._CHUNK
+    else:  # the least size that makes at most _CHUNKS_AT_MOST chunks
+        assert -(-documents // size) <= runner._CHUNKS_AT_MOST
+        assert -(-documents // (size - 1)) > runner._CHUNKS_AT_MOST
+
+
+def test_every_document_is_in_one_chunk_in_the_listings_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eventset.validation import runner
+
+    monkeypatch.setattr(runner, "_CHUNK", 3)
+    monkeypatch.setattr(runner, "_CHUNKS_AT_MOST", 4)
+    for documents in (0, 1, 11, 12, 13, 40):
+        listing = pl.DataFrame(
+            {
+                "file": [f"f{n}" for n in range(documents)],
+                "annotation": [f"a{n}" for n in range(documents)],
+                "seed": [None] * documents,
+                "signature": [""] * documents,
+            },
+            schema={name: pl.String() for name in ("file", "annotation", "seed", "signature")},
+        )
+        chunks = list(runner.chunks_of(listing))
+        assert [row for chunk in chunks for row in chunk] == listing.rows()
+        assert len(chunks) <= max(4, -(-documents // 3))
+        assert all(len(chunk) == runner.chunk_size(documents) for chunk in chunks[:-1])
