@@ -48,21 +48,22 @@ if TYPE_CHECKING:
 FILES_SCHEMA = pl.Schema({KEY: pl.String(), "file": pl.String()})
 # Snapshot entries still current: the document key and its files' stat signature now.
 REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
-# Documents a worker takes at once. Each chunk is seven spooled files (a frame each), and every
-# file costs its own frame building, IPC write, key dictionary and file creation, then a lookup
-# in the snapshot's write and runs of rows read by the tail. A cold build of 100,000 documents took
-# 84 to 98 s of CPU (45 to 53 s wall) in chunks of 1,024 against 92 to 98 s (49 to 53 s) in
-# chunks of 256, the same release (2026-12-06; the machine's noise is as large as the gain, so
-# the per-file costs are the reason). A chunk's frames stay a few megabytes.
-_CHUNK = 1024
-# Chunks a corpus is cut into at most: a larger corpus has larger chunks. The tail reads each
+# Documents a worker takes at once: at least _CHUNK, at most _CHUNK_AT_MOST, and otherwise as
+# many as make _CHUNKS_A_WORKER chunks for each worker (chunk_size). Each chunk is seven
+# spooled files (a frame each), and every file costs its own frame building, IPC write, key
+# dictionary and file creation, then a lookup in the snapshot's write; the tail reads each
 # month (and each merge) as a run of batches of every chunk file, and opening a file and
-# decoding a run costs the same whatever its rows: with chunks of 1,024 a million documents'
-# tail made 126,000 such reads (129 tasks, 977 files) where 100,000 made 4,500, and its reads
-# took 42 times the CPU for 10 times the rows. With LZ4 in the chunk files
-# (spool_compression) each batch's buffers are decoded one by one: a month's batch of a chunk
-# holds a few kilobytes a column, so larger chunks mean fewer, larger buffers too.
-_CHUNKS_AT_MOST = 256
+# decoding a run cost the same whatever its rows. In chunks of 1,024, a million documents'
+# tail made 126,000 such reads (129 tasks, 977 files) where 100,000 made 4,500, and those reads
+# took 45 times the CPU for 10 times the rows (with LZ4 in the chunk files, spool_compression,
+# a month's batch of a chunk is decoded a buffer of a few kilobytes at a time); a cold build of
+# 100,000 documents took 84 to 98 s of CPU in chunks of 1,024 against 92 to 98 s in chunks of
+# 256. Fewer chunks leave a worker idle longer at the end (the other finishing its last
+# chunk, under a second here), and a chunk's rows are a worker's memory until written: a few
+# megabytes a thousand documents.
+_CHUNK = 1024
+_CHUNK_AT_MOST = 4096
+_CHUNKS_A_WORKER = 24
 _POOL_CHUNKS = 4  # fewer chunks than this are processed in this process
 _CHUNKS_AHEAD_PER_WORKER = 4  # chunks submitted to a pool ahead of the one taken next
 _RESAVE_EVERY = 100  # save the snapshot once 1/100 of its entries are out of date
@@ -393,16 +394,17 @@ def _memory_available() -> int | None:
     return None
 
 
-def chunk_size(documents: int) -> int:
-    """Documents a chunk: _CHUNK, or as many as cut `documents` into _CHUNKS_AT_MOST chunks."""
-    return max(_CHUNK, -(-documents // _CHUNKS_AT_MOST))
+def chunk_size(documents: int, workers: int) -> int:
+    """Documents a chunk, for `documents` shared by `workers` (see _CHUNK)."""
+    wanted = -(-documents // (_CHUNKS_A_WORKER * max(workers, 1)))
+    return min(max(_CHUNK, wanted), max(_CHUNK, _CHUNK_AT_MOST))
 
 
-def chunks_of(stale: pl.DataFrame) -> Iterator[list[Task]]:
+def chunks_of(stale: pl.DataFrame, workers: int) -> Iterator[list[Task]]:
     """The documents to process, chunk_size at a time, each chunk made as it is taken: as
     Python tuples the whole corpus's tasks cost about a kilobyte a document (a gigabyte of the
     command's memory at a million documents) before any work was done."""
-    size = chunk_size(stale.height)
+    size = chunk_size(stale.height, workers)
     for start in range(0, stale.height, size):
         yield stale.slice(start, size).rows()
 
@@ -454,11 +456,11 @@ def run_documents(
         )
         if chunk_map is not None:
             known = frozenset(old_index.get_column(KEY).to_list())
-            results = chunk_map(chunks_of(work), known, version)
+            results = chunk_map(chunks_of(work, jobs), known, version)
         else:
             files, keys = old_index.get_column("file"), old_index.get_column(KEY)
             by_file = dict(zip(files.to_list(), keys.to_list(), strict=True))
-            chunks = chunks_of(work)
+            chunks = chunks_of(work, jobs)
             routed = spool is not None  # a build's tail reads the routes
             compression = spool_compression(work) if spool is not None else None
             results = _map_chunks(

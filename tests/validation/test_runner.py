@@ -236,21 +236,33 @@ def test_the_memory_available_is_the_kernels_memavailable(
     assert runner._memory_available() == 21345678 * 1024
 
 
-@given(st.integers(0, 3_000_000))
-def test_a_corpus_is_cut_into_chunks_of_1024_documents_or_at_most_256_chunks(
-    documents: int,
+@given(st.integers(0, 3_000_000), st.integers(1, 16))
+def test_a_chunk_is_1024_to_4096_documents_24_chunks_a_worker_where_it_can(
+    documents: int, workers: int
 ) -> None:
     """The tail reads runs of every chunk file once per task: a million documents in chunks of
-    1,024 made a read per (task, file) 28 times as many as 100,000 did. So a chunk holds _CHUNK
-    documents, or more where that would make more than _CHUNKS_AT_MOST chunks, never fewer."""
+    1,024 made 28 times the reads of 100,000. So a chunk is as large as 24 chunks a worker
+    make it (the pool's balance at the end), within 1,024 and 4,096 documents (a worker's
+    memory)."""
     from eventset.validation import runner
 
-    size = runner.chunk_size(documents)
-    if documents <= runner._CHUNK * runner._CHUNKS_AT_MOST:
-        assert size == runner._CHUNK
-    else:  # the least size that makes at most _CHUNKS_AT_MOST chunks
-        assert -(-documents // size) <= runner._CHUNKS_AT_MOST
-        assert -(-documents // (size - 1)) > runner._CHUNKS_AT_MOST
+    size = runner.chunk_size(documents, workers)
+    assert runner._CHUNK <= size <= runner._CHUNK_AT_MOST
+    wanted = runner._CHUNKS_A_WORKER * workers
+    if size < runner._CHUNK_AT_MOST:  # as many chunks as wanted at most
+        assert -(-documents // size) <= wanted
+    if size > runner._CHUNK:  # and no smaller chunk would do
+        assert -(-documents // (size - 1)) > wanted
+
+
+def test_a_corpus_is_cut_into_chunks_that_bound_the_tails_reads() -> None:
+    """Figures of the issue's sizes on two workers: 10,000 documents stay in chunks of 1,024
+    (ten, for two workers); 100,000 make 48 chunks; a million 245, not 977."""
+    from eventset.validation import runner
+
+    assert runner.chunk_size(10_000, 2) == 1024
+    assert -(-100_000 // runner.chunk_size(100_000, 2)) == 48
+    assert -(-1_000_000 // runner.chunk_size(1_000_000, 2)) == 245
 
 
 def test_every_document_is_in_one_chunk_in_the_listings_order(
@@ -259,7 +271,8 @@ def test_every_document_is_in_one_chunk_in_the_listings_order(
     from eventset.validation import runner
 
     monkeypatch.setattr(runner, "_CHUNK", 3)
-    monkeypatch.setattr(runner, "_CHUNKS_AT_MOST", 4)
+    monkeypatch.setattr(runner, "_CHUNK_AT_MOST", 5)
+    monkeypatch.setattr(runner, "_CHUNKS_A_WORKER", 2)
     for documents in (0, 1, 11, 12, 13, 40):
         listing = pl.DataFrame(
             {
@@ -270,7 +283,9 @@ def test_every_document_is_in_one_chunk_in_the_listings_order(
             },
             schema={name: pl.String() for name in ("file", "annotation", "seed", "signature")},
         )
-        chunks = list(runner.chunks_of(listing))
+        chunks = list(runner.chunks_of(listing, 2))
         assert [row for chunk in chunks for row in chunk] == listing.rows()
-        assert len(chunks) <= max(4, -(-documents // 3))
-        assert all(len(chunk) == runner.chunk_size(documents) for chunk in chunks[:-1])
+        size = runner.chunk_size(documents, 2)
+        assert 3 <= size <= 5
+        assert all(len(chunk) == size for chunk in chunks[:-1])
+        assert all(0 < len(chunk) <= size for chunk in chunks)
