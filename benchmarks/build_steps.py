@@ -1,6 +1,6 @@
 """Where a cold build's wall time and CPU go, step by step, in the command and in its workers.
 
-    python benchmarks/build_steps.py CORPUS_ROOT [--jobs 2] [--drop-cache]
+    python benchmarks/build_steps.py CORPUS_ROOT [--jobs 2] [--drop-cache] [--spool auto|plain|lz4]
 
 The corpus is built cold (a fresh document cache, the dev release in a temporary folder) in
 this process, as `eventset build` does. Printed:
@@ -19,7 +19,8 @@ The workers' tasks are timed by wrapping their functions where a spawned worker 
 (this file is imported as the workers' `__mp_main__`), so this measures the code as it is, not
 a copy of it; the wrappers cost about a microsecond a call. `--drop-cache` writes back and drops
 the kernel's page, dentry and inode caches first (root only): the build then reads its corpus
-and its own code from the disk, as after a reboot.
+and its own code from the disk, as after a reboot. `--spool plain` or `lz4` overrides the
+build's choice of the chunk files' codec (`runner.spool_compression`), to measure either.
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--drop-cache", action="store_true")
+    parser.add_argument("--spool", choices=("auto", "plain", "lz4"), default="auto")
     args = parser.parse_args()
     import importlib
     import resource
@@ -170,7 +172,11 @@ def main() -> None:
             if mine and getattr(other, name, None) is function:
                 setattr(other, name, timed)
     from eventset.pipeline import build
+    from eventset.validation import runner
 
+    if args.spool != "auto":
+        codec = None if args.spool == "plain" else "lz4"
+        runner.spool_compression = lambda work: codec
     if args.drop_cache:
         os.sync()
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
@@ -195,7 +201,10 @@ def main() -> None:
     assert result.ok, result.validation.problems[:3]
     time.sleep(2)  # the pool's workers are left to exit on their own (release/tasks.py)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"cold build of {args.root.name}, jobs {args.jobs}: {wall:.1f} s; commit {commit_of()}")
+    print(
+        f"cold build of {args.root.name}, jobs {args.jobs}, spool {args.spool}: {wall:.1f} s; "
+        f"commit {commit_of()}"
+    )
     print(
         f"machine CPU: user {used[0]:.1f} s, system {used[1]:.1f} s, idle {used[2]:.1f} s, "
         f"I/O wait {used[3]:.1f} s; disks read {read / 2**20:.2f} GB, wrote "
