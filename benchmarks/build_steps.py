@@ -133,12 +133,6 @@ def _cpu() -> list[float]:
     return [user + nice, system, idle, iowait]
 
 
-def _disk() -> tuple[int, int]:
-    """Kilobytes the disks read and wrote since boot (/proc/vmstat's pgpgin, pgpgout)."""
-    fields = dict(line.split() for line in Path("/proc/vmstat").read_text().splitlines())
-    return int(fields["pgpgin"]), int(fields["pgpgout"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -152,7 +146,7 @@ def main() -> None:
     import resource
     import shutil
 
-    from run import commit_of
+    from run import commit_of, disk_pages
 
     _LOG.mkdir(exist_ok=True)
     for old in _LOG.glob("*.tsv"):
@@ -191,12 +185,13 @@ def main() -> None:
     threading.Thread(target=watch, daemon=True).start()
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["EVENTSET_CACHE_DIR"] = f"{scratch}/cache"
-        cpu, disk = _cpu(), _disk()
+        cpu, disk = _cpu(), disk_pages()
         start = time.perf_counter()
         result = build(args.root, Path(scratch) / "out", "dev", jobs=args.jobs)
         wall = time.perf_counter() - start
         used = [b - a for a, b in zip(cpu, _cpu(), strict=True)]
-        read, written = (b - a for a, b in zip(disk, _disk(), strict=True))
+        after = disk_pages()
+        read, written = (b - a for a, b in zip(disk or (0, 0), after or (0, 0), strict=True))
         shutil.rmtree(scratch, ignore_errors=True)
     assert result.ok, result.validation.problems[:3]
     time.sleep(2)  # the pool's workers are left to exit on their own (release/tasks.py)
