@@ -340,44 +340,42 @@ def _split(listing: pl.DataFrame, index: pl.DataFrame) -> tuple[pl.DataFrame, pl
 # documents: 13.7 GB of chunk files from 3.95 GB of files; 10,000: 125 MB from 39 MB). In
 # integers, so the line the decision draws is exact.
 _SPOOL_TENTHS_PER_CORPUS_BYTE = 34
-_PAGE = 4096  # the page cache holds a file in whole pages: a 1 kB seed takes 4 kB of it
 _SAMPLE = 1024  # documents whose sizes stand for the corpus's
 _MEMINFO = Path("/proc/meminfo")
 
 
 def spool_compression(work: pl.DataFrame) -> str | None:
-    """ "lz4" for the chunk files of `work` (LISTING_SCHEMA) when the corpus being read and the
-    spool written from it would not fit together in the memory available now, else None.
+    """ "lz4" for the chunk files of `work` (LISTING_SCHEMA) when the spool written from it
+    would not stay in the memory available now, else None.
 
-    The per-document step reads every file of the corpus while the workers write the spool; the
-    tail then reads the spool back. When both fit in the page cache nothing waits for the disk,
-    and compressing would only cost CPU (at 100,000 documents in a 3 GB cgroup: about 19 s more
-    of the build's 90). When they do not (a million documents on this 24 GB machine: 12 GB of
-    the corpus's pages and 13.7 GB of spool), the spool's writes pushed the corpus's unread
-    files out of the cache before the workers reached them, and the tail read the spool back
-    from the disk: 21 GB read in a build. LZ4 makes the spool about a quarter of its size. The
-    rows are the same either way: pyarrow and polars read the compressed files as they are."""
+    The workers write the spool while they read the corpus; the tail then reads the spool back.
+    If the spool stays in the page cache, nothing waits for the disk and compressing would only
+    cost CPU: at 100,000 documents in a 3 GB cgroup, about 19 s more of the build's 90; at a
+    million on this 24 GB machine (13.7 GB of spool), 476 and 459 s against 430 and 439 s
+    uncompressed, because Arrow IPC compresses each buffer on its own and the tail decodes
+    thousands of buffers of a few kB. If it does not stay, the tail reads it back from the disk,
+    and LZ4 makes it about a quarter of its size.
+
+    The corpus's own pages are not counted: since the corpus is read ahead chunk by chunk
+    (read_ahead), a file is wanted in the cache only from shortly before its worker reads it,
+    and the kernel may drop it after (counting them chose LZ4 at a million documents)."""
     available = _memory_available()
     if available is None or not work.height:
         return None
     # Every _SAMPLE-th document's sizes, scaled up: the sizes of all of them took 30 ms of the
     # command's time at 100,000 documents, before the first chunk could be sent.
     sample = work.gather_every(max(1, work.height // _SAMPLE))
-    sizes = sample.select(
+    content = sample.select(
         pl.col("signature")
         .str.split(":")
         .list.slice(1)  # the code version, then the annotation's and the seed's signatures
         .list.eval(pl.element().str.extract(r"^(\d+)\.").cast(pl.Int64, strict=False))
         .explode()
-        .drop_nulls()  # a missing seed
-        .alias("size")
-    )
-    size = pl.col("size")
-    rounded = ((size + _PAGE - 1) // _PAGE * _PAGE).sum().alias("pages")
-    content, pages = sizes.select(size.sum(), rounded).row(0)
-    needed_tenths = (pages * 10 + content * _SPOOL_TENTHS_PER_CORPUS_BYTE) * work.height
-    # A quarter is left to the build's own memory (up to 4 GB at a million documents) and to
-    # the snapshot written beside the tail.
+        .sum()  # a missing seed has no size, and a sum skips it
+    ).item()
+    needed_tenths = content * _SPOOL_TENTHS_PER_CORPUS_BYTE * work.height
+    # A quarter is left to the build's own memory (up to 4 GB at a million documents), to the
+    # corpus's pages being read and to the snapshot written beside the tail.
     return "lz4" if needed_tenths > available * 3 // 4 * 10 * sample.height else None
 
 
