@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperArgument, TyperCommand
 
+from eventset.collector import collect_less_often
+
 # pydantic looks for plugins in every installed distribution's entry points when the first model
 # is made: about 55 ms of each command's start-up in an environment of 120 packages, for plugins
 # (observability) this command has no use for. Set before any model is imported; a user who
@@ -1172,15 +1174,6 @@ _TAKES_A_VALUE = frozenset(
 )  # fmt: skip
 
 
-# Python's cycle collector runs after every 700 new objects by default: a command that imports
-# polars, pydantic and pandera and builds their models makes millions, and collecting (a full
-# collection traverses every object of those modules) took 0.05 s of `validate FILE` and 0.16 s
-# of a rebuild at 100,000 documents. Collected ten times less often, it takes 0.04 s and 0.05 s;
-# a full collection still runs after every million or so new objects, so a long build's garbage
-# cycles are still freed. Set for the command's process only (spawned workers keep the default).
-GC_THRESHOLDS = (10_000, 10, 10)
-
-
 def _app_for(args: list[str]) -> typer.Typer:
     """The app with only the command `args` name registered: typer turns every registered
     command and its parameters into a click command on each call (about 20 ms for the 18
@@ -1220,7 +1213,7 @@ def _freeze_at_exit() -> None:
 
 
 def main() -> None:
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_less_often()
     # Registered before the command runs, so it runs after every exit handler registered by then
     # (thread pools joined, temporary folders removed, logs flushed): the last thing before the
     # interpreter's own shutdown.

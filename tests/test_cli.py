@@ -305,6 +305,7 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
     import gc
 
     from eventset import cli
+    from eventset.collector import GC_THRESHOLDS
 
     before = gc.get_threshold()
     monkeypatch.setattr(cli, "_app_for", lambda args: lambda: None)
@@ -312,7 +313,7 @@ def test_the_command_collects_garbage_less_often(monkeypatch: pytest.MonkeyPatch
     try:
         gc.set_threshold(700, 10, 10)  # Python's default
         cli.main()
-        assert gc.get_threshold() == cli.GC_THRESHOLDS
+        assert gc.get_threshold() == GC_THRESHOLDS
     finally:
         gc.set_threshold(*before)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
+from eventset.collector import settle_worker
 from eventset.inputs.files import read_bounded
 from eventset.inputs.read_ahead import ReadAhead
 from eventset.inputs.seeds import MAX_SEED_BYTES
@@ -654,7 +655,16 @@ def spawned_pool(jobs: int) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: polars runs a thread pool, and a forked child can inherit it mid-lock.
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
+    )
+
+
+def _worker_started() -> None:
+    """A pool worker's start. Unpickling this function imported this module, and with it the
+    per-document work's (the models, polars, the parsers): frozen out of the collector's
+    traversals from here on (collector.py)."""
+    settle_worker()
 
 
 def _with_progress(results: Iterable[ChunkResult], total: int, show: bool) -> Iterator[ChunkResult]:

@@ -306,3 +306,29 @@ def test_every_document_is_in_one_chunk_in_the_listings_order(
         assert 3 <= size <= 5
         assert all(len(chunk) == size for chunk in chunks[:-1])
         assert all(0 < len(chunk) <= size for chunk in chunks)
+
+
+def test_a_pools_workers_collect_garbage_less_often_and_never_over_their_imports() -> None:
+    """A build's pool workers run the collector as seldom as the command, with what the
+    per-document work imported (pydantic's models among it) frozen out of its traversals."""
+    import gc
+
+    from eventset.collector import GC_THRESHOLDS
+    from eventset.validation import runner
+
+    with runner.spawned_pool(1) as pool:
+        threshold = pool.submit(gc.get_threshold).result()
+        frozen = pool.submit(gc.get_freeze_count).result()
+        models = pool.submit(_frozen_models).result()
+    assert threshold == GC_THRESHOLDS
+    assert frozen > 10_000 and models
+
+
+def _frozen_models() -> bool:
+    """Whether a model class of the annotations is among the objects frozen in this process."""
+    import gc
+
+    from eventset.schema.annotation import Annotation
+
+    gc.collect()
+    return not any(obj is Annotation for obj in gc.get_objects())  # frozen: in no generation
