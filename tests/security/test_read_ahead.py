@@ -82,6 +82,22 @@ def test_a_chunk_dropped_from_the_cache_is_found_missing_and_read_ahead(tmp_path
         assert all(_resident(paths))
 
 
+def test_a_link_to_a_file_dropped_from_the_cache_is_not_followed(tmp_path: Path) -> None:
+    """A link in the corpus is the worker's to report (files.read_bounded refuses it): the probe
+    and the advice open it without following it, so the file it points to, dropped from the
+    page cache, is neither found missing nor read in through it."""
+    [target] = _written(tmp_path, ["target.yaml"])
+    _evict(Path(target))
+    if not shutil.which("fincore") or _resident([target])[0]:
+        pytest.skip("needs fincore, and a file system that drops a clean file's pages")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    assert cached(str(link))
+    advise(str(link))
+    time.sleep(0.3)  # an advice queues its read: give a wrong one time to land
+    assert _resident([target]) == [0]
+
+
 def test_what_is_not_a_regular_file_is_neither_probed_nor_advised(tmp_path: Path) -> None:
     """A link (not followed), a FIFO with no writer (not waited on), a folder and a missing
     file count as cached and advising them does nothing: the worker reports each."""
