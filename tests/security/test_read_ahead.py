@@ -174,3 +174,17 @@ def test_leaving_stops_the_thread_at_the_next_file(monkeypatch: pytest.MonkeyPat
         assert started.wait(10)
         threading.Timer(0.2, release.set).start()
     assert advised == ["f0"]
+
+
+def test_probes_and_advice_leave_no_file_open(tmp_path: Path) -> None:
+    """Each probe and advice closes what it opened, whatever it found: a million documents are
+    two million files, far more than a process may hold open."""
+    [regular] = _written(tmp_path, ["a.yaml"])
+    (tmp_path / "folder.yaml").mkdir()
+    paths = [regular, str(tmp_path / "folder.yaml"), str(tmp_path / "gone")]
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        for path in paths:
+            cached(path)
+            advise(path)
+    assert len(os.listdir("/proc/self/fd")) == before
