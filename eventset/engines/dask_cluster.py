@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 
 import polars as pl
 
+from eventset.collector import settle_worker
 from eventset.release.tasks import warm
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.tables.assemble import merged_events
@@ -241,4 +242,13 @@ def dask_engine(
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
+        # Workers of this build's own: their cycle collector as a pool worker's. A cluster at
+        # an address is someone else's, and its processes' collector is left as it is.
+        client.run(settled_worker)
         yield DaskEngine(client, root, corpus_url)
+
+
+def settled_worker() -> None:
+    """collector.settle_worker in a Dask worker, with the per-document work imported first:
+    unpickling this function imported this module, and with it validation/runner.py."""
+    settle_worker()

@@ -186,3 +186,17 @@ def test_the_url_reader_reads_only_under_the_root_and_within_the_limit(tmp_path:
     assert read("/repo/data/missing.yaml", 10) is None
     assert read("/repository/data/a.yaml", 10) is None  # not under the root
     assert read(None, 10) is None
+
+
+def test_a_local_clusters_workers_collect_garbage_as_a_pools_do(corpus: Path) -> None:
+    """The LocalCluster a build starts (no --scheduler) has its workers' collector run as
+    seldom as a pool worker's, with the per-document work's imports frozen out of it."""
+    import gc
+
+    from eventset.collector import GC_THRESHOLDS
+
+    with dask_cluster.dask_engine(None, 1, str(corpus)) as engine:
+        thresholds = set(map(tuple, engine.client.run(gc.get_threshold).values()))
+        frozen = engine.client.run(gc.get_freeze_count).values()
+    assert thresholds == {GC_THRESHOLDS}
+    assert all(count > 10_000 for count in frozen)
