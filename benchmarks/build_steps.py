@@ -13,7 +13,9 @@ this process, as `eventset build` does. Printed:
   wall time and this process's CPU over it (every thread's). A step that is a generator shows
   the moment it was made only;
 - each kind of task of the workers (`TASKS`, with the table it wrote where there is one):
-  how many, their CPU (the worker's, every thread's) and their wall time, summed.
+  how many, their CPU (the worker's, every thread's) and their wall time, summed;
+- the cycle collector's collections, by generation, in the command and in the workers: how
+  many and their time (`gc.callbacks`; collections during the build's own imports included).
 
 The workers' tasks are timed by wrapping their functions where a spawned worker looks them up
 (this file is imported as the workers' `__mp_main__`), so this measures the code as it is, not
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import gc
 import os
 import sys
 import tempfile
@@ -106,12 +109,32 @@ def _in_worker() -> None:
     write = cache.Snapshot.write
     cache.Snapshot.write = wrapped(write, "Snapshot.write", lambda args: "")  # type: ignore[method-assign]
 
+    gc.callbacks.append(_collections(sums))
+
     def dump() -> None:
         lines = [f"{n}\t{t}\t{c:.0f}\t{cpu:.3f}\t{w:.3f}\n" for (n, t), (c, cpu, w) in sums.items()]
         (_LOG / f"{os.getpid()}.tsv").write_text("".join(lines), encoding="utf-8")
 
     # A pool's worker leaves through os._exit: atexit handlers do not run, finalizers do.
     multiprocessing.util.Finalize(None, dump, exitpriority=100)
+
+
+def _collections(sums: dict[tuple[str, str], list[float]]) -> Callable[[str, dict[str, int]], None]:
+    """A gc callback adding each collection of the cycle collector, by generation, to `sums` as
+    a task of its own (its CPU taken as its wall time: it neither sleeps nor waits)."""
+    started = [0.0]
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+            return
+        spent = time.perf_counter() - started[0]
+        entry = sums[("the cycle collector", f"generation {info['generation']}")]
+        entry[0] += 1
+        entry[1] += spent
+        entry[2] += spent
+
+    return collected
 
 
 def _resident(pid: int) -> int:
@@ -165,8 +188,11 @@ def main() -> None:
             mine = getattr(other, "__name__", "").startswith("eventset")
             if mine and getattr(other, name, None) is function:
                 setattr(other, name, timed)
+    from eventset.collector import collect_less_often
     from eventset.pipeline import build
     from eventset.validation import runner
+
+    collect_less_often()  # as the command's main does (cli.py)
 
     if args.spool != "auto":
         codec = None if args.spool == "plain" else "lz4"
@@ -183,6 +209,10 @@ def main() -> None:
             time.sleep(0.5)
 
     threading.Thread(target=watch, daemon=True).start()
+    own_collections: dict[tuple[str, str], list[float]] = collections.defaultdict(
+        lambda: [0, 0.0, 0.0]
+    )
+    gc.callbacks.append(_collections(own_collections))
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["EVENTSET_CACHE_DIR"] = f"{scratch}/cache"
         cpu, disk = _cpu(), disk_pages()
@@ -209,6 +239,8 @@ def main() -> None:
     print("\n| step of the command | from | to | wall | its CPU |\n| --- | --- | --- | --- | --- |")
     for name, began, took, cpu_s in sorted(spans, key=lambda span: span[1]):
         print(f"| {name} | {began:.2f} | {began + took:.2f} | {took:.2f} | {cpu_s:.2f} |")
+    for (task, table), (count, spent, _) in sorted(own_collections.items()):
+        print(f"| {task}, {table} ({count:.0f}) | | | {spent:.2f} | {spent:.2f} |")
     sums: dict[tuple[str, str], list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
     for log in _LOG.glob("*.tsv"):
         for line in log.read_text(encoding="utf-8").splitlines():
