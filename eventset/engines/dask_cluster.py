@@ -29,7 +29,6 @@ from typing import Any, Generic, TypeVar
 
 import polars as pl
 
-from eventset.collector import settle_worker
 from eventset.release.tasks import warm
 from eventset.schema.registry import ActorRegistry, PlaceRegistry
 from eventset.tables.assemble import merged_events
@@ -244,11 +243,7 @@ def dask_engine(
     ):
         # Workers of this build's own: their cycle collector as a pool worker's. A cluster at
         # an address is someone else's, and its processes' collector is left as it is.
-        client.run(settled_worker)
+        from eventset.engines.dask_workers import SettledCollector
+
+        client.register_plugin(SettledCollector(), name="eventset-collector")
         yield DaskEngine(client, root, corpus_url)
-
-
-def settled_worker() -> None:
-    """collector.settle_worker in a Dask worker, with the per-document work imported first:
-    unpickling this function imported this module, and with it validation/runner.py."""
-    settle_worker()

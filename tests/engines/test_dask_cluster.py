@@ -192,11 +192,17 @@ def test_a_local_clusters_workers_collect_garbage_as_a_pools_do(corpus: Path) ->
     """The LocalCluster a build starts (no --scheduler) has its workers' collector run as
     seldom as a pool worker's, with the per-document work's imports frozen out of it."""
     import gc
+    import os
 
     from eventset.collector import GC_THRESHOLDS
 
     with dask_cluster.dask_engine(None, 1, str(corpus)) as engine:
-        thresholds = set(map(tuple, engine.client.run(gc.get_threshold).values()))
-        frozen = engine.client.run(gc.get_freeze_count).values()
-    assert thresholds == {GC_THRESHOLDS}
-    assert all(count > 10_000 for count in frozen)
+        client: Any = engine.client
+        settled = [client.run(gc.get_threshold), client.run(gc.get_freeze_count)]
+        first = set(client.run(os.getpid).values())
+        client.restart()  # a worker restarted (by its nanny, past its memory limit) as well
+        assert not first & set(client.run(os.getpid).values())
+        settled += [client.run(gc.get_threshold), client.run(gc.get_freeze_count)]
+    for thresholds, frozen in (settled[:2], settled[2:]):
+        assert {tuple(value) for value in thresholds.values()} == {GC_THRESHOLDS}
+        assert all(count > 10_000 for count in frozen.values())
