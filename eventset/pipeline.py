@@ -133,7 +133,7 @@ def _full_build(
             jobs=jobs,
             cache=cache,
             progress=progress,
-            chunk_map=cluster.map_chunks if cluster is not None else None,
+            chunk_map=cluster,
             spool=spool / "chunks",
             pool=workers,
         )

@@ -236,9 +236,12 @@ def process_chunk(
 class ChunkMap(Protocol):
     """Another engine's way to process chunks (engines/dask_cluster.py): `process_chunk` over
     every chunk, the results in the chunks' order, so that what a run returns does not depend
-    on where it ran. The chunks are made as they are taken (chunks_of)."""
+    on where it ran. The chunks are made as they are taken (chunks_of), sized for the engine's
+    `workers`, not for this machine's --jobs."""
 
-    def __call__(
+    workers: int
+
+    def map_chunks(
         self, chunks: Iterable[list[Task]], known: frozenset[str], version: str
     ) -> Iterable[ChunkResult]: ...
 
@@ -455,7 +458,7 @@ def run_documents(
         )
         if chunk_map is not None:
             known = frozenset(old_index.get_column(KEY).to_list())
-            results = chunk_map(chunks_of(work, jobs), known, version)
+            results = chunk_map.map_chunks(chunks_of(work, chunk_map.workers), known, version)
         else:
             files, keys = old_index.get_column("file"), old_index.get_column(KEY)
             by_file = dict(zip(files.to_list(), keys.to_list(), strict=True))

@@ -332,3 +332,36 @@ def _frozen_models() -> bool:
 
     gc.collect()
     return not any(obj is Annotation for obj in gc.get_objects())  # frozen: in no generation
+
+
+def test_another_engines_chunks_are_sized_for_its_workers_not_this_machines_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cluster at an address has as many workers as it has, whatever --jobs says here: its
+    chunks are 24 a worker of its own (chunk_size), and every document is in one of them."""
+    from collections.abc import Iterable
+
+    from eventset.synth import write_corpus
+    from eventset.validation import runner
+    from eventset.validation.repository import validate_repository
+
+    root = tmp_path / "repo"
+    write_corpus(root, 240, seed=5)
+    monkeypatch.setattr(runner, "_CHUNK", 1)  # the bounds out of the way, 24 chunks a worker
+    monkeypatch.setattr(runner, "_CHUNK_AT_MOST", 10**6)
+    sizes: list[int] = []
+
+    class Engine:
+        workers = 5
+
+        def map_chunks(
+            self, chunks: Iterable[list[runner.Task]], known: frozenset[str], version: str
+        ) -> Iterator[runner.ChunkResult]:
+            for chunk in chunks:
+                sizes.append(len(chunk))
+                yield runner.process_chunk(chunk, known, version)
+
+    validation = validate_repository(root, jobs=1, chunk_map=Engine())
+    assert validation.ok, validation.problems[:3]
+    assert sum(sizes) == 240
+    assert set(sizes) == {runner.chunk_size(240, 5)} == {2}  # with --jobs 1's size: 10
