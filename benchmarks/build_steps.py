@@ -67,14 +67,32 @@ TASKS: tuple[tuple[str, str, Callable[[tuple[Any, ...]], str]], ...] = (
 _LOG = Path(tempfile.gettempdir()) / "eventset-build-steps"
 
 
-def _timed(function: Callable[..., Any], record: Callable[[float, float], None]) -> Any:
+Sums = dict[tuple[str, str], list[float]]  # (task, table) -> [count, CPU, wall]
+
+
+def _sums() -> Sums:
+    return collections.defaultdict(lambda: [0, 0.0, 0.0])
+
+
+def _add(sums: Sums, key: tuple[str, str], count: float, cpu: float, wall: float) -> None:
+    entry = sums[key]
+    entry[0] += count
+    entry[1] += cpu
+    entry[2] += wall
+
+
+def _timed(
+    function: Callable[..., Any], record: Callable[[tuple[Any, ...], float, float], None]
+) -> Any:
+    """`function`, each call's arguments, wall time and CPU given to `record`."""
+
     @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
         wall, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
-            record(time.perf_counter() - wall, time.process_time() - cpu)
+            record(args, time.perf_counter() - wall, time.process_time() - cpu)
 
     return timed
 
@@ -84,25 +102,18 @@ def _in_worker() -> None:
     import importlib
     import multiprocessing.util
 
-    sums: dict[tuple[str, str], list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    sums = _sums()
+
+    def wrapped(
+        function: Callable[..., Any], name: str, table_of: Callable[[tuple[Any, ...]], str]
+    ) -> Any:
+        def record(args: tuple[Any, ...], wall: float, cpu: float) -> None:
+            _add(sums, (name, table_of(args)), 1, cpu, wall)
+
+        return _timed(function, record)
+
     for module_name, name, table_of in TASKS:
         module = importlib.import_module(module_name)
-
-        def wrapped(
-            function: Callable[..., Any], name: str, table_of: Callable[[tuple[Any, ...]], str]
-        ) -> Any:
-            def measured(*args: Any, **kwargs: Any) -> Any:
-                wall, cpu = time.perf_counter(), time.process_time()
-                try:
-                    return function(*args, **kwargs)
-                finally:
-                    entry = sums[(name, table_of(args))]
-                    entry[0] += 1
-                    entry[1] += time.process_time() - cpu
-                    entry[2] += time.perf_counter() - wall
-
-            return measured
-
         setattr(module, name, wrapped(getattr(module, name), name, table_of))
     from eventset.validation import cache
 
@@ -119,7 +130,7 @@ def _in_worker() -> None:
     multiprocessing.util.Finalize(None, dump, exitpriority=100)
 
 
-def _collections(sums: dict[tuple[str, str], list[float]]) -> Callable[[str, dict[str, int]], None]:
+def _collections(sums: Sums) -> Callable[[str, dict[str, int]], None]:
     """A gc callback adding each collection of the cycle collector, by generation, to `sums` as
     a task of its own (its CPU taken as its wall time: it neither sleeps nor waits)."""
     started = [0.0]
@@ -129,10 +140,7 @@ def _collections(sums: dict[tuple[str, str], list[float]]) -> Callable[[str, dic
             started[0] = time.perf_counter()
             return
         spent = time.perf_counter() - started[0]
-        entry = sums[("the cycle collector", f"generation {info['generation']}")]
-        entry[0] += 1
-        entry[1] += spent
-        entry[2] += spent
+        _add(sums, ("the cycle collector", f"generation {info['generation']}"), 1, spent, spent)
 
     return collected
 
@@ -180,7 +188,7 @@ def main() -> None:
         module = importlib.import_module(module_name)
         function = getattr(module, name)
 
-        def record(wall: float, cpu: float, name: str = name) -> None:
+        def record(args: tuple[Any, ...], wall: float, cpu: float, name: str = name) -> None:
             spans.append((name, time.perf_counter() - wall - start, wall, cpu))
 
         timed = _timed(function, record)
@@ -209,9 +217,7 @@ def main() -> None:
             time.sleep(0.5)
 
     threading.Thread(target=watch, daemon=True).start()
-    own_collections: dict[tuple[str, str], list[float]] = collections.defaultdict(
-        lambda: [0, 0.0, 0.0]
-    )
+    own_collections = _sums()
     gc.callbacks.append(_collections(own_collections))
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["EVENTSET_CACHE_DIR"] = f"{scratch}/cache"
@@ -241,14 +247,11 @@ def main() -> None:
         print(f"| {name} | {began:.2f} | {began + took:.2f} | {took:.2f} | {cpu_s:.2f} |")
     for (task, table), (count, spent, _) in sorted(own_collections.items()):
         print(f"| {task}, {table} ({count:.0f}) | | | {spent:.2f} | {spent:.2f} |")
-    sums: dict[tuple[str, str], list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    sums = _sums()
     for log in _LOG.glob("*.tsv"):
         for line in log.read_text(encoding="utf-8").splitlines():
             task, table, calls, cpu_text, wall_text = line.split("\t")
-            entry = sums[(task, table)]
-            entry[0] += int(calls)
-            entry[1] += float(cpu_text)
-            entry[2] += float(wall_text)
+            _add(sums, (task, table), int(calls), float(cpu_text), float(wall_text))
     print("\n| task of the workers | table | count | CPU | wall |\n| --- | --- | --- | --- | --- |")
     for (task, table), (count, task_cpu, task_wall) in sorted(sums.items()):
         print(f"| {task} | {table} | {count:.0f} | {task_cpu:.2f} | {task_wall:.2f} |")
