@@ -254,6 +254,7 @@ def test_the_memory_available_is_the_kernels_memavailable(
 
 
 @given(st.integers(0, 3_000_000), st.integers(1, 16))
+@example(documents=30_000, workers=1)  # one worker: 24 chunks of 1,250, not 30 of 1,024
 def test_a_chunk_is_1024_to_4096_documents_24_chunks_a_worker_where_it_can(
     documents: int, workers: int
 ) -> None:
