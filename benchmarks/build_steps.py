@@ -15,7 +15,11 @@ this process, as `eventset build` does. Printed:
 - each kind of task of the workers (`TASKS`, with the table it wrote where there is one):
   how many, their CPU (the worker's, every thread's) and their wall time, summed;
 - the cycle collector's collections, by generation, in the command and in the workers: how
-  many and their time (`gc.callbacks`; collections during the build's own imports included).
+  many and their time (`gc.callbacks`; collections during the build's own imports included);
+- where the workers wait: the build cut into phases at the first and last per-document chunk
+  and the first and last task of the tail (`BUSY`), each phase's wall time and the workers'
+  seconds in no task over it (the clock is the machine's monotonic one, the same in every
+  process).
 
 The workers' tasks are timed by wrapping their functions where a spawned worker looks them up
 (this file is imported as the workers' `__mp_main__`), so this measures the code as it is, not
@@ -63,6 +67,16 @@ TASKS: tuple[tuple[str, str, Callable[[tuple[Any, ...]], str]], ...] = (
     ("eventset.release.months", "read_runs", lambda args: ""),
     ("eventset.release.months", "_spans_fail", lambda args: ""),
     ("eventset.release.write", "write_parquet", lambda args: str(args[2])),
+    # Submitted from months.py, pickled by its own module's name.
+    ("eventset.release.staged", "fails_across_months", lambda args: ""),
+)
+# The workers' tasks that are not steps of another: a worker in none of them waits.
+BUSY = (
+    "_process_chunk",
+    "merge_bucket",
+    "write_month",
+    "Snapshot.write_frames",
+    "fails_across_months",
 )
 _LOG = Path(tempfile.gettempdir()) / "eventset-build-steps"
 
@@ -103,12 +117,16 @@ def _in_worker() -> None:
     import multiprocessing.util
 
     sums = _sums()
+    busy: list[str] = []  # "task<TAB>start<TAB>end" of the BUSY tasks
 
     def wrapped(
         function: Callable[..., Any], name: str, table_of: Callable[[tuple[Any, ...]], str]
     ) -> Any:
         def record(args: tuple[Any, ...], wall: float, cpu: float) -> None:
             _add(sums, (name, table_of(args)), 1, cpu, wall)
+            if name in BUSY:
+                end = time.perf_counter()
+                busy.append(f"{name}\t{end - wall:.4f}\t{end:.4f}\n")
 
         return _timed(function, record)
 
@@ -117,14 +135,15 @@ def _in_worker() -> None:
         setattr(module, name, wrapped(getattr(module, name), name, table_of))
     from eventset.validation import cache
 
-    write = cache.Snapshot.write
-    cache.Snapshot.write = wrapped(write, "Snapshot.write", lambda args: "")  # type: ignore[method-assign]
+    write = cache.Snapshot.write_frames
+    cache.Snapshot.write_frames = wrapped(write, "Snapshot.write_frames", lambda args: "")  # type: ignore[method-assign]
 
     gc.callbacks.append(_collections(sums))
 
     def dump() -> None:
         lines = [f"{n}\t{t}\t{c:.0f}\t{cpu:.3f}\t{w:.3f}\n" for (n, t), (c, cpu, w) in sums.items()]
         (_LOG / f"{os.getpid()}.tsv").write_text("".join(lines), encoding="utf-8")
+        (_LOG / f"{os.getpid()}.busy").write_text("".join(busy), encoding="utf-8")
 
     # A pool's worker leaves through os._exit: atexit handlers do not run, finalizers do.
     multiprocessing.util.Finalize(None, dump, exitpriority=100)
@@ -180,7 +199,7 @@ def main() -> None:
     from run import commit_of, disk_pages
 
     _LOG.mkdir(exist_ok=True)
-    for old in _LOG.glob("*.tsv"):
+    for old in [*_LOG.glob("*.tsv"), *_LOG.glob("*.busy")]:
         old.unlink()
     spans: list[tuple[str, float, float, float]] = []
     start = 0.0
@@ -224,7 +243,8 @@ def main() -> None:
         cpu, disk = _cpu(), disk_pages()
         start = time.perf_counter()
         result = build(args.root, Path(scratch) / "out", "dev", jobs=args.jobs)
-        wall = time.perf_counter() - start
+        ended = time.perf_counter()
+        wall = ended - start
         used = [b - a for a, b in zip(cpu, _cpu(), strict=True)]
         after = disk_pages()
         read, written = (b - a for a, b in zip(disk or (0, 0), after or (0, 0), strict=True))
@@ -255,6 +275,32 @@ def main() -> None:
     print("\n| task of the workers | table | count | CPU | wall |\n| --- | --- | --- | --- | --- |")
     for (task, table), (count, task_cpu, task_wall) in sorted(sums.items()):
         print(f"| {task} | {table} | {count:.0f} | {task_cpu:.2f} | {task_wall:.2f} |")
+    _print_waits(start, ended)
+
+
+def _print_waits(start: float, end: float) -> None:
+    """The build's phases (module docstring) and the workers' seconds in no task over each."""
+    workers: list[list[tuple[str, float, float]]] = []
+    for log in _LOG.glob("*.busy"):
+        spans = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+        workers.append([(task, float(a), float(b)) for task, a, b in spans])
+    every = [span for spans in workers for span in spans]
+    chunks = [span for span in every if span[0] == "_process_chunk"]
+    if not chunks:
+        return
+    after = [span for span in every if span[0] != "_process_chunk" and span[1] >= chunks[0][1]]
+    cuts = [start, min(a for _, a, _ in chunks), max(b for _, _, b in chunks)]
+    if after:
+        cuts += [min(a for _, a, _ in after), max(b for _, _, b in after)]
+    cuts.append(end)
+    names = ["before the first chunk", "the per-document step", "until the tail's first task"]
+    names = [*names, "the tail", "after the tail"] if after else [*names[:2], "after the step"]
+    print(f"\n| phase ({len(workers)} workers) | from | to | wall | the workers waiting |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, a, b in zip(names, cuts, cuts[1:], strict=False):
+        working = sum(max(0.0, min(b, y) - max(a, x)) for _, x, y in every)
+        waiting = len(workers) * (b - a) - working
+        print(f"| {name} | {a - start:.2f} | {b - start:.2f} | {b - a:.2f} | {waiting:.2f} s |")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ across months over their key columns, and the whole tables for what is written f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,18 +20,29 @@ def scan_staged(staging: Path, name: str) -> pl.LazyFrame:
     return pl.scan_parquet(files)
 
 
-def fails_across_months(staging: Path) -> bool:
+def fails_across_months(staging: Path, share: int = 0, shares: int = 1) -> bool:
     """Whether a check across months fails, over the written files' key columns: a primary key
     repeated in two months, a foreign key that does not resolve, an event or claim no mention
     supports. (event_actors rows of one event share its month, so their key cannot repeat
     across months.) One query at a time, stopping at the first that finds something: together
-    they held every table's keys at once (3.3 GB at a million documents)."""
+    they held every table's keys at once (3.3 GB at a million documents). `share` of `shares`:
+    every `shares`-th check from the `share`-th, for tasks run side by side (a pool's
+    workers, a query each at a time); all the shares together make every check."""
     tables = {table.name: scan_staged(staging, table.name) for table in TABLES}
-    keys = [(tables[t.name], t.primary_key[0]) for t in TABLES if len(t.primary_key) == 1]
-    if any(_repeats(frame, key) for frame, key in keys):
-        return True
-    queries = [q for *_, q in foreign_key_queries(tables) + support_queries(tables)]
-    return any(query.head(1).collect(engine="streaming").height for query in queries)
+    checks: list[Callable[[], bool]] = [
+        functools.partial(_repeats, tables[t.name], t.primary_key[0])
+        for t in TABLES
+        if len(t.primary_key) == 1
+    ]
+    checks += [
+        functools.partial(_finds_any, q)
+        for *_, q in foreign_key_queries(tables) + support_queries(tables)
+    ]
+    return any(check() for check in checks[share::shares])
+
+
+def _finds_any(query: pl.LazyFrame) -> bool:
+    return bool(query.head(1).collect(engine="streaming").height)
 
 
 def _hashed(column: pl.Expr) -> pl.Expr:

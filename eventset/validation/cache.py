@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -31,6 +32,8 @@ from eventset.inputs.yaml_fast import parser_choice
 from eventset.inputs.yaml_text import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from eventset.validation.snapshot_keys import KeyCodes
 
 
@@ -44,6 +47,9 @@ class OneOf:
 
 class Spooled(Protocol):
     """A frame on disk that writes itself a batch at a time (spooled.Spooled)."""
+
+    @property
+    def files(self) -> tuple[str, ...]: ...
 
     def write(self, keys: KeyCodes, targets: Mapping[Path, OneOf | None]) -> None: ...
 
@@ -165,36 +171,108 @@ class Snapshot:
         a time (the frames may read the old snapshot: it is retired once the new one is whole)."""
         self._replace(index, frames)
 
+    def write_in(
+        self,
+        pool: ProcessPoolExecutor,
+        workers: int,
+        index: pl.DataFrame,
+        frames: Mapping[str, Spooled],
+    ) -> Future[None]:
+        """`write` by the pool's workers, the frames shared among them in tasks of about equal
+        bytes (`shares`); done once the new snapshot is in place. A cold build writes its
+        snapshot while this process runs the corpus checks: in one task, one worker wrote it
+        (2.4 s at 100,000 documents) while the other had nothing to do until the checks were
+        done, a second or more."""
+        staging = self._staging()
+        keys = index.get_column(KEY)
+        tasks = [
+            # The index is written by the first task; the others need only its keys.
+            pool.submit(self.write_frames, staging, keys, index if n == 0 else None, share)
+            for n, share in enumerate(shares(frames, workers))
+        ]
+        # A thread of its own waits for them and swaps the snapshot in: done callbacks would
+        # run in the pool's own thread, or in this one when a task is done already.
+        waiting = ThreadPoolExecutor(1, thread_name_prefix="snapshot")
+        swapped = waiting.submit(self._swap_after, tasks, staging)
+        waiting.shutdown(wait=False)
+        return swapped
+
+    def _swap_after(self, tasks: list[Future[None]], staging: Path) -> None:
+        try:
+            for task in tasks:
+                task.result()
+            self._swap(staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
     def _replace(
         self, index: pl.DataFrame, frames: Mapping[str, pl.DataFrame] | Mapping[str, Spooled]
     ) -> None:
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
+        staging = self._staging()
         try:
-            index.write_ipc(staging / "index.arrow")
-            keys: KeyCodes | None = None
-            for name, frame in frames.items():
-                if isinstance(frame, pl.DataFrame):
-                    frame.write_ipc(staging / f"{name}.arrow")
-                    if name == "references":
-                        shared = pl.col(SHARED.column).is_in(SHARED.values)
-                        frame.filter(shared).write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
-                    continue
-                targets: dict[Path, OneOf | None] = {staging / f"{name}.arrow": None}
-                if name == "references":  # both from one pass over the rows
-                    targets[staging / f"{SHARED_REFERENCES}.arrow"] = SHARED
-                if keys is None:
-                    from eventset.validation.snapshot_keys import KeyCodes
-
-                    keys = KeyCodes(index.get_column(KEY))
-                frame.write(keys, targets)
-            retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
-            if self.directory.exists():
-                self.directory.rename(retired)
-            staging.rename(self.directory)
-            shutil.rmtree(retired, ignore_errors=True)
+            self.write_frames(staging, index.get_column(KEY), index, frames)
+            self._swap(staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _staging(self) -> Path:
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".snapshot.", dir=self.directory.parent))
+
+    def write_frames(
+        self,
+        staging: Path,
+        keys: pl.Series,
+        index: pl.DataFrame | None,
+        frames: Mapping[str, pl.DataFrame] | Mapping[str, Spooled],
+    ) -> None:
+        """`frames` (and `index`, when given) into the snapshot being made in `staging`;
+        `keys`: the index's document keys, which the frames' key columns are coded against."""
+        if index is not None:
+            index.write_ipc(staging / "index.arrow")
+        codes: KeyCodes | None = None
+        for name, frame in frames.items():
+            if isinstance(frame, pl.DataFrame):
+                frame.write_ipc(staging / f"{name}.arrow")
+                if name == "references":
+                    shared = pl.col(SHARED.column).is_in(SHARED.values)
+                    frame.filter(shared).write_ipc(staging / f"{SHARED_REFERENCES}.arrow")
+                continue
+            targets: dict[Path, OneOf | None] = {staging / f"{name}.arrow": None}
+            if name == "references":  # both from one pass over the rows
+                targets[staging / f"{SHARED_REFERENCES}.arrow"] = SHARED
+            if codes is None:
+                from eventset.validation.snapshot_keys import KeyCodes
+
+                codes = KeyCodes(keys)
+            frame.write(codes, targets)
+
+    def _swap(self, staging: Path) -> None:
+        """The snapshot made in `staging` put in place of the old one, which is then removed."""
+        retired = self.directory.with_name(self.directory.name + f".old.{os.getpid()}")
+        if self.directory.exists():
+            self.directory.rename(retired)
+        staging.rename(self.directory)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def shares(frames: Mapping[str, Spooled], count: int) -> list[dict[str, Spooled]]:
+    """`frames` in at most `count` shares of about equal bytes on disk, each frame (largest
+    first) to the share with the fewest bytes so far; no share is empty. A frame's write costs
+    about its bytes (2.4 s at 100,000 documents: mentions 0.8 s, documents 0.6 s, references
+    0.3 s, claims and events 0.2 to 0.3 s, the rest less)."""
+
+    def size(frame: Spooled) -> int:
+        return sum(Path(path).stat().st_size for path in frame.files)
+
+    sizes = {name: size(frame) for name, frame in frames.items()}
+    out: list[dict[str, Spooled]] = [{} for _ in range(max(1, min(count, len(frames))))]
+    held = [0] * len(out)
+    for name in sorted(frames, key=lambda name: -sizes[name]):
+        lightest = held.index(min(held))
+        out[lightest][name] = frames[name]
+        held[lightest] += sizes[name]
+    return [share for share in out if share] or [{}]
 
 
 def snapshot_for(cache_dir: Path, root: Path, schemas: Mapping[str, pl.Schema]) -> Snapshot:

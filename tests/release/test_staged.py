@@ -39,9 +39,21 @@ def _rewrite(path: Path, change: pl.Expr | None = None, keep: pl.Expr | None = N
     frame.write_parquet(path)
 
 
+def _found_by_shares(staging: Path) -> bool:
+    """The verdict of the checks as a build's workers run them, in shares side by side: the
+    same for any number of shares (every check in one of them), and the same as all at once."""
+    verdicts = {
+        any(fails_across_months(staging, share, shares) for share in range(shares))
+        for shares in (1, 2, 3, 30)
+    }
+    assert len(verdicts) == 1
+    return verdicts.pop()
+
+
 def test_a_release_as_built_passes(staging: Path) -> None:
     assert len(_files(staging, "events")) > 2  # the checks do cross months
     assert not fails_across_months(staging)
+    assert not _found_by_shares(staging)
 
 
 @pytest.mark.parametrize("name", SINGLE_KEYED)
@@ -52,6 +64,7 @@ def test_a_key_repeated_in_another_file_fails(staging: Path, name: str) -> None:
     assert row.height, f"the synthetic release has no {name}"
     row.write_parquet(staging / name / "part-9999-12.parquet")
     assert fails_across_months(staging)
+    assert _found_by_shares(staging)
 
 
 def test_a_mention_of_an_unknown_actor_fails(staging: Path) -> None:
@@ -61,6 +74,7 @@ def test_a_mention_of_an_unknown_actor_fails(staging: Path) -> None:
     nobody = pl.when(actor).then(pl.lit("actor_nobody")).otherwise(pl.col("target_id"))
     _rewrite(path, nobody.alias("target_id"))
     assert fails_across_months(staging)
+    assert _found_by_shares(staging)
 
 
 def test_an_event_no_mention_supports_fails(staging: Path) -> None:
@@ -74,6 +88,7 @@ def test_an_event_no_mention_supports_fails(staging: Path) -> None:
     for path in _files(staging, "mentions"):
         _rewrite(path, keep=~occurrence)
     assert fails_across_months(staging)
+    assert _found_by_shares(staging)
 
 
 def test_the_whole_tables_do_not_depend_on_how_the_files_split_them(staging: Path) -> None:

@@ -305,8 +305,42 @@ def test_every_document_is_in_one_chunk_in_the_listings_order(
         assert [row for chunk in chunks for row in chunk] == listing.rows()
         size = runner.chunk_size(documents, 2)
         assert 3 <= size <= 5
-        assert all(len(chunk) == size for chunk in chunks[:-1])
         assert all(0 < len(chunk) <= size for chunk in chunks)
+
+
+@given(st.integers(0, 3_000_000), st.integers(1, 16))
+@example(documents=100_000, workers=2)
+@example(documents=10_000, workers=1)
+def test_the_last_chunks_of_a_pool_are_cut_to_a_half_and_a_quarter(
+    documents: int, workers: int
+) -> None:
+    """The chunks follow one another from the first document to the last, chunk_size each,
+    but where a pool's workers have at most a chunk each left: there a chunk is half a chunk
+    while more than half of that is left, then a quarter, so that no worker waits for
+    another's last chunk longer than a quarter of one. One worker waits for no one."""
+    from eventset.validation import runner
+
+    size = runner.chunk_size(documents, workers)
+    at = 0
+    for start, length in runner.chunk_bounds(documents, workers):
+        assert start == at and length > 0
+        left = documents - start
+        if workers == 1 or left > workers * size:
+            assert length == min(size, left)
+        elif 2 * left > workers * size:
+            assert length == min(max(1, size // 2), left)
+        else:
+            assert length == min(max(1, size // 4), left)
+        at += length
+    assert at == documents
+
+
+def test_a_pool_of_two_cuts_its_last_chunks_of_100000_documents_smaller() -> None:
+    """The figures: 46 chunks of 2,084, two of 1,042, three of 521 and the rest, 489."""
+    from eventset.validation import runner
+
+    lengths = [length for _, length in runner.chunk_bounds(100_000, 2)]
+    assert lengths == [2084] * 46 + [1042] * 2 + [521] * 3 + [489]
 
 
 def test_a_pools_workers_collect_garbage_less_often_and_never_over_their_imports() -> None:
@@ -365,4 +399,6 @@ def test_another_engines_chunks_are_sized_for_its_workers_not_this_machines_jobs
     validation = validate_repository(root, jobs=1, chunk_map=Engine())
     assert validation.ok, validation.problems[:3]
     assert sum(sizes) == 240
-    assert set(sizes) == {runner.chunk_size(240, 5)} == {2}  # with --jobs 1's size: 10
+    # chunk_size with --jobs 1 would be 10; the last chunks are cut smaller (chunk_bounds)
+    assert max(sizes) == runner.chunk_size(240, 5) == 2
+    assert sizes == [length for _, length in runner.chunk_bounds(240, 5)]
