@@ -34,6 +34,7 @@ from eventset.validation.repository import Validation, validate_repository
 
 if TYPE_CHECKING:  # a type only: whoever asks for an engine (the CLI) opens it
     from eventset.engines.dask_cluster import DaskEngine
+    from eventset.validation.spooled import Spooled
 
 
 @dataclass
@@ -167,6 +168,12 @@ def _remove_after(saving: Future[None] | None, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _state_columns(parts: Mapping[str, Spooled]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Of the chunk files: each document's key and id, and each event's document and id."""
+    keys = parts["documents"].select(pl.col(KEY).cast(pl.String), "document_id")
+    return keys, parts["events"].select("document_id", "event_id")
+
+
 def _write(
     result: BuildResult,
     root: Path,
@@ -190,6 +197,11 @@ def _write(
     layout = Layout(root)
     counts = coding_counts(layout)
     agreement = beside.submit(_agreement, root, jobs, cache)  # it reads the codings alone
+    # Two columns each of what the state of an update needs (the other columns are never
+    # read), read meanwhile: after the tail, this process did it alone.
+    state_columns = None
+    if cache and extra_files is None and version == DEV_VERSION:
+        state_columns = beside.submit(_state_columns, parts)
     with staging_directory(out, version) as staging:
         months = write_months(
             parts,
@@ -220,13 +232,7 @@ def _write(
             result.tables = tables
             if result.failures:
                 return result
-        state_columns = None
-        if cache and extra_files is None and version == DEV_VERSION:
-            # Two columns each (the other columns are never read), read after the tail, which
-            # then starts without waiting for them, and before the chunks go.
-            keys = parts["documents"].select(pl.col(KEY).cast(pl.String), "document_id")
-            reports = parts["events"].select("document_id", "event_id")
-            state_columns = keys, reports
+        columns = state_columns.result() if state_columns is not None else None
         # Only the snapshot's write still reads the chunk files: they go beside the release's
         # last steps once it is done, not after them (their unlinks wait for the writeback).
         beside.submit(_remove_after, validation.saving, spool / "chunks")
@@ -245,8 +251,8 @@ def _write(
         )
     result.rows = months.rows
     result.tables = ReleaseTables(result.written.path)
-    if state_columns is not None:
-        found, reported = state_columns
+    if columns is not None:
+        found, reported = columns
         keyed = found.join(validation.files, on=KEY)
         state = state_of(layout, final, keyed, months.documents, months.events, reported)
         state.save(where)

@@ -184,6 +184,10 @@ def write_months(
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
         pieces = {name: _routed(parts[name], by_document[name]) for name in BY_DOCUMENT}
         writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
+        rows: dict[str, int] = {}
+        # Here, while the workers work: after them, this was the build's last half second
+        # alone (pandera imported for it, and three small tables checked and written).
+        suspect = _write_whole_tables(actors, places, staging, version, rows)
         merged = [future.result() for future in merging]
         later: dict[str, dict[str, list[Piece]]] = {
             name: {
@@ -195,16 +199,10 @@ def write_months(
         pieces.update(later)
         writing += _run_months(later, staging, version, coding_counts, local, cluster)
         done = [future.result() for future in writing]
-        rows = {name: 0 for name in pieces}
-        suspect = False
+        rows.update(dict.fromkeys(pieces, 0))
         for month in done:
             rows[month.table] += month.rows
             suspect |= month.suspect
-        for name, frame in _whole_tables(actors, places).items():
-            (staging / name).mkdir(mode=0o755)
-            suspect |= bool(validate_frame(name, frame))
-            write.write_parquet(frame, staging / name / TABLE_PART, name, version)
-            rows[name] = frame.height
         for name in pieces:  # a table without rows is one empty file, as write_release writes it
             if not rows[name]:
                 empty = _empty_table(name)
@@ -228,6 +226,24 @@ def write_months(
     return Months(
         {t.name: rows[t.name] for t in TABLES}, suspect, *pl.collect_all([documents, events])
     )
+
+
+def _write_whole_tables(
+    actors: ActorRegistry,
+    places: PlaceRegistry,
+    staging: Path,
+    version: str,
+    rows: dict[str, int],
+) -> bool:
+    """The tables not written a month at a time (_whole_tables), checked and written into
+    `staging`, their row counts into `rows`: whether a check failed."""
+    suspect = False
+    for name, frame in _whole_tables(actors, places).items():
+        (staging / name).mkdir(mode=0o755)
+        suspect |= bool(validate_frame(name, frame))
+        write.write_parquet(frame, staging / name / TABLE_PART, name, version)
+        rows[name] = frame.height
+    return suspect
 
 
 def _whole_tables(actors: ActorRegistry, places: PlaceRegistry) -> dict[str, pl.DataFrame]:
