@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -316,19 +317,27 @@ def validate_repository(
     """
     layout = Layout(root)
     result = Validation()
-    registries = load_registries(layout, result)
     listing = list_inputs(layout, result)
     result.annotation_files = listing.get_column("file").to_list()
-    batch = run_documents(
-        listing,  # a frame, not tuples: a kilobyte a document less (runner.chunks_of)
-        root=layout.root,
-        jobs=jobs,
-        cache_dir=default_cache_dir() if cache else None,
-        progress=progress,
-        chunk_map=chunk_map,
-        spool=spool,
-        pool=pool,
-    )
+    # The per-document work needs no registry; the corpus checks after it do. So they are
+    # read and checked in a thread while this one hands out the documents and waits for
+    # them (their problems are sorted with the rest at the end): first, they held up the
+    # first chunk of a cold build by 0.3 to 0.5 s at 100,000 documents, its workers
+    # waiting. (Beside the listing, whose Python wants the interpreter lock too, they
+    # held it up as long.)
+    with ThreadPoolExecutor(1, thread_name_prefix="registries") as beside:
+        reading = beside.submit(load_registries, layout, result)
+        batch = run_documents(
+            listing,  # a frame, not tuples: a kilobyte a document less (runner.chunks_of)
+            root=layout.root,
+            jobs=jobs,
+            cache_dir=default_cache_dir() if cache else None,
+            progress=progress,
+            chunk_map=chunk_map,
+            spool=spool,
+            pool=pool,
+        )
+        registries = reading.result()
     add_documents(result, layout, registries, batch, listing.height)
     add_codings(result, layout, registries, jobs=jobs, cache=cache)
     if targets is not None:
