@@ -59,9 +59,9 @@ REUSED_SCHEMA = pl.Schema({KEY: pl.String(), "signature": pl.String()})
 # took 45 times the CPU for 10 times the rows (with LZ4 in the chunk files, spool_compression,
 # a month's batch of a chunk is decoded a buffer of a few kilobytes at a time); a cold build of
 # 100,000 documents took 84 to 98 s of CPU in chunks of 1,024 against 92 to 98 s in chunks of
-# 256. Fewer chunks leave a worker idle longer at the end (the other finishing its last
-# chunk, under a second here), and a chunk's rows are a worker's memory until written: a few
-# megabytes a thousand documents.
+# 256. Larger chunks would leave a worker idle longer at the end, waiting for the other's last
+# chunk (chunk_bounds cuts a pool's last ones smaller for that), and a chunk's rows are a
+# worker's memory until written: a few megabytes a thousand documents.
 _CHUNK = 1024
 _CHUNK_AT_MOST = 4096
 _CHUNKS_A_WORKER = 24
