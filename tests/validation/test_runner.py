@@ -311,6 +311,7 @@ def test_every_document_is_in_one_chunk_in_the_listings_order(
 @given(st.integers(0, 3_000_000), st.integers(1, 16))
 @example(documents=100_000, workers=2)
 @example(documents=10_000, workers=1)
+@example(documents=4096, workers=2)  # 2,048 left (a chunk each), then 1,024 (half of that)
 def test_the_last_chunks_of_a_pool_are_cut_to_a_half_and_a_quarter(
     documents: int, workers: int
 ) -> None:
