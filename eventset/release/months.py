@@ -184,10 +184,9 @@ def write_months(
             merging = [_Received(task, answer) for task, answer in zip(tasks, answers, strict=True)]
         pieces = {name: _routed(parts[name], by_document[name]) for name in BY_DOCUMENT}
         writing = _run_months(pieces, staging, version, coding_counts, local, cluster)
-        rows: dict[str, int] = {}
         # Here, while the workers work: after them, this was the build's last half second
         # alone (pandera imported for it, and three small tables checked and written).
-        suspect = _write_whole_tables(actors, places, staging, version, rows)
+        suspect, rows = _write_whole_tables(actors, places, staging, version)
         merged = [future.result() for future in merging]
         later: dict[str, dict[str, list[Piece]]] = {
             name: {
@@ -229,21 +228,18 @@ def write_months(
 
 
 def _write_whole_tables(
-    actors: ActorRegistry,
-    places: PlaceRegistry,
-    staging: Path,
-    version: str,
-    rows: dict[str, int],
-) -> bool:
+    actors: ActorRegistry, places: PlaceRegistry, staging: Path, version: str
+) -> tuple[bool, dict[str, int]]:
     """The tables not written a month at a time (_whole_tables), checked and written into
-    `staging`, their row counts into `rows`: whether a check failed."""
+    `staging`: whether a check failed, and each table's rows."""
     suspect = False
+    rows = {}
     for name, frame in _whole_tables(actors, places).items():
         (staging / name).mkdir(mode=0o755)
         suspect |= bool(validate_frame(name, frame))
         write.write_parquet(frame, staging / name / TABLE_PART, name, version)
         rows[name] = frame.height
-    return suspect
+    return suspect, rows
 
 
 def _whole_tables(actors: ActorRegistry, places: PlaceRegistry) -> dict[str, pl.DataFrame]:

@@ -186,8 +186,8 @@ class Snapshot:
         staging = self._staging()
         keys = index.get_column(KEY)
         tasks = [
-            # The index is written by the first task; the others need only its keys.
-            pool.submit(self.write_frames, staging, keys, index if n == 0 else None, share)
+            # The index is written by the first task; the others are sent only its keys.
+            pool.submit(self.write_frames, staging, keys if n else index, share)
             for n, share in enumerate(shares(frames, workers))
         ]
         # A thread of its own waits for them and swaps the snapshot in: done callbacks would
@@ -210,7 +210,7 @@ class Snapshot:
     ) -> None:
         staging = self._staging()
         try:
-            self.write_frames(staging, index.get_column(KEY), index, frames)
+            self.write_frames(staging, index, frames)
             self._swap(staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -222,14 +222,15 @@ class Snapshot:
     def write_frames(
         self,
         staging: Path,
-        keys: pl.Series,
-        index: pl.DataFrame | None,
+        index: pl.DataFrame | pl.Series,
         frames: Mapping[str, pl.DataFrame] | Mapping[str, Spooled],
     ) -> None:
-        """`frames` (and `index`, when given) into the snapshot being made in `staging`;
-        `keys`: the index's document keys, which the frames' key columns are coded against."""
-        if index is not None:
+        """`frames` into the snapshot being made in `staging`, their key columns coded against
+        the index's document keys. `index`: the index, written too; or, where another task
+        writes it, its document keys alone."""
+        if isinstance(index, pl.DataFrame):
             index.write_ipc(staging / "index.arrow")
+        keys = index.get_column(KEY) if isinstance(index, pl.DataFrame) else index
         codes: KeyCodes | None = None
         for name, frame in frames.items():
             if isinstance(frame, pl.DataFrame):
